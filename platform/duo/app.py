@@ -1,0 +1,171 @@
+"""The application factory: every subsystem initialised in one visible order.
+
+Nothing here touches the database or Redis: a pre-forking server must not share
+connections opened at start-up, and tests create many apps.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from typing import Any
+
+from flask import Flask, Response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+import duo
+from duo.settings import REPO_ROOT, Settings
+
+log = logging.getLogger(__name__)
+
+#: Sub-packages that are infrastructure, not capabilities with pages.
+_NOT_CAPABILITIES = {"db", "templates", "static", "bench"}
+
+
+def capabilities() -> list[str]:
+    return sorted(
+        m.name
+        for m in pkgutil.iter_modules(duo.__path__)
+        if m.ispkg and m.name not in _NOT_CAPABILITIES
+    )
+
+
+def _import_optional(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
+
+
+def load_models() -> None:
+    """Import every capability's models so the metadata (and Alembic) sees all tables."""
+    for cap in capabilities():
+        _import_optional(f"duo.{cap}.models")
+
+
+def create_app(overrides: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
+    settings = settings or Settings()
+    app = Flask(
+        "duo",
+        instance_path=str(settings.instance_path),
+        template_folder="templates",
+        static_folder="static",
+    )
+    app.config.from_mapping(settings.flask_config())
+    if overrides:
+        app.config.update(overrides)
+
+    from duo import extensions
+    from duo.auth import access
+    from duo.db import db
+    from duo.i18n import init_app as init_i18n
+    from duo.tenancy import routing
+
+    load_models()
+    import duo.tenancy.rls  # noqa: F401  (registers the RLS transaction hook)
+    import duo.tenancy.scoping  # noqa: F401  (registers the ORM tenant filter)
+
+    db.init_app(app)
+    extensions.migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
+    init_i18n(app)
+    access.init_app(app)
+    routing.init_app(app)
+    _register_capabilities(app)
+    _register_request_cycle(app)
+    _register_errors(app)
+    _register_cli(app)
+    return app
+
+
+def _register_capabilities(app: Flask) -> None:
+    """Blueprints, jobs and navigation are discovered from each capability's modules."""
+    for cap in capabilities():
+        _import_optional(f"duo.{cap}.jobs")
+        views = _import_optional(f"duo.{cap}.views")
+        if views is not None and hasattr(views, "bp"):
+            app.register_blueprint(views.bp)
+
+    @app.route("/")
+    def home():  # noqa: ANN202
+        if current_user.is_authenticated:
+            from duo.auth.views import landing_url
+
+            return redirect(landing_url(current_user))
+        from duo.tenancy.directory import public_branches
+
+        return render_template("home.html", branches=public_branches())
+
+    @app.route("/healthz")
+    def healthz() -> Response:
+        return Response("ok", mimetype="text/plain")
+
+
+def _register_request_cycle(app: Flask) -> None:
+    """One commit per request, in one place; jobs are dispatched only after it."""
+    from duo.db import db
+    from duo.jobs import dispatch
+
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        if response.status_code >= 400:
+            db.session.rollback()
+            return response
+        db.session.commit()
+        try:
+            dispatch()
+        except Exception:  # noqa: BLE001 - the outbox keeps the job; the worker retries it
+            log.exception("dispatch after request failed; jobs stay in the outbox")
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def _rollback(exc: BaseException | None) -> None:
+        if exc is not None:
+            db.session.rollback()
+
+    @app.context_processor
+    def _layout_context() -> dict[str, Any]:
+        from duo.dashboard.navigation import navigation_for
+
+        return {"navigation": navigation_for}
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):  # noqa: ANN202
+        titles = {
+            400: _("This request could not be understood."),
+            403: _("You cannot open this page."),
+            404: _("This page does not exist."),
+            405: _("This action is not allowed here."),
+            413: _("The file is too large."),
+            429: _("Too many attempts. Please wait a minute and try again."),
+        }
+        title = titles.get(exc.code or 500, _("Something went wrong."))
+        return render_template("error.html", code=exc.code, title=title), exc.code or 500
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):  # noqa: ANN202
+        if app.testing:
+            raise exc
+        log.exception("unhandled error")
+        from duo.db import db
+
+        db.session.rollback()
+        title = _("Something went wrong. Nothing was saved; please try again.")
+        return render_template("error.html", code=500, title=title), 500
+
+
+def _register_cli(app: Flask) -> None:
+    for cap in capabilities():
+        module = _import_optional(f"duo.{cap}.cli")
+        if module is not None:
+            for command in getattr(module, "commands", []):
+                app.cli.add_command(command)

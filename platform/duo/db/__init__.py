@@ -1,0 +1,58 @@
+"""The database handle and the few column conventions every capability shares."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+# Stable constraint names: Alembic can then compare and drop them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now; stored as UTC and shown in the branch's zone."""
+    return datetime.now(UTC)
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+    """SQLite: enforce foreign keys, and let SQLAlchemy (not pysqlite) manage transactions.
+
+    pysqlite's own BEGIN handling breaks SAVEPOINTs, which the per-test rollback relies on.
+    """
+    module = type(dbapi_connection).__module__
+    if "sqlite3" not in module:
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:  # noqa: ANN001
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")

@@ -1,0 +1,1 @@
+"""Headquarters: consolidated figures across branches, never a participant's data."""

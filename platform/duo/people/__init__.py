@@ -1,0 +1,1 @@
+"""Candidates: mentors and mentees of one branch, and their place in the programme."""

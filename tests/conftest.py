@@ -1,0 +1,287 @@
+"""Shared fixtures: a migrated database per test session, a rollback per test, factories,
+a SQL statement counter and logged-in clients per role and branch.
+
+Backends are real: SQLite by default; PostgreSQL when ``DATABASE_URL`` is set (each test
+session creates its own database and drops it afterwards); Redis when ``REDIS_URL`` is set.
+Under ``CI=true`` a configured service that cannot be reached fails the run instead of
+skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from duo.settings import REPO_ROOT, Settings, normalise_database_url
+
+from support import CI, DATABASE_URL, REDIS_URL, need
+
+
+# --------------------------------------------------------------------------- database
+
+
+@contextmanager
+def postgres_database(base_url: str) -> Iterator[str]:
+    """Create a throw-away database on the server of ``base_url`` and drop it afterwards."""
+    url = sa.engine.make_url(normalise_database_url(base_url))
+    name = f"{url.database or 'duo'}_t{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        if CI:
+            raise RuntimeError(f"PostgreSQL at {base_url} is unreachable: {exc}") from exc
+        raise
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.dispose()
+
+
+def make_settings(tmp: Path, database_url: str | None) -> Settings:
+    return Settings(
+        instance_path=tmp,
+        secret_key="test-secret",
+        database_url=database_url or f"sqlite:///{tmp / 'test.sqlite3'}",
+        redis_url=None,
+        tenants_path=REPO_ROOT / "tenants",
+    )
+
+
+def build_app(settings: Settings, **overrides: object) -> Flask:
+    from duo.app import create_app
+
+    config = {"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+    config.update(overrides)
+    return create_app(config, settings=settings)
+
+
+def migrate_and_load(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    from duo.db import db
+    from duo.tenancy.sync import sync_from_path
+
+    with app.app_context():
+        upgrade()
+        sync_from_path(Path(app.config["DUO_TENANTS_PATH"]))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    if not DATABASE_URL:
+        yield None
+        return
+    with postgres_database(DATABASE_URL) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, database_url: str | None) -> Iterator[Flask]:
+    tmp = tmp_path_factory.mktemp("instance")
+    application = build_app(make_settings(tmp, database_url))
+    migrate_and_load(application)
+    yield application
+    from duo.db import db
+
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[object]:
+    """The app's ``db`` with a session bound to one connection rolled back after the test."""
+    from duo.db import db as _db
+
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original = _db.session
+        _db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=original.registry.scopefunc,
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def tenants(db) -> dict[str, object]:  # noqa: ANN001
+    from sqlalchemy import select
+
+    from duo.tenancy.models import Tenant
+
+    return {t.slug: t for t in db.session.execute(select(Tenant)).scalars()}
+
+
+@pytest.fixture
+def in_tenant(tenants):  # noqa: ANN001, ANN201
+    """``with in_tenant("brussels"):`` works for that branch inside the block."""
+    from duo.tenancy.context import tenant_scope
+
+    def enter(slug: str):  # noqa: ANN202
+        return tenant_scope(tenants[slug].id)
+
+    return enter
+
+
+# --------------------------------------------------------------------------- factories
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def create_user(db) -> Callable[..., object]:  # noqa: ANN001
+    from duo.auth.accounts import create_user as _create
+
+    counter = iter(range(1, 10_000))
+
+    def factory(branches: list[str] = (), hq: bool = False, **kwargs: object) -> object:  # type: ignore[assignment]
+        n = next(counter)
+        email = kwargs.pop("email", None) or f"user{n}-{uuid.uuid4().hex[:6]}@test.duo"
+        return _create(email, kwargs.pop("name", f"User {n}"), PASSWORD,
+                       branches=list(branches), hq=hq, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def create_person(db, tenants) -> Callable[..., object]:  # noqa: ANN001
+    from duo.people.models import Person
+    from duo.tenancy.context import tenant_scope
+
+    def factory(branch: str, **values: object) -> object:
+        defaults = {
+            "role": "mentee",
+            "first_name": "Amina",
+            "last_name": f"Test{uuid.uuid4().hex[:4]}",
+            "email": f"{uuid.uuid4().hex[:8]}@example.org",
+            "locale": tenants[branch].locales[0],
+        }
+        defaults.update(values)
+        with tenant_scope(tenants[branch].id):
+            person = Person(**defaults)
+            db.session.add(person)
+            db.session.flush()
+        return person
+
+    return factory
+
+
+# --------------------------------------------------------------------------- clients
+
+
+@pytest.fixture
+def client(app: Flask, db) -> FlaskClient:  # noqa: ANN001
+    return app.test_client()
+
+
+@pytest.fixture
+def login(app: Flask, db, create_user) -> Callable[..., FlaskClient]:  # noqa: ANN001
+    """``login(branches=["brussels"])`` or ``login(hq=True)``: a client logged in as such."""
+
+    def factory(branches: list[str] = (), hq: bool = False, **kwargs: object) -> FlaskClient:  # type: ignore[assignment]
+        user = create_user(branches=branches, hq=hq, **kwargs)
+        client = app.test_client()
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    return factory
+
+
+@pytest.fixture
+def coordinator(login) -> Callable[[str], FlaskClient]:  # noqa: ANN001
+    return lambda slug: login(branches=[slug])
+
+
+@pytest.fixture
+def hq_client(login) -> FlaskClient:  # noqa: ANN001
+    return login(hq=True)
+
+
+# --------------------------------------------------------------------------- SQL counter
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+_IGNORED = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN|SELECT set_config)",
+                      re.IGNORECASE)
+
+
+@pytest.fixture
+def count_queries(db) -> Callable[[], object]:  # noqa: ANN001
+    """``with count_queries() as q: ...; assert q.count <= 5`` (transaction noise excluded)."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        engine = db.engine
+
+        def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+            if not _IGNORED.match(statement):
+                counter.statements.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting
+
+
+@pytest.fixture
+def redis_url() -> str:
+    need(bool(REDIS_URL), "REDIS_URL is not set: real-Redis tests skipped")
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError as exc:
+        need(False, f"Redis at {REDIS_URL} is unreachable: {exc}")
+    return REDIS_URL  # type: ignore[return-value]
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [
+        f"duo database: {'PostgreSQL ' + DATABASE_URL if DATABASE_URL else 'SQLite (temporary file)'}",
+        f"duo redis: {REDIS_URL or 'none (in-process jobs; real-Redis tests skip)'}",
+    ]

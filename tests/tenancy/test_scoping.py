@@ -1,0 +1,95 @@
+"""The ORM layer of branch isolation: automatic filters, fail-closed, refused writes."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, func, select, update
+
+from duo.people.models import Person
+from duo.tenancy.context import CrossTenantWriteError, NoTenantError, tenant_scope
+
+
+def test_queries_see_only_the_current_branch(db, tenants, create_person, in_tenant) -> None:
+    create_person("brussels", first_name="Bruxelloise")
+    create_person("antwerp", first_name="Antwerpse")
+    with in_tenant("brussels"):
+        names = db.session.execute(select(Person.first_name)).scalars().all()
+    assert names == ["Bruxelloise"]
+    with in_tenant("antwerp"):
+        count = db.session.execute(select(func.count()).select_from(Person)).scalar_one()
+        assert count == 1
+
+
+def test_no_branch_selected_fails_closed(db, create_person) -> None:
+    create_person("brussels")
+    with pytest.raises(NoTenantError):
+        db.session.execute(select(Person)).all()
+
+
+def test_get_by_primary_key_of_another_branch_returns_nothing(db, create_person,
+                                                               in_tenant) -> None:
+    person = create_person("brussels")
+    db.session.expunge_all()
+    with in_tenant("antwerp"):
+        assert db.session.get(Person, (person.tenant_id, person.id)) is None
+
+
+def test_update_and_delete_are_scoped(db, create_person, in_tenant) -> None:
+    create_person("brussels", first_name="Keep")
+    create_person("antwerp", first_name="Keep")
+    with in_tenant("antwerp"):
+        db.session.execute(update(Person).values(first_name="Changed"))
+        db.session.execute(delete(Person).where(Person.first_name == "Changed"))
+    db.session.expire_all()
+    with in_tenant("brussels"):
+        assert db.session.execute(select(Person.first_name)).scalars().all() == ["Keep"]
+
+
+def test_new_rows_take_the_current_branch(db, tenants, in_tenant) -> None:
+    with in_tenant("ghent"):
+        person = Person(role="mentor", first_name="A", last_name="B", email="a@b.c", locale="nl")
+        db.session.add(person)
+        db.session.flush()
+    assert person.tenant_id == tenants["ghent"].id
+
+
+def test_writing_a_row_of_another_branch_is_refused(db, tenants, in_tenant) -> None:
+    with in_tenant("ghent"), pytest.raises(CrossTenantWriteError):
+        db.session.add(
+            Person(tenant_id=tenants["lyon"].id, role="mentor", first_name="A", last_name="B",
+                   email="a@b.c", locale="fr")
+        )
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_modifying_a_loaded_row_after_switching_branch_is_refused(db, create_person,
+                                                                   in_tenant) -> None:
+    person = create_person("paris")
+    with in_tenant("lille"), pytest.raises(CrossTenantWriteError):
+        person.first_name = "Hijacked"
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_writing_without_branch_is_refused(db) -> None:
+    with pytest.raises(NoTenantError):
+        db.session.add(Person(role="mentor", first_name="A", last_name="B", email="a@b.c",
+                              locale="fr"))
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_joins_and_aliases_are_filtered(db, create_person, in_tenant) -> None:
+    from sqlalchemy.orm import aliased
+
+    create_person("brussels", email="same@example.org")
+    create_person("antwerp", email="same@example.org")
+    other = aliased(Person)
+    with tenant_scope(None):
+        pass
+    with in_tenant("brussels"):
+        rows = db.session.execute(
+            select(Person.id, other.id).join(other, other.email == Person.email)
+        ).all()
+    assert len(rows) == 1

@@ -1,0 +1,33 @@
+"""The repository layout DESIGN.md fixes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from duo.settings import REPO_ROOT
+
+
+def test_platform_is_not_a_package_and_stdlib_platform_still_works() -> None:
+    assert not (REPO_ROOT / "platform" / "__init__.py").exists()
+    out = subprocess.run(
+        [sys.executable, "-c", "import platform; print(platform.system())"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip()
+
+
+def test_top_level_layout() -> None:
+    for name in ("platform/duo", "tenants", "translations", "migrations", "tests", "infra",
+                 "pyproject.toml", "README.md", "Makefile", ".ci/run"):
+        assert (REPO_ROOT / name).exists(), name
+
+
+def test_tests_mirror_the_package() -> None:
+    from duo.app import capabilities
+
+    for cap in capabilities():
+        assert (REPO_ROOT / "tests" / cap).is_dir(), f"tests/{cap}/ is missing"
