@@ -81,7 +81,7 @@ def migrate_and_load(app: Flask) -> None:
     from duo.tenancy.sync import sync_from_path
 
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         sync_from_path(Path(app.config["DUO_TENANTS_PATH"]))
         db.session.commit()
         db.session.remove()

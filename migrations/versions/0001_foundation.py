@@ -1,8 +1,8 @@
-"""foundation: tenants, staff, people, outbox
+"""foundation: branches, staff and roles, people and their history, the job outbox
 
 Revision ID: 0001_foundation
 Revises:
-Create Date: 2026-11-22 00:31:40.417511
+Create Date: 2026-11-22 00:34:35.981317
 """
 
 from alembic import op
@@ -17,6 +17,8 @@ revision = '0001_foundation'
 down_revision = None
 branch_labels = None
 depends_on = None
+
+TENANT_TABLES = ("people", "person_state_changes")
 
 
 def upgrade():
@@ -78,12 +80,16 @@ def upgrade():
     sa.Column('birth_year', sa.Integer(), nullable=True),
     sa.Column('locale', sa.String(length=8), nullable=False),
     sa.Column('state', sa.String(length=30), nullable=False),
+    sa.Column('state_changed_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_people_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_people'))
     )
+    with op.batch_alter_table('people', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_people_state'), ['state'], unique=False)
+
     op.create_table('role_grants',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -98,16 +104,42 @@ def upgrade():
     with op.batch_alter_table('role_grants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_role_grants_user_id'), ['user_id'], unique=False)
 
+    op.create_table('person_state_changes',
+    sa.Column('person_id', sa.Uuid(), nullable=False),
+    sa.Column('from_state', sa.String(length=30), nullable=True),
+    sa.Column('to_state', sa.String(length=30), nullable=False),
+    sa.Column('at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('by_user_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['by_user_id'], ['users.id'], name=op.f('fk_person_state_changes_by_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id', 'person_id'], ['people.tenant_id', 'people.id'], name=op.f('fk_person_state_changes_tenant_id_person_id_people'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_person_state_changes_tenant_id_tenants')),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_person_state_changes'))
+    )
+    with op.batch_alter_table('person_state_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_person_state_changes_person_id'), ['person_id'], unique=False)
+
     rls.migrate_app_role(op)
-    rls.migrate_enable(op, "people")
+    for table in TENANT_TABLES:
+        rls.migrate_enable(op, table)
 
 
 def downgrade():
-    rls.migrate_disable(op, "people")
+    for table in TENANT_TABLES:
+        rls.migrate_disable(op, table)
+    with op.batch_alter_table('person_state_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_person_state_changes_person_id'))
+
+    op.drop_table('person_state_changes')
     with op.batch_alter_table('role_grants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_role_grants_user_id'))
 
     op.drop_table('role_grants')
+    with op.batch_alter_table('people', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_people_state'))
+
     op.drop_table('people')
     op.drop_table('users')
     op.drop_table('tenants')

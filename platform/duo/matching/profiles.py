@@ -1,0 +1,177 @@
+"""The profiles a matching session works on: what intake captured about each person.
+
+These are plain frozen values, built by whoever reads the database (the lead's models) or by
+tests and benchmarks. They hold *facts*, never derived scores, so that the same profile can be
+scored against any branch's weights. Constructors normalise the input (sets become frozensets,
+language codes lower-case, CEFR levels canonical, postcodes stripped) so that scoring can trust
+what it gets and two profiles built from differently spelled input score the same.
+
+Vocabulary (see the shared spec): languages are ISO 639-1 codes mapped to a CEFR level
+(A1 A2 B1 B2 C1 C2, or "native", ranked above C2); availability slots are "<day>-<part>"
+(e.g. "tue-evening"); sectors and help questions use fixed keys; interests and personality
+notes are free lower-case tags; digital skills run from 0 (none) to 3 (advanced).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+
+#: CEFR levels in increasing order; "native" ranks above C2.
+CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
+#: level -> rank, 1 (A1) .. 7 (native); 0 means "does not speak it".
+CEFR_RANK: Mapping[str, int] = MappingProxyType({lvl: i + 1 for i, lvl in enumerate(CEFR_LEVELS)})
+#: The rank a working language needs on both sides (B1) for a duo to be possible.
+WORKING_LEVEL_RANK = CEFR_RANK["B1"]
+#: The highest rank, used to normalise language quality to 0..1.
+MAX_LEVEL_RANK = CEFR_RANK["native"]
+
+DIGITAL_SKILL_MAX = 3
+
+_POSTCODE_JUNK = re.compile(r"[\s\-.]")
+
+
+def normalise_level(level: str) -> str:
+    """Return the canonical spelling of a CEFR level ("b2" -> "B2", "Native" -> "native")."""
+    text = str(level).strip()
+    if text.lower() == "native":
+        return "native"
+    text = text.upper()
+    if text not in CEFR_RANK:
+        raise ValueError(f"unknown CEFR level {level!r}; expected one of {', '.join(CEFR_LEVELS)}")
+    return text
+
+
+def level_rank(level: str | None) -> int:
+    """Rank of a canonical level, 0 when the language is not spoken at all."""
+    if level is None:
+        return 0
+    return CEFR_RANK[level]
+
+
+def normalise_postcode(postcode: str | None) -> str | None:
+    """Postcode without spaces, dashes or dots, upper-case; ``None`` when empty.
+
+    Dutch postcodes ("3011 AB") and French or Belgian ones ("75011", "1000") then compare by
+    leading characters, which is all the proximity proxy needs.
+    """
+    if postcode is None:
+        return None
+    text = _POSTCODE_JUNK.sub("", str(postcode)).upper()
+    return text or None
+
+
+def _tags(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(str(v).strip().lower() for v in values if str(v).strip())
+
+
+def _keys(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(str(v).strip() for v in values if str(v).strip())
+
+
+def _languages(values: Mapping[str, str]) -> Mapping[str, str]:
+    out: dict[str, str] = {}
+    for code, level in dict(values).items():
+        key = str(code).strip().lower()
+        lvl = normalise_level(level)
+        # Keep the better level if the same language was given twice ("FR" and "fr").
+        if key not in out or CEFR_RANK[lvl] > CEFR_RANK[out[key]]:
+            out[key] = lvl
+    return MappingProxyType(dict(sorted(out.items())))
+
+
+def _digital(value: int) -> int:
+    number = int(value)
+    if not 0 <= number <= DIGITAL_SKILL_MAX:
+        raise ValueError(f"digital_skills must be 0..{DIGITAL_SKILL_MAX}, got {value!r}")
+    return number
+
+
+class _Normalised:
+    """Shared normalisation, run once at construction (frozen dataclasses need setattr)."""
+
+    def _set(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+
+    def _normalise_common(self) -> None:
+        self._set("languages", _languages(self.languages))  # type: ignore[attr-defined]
+        self._set("availability", _tags(self.availability))  # type: ignore[attr-defined]
+        self._set("interests", _tags(self.interests))  # type: ignore[attr-defined]
+        self._set("personality", _tags(self.personality))  # type: ignore[attr-defined]
+        self._set("digital_skills", _digital(self.digital_skills))  # type: ignore[attr-defined]
+        self._set("postcode", normalise_postcode(self.postcode))  # type: ignore[attr-defined]
+        self._set("country", str(self.country or "").strip().lower())  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        # Profiles are identified by their id; the language mapping is not hashable itself.
+        return hash((type(self).__name__, self.id))  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, kw_only=True, eq=True)
+class MentorProfile(_Normalised):
+    """A mentor as the matching session sees them.
+
+    ``trained`` (required training modules attended), ``free`` (not in a running duo: one
+    mentee at a time) and ``eligible`` (the eligibility decision) are hard constraints.
+    """
+
+    id: Hashable
+    sectors: frozenset[str] = frozenset()
+    years_experience: int = 0
+    expertise: frozenset[str] = frozenset()
+    languages: Mapping[str, str] = field(default_factory=dict)
+    availability: frozenset[str] = frozenset()
+    interests: frozenset[str] = frozenset()
+    digital_skills: int = 0
+    personality: frozenset[str] = frozenset()
+    postcode: str | None = None
+    country: str
+    trained: bool
+    free: bool
+    eligible: bool
+
+    def __post_init__(self) -> None:
+        self._normalise_common()
+        self._set("sectors", _keys(self.sectors))
+        self._set("expertise", _keys(self.expertise))
+        self._set("years_experience", max(0, int(self.years_experience)))
+        self._set("trained", bool(self.trained))
+        self._set("free", bool(self.free))
+        self._set("eligible", bool(self.eligible))
+
+    __hash__ = _Normalised.__hash__
+
+
+@dataclass(frozen=True, kw_only=True, eq=True)
+class MenteeProfile(_Normalised):
+    """A mentee as the matching session sees them.
+
+    ``target_sector`` is the sector the mentee aims at (their ambition), ``None`` while they
+    have not chosen yet. ``waiting_since`` is the day they entered the pool (usually the
+    eligibility decision); the solver turns it into a fairness bonus.
+    """
+
+    id: Hashable
+    target_sector: str | None = None
+    help_questions: frozenset[str] = frozenset()
+    languages: Mapping[str, str] = field(default_factory=dict)
+    availability: frozenset[str] = frozenset()
+    interests: frozenset[str] = frozenset()
+    digital_skills: int = 0
+    personality: frozenset[str] = frozenset()
+    postcode: str | None = None
+    country: str
+    waiting_since: date
+    eligible: bool
+
+    def __post_init__(self) -> None:
+        self._normalise_common()
+        target = (self.target_sector or "").strip() or None
+        self._set("target_sector", target)
+        self._set("help_questions", _keys(self.help_questions))
+        self._set("eligible", bool(self.eligible))
+
+    __hash__ = _Normalised.__hash__

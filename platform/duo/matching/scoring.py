@@ -1,0 +1,575 @@
+"""How well a mentor suits a mentee: one score per criterion, and the hard constraints.
+
+Two entry points compute the *same* numbers:
+
+* :func:`score_pair` scores one pair in plain Python and returns the details a coordinator
+  reads (which languages they share, which slots overlap, ...). It is the reference.
+* :func:`score_matrix` scores a whole pool at once with numpy (one-hot matrices and matrix
+  products instead of a loop over pairs), because a pool of 500 mentees x 1,000 mentors is
+  half a million pairs and must be scored in a fraction of a second.
+
+Both use the same formulas in the same floating-point order, so their results are equal
+bit for bit (the tests check it); the solver ranks with the matrix and shows details from
+:func:`score_pair` for the few pairs it displays.
+
+Scoring rules (every criterion gives a *fraction* 0..1 of its weight; the branch's weight is
+the points at a perfect fit, and a weight of 0 switches the criterion off):
+
+``sector``
+    1 when the mentee's target sector is one of the mentor's sectors, else 0.
+``help_questions``
+    share of the mentee's help questions that the mentor's expertise covers.
+``languages``
+    3/4 for the quality of the best common *working* language (the lower of the two levels;
+    B1 gives 0, native gives 1) plus 1/4 when they share more than one language at B1+.
+``availability``, ``interests``, ``personality``
+    overlap coefficient: shared items / size of the smaller set (a mentee free on two evenings
+    that both suit the mentor is a perfect fit, whatever else the mentor offers).
+``digital_skills``
+    ``min(1, mentor / max(mentee, 2))``: the mentor keeps up with the mentee, and a duo needs
+    at least "intermediate" (2) on the mentor's side for online applications.
+``distance``
+    a postcode-proximity proxy, because no geodata can be shipped: same country required,
+    then same postcode 1, same first 3 characters 2/3, same first 2 characters 1/3, else 0.
+
+Missing data (no target sector yet, no help questions stated, no postcode, ...) gives half
+the points: an unknown neither wins nor loses against the average candidate, and it gives the
+same points to every pair of that person, so it does not change whom they are matched with.
+
+Hard constraints (a pair violating one is *infeasible*; the reason codes, in this order):
+``mentee_not_eligible``, ``mentor_not_eligible``, ``mentor_not_trained``, ``mentor_not_free``,
+``no_common_language`` (no branch working language spoken at B1 or above by both),
+``declined`` (tried before and declined by either side), ``excluded`` (by a coordinator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from duo.matching.profiles import (
+    MAX_LEVEL_RANK,
+    WORKING_LEVEL_RANK,
+    MenteeProfile,
+    MentorProfile,
+    level_rank,
+)
+
+#: Matching criteria, in the order they are scored, summed and shown.
+CRITERIA: tuple[str, ...] = (
+    "sector",
+    "help_questions",
+    "languages",
+    "availability",
+    "interests",
+    "digital_skills",
+    "personality",
+    "distance",
+)
+
+#: Hard-constraint reason codes, in the order they are reported.
+PAIR_REASONS: tuple[str, ...] = (
+    "mentee_not_eligible",
+    "mentor_not_eligible",
+    "mentor_not_trained",
+    "mentor_not_free",
+    "no_common_language",
+    "declined",
+    "excluded",
+)
+
+#: Fraction of a criterion's weight given when one side's data is missing.
+UNKNOWN = 0.5
+#: Language score split: quality of the best working language vs. sharing a second language.
+LANGUAGE_QUALITY_SHARE = 0.75
+LANGUAGE_EXTRA_SHARE = 0.25
+#: Digital skills level the mentor should reach at least (2 = intermediate).
+DIGITAL_NEED = 2
+#: Proximity fractions by number of leading postcode characters in common.
+PROXIMITY_SAME = 1.0
+PROXIMITY_3 = 2.0 / 3.0
+PROXIMITY_2 = 1.0 / 3.0
+
+Pair = tuple[Hashable, Hashable]
+
+
+def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Weights as floats for every criterion (missing ones 0); unknown or negative keys raise.
+
+    Raising early matters: a misspelt key in a branch file would otherwise silently disable a
+    criterion.
+    """
+    unknown = sorted(set(weights) - set(CRITERIA))
+    if unknown:
+        raise ValueError(f"unknown matching weight(s): {', '.join(unknown)}")
+    out: dict[str, float] = {}
+    for name in CRITERIA:
+        value = float(weights.get(name, 0.0))
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"matching weight {name!r} must be a number >= 0, got {value!r}")
+        out[name] = value
+    return out
+
+
+def normalise_working_languages(languages: Iterable[str]) -> tuple[str, ...]:
+    """Lower-case codes, duplicates dropped, the branch's order kept (it breaks ties)."""
+    seen: dict[str, None] = {}
+    for code in languages:
+        seen.setdefault(str(code).strip().lower(), None)
+    return tuple(seen)
+
+
+# --------------------------------------------------------------------------------------------
+# One pair, in plain Python (the reference, and the details shown to coordinators)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    """One criterion of one pair: points out of ``max_points`` and why (code + params).
+
+    ``code`` and ``params`` are turned into a sentence by
+    :func:`duo.matching.explain.criterion_sentence`; params hold codes and numbers only.
+    """
+
+    criterion: str
+    points: float
+    max_points: float
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """The score of one mentee-mentor pair, with its details and hard-constraint verdict."""
+
+    mentee_id: Hashable
+    mentor_id: Hashable
+    total: float
+    criteria: tuple[CriterionScore, ...]
+    reasons: tuple[str, ...]  # hard constraints violated, in PAIR_REASONS order
+
+    @property
+    def feasible(self) -> bool:
+        return not self.reasons
+
+    @property
+    def max_total(self) -> float:
+        return sum(c.max_points for c in self.criteria)
+
+    def criterion(self, name: str) -> CriterionScore | None:
+        for item in self.criteria:
+            if item.criterion == name:
+                return item
+        return None
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> tuple[float, frozenset[str]]:
+    """Overlap coefficient (shared / smaller size); UNKNOWN when either side is empty."""
+    if not a or not b:
+        return UNKNOWN, frozenset()
+    shared = a & b
+    return len(shared) / min(len(a), len(b)), shared
+
+
+def _sector(e: MenteeProfile, m: MentorProfile) -> tuple[float, str, dict[str, Any]]:
+    if e.target_sector is None:
+        return UNKNOWN, "sector_no_target", {}
+    if not m.sectors:
+        return UNKNOWN, "sector_mentor_unknown", {"target": e.target_sector}
+    if e.target_sector in m.sectors:
+        return 1.0, "sector_match", {"sector": e.target_sector, "years": m.years_experience}
+    return 0.0, "sector_mismatch", {"target": e.target_sector, "sectors": tuple(sorted(m.sectors))}
+
+
+def _help(e: MenteeProfile, m: MentorProfile) -> tuple[float, str, dict[str, Any]]:
+    asked = tuple(sorted(e.help_questions))
+    if not asked:
+        return UNKNOWN, "help_none_asked", {}
+    if not m.expertise:
+        return UNKNOWN, "help_mentor_unknown", {"asked": asked}
+    covered = tuple(sorted(e.help_questions & m.expertise))
+    fraction = len(covered) / len(asked)
+    if covered:
+        return fraction, "help_covered", {"covered": covered, "asked": asked}
+    return fraction, "help_not_covered", {"asked": asked}
+
+
+def _languages(
+    e: MenteeProfile, m: MentorProfile, working: tuple[str, ...]
+) -> tuple[float, str, dict[str, Any], bool]:
+    best, best_lang = 0, None
+    for lang in working:
+        common = min(level_rank(e.languages.get(lang)), level_rank(m.languages.get(lang)))
+        if common > best:
+            best, best_lang = common, lang
+    shared = tuple(
+        sorted(
+            lang
+            for lang in e.languages.keys() & m.languages.keys()
+            if level_rank(e.languages[lang]) >= WORKING_LEVEL_RANK
+            and level_rank(m.languages[lang]) >= WORKING_LEVEL_RANK
+        )
+    )
+    quality = max(0, best - WORKING_LEVEL_RANK) / (MAX_LEVEL_RANK - WORKING_LEVEL_RANK)
+    extra = 1.0 if len(shared) >= 2 else 0.0
+    fraction = LANGUAGE_QUALITY_SHARE * quality + LANGUAGE_EXTRA_SHARE * extra
+    ok = best >= WORKING_LEVEL_RANK
+    if ok:
+        level = min(e.languages[best_lang], m.languages[best_lang], key=level_rank)
+        params = {"languages": shared, "working": best_lang, "level": level}
+        return fraction, "languages_shared", params, True
+    return fraction, "languages_no_working", {"languages": shared, "working_languages": working}, ok
+
+
+def _availability(e: MenteeProfile, m: MentorProfile) -> tuple[float, str, dict[str, Any]]:
+    fraction, shared = _overlap(e.availability, m.availability)
+    if not e.availability or not m.availability:
+        return fraction, "availability_unknown", {}
+    total = min(len(e.availability), len(m.availability))
+    params = {"shared": len(shared), "total": total, "slots": tuple(sorted(shared))}
+    return fraction, "availability_overlap", params
+
+
+def _tag_overlap(kind: str, a: frozenset[str], b: frozenset[str]) -> tuple[float, str, dict]:
+    fraction, shared = _overlap(a, b)
+    if not a or not b:
+        return fraction, f"{kind}_unknown", {}
+    if shared:
+        return fraction, f"{kind}_shared", {"tags": tuple(sorted(shared))}
+    return fraction, f"{kind}_none_shared", {}
+
+
+def _digital(e: MenteeProfile, m: MentorProfile) -> tuple[float, str, dict[str, Any]]:
+    fraction = min(1.0, m.digital_skills / max(e.digital_skills, DIGITAL_NEED))
+    return fraction, "digital_skills", {"mentor": m.digital_skills, "mentee": e.digital_skills}
+
+
+def _distance(e: MenteeProfile, m: MentorProfile) -> tuple[float, str, dict[str, Any]]:
+    a, b = e.postcode, m.postcode
+    if a is None or b is None or not e.country or not m.country:
+        return UNKNOWN, "distance_unknown", {}
+    if e.country != m.country:
+        return 0.0, "distance_other_country", {"mentee": e.country, "mentor": m.country}
+    if a == b:
+        return PROXIMITY_SAME, "distance_same_postcode", {"postcode": a}
+    if a[:3] == b[:3]:
+        return PROXIMITY_3, "distance_prefix", {"digits": 3, "mentee": a, "mentor": b}
+    if a[:2] == b[:2]:
+        return PROXIMITY_2, "distance_prefix", {"digits": 2, "mentee": a, "mentor": b}
+    return 0.0, "distance_far", {"mentee": a, "mentor": b}
+
+
+def score_pair(
+    mentee: MenteeProfile,
+    mentor: MentorProfile,
+    weights: Mapping[str, float],
+    working_languages: Iterable[str],
+    *,
+    exclusions: Iterable[Pair] = frozenset(),
+    declined: Iterable[Pair] = frozenset(),
+) -> PairScore:
+    """Score one pair with every detail; equal, bit for bit, to :func:`score_matrix`."""
+    w = normalise_weights(weights)
+    working = normalise_working_languages(working_languages)
+    lang_fraction, lang_code, lang_params, lang_ok = _languages(mentee, mentor, working)
+    parts: dict[str, tuple[float, str, dict[str, Any]]] = {
+        "sector": _sector(mentee, mentor),
+        "help_questions": _help(mentee, mentor),
+        "languages": (lang_fraction, lang_code, lang_params),
+        "availability": _availability(mentee, mentor),
+        "interests": _tag_overlap("interests", mentee.interests, mentor.interests),
+        "digital_skills": _digital(mentee, mentor),
+        "personality": _tag_overlap("personality", mentee.personality, mentor.personality),
+        "distance": _distance(mentee, mentor),
+    }
+    total = 0.0
+    criteria = []
+    for name in CRITERIA:
+        if w[name] == 0:
+            continue
+        fraction, code, params = parts[name]
+        points = w[name] * fraction
+        total += points
+        criteria.append(CriterionScore(name, points, w[name], code, MappingProxyType(dict(params))))
+    key = (mentee.id, mentor.id)
+    failed = {
+        "mentee_not_eligible": not mentee.eligible,
+        "mentor_not_eligible": not mentor.eligible,
+        "mentor_not_trained": not mentor.trained,
+        "mentor_not_free": not mentor.free,
+        "no_common_language": not lang_ok,
+        "declined": key in frozenset(declined),
+        "excluded": key in frozenset(exclusions),
+    }
+    reasons = tuple(code for code in PAIR_REASONS if failed[code])
+    return PairScore(mentee.id, mentor.id, total, tuple(criteria), reasons)
+
+
+# --------------------------------------------------------------------------------------------
+# The whole pool, vectorised
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreMatrix:
+    """Scores of every pair of a pool: row i = ``mentee_ids[i]``, column j = ``mentor_ids[j]``.
+
+    ``total`` and each array in ``criteria`` (enabled criteria only, points) are float64
+    (n_mentees, n_mentors); ``feasible`` is boolean. The reason a pair is infeasible is
+    computed on demand by :meth:`reasons` from the per-constraint arrays kept here.
+    """
+
+    mentee_ids: tuple[Hashable, ...]
+    mentor_ids: tuple[Hashable, ...]
+    weights: Mapping[str, float]
+    working_languages: tuple[str, ...]
+    total: np.ndarray
+    criteria: Mapping[str, np.ndarray]
+    feasible: np.ndarray
+    mentee_eligible: np.ndarray
+    mentor_eligible: np.ndarray
+    mentor_trained: np.ndarray
+    mentor_free: np.ndarray
+    language_ok: np.ndarray
+    declined: np.ndarray
+    excluded: np.ndarray
+    mentee_index: Mapping[Hashable, int]
+    mentor_index: Mapping[Hashable, int]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.total.shape  # type: ignore[return-value]
+
+    @property
+    def mentor_available(self) -> np.ndarray:
+        """Mentors that pass every mentor-side constraint (eligible, trained, free)."""
+        return self.mentor_eligible & self.mentor_trained & self.mentor_free
+
+    def reasons(self, i: int, j: int) -> tuple[str, ...]:
+        """Hard constraints pair (i, j) violates, in :data:`PAIR_REASONS` order."""
+        failed = {
+            "mentee_not_eligible": not self.mentee_eligible[i],
+            "mentor_not_eligible": not self.mentor_eligible[j],
+            "mentor_not_trained": not self.mentor_trained[j],
+            "mentor_not_free": not self.mentor_free[j],
+            "no_common_language": not self.language_ok[i, j],
+            "declined": bool(self.declined[i, j]),
+            "excluded": bool(self.excluded[i, j]),
+        }
+        return tuple(code for code in PAIR_REASONS if failed[code])
+
+    def reason(self, i: int, j: int) -> str | None:
+        """The first violated hard constraint of pair (i, j), ``None`` when feasible."""
+        found = self.reasons(i, j)
+        return found[0] if found else None
+
+
+def _onehot(
+    left: Sequence[frozenset[str]], right: Sequence[frozenset[str]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Indicator matrices over the union vocabulary of both sides (float64: exact counts)."""
+    vocab: dict[str, int] = {}
+    for items in (*left, *right):
+        for item in items:
+            vocab.setdefault(item, len(vocab))
+    a = np.zeros((len(left), max(len(vocab), 1)))
+    b = np.zeros((len(right), max(len(vocab), 1)))
+    for matrix, rows in ((a, left), (b, right)):
+        for r, items in enumerate(rows):
+            for item in items:
+                matrix[r, vocab[item]] = 1.0
+    return a, b
+
+
+def _sizes(rows: Sequence[frozenset[str]]) -> np.ndarray:
+    return np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+
+
+def _overlap_matrix(left: Sequence[frozenset[str]], right: Sequence[frozenset[str]]) -> np.ndarray:
+    """Vectorised :func:`_overlap`: shared / min size, UNKNOWN where a side is empty."""
+    a, b = _onehot(left, right)
+    shared = a @ b.T
+    size_a, size_b = _sizes(left), _sizes(right)
+    smaller = np.minimum(size_a[:, None], size_b[None, :])
+    fraction = shared / np.maximum(smaller, 1)
+    return np.where(smaller == 0, UNKNOWN, fraction)
+
+
+def _pair_mask(
+    pairs: Iterable[Pair], rows: Mapping[Hashable, int], cols: Mapping[Hashable, int]
+) -> np.ndarray:
+    mask = np.zeros((len(rows), len(cols)), dtype=bool)
+    for mentee_id, mentor_id in pairs:
+        i, j = rows.get(mentee_id), cols.get(mentor_id)
+        if i is not None and j is not None:
+            mask[i, j] = True
+    return mask
+
+
+def _index(ids: Sequence[Hashable], what: str) -> dict[Hashable, int]:
+    index: dict[Hashable, int] = {}
+    for k, ident in enumerate(ids):
+        if ident in index:
+            raise ValueError(f"duplicate {what} id {ident!r}")
+        index[ident] = k
+    return index
+
+
+def _postcode_codes(
+    people: Sequence[MenteeProfile | MentorProfile], length: int | None, missing: int, vocab: dict
+) -> np.ndarray:
+    """Integer code per person for (country, postcode prefix); ``missing`` when unknown."""
+    out = np.full(len(people), missing, dtype=np.int64)
+    for k, person in enumerate(people):
+        if person.postcode is None or not person.country:
+            continue
+        prefix = person.postcode if length is None else person.postcode[:length]
+        out[k] = vocab.setdefault((person.country, prefix), len(vocab))
+    return out
+
+
+def score_matrix(
+    mentees: Sequence[MenteeProfile],
+    mentors: Sequence[MentorProfile],
+    weights: Mapping[str, float],
+    *,
+    working_languages: Iterable[str],
+    exclusions: Iterable[Pair] = frozenset(),
+    declined: Iterable[Pair] = frozenset(),
+) -> ScoreMatrix:
+    """Score every mentee-mentor pair of the pool at once (rows and columns in input order)."""
+    mentees, mentors = list(mentees), list(mentors)
+    w = normalise_weights(weights)
+    working = normalise_working_languages(working_languages)
+    rows, cols = (
+        _index([e.id for e in mentees], "mentee"),
+        _index([m.id for m in mentors], "mentor"),
+    )
+    n, m = len(mentees), len(mentors)
+    fractions: dict[str, np.ndarray] = {}
+
+    # Languages: best common level among the working languages, and shared languages at B1+.
+    best = np.zeros((n, m), dtype=np.int64)
+    for lang in working:
+        e_rank = np.fromiter((level_rank(p.languages.get(lang)) for p in mentees), np.int64, n)
+        m_rank = np.fromiter((level_rank(p.languages.get(lang)) for p in mentors), np.int64, m)
+        np.maximum(best, np.minimum(e_rank[:, None], m_rank[None, :]), out=best)
+    language_ok = best >= WORKING_LEVEL_RANK
+
+    def spoken(p: MenteeProfile | MentorProfile) -> frozenset[str]:
+        return frozenset(k for k, v in p.languages.items() if level_rank(v) >= WORKING_LEVEL_RANK)
+
+    if w["languages"]:
+        a, b = _onehot([spoken(p) for p in mentees], [spoken(p) for p in mentors])
+        shared_count = a @ b.T
+        quality = np.maximum(best - WORKING_LEVEL_RANK, 0) / (MAX_LEVEL_RANK - WORKING_LEVEL_RANK)
+        extra = np.where(shared_count >= 2, 1.0, 0.0)
+        fractions["languages"] = LANGUAGE_QUALITY_SHARE * quality + LANGUAGE_EXTRA_SHARE * extra
+
+    if w["sector"]:
+        targets = [
+            frozenset([e.target_sector]) if e.target_sector else frozenset() for e in mentees
+        ]
+        a, b = _onehot(targets, [p.sectors for p in mentors])
+        match = a @ b.T
+        unknown = (_sizes(targets) == 0)[:, None] | (_sizes([p.sectors for p in mentors]) == 0)
+        fractions["sector"] = np.where(unknown, UNKNOWN, np.where(match > 0, 1.0, 0.0))
+
+    if w["help_questions"]:
+        asked, expertise = [e.help_questions for e in mentees], [p.expertise for p in mentors]
+        a, b = _onehot(asked, expertise)
+        covered = a @ b.T
+        size_a = _sizes(asked)
+        fraction = covered / np.maximum(size_a, 1)[:, None]
+        unknown = (size_a == 0)[:, None] | (_sizes(expertise) == 0)[None, :]
+        fractions["help_questions"] = np.where(unknown, UNKNOWN, fraction)
+
+    for name in ("availability", "interests", "personality"):
+        if w[name]:
+            left = [getattr(e, name) for e in mentees]
+            right = [getattr(p, name) for p in mentors]
+            fractions[name] = _overlap_matrix(left, right)
+
+    if w["digital_skills"]:
+        e_dig = np.fromiter((e.digital_skills for e in mentees), np.int64, n)
+        m_dig = np.fromiter((p.digital_skills for p in mentors), np.int64, m)
+        ratio = m_dig[None, :] / np.maximum(e_dig, DIGITAL_NEED)[:, None]
+        fractions["digital_skills"] = np.minimum(1.0, ratio)
+
+    if w["distance"]:
+        codes = []
+        for length in (None, 3, 2):
+            vocab: dict = {}
+            codes.append(
+                (
+                    _postcode_codes(mentees, length, -1, vocab),
+                    _postcode_codes(mentors, length, -2, vocab),
+                )
+            )
+        country_vocab: dict = {}
+        e_country = np.array(
+            [country_vocab.setdefault(e.country, len(country_vocab)) for e in mentees]
+        )
+        m_country = np.array(
+            [country_vocab.setdefault(p.country, len(country_vocab)) for p in mentors]
+        )
+        e_known = codes[0][0] >= 0
+        m_known = codes[0][1] >= 0
+        same = [ce[:, None] == cm[None, :] for ce, cm in codes]
+        fractions["distance"] = np.select(
+            [
+                ~(e_known[:, None] & m_known[None, :]),
+                e_country.reshape(-1, 1) != m_country.reshape(1, -1),
+                same[0],
+                same[1],
+                same[2],
+            ],
+            [UNKNOWN, 0.0, PROXIMITY_SAME, PROXIMITY_3, PROXIMITY_2],
+            default=0.0,
+        )
+
+    total = np.zeros((n, m))
+    criteria: dict[str, np.ndarray] = {}
+    for name in CRITERIA:
+        if w[name] == 0:
+            continue
+        points = w[name] * fractions[name]
+        criteria[name] = points
+        total += points
+
+    mentee_eligible = np.fromiter((e.eligible for e in mentees), bool, n)
+    mentor_eligible = np.fromiter((p.eligible for p in mentors), bool, m)
+    mentor_trained = np.fromiter((p.trained for p in mentors), bool, m)
+    mentor_free = np.fromiter((p.free for p in mentors), bool, m)
+    declined_mask = _pair_mask(declined, rows, cols)
+    excluded_mask = _pair_mask(exclusions, rows, cols)
+    feasible = (
+        mentee_eligible[:, None]
+        & (mentor_eligible & mentor_trained & mentor_free)[None, :]
+        & language_ok
+        & ~declined_mask
+        & ~excluded_mask
+    )
+    return ScoreMatrix(
+        mentee_ids=tuple(e.id for e in mentees),
+        mentor_ids=tuple(p.id for p in mentors),
+        weights=MappingProxyType(w),
+        working_languages=working,
+        total=total,
+        criteria=MappingProxyType(criteria),
+        feasible=feasible,
+        mentee_eligible=mentee_eligible,
+        mentor_eligible=mentor_eligible,
+        mentor_trained=mentor_trained,
+        mentor_free=mentor_free,
+        language_ok=language_ok,
+        declined=declined_mask,
+        excluded=excluded_mask,
+        mentee_index=MappingProxyType(rows),
+        mentor_index=MappingProxyType(cols),
+    )

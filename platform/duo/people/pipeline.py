@@ -1,0 +1,81 @@
+"""The one place where a person's state changes: validated, timestamped, attributed.
+
+Capabilities never assign ``Person.state`` themselves; they call :func:`transition`, which
+records a :class:`StateChange` and tells the listeners (jobs, other capabilities) in the
+same transaction, so that the history and the consequences are never out of step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+
+from duo.db import db, utcnow
+from duo.people import states
+from duo.people.models import Person, StateChange
+
+Listener = Callable[[Person, StateChange], None]
+_listeners: list[Listener] = []
+
+
+class InvalidTransition(ValueError):  # noqa: N818 - reads better at call sites
+    """The move is not part of the programme's flow; the message is shown to the user."""
+
+
+def on_transition(listener: Listener) -> Listener:
+    """Register ``listener(person, change)``, called after every recorded transition."""
+    _listeners.append(listener)
+    return listener
+
+
+def transition(
+    person: Person,
+    target: str,
+    *,
+    by: object | None = None,
+    reason: str | None = None,
+) -> StateChange:
+    """Move ``person`` to ``target``; ``by`` is the staff user (None for the candidate/system)."""
+    if target not in states.STATES:
+        raise InvalidTransition(_("Unknown state."))
+    if not states.allowed(person.role, person.state, target):
+        raise InvalidTransition(
+            _(
+                "Cannot go from “%(current)s” to “%(target)s”.",
+                current=states.LABELS[person.state],
+                target=states.LABELS[target],
+            )
+        )
+    change = StateChange(
+        person=person,
+        from_state=person.state,
+        to_state=target,
+        at=utcnow(),
+        by_user_id=getattr(by, "id", None),
+        reason=(reason or "").strip() or None,
+    )
+    person.state = target
+    person.state_changed_at = change.at
+    db.session.add(change)
+    db.session.flush()
+    for listener in _listeners:
+        listener(person, change)
+    return change
+
+
+def register(person: Person, *, reason: str | None = None) -> StateChange:
+    """Record the creation of a candidate as the first entry of their history."""
+    person.state = states.REGISTERED
+    person.state_changed_at = utcnow()
+    db.session.add(person)
+    change = StateChange(
+        person=person,
+        from_state=None,
+        to_state=states.REGISTERED,
+        at=person.state_changed_at,
+        reason=reason,
+    )
+    db.session.add(change)
+    db.session.flush()
+    return change
