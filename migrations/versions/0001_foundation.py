@@ -18,7 +18,7 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
-TENANT_TABLES = ("people", "person_state_changes")
+TENANT_TABLES = ("people", "person_state_changes", "consents")
 
 
 def upgrade():
@@ -121,6 +121,22 @@ def upgrade():
     with op.batch_alter_table('person_state_changes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_state_changes_person_id'), ['person_id'], unique=False)
 
+    op.create_table('consents',
+    sa.Column('person_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('text_version', sa.String(length=40), nullable=False),
+    sa.Column('locale', sa.String(length=8), nullable=False),
+    sa.Column('given_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'person_id'], ['people.tenant_id', 'people.id'], name=op.f('fk_consents_tenant_id_person_id_people'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_consents_tenant_id_tenants')),
+    sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_consents'))
+    )
+    with op.batch_alter_table('consents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consents_person_id'), ['person_id'], unique=False)
+
     rls.migrate_app_role(op)
     for table in TENANT_TABLES:
         rls.migrate_enable(op, table)
@@ -129,6 +145,7 @@ def upgrade():
 def downgrade():
     for table in TENANT_TABLES:
         rls.migrate_disable(op, table)
+    op.drop_table('consents')
     with op.batch_alter_table('person_state_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_person_state_changes_person_id'))
 

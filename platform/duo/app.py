@@ -89,8 +89,12 @@ def _register_capabilities(app: Flask) -> None:
     for cap in capabilities():
         _import_optional(f"duo.{cap}.jobs")
         views = _import_optional(f"duo.{cap}.views")
-        if views is not None and hasattr(views, "bp"):
-            app.register_blueprint(views.bp)
+        if views is None:
+            continue
+        # A capability exposes ``bp``, or ``blueprints`` when it has several (pages + API).
+        for blueprint in getattr(views, "blueprints", [getattr(views, "bp", None)]):
+            if blueprint is not None:
+                app.register_blueprint(blueprint)
 
     @app.route("/")
     def home():  # noqa: ANN202

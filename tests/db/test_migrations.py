@@ -1,0 +1,54 @@
+"""The migrated schema is exactly the models' schema, and migrations go down again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from conftest import build_app, make_settings, postgres_database
+from support import DATABASE_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_app(request, tmp_path: Path):  # noqa: ANN001, ANN201
+    if request.param == "postgresql":
+        if not DATABASE_URL:
+            pytest.skip("DATABASE_URL is not set: PostgreSQL migration check skipped")
+        with postgres_database(DATABASE_URL) as url:
+            yield build_app(make_settings(tmp_path, url))
+    else:
+        if DATABASE_URL:
+            pytest.skip("SQLite migration check runs in the SQLite pass")
+        yield build_app(make_settings(tmp_path, None))
+
+
+def _diff(app) -> list:  # noqa: ANN001
+    from duo.db import db
+
+    engine = sa.create_engine(app.config["DUO_OWNER_DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            return compare_metadata(context, db.metadata)
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_to_head_matches_models_and_downgrades_to_base(empty_app) -> None:
+    with empty_app.app_context():
+        upgrade(revision="heads")
+        assert _diff(empty_app) == []
+        downgrade(revision="base")
+        engine = sa.create_engine(empty_app.config["DUO_OWNER_DATABASE_URL"])
+        try:
+            tables = set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+        finally:
+            engine.dispose()
+        assert tables == set()
+        upgrade(revision="heads")
+        assert _diff(empty_app) == []
