@@ -10,12 +10,13 @@ import itertools
 import random
 from datetime import date, timedelta
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from duo.matching.explain import criterion_sentence, unmatched_sentence
 from duo.matching.profiles import CEFR_LEVELS, CEFR_RANK, MenteeProfile, MentorProfile
 from duo.matching.scoring import CRITERIA, score_matrix, score_pair
 from duo.matching.solver import suggest, waiting_bonus
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 TODAY = date(2026, 3, 2)
 WORKING = ("fr", "nl", "en")

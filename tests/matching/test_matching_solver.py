@@ -6,6 +6,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
+
 from duo.bench.synthetic import make_pool
 from duo.matching.explain import criterion_sentence, unmatched_sentence
 from duo.matching.profiles import MenteeProfile, MentorProfile
@@ -151,9 +152,10 @@ def test_deterministic_whatever_the_input_order() -> None:
         assert again == reference
 
 
-def test_ties_are_broken_the_same_way() -> None:
+@pytest.mark.parametrize("n_mentors", [6, 25])
+def test_ties_are_broken_the_same_way(n_mentors: int) -> None:
     mentees = [mentee(f"e{k}") for k in range(4)]
-    mentors = [mentor(f"m{k}") for k in range(6)]
+    mentors = [mentor(f"m{k:02d}") for k in range(n_mentors)]
     first = run(mentees, mentors)
     second = run(mentees[::-1], mentors[::-1])
     assert first == second

@@ -26,7 +26,6 @@ figure is therefore: write a function, decorate it, put it in one of those place
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import json
 import math
 import operator
@@ -158,18 +157,19 @@ def best_of(func: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> float:
 
 
 def discover() -> None:
-    """Import every figure module: ``duo.bench.*`` and ``duo.<capability>.bench_figures``."""
+    """Import every figure module: ``duo.bench.*`` and ``duo.<capability>.bench_figures``.
+
+    A capability package is imported only when it has a ``bench_figures.py``, so a benchmark
+    run does not pull in the whole application.
+    """
     import duo
 
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}")
-    for info in pkgutil.iter_modules(duo.__path__):
-        if not info.ispkg or info.name == "bench":
-            continue
-        module = f"duo.{info.name}.bench_figures"
-        if importlib.util.find_spec(module) is not None:
-            importlib.import_module(module)
+    for root in duo.__path__:
+        for candidate in sorted(Path(root).glob("*/bench_figures.py")):
+            importlib.import_module(f"duo.{candidate.parent.name}.bench_figures")
 
 
 def run(names: Iterable[str] | None = None, *, match: str | None = None) -> list[Result]:

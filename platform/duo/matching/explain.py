@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from babel import Locale
 from babel.lists import format_list
+from flask import has_app_context
 from flask_babel import force_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
@@ -96,10 +97,6 @@ def _babel_locale(locale: str) -> Locale:
 
 def _in_locale(locale: str) -> AbstractContextManager[Any]:
     """Render gettext in ``locale`` inside an app context; a no-op outside one."""
-    try:
-        from flask import has_app_context
-    except ImportError:  # pragma: no cover - flask is a dependency of flask_babel
-        return nullcontext()
     return force_locale(locale) if has_app_context() else nullcontext()
 
 

@@ -223,7 +223,8 @@ def _languages(
         level = min(e.languages[best_lang], m.languages[best_lang], key=level_rank)
         params = {"languages": shared, "working": best_lang, "level": level}
         return fraction, "languages_shared", params, True
-    return fraction, "languages_no_working", {"languages": shared, "working_languages": working}, ok
+    params = {"languages": shared, "working_languages": working}
+    return fraction, "languages_no_working", params, False
 
 
 def _availability(e: MenteeProfile, m: MentorProfile) -> tuple[float, str, dict[str, Any]]:
