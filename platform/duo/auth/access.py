@@ -38,6 +38,12 @@ def _load_user(session_id: str) -> User | None:
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
 
+    @app.before_request
+    def _reload_user() -> None:
+        # Flask-Login caches the user on the app context, which may outlive a request
+        # (tests, CLI); load it afresh so a changed password or deactivation counts now.
+        g.pop("_login_user", None)
+
 
 def _login_redirect():  # noqa: ANN202
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -69,9 +69,16 @@ def app_role_name() -> str:
 
 def migrate_app_role(op) -> None:  # noqa: ANN001
     """In a migration: (re)grant the application role its data access (PostgreSQL only)."""
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in app_role_sql(app_role_name()):
-            op.execute(statement)
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    role = app_role_name()
+    for statement in app_role_sql(role):
+        op.execute(statement)
+    password = os.environ.get("DATABASE_APP_PASSWORD")
+    if password:
+        op.get_bind().exec_driver_sql(
+            f'ALTER ROLE "{role}" PASSWORD %s', (password,)
+        )
 
 
 def migrate_enable(op, table: str) -> None:  # noqa: ANN001

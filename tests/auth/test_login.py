@@ -1,0 +1,119 @@
+"""One login page for every kind of staff; sessions end when the password changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import PASSWORD, build_app, make_settings
+
+
+def test_coordinator_lands_on_their_branch(client, create_user) -> None:
+    user = create_user(branches=["rotterdam"])
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/rotterdam/")
+
+
+def test_coordinator_of_several_branches_picks_one(client, create_user) -> None:
+    user = create_user(branches=["paris", "lille"])
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"].endswith("/branches")
+    page = client.get("/branches").get_data(as_text=True)
+    assert "/paris/" in page and "/lille/" in page and "/lyon/" not in page
+
+
+def test_hq_lands_on_hq(client, create_user) -> None:
+    user = create_user(hq=True)
+    response = client.post("/login", data={"email": user.email.upper(), "password": PASSWORD})
+    assert response.headers["Location"].endswith("/hq/")
+
+
+def test_wrong_password_is_refused_with_a_message(client, create_user) -> None:
+    user = create_user(branches=["ghent"])
+    response = client.post("/login", data={"email": user.email, "password": "wrong password!"})
+    assert response.status_code == 400
+    assert "do not match" in response.get_data(as_text=True)
+    assert client.get("/ghent/").status_code == 302
+
+
+def test_missing_fields_are_reported_at_the_field(client) -> None:
+    response = client.post("/login", data={"email": "not-an-address", "password": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Enter a valid e-mail address." in html
+    assert "Enter your password." in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_next_parameter_is_followed_only_on_this_site(client, create_user) -> None:
+    user = create_user(branches=["ghent"])
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "next": "https://evil.example/"}
+    )
+    assert response.headers["Location"].endswith("/ghent/")
+
+
+def test_logout(coordinator) -> None:
+    client = coordinator("liege")
+    assert client.post("/logout").status_code == 302
+    assert client.get("/liege/").status_code == 302
+
+
+def test_password_change_ends_other_sessions(db, coordinator) -> None:
+    from duo.auth.accounts import set_password
+
+    client = coordinator("antwerp")
+    assert client.get("/antwerp/").status_code == 200
+    set_password(client.user, "a brand new password")
+    db.session.flush()
+    assert client.get("/antwerp/").status_code == 302
+
+
+def test_deactivated_user_is_logged_out(db, coordinator) -> None:
+    client = coordinator("antwerp")
+    client.user.active = False
+    db.session.flush()
+    assert client.get("/antwerp/").status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2(create_user) -> None:
+    user = create_user(branches=["lyon"])
+    assert user.password_hash.startswith("$argon2")
+    assert PASSWORD not in user.password_hash
+
+
+@pytest.fixture
+def csrf_app(tmp_path, database_url):  # noqa: ANN001, ANN201
+    from conftest import migrate_and_load
+
+    if database_url:
+        pytest.skip("the CSRF check needs no second PostgreSQL database")
+    app = build_app(make_settings(tmp_path, None), WTF_CSRF_ENABLED=True)
+    migrate_and_load(app)
+    return app
+
+
+def test_forms_require_a_csrf_token(csrf_app) -> None:
+    client = csrf_app.test_client()
+    response = client.post("/login", data={"email": "a@b.cd", "password": "whatever1234"})
+    assert response.status_code == 400
+    assert client.post("/logout").status_code == 400
+
+
+def test_users_create_cli(app, db) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["users", "create", "--email", "new.coordinator@duo.test", "--name", "New",
+              "--password", "long enough password", "--branch", "mechelen"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "coordinator" in result.output
+    bad = runner.invoke(
+        args=["users", "create", "--email", "x@duo.test", "--name", "X",
+              "--password", "long enough password", "--branch", "atlantis"]
+    )
+    assert bad.exit_code == 1
+    assert "unknown branch" in bad.output
+    from duo.auth.accounts import find_user
+
+    assert find_user("x@duo.test") is None
