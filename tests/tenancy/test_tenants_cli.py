@@ -147,3 +147,10 @@ def test_duplicate_slug_is_refused(db, app, tenants_copy) -> None:
     assert result.exit_code != 0
     assert "namur.toml" in result.output
     assert snapshot(db) == before
+
+
+def test_reserved_slug_is_refused(db, app, tenants_copy) -> None:
+    (tenants_copy / "hq.toml").write_text(NEW_BRANCH.replace('"namur"', '"hq"', 1))
+    result = app.test_cli_runner().invoke(args=["tenants", "check", "--path", str(tenants_copy)])
+    assert result.exit_code != 0
+    assert "hq.toml" in result.output and "reserved" in result.output

@@ -122,10 +122,20 @@ def above(minimum: float) -> Callable[[Any], None]:
     return check
 
 
+#: First path segments the platform itself uses: a branch cannot be called like them.
+RESERVED_SLUGS = frozenset(
+    {"hq", "api", "static", "login", "logout", "branches", "language", "healthz", "admin", "dev"}
+)
+
+
 def _slug(value: str) -> None:
     if not SLUG_RE.match(value):
         raise ValidationError(
             gettext("%(value)s is not a valid slug (lower-case letters, digits, -)", value=value)
+        )
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            gettext("%(value)s is reserved by the platform; choose another slug", value=value)
         )
 
 
