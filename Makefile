@@ -18,7 +18,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP) $(MO)
+install: $(STAMP) $(MO) browser-deps
+
+# axe-core (package.json) for the accessibility checks of tests/browser, into node_modules/.
+# Without npm, or offline, this only warns: the browser tests then skip and say why
+# (under CI=true they fail). Chromium itself comes from the system (apt-get install chromium).
+NODE_STAMP := node_modules/.installed
+
+browser-deps: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+		echo "warning: npm not found: axe-core is not installed, browser tests will skip"; \
+	elif npm ci --no-audit --no-fund --loglevel=error; then \
+		touch $@; \
+	else \
+		echo "warning: npm ci failed: axe-core is not installed, browser tests will skip"; \
+	fi
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -d translations -l $*

@@ -9,12 +9,10 @@ skipping.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -22,69 +20,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from duo.settings import REPO_ROOT, Settings, normalise_database_url
-
-from support import CI, DATABASE_URL, REDIS_URL, need
-
+from appfactory import PASSWORD, build_app, make_settings, migrate_and_load, postgres_database
+from support import DATABASE_URL, REDIS_URL, need
 
 # --------------------------------------------------------------------------- database
-
-
-@contextmanager
-def postgres_database(base_url: str) -> Iterator[str]:
-    """Create a throw-away database on the server of ``base_url`` and drop it afterwards."""
-    url = sa.engine.make_url(normalise_database_url(base_url))
-    name = f"{url.database or 'duo'}_t{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        if CI:
-            raise RuntimeError(f"PostgreSQL at {base_url} is unreachable: {exc}") from exc
-        raise
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (name,),
-            )
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.dispose()
-
-
-def make_settings(tmp: Path, database_url: str | None) -> Settings:
-    return Settings(
-        instance_path=tmp,
-        secret_key="test-secret",
-        database_url=database_url or f"sqlite:///{tmp / 'test.sqlite3'}",
-        redis_url=None,
-        tenants_path=REPO_ROOT / "tenants",
-    )
-
-
-def build_app(settings: Settings, **overrides: object) -> Flask:
-    from duo.app import create_app
-
-    config = {"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
-    config.update(overrides)
-    return create_app(config, settings=settings)
-
-
-def migrate_and_load(app: Flask) -> None:
-    from flask_migrate import upgrade
-
-    from duo.db import db
-    from duo.tenancy.sync import sync_from_path
-
-    with app.app_context():
-        upgrade(revision="heads")
-        sync_from_path(Path(app.config["DUO_TENANTS_PATH"]))
-        db.session.commit()
-        db.session.remove()
 
 
 @pytest.fixture(scope="session")
@@ -153,8 +92,6 @@ def in_tenant(tenants):  # noqa: ANN001, ANN201
 
 # --------------------------------------------------------------------------- factories
 
-PASSWORD = "correct horse battery"
-
 
 @pytest.fixture
 def create_user(db) -> Callable[..., object]:  # noqa: ANN001
@@ -165,8 +102,14 @@ def create_user(db) -> Callable[..., object]:  # noqa: ANN001
     def factory(branches: list[str] = (), hq: bool = False, **kwargs: object) -> object:  # type: ignore[assignment]
         n = next(counter)
         email = kwargs.pop("email", None) or f"user{n}-{uuid.uuid4().hex[:6]}@test.duo"
-        return _create(email, kwargs.pop("name", f"User {n}"), PASSWORD,
-                       branches=list(branches), hq=hq, **kwargs)
+        return _create(
+            email,
+            kwargs.pop("name", f"User {n}"),
+            PASSWORD,
+            branches=list(branches),
+            hq=hq,
+            **kwargs,
+        )
 
     return factory
 
@@ -242,8 +185,10 @@ class QueryCounter:
         return len(self.statements)
 
 
-_IGNORED = re.compile(r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN|SELECT set_config)",
-                      re.IGNORECASE)
+_IGNORED = re.compile(
+    r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN|SELECT set_config)",
+    re.IGNORECASE,
+)
 
 
 @pytest.fixture
@@ -282,6 +227,7 @@ def redis_url() -> str:
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     return [
-        f"duo database: {'PostgreSQL ' + DATABASE_URL if DATABASE_URL else 'SQLite (temporary file)'}",
+        "duo database: "
+        + (f"PostgreSQL {DATABASE_URL}" if DATABASE_URL else "SQLite (temporary file)"),
         f"duo redis: {REDIS_URL or 'none (in-process jobs; real-Redis tests skip)'}",
     ]

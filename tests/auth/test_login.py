@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PASSWORD, build_app, make_settings
+from appfactory import PASSWORD, build_app, make_settings
 
 
 def test_coordinator_lands_on_their_branch(client, create_user) -> None:
@@ -84,7 +84,7 @@ def test_passwords_are_hashed_with_argon2(create_user) -> None:
 
 @pytest.fixture
 def csrf_app(tmp_path, database_url):  # noqa: ANN001, ANN201
-    from conftest import migrate_and_load
+    from appfactory import migrate_and_load
 
     if database_url:
         pytest.skip("the CSRF check needs no second PostgreSQL database")
@@ -103,14 +103,34 @@ def test_forms_require_a_csrf_token(csrf_app) -> None:
 def test_users_create_cli(app, db) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["users", "create", "--email", "new.coordinator@duo.test", "--name", "New",
-              "--password", "long enough password", "--branch", "mechelen"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "new.coordinator@duo.test",
+            "--name",
+            "New",
+            "--password",
+            "long enough password",
+            "--branch",
+            "mechelen",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "coordinator" in result.output
     bad = runner.invoke(
-        args=["users", "create", "--email", "x@duo.test", "--name", "X",
-              "--password", "long enough password", "--branch", "atlantis"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "x@duo.test",
+            "--name",
+            "X",
+            "--password",
+            "long enough password",
+            "--branch",
+            "atlantis",
+        ]
     )
     assert bad.exit_code == 1
     assert "unknown branch" in bad.output

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from conftest import build_app, make_settings, postgres_database
+from appfactory import build_app, make_settings, postgres_database
 from support import DATABASE_URL
 
 

@@ -1,0 +1,78 @@
+"""Building test applications and databases (plain functions, importable by any test).
+
+Fixtures live in conftest.py; these helpers are here so that tests and the browser suite
+can import them without depending on which conftest.py pytest loaded last.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from duo.settings import REPO_ROOT, Settings, normalise_database_url
+from support import CI
+
+PASSWORD = "correct horse battery"
+
+
+@contextmanager
+def postgres_database(base_url: str) -> Iterator[str]:
+    """Create a throw-away database on the server of ``base_url`` and drop it afterwards."""
+    url = sa.engine.make_url(normalise_database_url(base_url))
+    name = f"{url.database or 'duo'}_t{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        if CI:
+            raise RuntimeError(f"PostgreSQL at {base_url} is unreachable: {exc}") from exc
+        raise
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.dispose()
+
+
+def make_settings(tmp: Path, database_url: str | None) -> Settings:
+    return Settings(
+        instance_path=tmp,
+        secret_key="test-secret",
+        database_url=database_url or f"sqlite:///{tmp / 'test.sqlite3'}",
+        redis_url=None,
+        tenants_path=REPO_ROOT / "tenants",
+    )
+
+
+def build_app(settings: Settings, **overrides: object) -> Flask:
+    from duo.app import create_app
+
+    config = {"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+    config.update(overrides)
+    return create_app(config, settings=settings)
+
+
+def migrate_and_load(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    from duo.db import db
+    from duo.tenancy.sync import sync_from_path
+
+    with app.app_context():
+        upgrade(revision="heads")
+        sync_from_path(Path(app.config["DUO_TENANTS_PATH"]))
+        db.session.commit()
+        db.session.remove()
