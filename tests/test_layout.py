@@ -21,8 +21,18 @@ def test_platform_is_not_a_package_and_stdlib_platform_still_works() -> None:
 
 
 def test_top_level_layout() -> None:
-    for name in ("platform/duo", "tenants", "translations", "migrations", "tests", "infra",
-                 "pyproject.toml", "README.md", "Makefile", ".ci/run"):
+    for name in (
+        "platform/duo",
+        "tenants",
+        "translations",
+        "migrations",
+        "tests",
+        "infra",
+        "pyproject.toml",
+        "README.md",
+        "Makefile",
+        ".ci/run",
+    ):
         assert (REPO_ROOT / name).exists(), name
 
 

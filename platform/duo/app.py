@@ -11,7 +11,7 @@ import logging
 import pkgutil
 from typing import Any
 
-from flask import Flask, Response, redirect, render_template, url_for
+from flask import Flask, Response, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException

@@ -66,12 +66,13 @@ class Settings:
     mail_password: str | None = field(default_factory=lambda: _env("MAIL_PASSWORD"))
     mail_use_tls: bool = field(default_factory=lambda: _bool("MAIL_USE_TLS", False))
     mail_sender: str = field(
-        default_factory=lambda: _env("MAIL_SENDER", "DUO for a JOB <no-reply@duoforajob.org>")
-        or ""
+        default_factory=lambda: _env("MAIL_SENDER", "DUO for a JOB <no-reply@duoforajob.org>") or ""
     )
     public_url: str = field(default_factory=lambda: _env("DUO_PUBLIC_URL", "") or "")
     ratelimit_storage_uri: str | None = field(default_factory=lambda: _env("RATELIMIT_STORAGE_URI"))
-    session_cookie_secure: bool = field(default_factory=lambda: _bool("SESSION_COOKIE_SECURE", False))
+    session_cookie_secure: bool = field(
+        default_factory=lambda: _bool("SESSION_COOKIE_SECURE", False)
+    )
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -123,8 +124,7 @@ class Settings:
             "MAIL_USE_TLS": self.mail_use_tls,
             "MAIL_SENDER": self.mail_sender,
             "DUO_PUBLIC_URL": self.public_url,
-            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri
-            or (self.redis_url or "memory://"),
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri or (self.redis_url or "memory://"),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.session_cookie_secure,

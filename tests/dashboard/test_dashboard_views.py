@@ -13,8 +13,9 @@ def test_overview_counts_only_this_branch(coordinator, create_person) -> None:
     assert '<p class="big">2</p>' in html  # mentees
 
 
-def test_overview_query_count_does_not_grow_with_people(coordinator, create_person,
-                                                        count_queries) -> None:
+def test_overview_query_count_does_not_grow_with_people(
+    coordinator, create_person, count_queries
+) -> None:
     client = coordinator("lyon")
     client.get("/lyon/")
     with count_queries() as few:

@@ -22,8 +22,9 @@ def test_seed_covers_every_branch_and_is_idempotent(db, tenants, in_tenant) -> N
 
 def test_demo_logins_work(db, client) -> None:
     seed(people_per_branch=2)
-    response = client.post("/login", data={"email": coordinator_email("marseille"),
-                                           "password": DEMO_PASSWORD})
+    response = client.post(
+        "/login", data={"email": coordinator_email("marseille"), "password": DEMO_PASSWORD}
+    )
     assert response.headers["Location"].endswith("/marseille/")
     assert client.get("/marseille/").status_code == 200
 

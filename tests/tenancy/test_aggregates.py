@@ -14,8 +14,7 @@ def test_counts_across_branches(db, create_person, tenants) -> None:
     create_person("brussels", role="mentee")
     create_person("paris", role="mentee")
     rows = run_aggregate(
-        select(Person.tenant_id, Person.role, func.count()).group_by(Person.tenant_id,
-                                                                     Person.role)
+        select(Person.tenant_id, Person.role, func.count()).group_by(Person.tenant_id, Person.role)
     )
     counts = {(t, r): n for t, r, n in rows}
     assert counts[(tenants["brussels"].id, "mentor")] == 1
@@ -43,3 +42,9 @@ def test_scope_is_restored_after_an_aggregate(db, create_person) -> None:
     run_aggregate(select(func.count()).select_from(Person))
     with pytest.raises(NoTenantError):
         db.session.execute(select(Person)).all()
+
+
+@pytest.mark.parametrize("aggregate", [func.min, func.max, func.sum, func.avg])
+def test_value_revealing_aggregates_over_personal_columns_are_refused(db, aggregate) -> None:
+    with pytest.raises(NotAnAggregateError):
+        run_aggregate(select(aggregate(Person.birth_year)))

@@ -21,8 +21,10 @@ def test_every_tenant_owned_table_has_rls_enabled_and_forced(db) -> None:
     tables = tenant_owned_tables()
     assert "people" in tables
     rows = db.session.execute(
-        text("SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
-             "WHERE relname = ANY(:names) AND relkind = 'r'"),
+        text(
+            "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
+            "WHERE relname = ANY(:names) AND relkind = 'r'"
+        ),
         {"names": tables},
     ).all()
     found = {name: (enabled, forced) for name, enabled, forced in rows}
@@ -33,8 +35,10 @@ def test_every_tenant_owned_table_has_rls_enabled_and_forced(db) -> None:
 
 def test_every_table_with_tenant_id_is_declared_tenant_owned(db) -> None:
     rows = db.session.execute(
-        text("SELECT table_name FROM information_schema.columns WHERE column_name = 'tenant_id' "
-             "AND table_schema = 'public'")
+        text(
+            "SELECT table_name FROM information_schema.columns WHERE column_name = 'tenant_id' "
+            "AND table_schema = 'public'"
+        )
     ).scalars()
     # role_grants and outbox_jobs are global tables that merely point at a branch.
     assert set(rows) - {"role_grants", "outbox_jobs"} == set(tenant_owned_tables())
@@ -42,19 +46,21 @@ def test_every_table_with_tenant_id_is_declared_tenant_owned(db) -> None:
 
 def test_the_app_role_cannot_bypass_rls_and_owns_nothing(db) -> None:
     who = db.session.execute(
-        text("SELECT current_user, rolsuper, rolbypassrls FROM pg_roles "
-             "WHERE rolname = current_user")
+        text(
+            "SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+        )
     ).one()
     assert who.rolsuper is False and who.rolbypassrls is False
     owned = db.session.execute(
-        text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
-             "AND tableowner = current_user")
+        text(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
+            "AND tableowner = current_user"
+        )
     ).scalar_one()
     assert owned == 0
 
 
-def test_raw_sql_without_filter_sees_only_the_current_branch(db, create_person,
-                                                              in_tenant) -> None:
+def test_raw_sql_without_filter_sees_only_the_current_branch(db, create_person, in_tenant) -> None:
     create_person("brussels", first_name="Bxl")
     create_person("antwerp", first_name="Antw")
     with in_tenant("antwerp"):
@@ -73,9 +79,11 @@ def test_raw_sql_with_no_branch_sees_nothing(db, create_person) -> None:
 def test_raw_insert_for_another_branch_is_refused(db, tenants, in_tenant) -> None:
     with in_tenant("brussels"), pytest.raises(sa.exc.ProgrammingError):
         db.session.execute(
-            text("INSERT INTO people (tenant_id, id, role, first_name, last_name, email, "
-                 "locale, state, created_at) VALUES (:t, gen_random_uuid(), 'mentor', 'x', "
-                 "'y', 'z@z.z', 'nl', 'registered', now())"),
+            text(
+                "INSERT INTO people (tenant_id, id, role, first_name, last_name, email, "
+                "locale, state, created_at) VALUES (:t, gen_random_uuid(), 'mentor', 'x', "
+                "'y', 'z@z.z', 'nl', 'registered', now())"
+            ),
             {"t": tenants["antwerp"].id},
         )
     db.session.rollback()
@@ -92,12 +100,22 @@ def test_pooled_connection_carries_nothing_to_the_next_request(app, tenants) -> 
         session = sa.orm.Session(engine)
         try:
             with tenant_scope(tenants["mechelen"].id):
-                session.add(Person(role="mentor", first_name="Pooled", last_name="Row",
-                                   email="pooled@example.org", locale="nl"))
+                session.add(
+                    Person(
+                        role="mentor",
+                        first_name="Pooled",
+                        last_name="Row",
+                        email="pooled@example.org",
+                        locale="nl",
+                    )
+                )
                 session.commit()
-                assert session.execute(
-                    text("SELECT count(*) FROM people WHERE first_name = 'Pooled'")
-                ).scalar_one() == 1
+                assert (
+                    session.execute(
+                        text("SELECT count(*) FROM people WHERE first_name = 'Pooled'")
+                    ).scalar_one()
+                    == 1
+                )
                 session.commit()
             with tenant_scope(tenants["ghent"].id):
                 seen = session.execute(

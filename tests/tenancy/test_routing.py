@@ -9,11 +9,18 @@ import pytest
 
 def branch_rules(app):  # noqa: ANN001, ANN201
     """Every GET rule of a branch page, with placeholder values for its other arguments."""
-    samples = {"uuid": "00000000-0000-4000-8000-000000000000", "int": "1", "default": "x",
-               "string": "x", "path": "x"}
+    samples = {
+        "uuid": "00000000-0000-4000-8000-000000000000",
+        "int": "1",
+        "default": "x",
+        "string": "x",
+        "path": "x",
+    }
     for rule in app.url_map.iter_rules():
         if "tenant" not in rule.arguments or "GET" not in rule.methods:
             continue
+        if getattr(app.view_functions[rule.endpoint], "duo_public", False):
+            continue  # open to anyone on purpose (duo.auth.access.public): the sign-up page
         path = rule.rule
         for conv, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", path):
             if name == "tenant":
@@ -58,8 +65,9 @@ def test_hq_cannot_open_branch_pages(app, hq_client) -> None:
 
 
 def test_hq_sees_figures_but_no_personal_data(hq_client, create_person) -> None:
-    create_person("liege", first_name="Zoubida", last_name="Secretname",
-                  email="zoubida@example.org")
+    create_person(
+        "liege", first_name="Zoubida", last_name="Secretname", email="zoubida@example.org"
+    )
     response = hq_client.get("/hq/")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -79,7 +87,20 @@ def test_inactive_branch_pages_are_closed(db, tenants, coordinator) -> None:
     assert client.get("/lille/").status_code == 404
 
 
-@pytest.mark.parametrize("slug", ["brussels", "liege", "antwerp", "ghent", "mechelen",
-                                  "rotterdam", "paris", "lille", "marseille", "lyon"])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "brussels",
+        "liege",
+        "antwerp",
+        "ghent",
+        "mechelen",
+        "rotterdam",
+        "paris",
+        "lille",
+        "marseille",
+        "lyon",
+    ],
+)
 def test_every_launch_branch_is_served(coordinator, slug) -> None:
     assert coordinator(slug).get(f"/{slug}/").status_code == 200

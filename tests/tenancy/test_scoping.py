@@ -26,8 +26,7 @@ def test_no_branch_selected_fails_closed(db, create_person) -> None:
         db.session.execute(select(Person)).all()
 
 
-def test_get_by_primary_key_of_another_branch_returns_nothing(db, create_person,
-                                                               in_tenant) -> None:
+def test_get_by_primary_key_of_another_branch_returns_nothing(db, create_person, in_tenant) -> None:
     person = create_person("brussels")
     db.session.expunge_all()
     with in_tenant("antwerp"):
@@ -56,15 +55,22 @@ def test_new_rows_take_the_current_branch(db, tenants, in_tenant) -> None:
 def test_writing_a_row_of_another_branch_is_refused(db, tenants, in_tenant) -> None:
     with in_tenant("ghent"), pytest.raises(CrossTenantWriteError):
         db.session.add(
-            Person(tenant_id=tenants["lyon"].id, role="mentor", first_name="A", last_name="B",
-                   email="a@b.c", locale="fr")
+            Person(
+                tenant_id=tenants["lyon"].id,
+                role="mentor",
+                first_name="A",
+                last_name="B",
+                email="a@b.c",
+                locale="fr",
+            )
         )
         db.session.flush()
     db.session.rollback()
 
 
-def test_modifying_a_loaded_row_after_switching_branch_is_refused(db, create_person,
-                                                                   in_tenant) -> None:
+def test_modifying_a_loaded_row_after_switching_branch_is_refused(
+    db, create_person, in_tenant
+) -> None:
     person = create_person("paris")
     with in_tenant("lille"), pytest.raises(CrossTenantWriteError):
         person.first_name = "Hijacked"
@@ -74,8 +80,9 @@ def test_modifying_a_loaded_row_after_switching_branch_is_refused(db, create_per
 
 def test_writing_without_branch_is_refused(db) -> None:
     with pytest.raises(NoTenantError):
-        db.session.add(Person(role="mentor", first_name="A", last_name="B", email="a@b.c",
-                              locale="fr"))
+        db.session.add(
+            Person(role="mentor", first_name="A", last_name="B", email="a@b.c", locale="fr")
+        )
         db.session.flush()
     db.session.rollback()
 

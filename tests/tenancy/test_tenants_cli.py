@@ -34,9 +34,7 @@ def cli(app, db):  # noqa: ANN001, ANN201
 
 
 def snapshot(db) -> list[tuple]:  # noqa: ANN001
-    return sorted(
-        db.session.execute(select(Tenant.slug, Tenant.digest, Tenant.active)).all()
-    )
+    return sorted(db.session.execute(select(Tenant.slug, Tenant.digest, Tenant.active)).all())
 
 
 def test_check_accepts_the_real_files(cli) -> None:
@@ -45,8 +43,7 @@ def test_check_accepts_the_real_files(cli) -> None:
     assert "brussels" in result.output
 
 
-def test_new_branch_is_served_after_apply_without_code_change(db, cli, tenants_copy,
-                                                              login) -> None:
+def test_new_branch_is_served_after_apply_without_code_change(db, cli, tenants_copy, login) -> None:
     (tenants_copy / "namur.toml").write_text(NEW_BRANCH, encoding="utf-8")
     dry = cli("tenants", "apply", "--dry-run", "--path", str(tenants_copy))
     assert dry.exit_code == 0, dry.output
@@ -68,9 +65,12 @@ def test_new_branch_is_served_after_apply_without_code_change(db, cli, tenants_c
 
 def test_changed_branch_is_reported_and_updated(db, cli, tenants_copy) -> None:
     path = tenants_copy / "ghent.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'contact_email = "ghent@duoforajob.be"', 'contact_email = "gent@duoforajob.be"'),
-        encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'contact_email = "ghent@duoforajob.be"', 'contact_email = "gent@duoforajob.be"'
+        ),
+        encoding="utf-8",
+    )
     result = cli("tenants", "apply", "--path", str(tenants_copy))
     assert result.exit_code == 0, result.output
     assert "~ changed    ghent: contact_email" in result.output
@@ -78,8 +78,9 @@ def test_changed_branch_is_reported_and_updated(db, cli, tenants_copy) -> None:
     assert ghent.contact_email == "gent@duoforajob.be"
 
 
-def test_removed_file_makes_the_branch_inactive_and_keeps_its_data(db, cli, tenants_copy,
-                                                                   create_person) -> None:
+def test_removed_file_makes_the_branch_inactive_and_keeps_its_data(
+    db, cli, tenants_copy, create_person
+) -> None:
     create_person("mechelen")
     (tenants_copy / "mechelen.toml").unlink()
     result = cli("tenants", "apply", "--path", str(tenants_copy))
@@ -110,9 +111,7 @@ def _break(path: Path, case: str) -> None:
     elif case == "unknown country":
         text = text.replace('country = "fr"', 'country = "xx"')
     elif case == "invalid time zone":
-        text = "\n".join(
-            line for line in text.splitlines() if not line.startswith("timezone")
-        )
+        text = "\n".join(line for line in text.splitlines() if not line.startswith("timezone"))
         text = text.replace('country = "fr"', 'country = "fr"\ntimezone = "Europe/Lile"')
     elif case == "unknown locale":
         text = text.replace('locales = ["fr"]', 'locales = ["de"]')

@@ -66,6 +66,15 @@ def coordinator_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def public(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A branch page anyone may open (candidates have no account), e.g. the sign-up page.
+
+    Nothing is checked: the mark tells the route tests that this page is open on purpose.
+    """
+    view.duo_public = True  # type: ignore[attr-defined]
+    return view
+
+
 def hq_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """An HQ page: only users with the HQ role; coordinators get 404."""
 

@@ -75,8 +75,6 @@ def choose_branch():  # noqa: ANN201
             return redirect(url_for("hq.index"))
         abort(404)
     tenants = (
-        db.session.execute(select(Tenant).where(Tenant.id.in_(ids), Tenant.active))
-        .scalars()
-        .all()
+        db.session.execute(select(Tenant).where(Tenant.id.in_(ids), Tenant.active)).scalars().all()
     )
     return render_template("auth/choose_branch.html", tenants=tenants)

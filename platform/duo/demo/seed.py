@@ -19,9 +19,33 @@ HQ_EMAIL = "hq@demo.duoforajob.org"
 
 _FAKER_LOCALE = {"be": "fr_BE", "nl": "nl_NL", "fr": "fr_FR"}
 _MENTEE_FIRST_NAMES = [
-    "Amina", "Youssef", "Fatima", "Ibrahim", "Aïcha", "Samir", "Leila", "Omar", "Nadia",
-    "Kofi", "Mariam", "Hamza", "Zainab", "Tesfaye", "Senait", "Bilal", "Yasmina", "Elif",
-    "Emre", "Dilan", "Moussa", "Awa", "Rania", "Karim", "Hanan", "Mehmet", "Soukaina",
+    "Amina",
+    "Youssef",
+    "Fatima",
+    "Ibrahim",
+    "Aïcha",
+    "Samir",
+    "Leila",
+    "Omar",
+    "Nadia",
+    "Kofi",
+    "Mariam",
+    "Hamza",
+    "Zainab",
+    "Tesfaye",
+    "Senait",
+    "Bilal",
+    "Yasmina",
+    "Elif",
+    "Emre",
+    "Dilan",
+    "Moussa",
+    "Awa",
+    "Rania",
+    "Karim",
+    "Hanan",
+    "Mehmet",
+    "Soukaina",
 ]
 
 
@@ -41,8 +65,9 @@ def demo_logins() -> list[DemoLogin]:
     tenants = db.session.execute(select(Tenant).where(Tenant.active).order_by(Tenant.slug))
     logins = [DemoLogin(HQ_EMAIL, DEMO_PASSWORD, "hq", None)]
     for tenant in tenants.scalars():
-        logins.append(DemoLogin(coordinator_email(tenant.slug), DEMO_PASSWORD, "coordinator",
-                                tenant.slug))
+        logins.append(
+            DemoLogin(coordinator_email(tenant.slug), DEMO_PASSWORD, "coordinator", tenant.slug)
+        )
     return logins
 
 
@@ -80,7 +105,8 @@ def seed(people_per_branch: int = 24, seed_value: int = 2026) -> bool:
                         last_name=last,
                         email=f"{first}.{last}.{i}@example.org".lower().replace(" ", ""),
                         phone=fake.phone_number(),
-                        birth_year=rng.randint(1955, 1974) if role == MENTOR
+                        birth_year=rng.randint(1955, 1974)
+                        if role == MENTOR
                         else rng.randint(1994, 2006),
                         locale=rng.choice(tenant.locales),
                         state="registered",

@@ -11,6 +11,7 @@ and has no BYPASSRLS; migrations run as the owner.
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection
@@ -57,7 +58,7 @@ def app_role_sql(role: str) -> list[str]:
         f'GRANT USAGE ON SCHEMA public TO "{role}"',
         f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',
         f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
-        f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE '
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE "
         f'ON TABLES TO "{role}"',
         f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO "{role}"',
     ]
@@ -76,9 +77,8 @@ def migrate_app_role(op) -> None:  # noqa: ANN001
         op.execute(statement)
     password = os.environ.get("DATABASE_APP_PASSWORD")
     if password:
-        op.get_bind().exec_driver_sql(
-            f'ALTER ROLE "{role}" PASSWORD %s', (password,)
-        )
+        quoted = password.replace("'", "''")
+        op.execute(f"ALTER ROLE \"{role}\" PASSWORD '{quoted}'")
 
 
 def migrate_enable(op, table: str) -> None:  # noqa: ANN001
@@ -130,23 +130,13 @@ def _on_scope_change(scope: Scope) -> None:
     for session in _sessions_to_update():
         if not session.in_transaction():
             continue
-        transaction = session.get_transaction()
-        for connection in _connections(transaction):
-            if connection.dialect.name == "postgresql" and not connection.closed:
-                try:
-                    apply_setting(connection, scope)
-                except exc.InternalError:
-                    # The transaction already failed; it can only be rolled back, and the
-                    # next one applies the setting afresh when it begins.
-                    pass
-
-
-def _connections(transaction) -> list[Connection]:  # noqa: ANN001
-    root = transaction
-    while root is not None and root.parent is not None:
-        root = root.parent
-    conns = getattr(root, "_connections", {}) if root is not None else {}
-    return [entry[0] for entry in conns.values()]
+        connection = session.connection()
+        if connection.dialect.name != "postgresql" or connection.closed:
+            continue
+        # If the transaction already failed it can only be rolled back; the next one
+        # applies the setting afresh when it begins.
+        with suppress(exc.InternalError):
+            apply_setting(connection, scope)
 
 
 on_scope_change(_on_scope_change)
