@@ -1,20 +1,32 @@
 """A person is a candidate mentor or mentee of one branch.
 
-Only the basics live here; the pipeline, the intake profile and eligibility decisions
-belong to the steps that own them.
+Only the basics live on :class:`Person`; the intake profile (what matching and the
+eligibility rules need) is a :class:`Profile` beside it, and eligibility decisions belong
+to :mod:`duo.eligibility.models`. :class:`ImportBatch` keeps an uploaded spreadsheet between
+its preview and its confirmation (server-side, never in the cookie).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import uuid
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Integer, String, Text, Uuid
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from duo.db import db, utcnow
-from duo.db.types import UTCDateTime
+from duo.db.types import JSONType, UTCDateTime
 from duo.tenancy.models import TenantScoped
 
 MENTOR = "mentor"
@@ -41,6 +53,12 @@ class Person(TenantScoped, db.Model):
     history: Mapped[list[StateChange]] = relationship(
         back_populates="person",
         order_by="StateChange.at",
+        cascade="all, delete-orphan",
+        lazy="select",
+    )
+    profile: Mapped[Profile | None] = relationship(
+        back_populates="person",
+        uselist=False,
         cascade="all, delete-orphan",
         lazy="select",
     )
@@ -71,3 +89,88 @@ class StateChange(TenantScoped, db.Model):
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     person: Mapped[Person] = relationship(back_populates="history")
+
+
+class Profile(TenantScoped, db.Model):
+    """What the intake interview captured: the matching profile and the eligibility facts.
+
+    One row per person (created at the first intake). Lists and the language mapping are
+    JSON, read whole by matching; the yes/no facts are ``None`` while unknown, which the
+    eligibility rules turn into *needs review*. ``migration_background`` and
+    ``allowed_to_work`` are special-category data: they are kept only while the person's
+    ``sensitive_facts`` consent stands (see :mod:`duo.people.intake`).
+    """
+
+    __tablename__ = "person_profiles"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
+        ),
+        UniqueConstraint("tenant_id", "person_id"),
+    )
+    #: Non-personal categories HQ may count by.
+    __hq_groupable__ = ("education_level", "working_status", "target_sector", "digital_skills")
+
+    person_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+
+    # Both audiences
+    postcode: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    languages: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    availability: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    interests: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    digital_skills: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    personality: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    help_questions: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+    # Mentors: experience (help_questions above = what they can help with)
+    sectors: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    occupations: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    years_experience: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    working_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    volunteer: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    available_six_months: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+    # Mentees: ambition (help_questions above = what they ask help with)
+    target_sector: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    professional_goal: Mapped[str | None] = mapped_column(Text, nullable=True)
+    education_level: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    seeking_job_study_or_internship: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    registered_jobseeker: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    other_barriers: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # Special-category facts: only with consent.
+    migration_background: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    allowed_to_work: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+    intake_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    intake_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="profile")
+
+
+class ImportBatch(TenantScoped, db.Model):
+    """An uploaded spreadsheet waiting for the coordinator's confirmation.
+
+    The parsed cells are kept as text and validated again on every preview and at the
+    confirmation, so errors read in the coordinator's current language and a person who
+    registered in the meantime is not created twice. The id (a random UUID) is the token
+    in the preview's URL; only the uploader can open it, and it expires after a while.
+    """
+
+    __tablename__ = "people_import_batches"
+    __hq_groupable__ = ("status",)
+
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    columns: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    ignored_columns: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    imported_count: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -59,11 +59,23 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 #: Moves only one audience can make.
-MENTOR_ONLY = {(ELIGIBLE, IN_TRAINING), (IN_TRAINING, TRAINED), (TRAINED, MATCHED),
-               (ALUMNI, TRAINED), (MATCHED, TRAINED), (IN_DUO, TRAINED),
-               (TRAINED, IN_TRAINING), (IN_TRAINING, ELIGIBLE)}
-MENTEE_ONLY = {(ELIGIBLE, MATCHED), (MATCHED, ELIGIBLE), (IN_DUO, ELIGIBLE),
-               (IN_DUO, ALUMNI), (ALUMNI, MATCHED)}
+MENTOR_ONLY = {
+    (ELIGIBLE, IN_TRAINING),
+    (IN_TRAINING, TRAINED),
+    (TRAINED, MATCHED),
+    (ALUMNI, TRAINED),
+    (MATCHED, TRAINED),
+    (IN_DUO, TRAINED),
+    (TRAINED, IN_TRAINING),
+    (IN_TRAINING, ELIGIBLE),
+}
+MENTEE_ONLY = {
+    (ELIGIBLE, MATCHED),
+    (MATCHED, ELIGIBLE),
+    (IN_DUO, ELIGIBLE),
+    (IN_DUO, ALUMNI),
+    (ALUMNI, MATCHED),
+}
 
 
 def allowed(role: str, current: str, target: str) -> bool:

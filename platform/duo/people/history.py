@@ -1,0 +1,86 @@
+"""Why a state changed, stored language-neutral and shown in the reader's language.
+
+A coordinator's own words (an override's justification, a withdrawal reason) are kept
+verbatim. A change the platform makes on its own (intake recorded, rules decided, import)
+is stored as a code, ``duo:<code>``, optionally followed by a newline and the human text
+it belongs to, so that a French coordinator and a Dutch one both read it in their language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from duo.auth.models import User
+from duo.db import db
+from duo.people.models import Person, StateChange
+
+PREFIX = "duo:"
+
+INTAKE = "intake"
+RULES = "eligibility.rules"
+REEVALUATED = "eligibility.reevaluated"
+OVERRIDE = "eligibility.override"
+IMPORTED = "import"
+WITHDRAWN = "withdrawn"
+REINSTATED = "reinstated"
+
+LABELS: dict[str, Any] = {
+    INTAKE: _l("Intake interview recorded"),
+    RULES: _l("Decided by the eligibility rules"),
+    REEVALUATED: _l("Evaluated again under the current rules"),
+    OVERRIDE: _l("Eligibility decided by a coordinator"),
+    IMPORTED: _l("Imported from a spreadsheet"),
+    WITHDRAWN: _l("Withdrawn by a coordinator"),
+    REINSTATED: _l("Back in the programme"),
+}
+
+
+def reason(code: str, detail: str | None = None) -> str:
+    """The stored form of a platform reason (and the human text that goes with it)."""
+    text = f"{PREFIX}{code}"
+    detail = (detail or "").strip()
+    return f"{text}\n{detail}" if detail else text
+
+
+def describe(stored: str | None) -> tuple[str | None, str | None]:
+    """(translated label, verbatim detail) of a stored reason; free text is the detail."""
+    if not stored:
+        return None, None
+    if not stored.startswith(PREFIX):
+        return None, stored
+    head, _, detail = stored.partition("\n")
+    code = head[len(PREFIX) :]
+    label = LABELS.get(code)
+    return (str(label) if label is not None else code), (detail or None)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    from_state: str | None
+    to_state: str
+    at: datetime
+    by_name: str | None
+    label: str | None
+    detail: str | None
+
+
+def history_of(person: Person) -> list[HistoryEntry]:
+    """The person's state changes, newest first, with the staff member's name (one query)."""
+    rows = db.session.execute(
+        select(StateChange, User.name)
+        .outerjoin(User, User.id == StateChange.by_user_id)
+        .where(StateChange.person_id == person.id)
+        .order_by(StateChange.at.desc(), StateChange.id)
+    ).all()
+    entries = []
+    for change, name in rows:
+        label, detail = describe(change.reason)
+        entries.append(
+            HistoryEntry(change.from_state, change.to_state, change.at, name, label, detail)
+        )
+    return entries

@@ -1,0 +1,429 @@
+"""Importing existing candidates from a spreadsheet: parse, preview, confirm.
+
+1. :func:`parse_upload` turns the uploaded bytes (CSV in UTF-8, or XLSX) into rows of text
+   cells keyed by column name, or raises :class:`ImportFileError` with a message for the
+   coordinator (not a spreadsheet, wrong encoding, missing columns, too large, empty).
+2. :func:`stage` keeps the rows in an :class:`ImportBatch` (server-side, short-lived,
+   keyed by a random id) for the preview.
+3. :func:`review` validates every row (``duo.people.schemas``) and sorts it into *new*,
+   *already known* (same e-mail and role in the branch: skipped, so re-importing the same
+   file creates nobody twice) or *error*. It runs on every preview and again at the
+   confirmation, so messages follow the reader's language and the check is fresh.
+4. :func:`confirm` writes every new row in the caller's transaction, or nothing at all when
+   any row has an error.
+
+Choices: CSV must be UTF-8 (with or without BOM; Excel's "CSV UTF-8"), the delimiter is
+``,``, ``;`` or tab (European spreadsheets use ``;``), headers are matched case-insensitively
+with a few aliases (``e-mail``, ``first name``...), unknown columns are shown and ignored,
+blank lines are skipped, and line numbers are the spreadsheet's (the header is line 1).
+Two rows of the file with the same e-mail and role are an error, not a silent merge.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext, ngettext
+from sqlalchemy import delete, func, select
+
+from duo.db import db, utcnow
+from duo.people import history, states
+from duo.people.models import MENTEE, ImportBatch, Person, Profile
+from duo.people.pipeline import register, transition
+from duo.people.schemas import COLUMNS, REQUIRED_COLUMNS, import_row_schema
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+LIFETIME = timedelta(hours=2)
+
+NEW, KNOWN, ERROR = "new", "known", "error"
+
+_ALIASES = {
+    "e-mail": "email",
+    "e_mail": "email",
+    "mail": "email",
+    "email_address": "email",
+    "firstname": "first_name",
+    "first": "first_name",
+    "given_name": "first_name",
+    "lastname": "last_name",
+    "last": "last_name",
+    "surname": "last_name",
+    "family_name": "last_name",
+    "telephone": "phone",
+    "phone_number": "phone",
+    "locale": "language",
+    "year_of_birth": "birth_year",
+    "postal_code": "postcode",
+    "zip": "postcode",
+    "zip_code": "postcode",
+    "sector": "sectors",
+    "audience": "role",
+}
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read as a candidates spreadsheet; ``str(err)`` is the message."""
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    columns: list[str]
+    ignored_columns: list[str]
+    rows: list[dict[str, Any]]  # {"line": 2, "cells": {"email": "..."}}
+
+
+def _column_key(header: Any) -> str:
+    text = str(header or "").replace("\ufeff", "").strip().lower()
+    if text in _ALIASES:
+        return _ALIASES[text]
+    text = "_".join(text.replace("-", "_").split())
+    return _ALIASES.get(text, text)
+
+
+def _is_xlsx(filename: str, data: bytes) -> bool:
+    return filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if b"\x00" in data:
+        raise ImportFileError(gettext("This is not a CSV file. Upload a CSV or XLSX file."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            gettext(
+                "The file is not encoded in UTF-8. In your spreadsheet, save it as "
+                "“CSV UTF-8” and upload it again."
+            )
+        ) from exc
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise ImportFileError(
+            gettext("This CSV file cannot be read: %(error)s", error=exc)
+        ) from exc
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise ImportFileError(
+            gettext("This file is not a readable XLSX spreadsheet. Upload a CSV or XLSX file.")
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises its own exception types too
+        raise ImportFileError(
+            gettext("This file is not a readable XLSX spreadsheet. Upload a CSV or XLSX file.")
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_cell_text(value) for value in row])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def parse_upload(filename: str, data: bytes) -> ParsedFile:
+    """The file's rows as text cells keyed by (normalised) column name."""
+    name = (filename or "").lower()
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(
+            gettext("The file is too large (at most %(size)s MB).", size=MAX_BYTES // 2**20)
+        )
+    if not data.strip():
+        raise ImportFileError(gettext("The file is empty."))
+    if name.endswith((".xls", ".ods", ".numbers")):
+        raise ImportFileError(
+            gettext("This spreadsheet format is not supported: save it as XLSX or CSV.")
+        )
+    if _is_xlsx(name, data):
+        table = _read_xlsx(data)
+    elif name.endswith((".csv", ".txt")) or "." not in name:
+        table = _read_csv(data)
+    else:
+        raise ImportFileError(gettext("Upload a CSV or XLSX file."))
+
+    while table and not any(cell.strip() for cell in table[0]):
+        table.pop(0)  # blank lines above the header
+    if not table:
+        raise ImportFileError(gettext("The file is empty."))
+    header = [_column_key(cell) for cell in table[0]]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise ImportFileError(
+            ngettext(
+                "The column %(columns)s is missing. Start from the template.",
+                "The columns %(columns)s are missing. Start from the template.",
+                len(missing),
+                columns=", ".join(missing),
+            )
+        )
+    known = [c for c in header if c in COLUMNS]
+    ignored = [
+        str(cell).strip()
+        for cell, c in zip(table[0], header, strict=True)
+        if c not in COLUMNS and str(cell).strip()
+    ]
+    rows = []
+    for offset, cells in enumerate(table[1:], start=2):
+        if not any(str(cell).strip() for cell in cells):
+            continue
+        values: dict[str, str] = {}
+        for column, cell in zip(header, cells, strict=False):
+            if column in COLUMNS and column not in values:
+                values[column] = str(cell).strip()
+        rows.append({"line": offset, "cells": values})
+    if not rows:
+        raise ImportFileError(gettext("The file has no rows under its header."))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(
+            gettext("The file has more than %(max)s rows; split it.", max=MAX_ROWS)
+        )
+    return ParsedFile(columns=list(dict.fromkeys(known)), ignored_columns=ignored, rows=rows)
+
+
+# --------------------------------------------------------------------------- staging
+
+
+def stage(parsed: ParsedFile, filename: str, *, by: Any) -> ImportBatch:
+    """Keep the parsed rows for the preview; old pending uploads of the branch are purged."""
+    db.session.execute(delete(ImportBatch).where(ImportBatch.expires_at < utcnow()))
+    now = utcnow()
+    batch = ImportBatch(
+        id=uuid.uuid4(),
+        created_by_user_id=by.id,
+        filename=(filename or "")[:255],
+        columns=parsed.columns,
+        ignored_columns=parsed.ignored_columns,
+        rows=parsed.rows,
+        created_at=now,
+        expires_at=now + LIFETIME,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def find_batch(batch_id: uuid.UUID, *, by: Any) -> ImportBatch | None:
+    """The uploader's batch of the current branch, if it has not expired."""
+    batch = db.session.execute(
+        select(ImportBatch).where(
+            ImportBatch.id == batch_id, ImportBatch.created_by_user_id == by.id
+        )
+    ).scalar_one_or_none()
+    if batch is None or (batch.status == "pending" and batch.expires_at < utcnow()):
+        return None
+    return batch
+
+
+# --------------------------------------------------------------------------- review
+
+
+@dataclass
+class RowReview:
+    line: int
+    cells: dict[str, str]
+    status: str
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Review:
+    rows: list[RowReview]
+
+    @property
+    def new(self) -> list[RowReview]:
+        return [r for r in self.rows if r.status == NEW]
+
+    @property
+    def known(self) -> list[RowReview]:
+        return [r for r in self.rows if r.status == KNOWN]
+
+    @property
+    def errors(self) -> list[RowReview]:
+        return [r for r in self.rows if r.status == ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _messages(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [m for v in value.values() for m in _messages(v)]
+    if isinstance(value, list | tuple):
+        return [m for v in value for m in _messages(v)]
+    return [str(value)]
+
+
+def existing_keys(emails: Iterable[str]) -> set[tuple[str, str]]:
+    """(lower-case e-mail, role) of the branch's people among these e-mail addresses."""
+    wanted = sorted({e.lower() for e in emails if e})
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(wanted), 1000):
+        chunk = wanted[start : start + 1000]
+        rows = db.session.execute(
+            select(func.lower(Person.email), Person.role).where(func.lower(Person.email).in_(chunk))
+        ).all()
+        found.update((email, role) for email, role in rows)
+    return found
+
+
+def review(rows: list[dict[str, Any]], locales: list[str]) -> Review:
+    """Validate every row and sort it into new / already known / error."""
+    schema = import_row_schema(locales)
+    reviewed: list[RowReview] = []
+    for row in rows:
+        cells = dict(row.get("cells") or {})
+        errors = schema.validate(cells)
+        if errors:
+            reviewed.append(
+                RowReview(
+                    row["line"], cells, ERROR, errors={k: _messages(v) for k, v in errors.items()}
+                )
+            )
+        else:
+            reviewed.append(RowReview(row["line"], cells, NEW, data=schema.load(cells)))
+    known = existing_keys(r.data["email"] for r in reviewed if r.status == NEW)
+    first_line: dict[tuple[str, str], int] = {}
+    for r in reviewed:
+        if r.status != NEW:
+            continue
+        key = (r.data["email"].lower(), r.data["role"])
+        if key in known:
+            r.status = KNOWN
+        elif key in first_line:
+            r.status = ERROR
+            r.errors = {
+                "email": [
+                    gettext("Same e-mail address and role as line %(line)s.", line=first_line[key])
+                ]
+            }
+        else:
+            first_line[key] = r.line
+    return Review(reviewed)
+
+
+# --------------------------------------------------------------------------- confirm
+
+
+class ImportRejected(ValueError):
+    """Some rows have errors: nothing was written."""
+
+
+def _create(data: dict[str, Any], *, by: Any, filename: str) -> Person:
+    person = Person(
+        role=data["role"],
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        email=data["email"],
+        phone=data.get("phone"),
+        birth_year=data.get("birth_year"),
+        locale=data["language"],
+    )
+    register(person, reason=history.reason(history.IMPORTED, filename))
+    if data["state"] == states.ATTENDED:
+        transition(person, states.ATTENDED, by=by, reason=history.reason(history.IMPORTED))
+    sectors = data.get("sectors") or []
+    if data.get("postcode") or data.get("languages") or sectors:
+        mentee = data["role"] == MENTEE
+        db.session.add(
+            Profile(
+                person=person,
+                postcode=(data.get("postcode") or "").upper() or None,
+                languages=data.get("languages") or {},
+                sectors=[] if mentee else sectors,
+                target_sector=(sectors[0] if mentee and sectors else None),
+            )
+        )
+    return person
+
+
+def confirm(batch: ImportBatch, locales: list[str], *, by: Any) -> Review:
+    """Create every new row's candidate, or raise :class:`ImportRejected` and write nothing."""
+    result = review(batch.rows, locales)
+    if not result.ok:
+        raise ImportRejected(
+            ngettext(
+                "%(num)d row has an error: nothing was imported.",
+                "%(num)d rows have errors: nothing was imported.",
+                len(result.errors),
+            )
+        )
+    for row in result.new:
+        _create(row.data, by=by, filename=batch.filename)
+    batch.status = "imported"
+    batch.imported_count = len(result.new)
+    batch.skipped_count = len(result.known)
+    batch.rows = []  # the people exist now; keep no second copy of their data
+    db.session.flush()
+    return result
+
+
+TEMPLATE_ROWS = [
+    {
+        "role": "mentee",
+        "first_name": "Amina",
+        "last_name": "El Idrissi",
+        "email": "amina@example.org",
+        "phone": "+32 470 00 00 00",
+        "language": "",
+        "birth_year": "2001",
+        "postcode": "1000",
+        "languages": "fr:B2; ar:native",
+        "sectors": "healthcare",
+        "state": "registered",
+    },
+    {
+        "role": "mentor",
+        "first_name": "Jan",
+        "last_name": "Peeters",
+        "email": "jan@example.org",
+        "phone": "",
+        "language": "",
+        "birth_year": "1958",
+        "postcode": "1050",
+        "languages": "nl:native; fr:C1",
+        "sectors": "finance; administration",
+        "state": "attended_info_session",
+    },
+]
+
+
+def template_csv(locale: str) -> str:
+    """The template file: every column, two example rows in the branch's default language."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\r\n")
+    writer.writeheader()
+    for row in TEMPLATE_ROWS:
+        writer.writerow({**row, "language": locale})
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,299 @@
+"""The coordinator's pipeline view: counts per state, and a searchable, filtered, paged list.
+
+Built to stay fast at thousands of people per branch: a page costs a fixed number of queries
+(counts, total, one page of rows with the profile columns it shows) whatever the filters.
+Filters on the profile's JSON lists use each backend's JSON functions (``json_each`` /
+``json_type`` on SQLite, ``jsonb`` operators on PostgreSQL) so nothing is filtered in Python.
+
+Filter values come from the URL: unknown ones are ignored rather than failing the page.
+The *session* filter works only when the sessions capability provides a ``Registration``
+model with ``person_id`` and ``session_id`` (it is looked up defensively, see
+:func:`registration_model`); otherwise it is not offered.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, func, literal, or_, select, type_coerce
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import SQLAlchemyError
+
+from duo.db import db
+from duo.people import states, vocab
+from duo.people.models import AUDIENCES, MENTEE, MENTOR, Person, Profile
+
+PER_PAGE = 50
+SORTS = ("name", "waiting", "newest")
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    state: str | None = None
+    role: str | None = None
+    session: uuid.UUID | None = None
+    language: str | None = None
+    sector: str | None = None
+    sort: str = "name"
+    page: int = 1
+
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """URL arguments for these filters (with ``changes``), empty values left out."""
+        values = replace(self, **changes)
+        out = {
+            "q": values.q,
+            "state": values.state,
+            "role": values.role,
+            "session": str(values.session) if values.session else None,
+            "language": values.language,
+            "sector": values.sector,
+            "sort": values.sort if values.sort != "name" else None,
+            "page": values.page if values.page != 1 else None,
+        }
+        return {k: v for k, v in out.items() if v}
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.q or self.state or self.role or self.session or self.language or self.sector
+        )
+
+
+def parse_filters(args: Mapping[str, str]) -> Filters:
+    """Read filters from query arguments; anything unknown is dropped."""
+    q = " ".join((args.get("q") or "").split())[:100]
+    state = args.get("state") if args.get("state") in states.STATES else None
+    role = args.get("role") if args.get("role") in AUDIENCES else None
+    language = args.get("language") if vocab.is_language_code(args.get("language")) else None
+    sector = args.get("sector") if args.get("sector") in vocab.SECTORS else None
+    sort = args.get("sort") if args.get("sort") in SORTS else "name"
+    try:
+        session = uuid.UUID(args.get("session") or "")
+    except ValueError:
+        session = None
+    try:
+        page = max(1, min(int(args.get("page") or 1), 100_000))
+    except ValueError:
+        page = 1
+    return Filters(q, state, role, session, language, sector, sort, page)
+
+
+# --------------------------------------------------------------------------- sessions (optional)
+
+
+def registration_model() -> Any | None:
+    """The sessions capability's Registration model, if it exists with the columns we need."""
+    try:
+        from duo.sessions import models as session_models  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    model = getattr(session_models, "Registration", None)
+    if model is None or not all(hasattr(model, a) for a in ("person_id", "session_id")):
+        return None
+    return model
+
+
+def session_model() -> Any | None:
+    """The model a Registration points to (the information session), if it can be found."""
+    model = registration_model()
+    if model is None:
+        return None
+    try:
+        from sqlalchemy import inspect
+
+        for rel in inspect(model).relationships:
+            if any(col.key == "session_id" for col in rel.local_columns):
+                return rel.mapper.class_
+    except Exception:  # noqa: BLE001 - optional integration: absent means "no filter"
+        return None
+    return None
+
+
+def session_choices() -> list[tuple[str, datetime | None, str]]:
+    """(id, start, label) of the branch's latest information sessions; [] if unknown.
+
+    Read inside a savepoint: if the sessions tables are not there (capability not migrated),
+    the page goes on without the filter instead of failing.
+    """
+    model = session_model()
+    if model is None or not hasattr(model, "id"):
+        return []
+    start = next(
+        (getattr(model, a) for a in ("starts_at", "start", "begins_at") if hasattr(model, a)), None
+    )
+    labels = [
+        getattr(model, a) for a in ("place", "title", "name", "language") if hasattr(model, a)
+    ]
+    stmt = select(model.id, *([start] if start is not None else []), *labels)
+    if start is not None:
+        stmt = stmt.order_by(start.desc())
+    try:
+        with db.session.begin_nested():
+            rows = db.session.execute(stmt.limit(200)).all()
+    except SQLAlchemyError:
+        return []
+    out = []
+    for row in rows:
+        values = list(row)
+        session_id = values.pop(0)
+        when = values.pop(0) if start is not None else None
+        label = next((str(v) for v in values if v), "")
+        out.append((str(session_id), when, label))
+    return out
+
+
+# --------------------------------------------------------------------------- filters in SQL
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def has_language(code: str) -> Any:
+    """The profile's languages mapping has ``code`` as a key."""
+    if _dialect() == "postgresql":
+        return type_coerce(Profile.languages, JSONB).has_key(code)
+    return func.json_type(Profile.languages, literal("$.") + literal(code)).is_not(None)
+
+
+def _json_list_contains(column: Any, value: str) -> Any:
+    if _dialect() == "postgresql":
+        return type_coerce(column, JSONB).contains(type_coerce([value], JSONB))
+    items = func.json_each(column).table_valued("value")
+    return exists(select(literal(1)).select_from(items).where(items.c.value == value))
+
+
+def has_sector(sector: str) -> Any:
+    """A mentor with experience in ``sector``, or a mentee aiming at it."""
+    return or_(
+        Profile.target_sector == sector,
+        _json_list_contains(Profile.sectors, sector),
+    )
+
+
+def _search(q: str) -> list[Any]:
+    conditions = []
+    for term in q.lower().split():
+        conditions.append(
+            or_(
+                func.lower(Person.first_name).contains(term, autoescape=True),
+                func.lower(Person.last_name).contains(term, autoescape=True),
+                func.lower(Person.email).contains(term, autoescape=True),
+            )
+        )
+    return conditions
+
+
+def filtered(filters: Filters, *, include_state: bool = True) -> Select:
+    """``select(Person.id)`` with every filter applied (the base for counts and pages)."""
+    stmt = select(Person.id).outerjoin(Profile, Profile.person_id == Person.id)
+    conditions = _search(filters.q)
+    if include_state and filters.state:
+        conditions.append(Person.state == filters.state)
+    if filters.role:
+        conditions.append(Person.role == filters.role)
+    if filters.language:
+        conditions.append(has_language(filters.language))
+    if filters.sector:
+        conditions.append(has_sector(filters.sector))
+    if filters.session:
+        registration = registration_model()
+        if registration is not None:
+            conditions.append(
+                Person.id.in_(
+                    select(registration.person_id).where(registration.session_id == filters.session)
+                )
+            )
+    return stmt.where(*conditions)
+
+
+# --------------------------------------------------------------------------- counts and pages
+
+
+def state_counts() -> dict[str, dict[str, int]]:
+    """role -> state -> number of people (the whole branch, one query)."""
+    counts: dict[str, dict[str, int]] = {MENTOR: {}, MENTEE: {}}
+    rows = db.session.execute(
+        select(Person.role, Person.state, func.count()).group_by(Person.role, Person.state)
+    ).all()
+    for role, state, n in rows:
+        counts.setdefault(role, {})[state] = n
+    return counts
+
+
+@dataclass(frozen=True)
+class Row:
+    person: Person
+    languages: dict[str, str]
+    sectors: list[str]
+    target_sector: str | None
+    postcode: str | None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Row]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first(self) -> int:
+        return 0 if not self.total else (self.page - 1) * self.per_page + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+
+def _ordered(stmt: Select, sort: str) -> Select:
+    if sort == "waiting":
+        return stmt.order_by(Person.state_changed_at.asc(), Person.id)
+    if sort == "newest":
+        return stmt.order_by(Person.created_at.desc(), Person.id)
+    return stmt.order_by(func.lower(Person.last_name), func.lower(Person.first_name), Person.id)
+
+
+def search(filters: Filters, per_page: int = PER_PAGE) -> Page:
+    """One page of people matching ``filters`` (two queries: the total, then the page)."""
+    base = filtered(filters)
+    total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    pages = max(1, math.ceil(total / per_page))
+    page = min(filters.page, pages)
+    stmt = (
+        base.with_only_columns(
+            Person, Profile.languages, Profile.sectors, Profile.target_sector, Profile.postcode
+        )
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    rows = [
+        Row(person, dict(languages or {}), list(sectors or []), target, postcode)
+        for person, languages, sectors, target, postcode in db.session.execute(
+            _ordered(stmt, filters.sort)
+        ).all()
+    ]
+    return Page(rows, total, page, per_page)
+
+
+# --------------------------------------------------------------------------- to-dos
+
+
+def todo_counts() -> dict[str, int]:
+    """How many people wait for an intake (attended, no intake yet) and for a decision."""
+    rows = db.session.execute(
+        select(Person.state, func.count())
+        .where(Person.state.in_([states.ATTENDED, states.NEEDS_REVIEW]))
+        .group_by(Person.state)
+    ).all()
+    return {state: n for state, n in rows}
