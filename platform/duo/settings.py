@@ -132,4 +132,6 @@ class Settings:
             "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",
             "BABEL_TRANSLATION_DIRECTORIES": str(REPO_ROOT / "translations"),
             "WTF_CSRF_TIME_LIMIT": None,
+            # Uploads (spreadsheet import) are small; refuse big bodies before reading them.
+            "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         }

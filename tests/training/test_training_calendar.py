@@ -6,6 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from icalendar import Calendar
+
 from duo.training.calendar_feed import (
     DEFAULT_PRODID,
     FeedEvent,
@@ -16,7 +18,6 @@ from duo.training.calendar_feed import (
     stable_uid,
 )
 from duo.training.schedule import Rhythm, generate
-from icalendar import Calendar
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 UTC = dt.UTC

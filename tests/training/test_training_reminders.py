@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from duo.training.reminders import (
     EnrolmentRef,
     Reminder,

@@ -6,6 +6,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from duo.training.schedule import (
     CLOSED_DAY,
     ERROR,
@@ -23,8 +26,6 @@ from duo.training.schedule import (
     rhythm_problems,
     skip_reason_text,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 TUESDAY_EVENING = Rhythm((TUE,), dt.time(18), dt.time(21))

@@ -162,6 +162,8 @@ def problem_message(problem: Problem) -> str:
         )
     if code == "bad_session_times":
         return gettext("The session must end after it starts.")
+    if code == "session_cancelled":
+        return gettext("A cancelled session cannot be moved.")
     return gettext("Invalid schedule (%(code)s).", code=code)
 
 
