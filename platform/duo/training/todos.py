@@ -1,0 +1,76 @@
+"""The training to-dos on a branch's dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import url_for
+from flask_babel import ngettext
+from sqlalchemy import Select, exists, func, select
+
+from duo.dashboard.todos import Todo, provider
+from duo.db import db, utcnow
+from duo.people import states
+from duo.people.models import MENTOR, Person
+from duo.tenancy.models import Tenant
+from duo.training.models import CANCELLED, ENROLLED, Enrolment, TrainingSession
+
+
+def mentors_waiting(tenant: Tenant) -> int:
+    """Eligible mentors who have no place in a training yet (waiting lists included)."""
+    stmt = select(func.count()).where(Person.role == MENTOR, Person.state == states.ELIGIBLE)
+    return db.session.execute(stmt.select_from(Person)).scalar_one()
+
+
+def _to_record(now: dt.datetime) -> Select:
+    """Sessions that are over, had participants, and have no attendance recorded."""
+    has_people = exists().where(
+        Enrolment.tenant_id == TrainingSession.tenant_id,
+        Enrolment.cycle_id == TrainingSession.cycle_id,
+        Enrolment.status == ENROLLED,
+        (Enrolment.session_id.is_(None)) | (Enrolment.session_id == TrainingSession.id),
+    )
+    return select(TrainingSession).where(
+        TrainingSession.ends_at <= now,
+        TrainingSession.status != CANCELLED,
+        TrainingSession.attendance_recorded_at.is_(None),
+        has_people,
+    )
+
+
+def sessions_to_record(now: dt.datetime | None = None) -> list[TrainingSession]:
+    stmt = _to_record(now or utcnow()).order_by(TrainingSession.starts_at)
+    return list(db.session.execute(stmt).scalars())
+
+
+def count_to_record(now: dt.datetime | None = None) -> int:
+    stmt = select(func.count()).select_from(_to_record(now or utcnow()).subquery())
+    return db.session.execute(stmt).scalar_one()
+
+
+@provider
+def training_todos(tenant: Tenant) -> list[Todo]:
+    waiting = mentors_waiting(tenant)
+    to_record = count_to_record()
+    return [
+        Todo(
+            ngettext(
+                "training session needs its attendance recorded",
+                "training sessions need their attendance recorded",
+                to_record,
+            ),
+            to_record,
+            url_for("training.index", _anchor="attendance"),
+            urgency=20,
+        ),
+        Todo(
+            ngettext(
+                "mentor is waiting for training",
+                "mentors are waiting for training",
+                waiting,
+            ),
+            waiting,
+            url_for("training.index", _anchor="waiting"),
+            urgency=40,
+        ),
+    ]
