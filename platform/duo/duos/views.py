@@ -1,0 +1,162 @@
+"""Duo pages of a branch: the list (state and what to do next) and one duo (history, moves)."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased, selectinload
+
+from duo.auth.access import coordinator_required
+from duo.dashboard import navigation
+from duo.dashboard.todos import Todo, provider
+from duo.db import db
+from duo.duos import lifecycle, states
+from duo.duos.forms import form_for
+from duo.duos.models import Duo, DuoStateChange
+from duo.people.models import Person
+from duo.tenancy.models import Tenant
+
+bp = Blueprint("duos", __name__, url_prefix="/<tenant>/duos", template_folder="templates")
+
+navigation.register("duos.index", _l("Duos"), 50)
+
+_STATE_ORDER = case({s: i for i, s in enumerate(states.STATES)}, value=Duo.state)
+
+
+@bp.route("/")
+@coordinator_required
+def index():  # noqa: ANN201
+    wanted = request.args.get("state") or None
+    if wanted not in states.STATES:
+        wanted = None
+    mentee, mentor = aliased(Person), aliased(Person)
+    stmt = (
+        select(Duo, mentee, mentor)
+        .join(mentee, (mentee.tenant_id == Duo.tenant_id) & (mentee.id == Duo.mentee_id))
+        .join(mentor, (mentor.tenant_id == Duo.tenant_id) & (mentor.id == Duo.mentor_id))
+        .order_by(_STATE_ORDER, Duo.state_changed_at, Duo.id)
+    )
+    if wanted:
+        stmt = stmt.where(Duo.state == wanted)
+    rows = db.session.execute(stmt).all()
+    counts = dict(db.session.execute(select(Duo.state, func.count()).group_by(Duo.state)).all())
+    return render_template(
+        "duos/index.html",
+        rows=rows,
+        counts=counts,
+        wanted=wanted,
+        states=states,
+    )
+
+
+def _load(duo_id: uuid.UUID) -> Duo:
+    duo = db.session.execute(
+        select(Duo)
+        .where(Duo.id == duo_id)
+        .options(
+            selectinload(Duo.mentee),
+            selectinload(Duo.mentor),
+            selectinload(Duo.history).selectinload(DuoStateChange.by),
+        )
+    ).scalar_one_or_none()
+    if duo is None:
+        abort(404)
+    return duo
+
+
+def _forms(duo: Duo, failed: tuple[str, object] | None = None) -> dict[str, object]:
+    """A form for every move allowed from the duo's state; ``failed`` replaces one of them."""
+    at_first_meeting = duo.state == states.FIRST_MEETING
+    forms = {}
+    for target in states.next_states(duo.state):
+        if failed is not None and failed[0] == target:
+            forms[target] = failed[1]
+        else:
+            forms[target] = form_for(target, at_first_meeting, formdata=None)
+    return forms
+
+
+def _detail(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None):  # noqa: ANN202
+    return (
+        render_template(
+            "duos/detail.html",
+            duo=duo,
+            forms=_forms(duo, failed),
+            states=states,
+        ),
+        status,
+    )
+
+
+@bp.route("/<uuid:duo_id>")
+@coordinator_required
+def detail(duo_id: uuid.UUID):  # noqa: ANN201
+    return _detail(_load(duo_id))
+
+
+@bp.route("/<uuid:duo_id>/to/<target>", methods=["POST"])
+@coordinator_required
+def move(duo_id: uuid.UUID, target: str):  # noqa: ANN201
+    if target not in states.STATES:
+        abort(404)
+    duo = _load(duo_id)
+    form = form_for(target, duo.state == states.FIRST_MEETING)
+    if not states.allowed(duo.state, target):
+        # Usually a stale page: someone else moved the duo meanwhile.
+        flash(
+            _(
+                "This duo is now “%(current)s”: it cannot become “%(target)s”. "
+                "Nothing was changed.",
+                current=states.LABELS[duo.state],
+                target=states.LABELS[target],
+            ),
+            "error",
+        )
+        return _detail(duo, 400)
+    if not form.validate_on_submit():
+        return _detail(duo, 400, (target, form))
+    declined = getattr(form, "declined_by", None)
+    first = getattr(form, "first_meeting_on", None)
+    reason = getattr(form, "reason", None)
+    try:
+        lifecycle.transition(
+            duo,
+            target,
+            by=current_user,
+            reason=reason.data if reason is not None else None,
+            declined_by=(declined.data or None) if declined is not None else None,
+            first_meeting_on=first.data if first is not None else None,
+            tenant=g.tenant,
+        )
+    except lifecycle.InvalidDuoTransition as exc:
+        field = getattr(form, exc.field, None) if exc.field else None
+        if field is not None:
+            field.errors = [*field.errors, str(exc)]
+        else:
+            flash(str(exc), "error")
+        return _detail(duo, 400, (target, form))
+    flash(_("The duo is now “%(state)s”.", state=states.LABELS[target]), "success")
+    return redirect(url_for("duos.detail", duo_id=duo.id))
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+@provider
+def _duo_todos(tenant: Tenant) -> list[Todo]:
+    proposed = db.session.execute(
+        select(func.count()).select_from(Duo).where(Duo.state == states.PROPOSED)
+    ).scalar_one()
+    return [
+        Todo(
+            label=_("duos proposed without a first meeting"),
+            count=proposed,
+            url=url_for("duos.index", tenant=tenant.slug, state=states.PROPOSED),
+            urgency=30,
+        )
+    ]

@@ -1,0 +1,180 @@
+"""A duo's state machine: one place, validated, timestamped, attributed, with consequences."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from duo.duos import lifecycle, states
+from duo.duos.lifecycle import InvalidDuoTransition, add_months
+from duo.duos.models import Duo, DuoStateChange
+from duo.jobs.models import OutboxJob
+from duo.people import states as person_states
+from duos import factories
+
+# Fixtures shared with the other matching and duo tests.
+pool_factory = factories.pool_factory
+
+
+@pytest.fixture
+def pair(pool_factory):  # noqa: ANN001, ANN201
+    mentee = pool_factory.mentee("rotterdam", "Amina")
+    mentor = pool_factory.mentor("rotterdam", "Jan")
+    return mentee, mentor
+
+
+def test_propose_takes_both_out_of_the_pool_and_records_who(
+    db, in_tenant, create_user, pair
+) -> None:
+    mentee, mentor = pair
+    user = create_user(branches=["rotterdam"])
+    with in_tenant("rotterdam"):
+        duo = lifecycle.propose(mentee, mentor, by=user, details={"score": 71.5})
+        assert duo.state == states.PROPOSED
+        assert mentee.state == mentor.state == person_states.MATCHED
+        (change,) = duo.history
+        assert (change.from_state, change.to_state, change.by_user_id) == (
+            None,
+            "proposed",
+            user.id,
+        )
+        assert change.details == {"score": 71.5}
+        assert mentee.history[-1].to_state == person_states.MATCHED
+        assert mentee.history[-1].by_user_id == user.id
+        job = db.session.execute(
+            select(OutboxJob).where(OutboxJob.name == "duos.proposed")
+        ).scalar_one()
+        assert job.args == [str(duo.id)]
+
+
+def test_the_whole_flow_moves_the_people_with_the_duo(db, in_tenant, tenants, pair) -> None:
+    mentee, mentor = pair
+    with in_tenant("rotterdam"):
+        duo = lifecycle.propose(mentee, mentor)
+        lifecycle.transition(duo, states.FIRST_MEETING, first_meeting_on=dt.date(2026, 3, 10))
+        assert duo.first_meeting_on == dt.date(2026, 3, 10)
+        lifecycle.transition(duo, states.CONFIRMED)
+        lifecycle.transition(duo, states.ACTIVE)
+        assert duo.started_at is not None
+        months = tenants["rotterdam"].config["programme"]["duration_months"]
+        zone = ZoneInfo(tenants["rotterdam"].timezone)
+        assert duo.ends_on == add_months(duo.started_at.astimezone(zone).date(), months)
+        assert mentee.state == mentor.state == person_states.IN_DUO
+        lifecycle.transition(duo, states.ENDED)
+        assert mentee.state == person_states.ALUMNI
+        assert mentor.state == person_states.TRAINED  # free for a next mentee
+        lifecycle.transition(duo, states.EVALUATED)
+        assert [c.to_state for c in duo.history] == [
+            "proposed",
+            "first_meeting",
+            "confirmed",
+            "active",
+            "ended",
+            "evaluated",
+        ]
+
+
+def test_moves_outside_the_flow_are_refused(in_tenant, pair) -> None:
+    mentee, mentor = pair
+    with in_tenant("rotterdam"):
+        duo = lifecycle.propose(mentee, mentor)
+        with pytest.raises(InvalidDuoTransition):
+            lifecycle.transition(duo, states.ACTIVE)
+        with pytest.raises(InvalidDuoTransition):
+            lifecycle.transition(duo, "married")
+        assert duo.state == states.PROPOSED
+        assert len(duo.history) == 1
+
+
+def test_a_stop_needs_a_reason_and_returns_both_to_the_pool(in_tenant, pair) -> None:
+    mentee, mentor = pair
+    with in_tenant("rotterdam"):
+        duo = lifecycle.propose(mentee, mentor)
+        with pytest.raises(InvalidDuoTransition) as excinfo:
+            lifecycle.transition(duo, states.STOPPED, reason="   ")
+        assert excinfo.value.field == "reason"
+        lifecycle.transition(duo, states.STOPPED, reason="Mentor moved abroad")
+        assert duo.stop_reason == "Mentor moved abroad"
+        assert duo.declined_by is None
+        assert mentee.state == person_states.ELIGIBLE
+        assert mentor.state == person_states.TRAINED
+        # Stopped before the first meeting is not a declined pair.
+        assert lifecycle.declined_pairs() == set()
+
+
+def test_a_decline_at_the_first_meeting_is_remembered(in_tenant, pair) -> None:
+    mentee, mentor = pair
+    with in_tenant("rotterdam"):
+        duo = lifecycle.propose(mentee, mentor)
+        with pytest.raises(InvalidDuoTransition):  # not at the first meeting yet
+            lifecycle.transition(duo, states.STOPPED, reason="No click", declined_by="mentee")
+        lifecycle.transition(duo, states.FIRST_MEETING)
+        with pytest.raises(InvalidDuoTransition):
+            lifecycle.transition(duo, states.STOPPED, reason="No click", declined_by="cat")
+        lifecycle.transition(duo, states.STOPPED, reason="No click", declined_by="both")
+        assert duo.declined_by == "both"
+        assert duo.history[-1].details == {"declined_by": "both"}
+        assert lifecycle.declined_pairs() == {(mentee.id, mentor.id)}
+
+
+def test_an_active_duo_stopped_early_frees_both(in_tenant, pair) -> None:
+    mentee, mentor = pair
+    with in_tenant("rotterdam"):
+        duo = lifecycle.propose(mentee, mentor)
+        for step in (states.FIRST_MEETING, states.CONFIRMED, states.ACTIVE):
+            lifecycle.transition(duo, step)
+        lifecycle.transition(duo, states.STOPPED, reason="Mentee found a job")
+        assert (mentee.state, mentor.state) == (person_states.ELIGIBLE, person_states.TRAINED)
+        assert lifecycle.busy_mentor_ids() == set()
+
+
+def test_propose_checks_the_people(in_tenant, pool_factory, pair) -> None:
+    mentee, mentor = pair
+    waiting_elsewhere = pool_factory.mentee("lyon", "Awa", languages={"fr": "C1"})
+    not_eligible = pool_factory.mentee("rotterdam", "Omar", state=person_states.INTAKE_DONE)
+    with in_tenant("rotterdam"):
+        with pytest.raises(InvalidDuoTransition):
+            lifecycle.propose(waiting_elsewhere, mentor)
+        with pytest.raises(InvalidDuoTransition):
+            lifecycle.propose(not_eligible, mentor)
+        with pytest.raises(InvalidDuoTransition):
+            lifecycle.propose(mentor, mentee)
+        lifecycle.propose(mentee, mentor)
+        with pytest.raises(InvalidDuoTransition):
+            lifecycle.propose(mentee, mentor)
+
+
+def test_the_database_keeps_one_open_duo_per_mentee(db, in_tenant, pool_factory, pair) -> None:
+    mentee, mentor = pair
+    other_mentor = pool_factory.mentor("rotterdam", "Piet")
+    with in_tenant("rotterdam"):
+        lifecycle.propose(mentee, mentor)
+        with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+            db.session.add(Duo(mentee_id=mentee.id, mentor_id=other_mentor.id))
+            db.session.flush()
+
+
+def test_duo_rows_stay_in_their_branch(db, in_tenant, pair) -> None:
+    mentee, mentor = pair
+    with in_tenant("rotterdam"):
+        lifecycle.propose(mentee, mentor)
+    with in_tenant("lyon"):
+        assert db.session.execute(select(Duo)).scalars().all() == []
+        assert db.session.execute(select(DuoStateChange)).scalars().all() == []
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2026, 3, 2), 6, dt.date(2026, 9, 2)),
+        (dt.date(2026, 8, 31), 6, dt.date(2027, 2, 28)),
+        (dt.date(2027, 8, 31), 6, dt.date(2028, 2, 29)),
+        (dt.date(2026, 12, 15), 1, dt.date(2027, 1, 15)),
+    ],
+)
+def test_add_months_clamps_to_the_end_of_the_month(day, months, expected) -> None:  # noqa: ANN001
+    assert add_months(day, months) == expected
