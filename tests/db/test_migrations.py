@@ -52,3 +52,15 @@ def test_upgrade_to_head_matches_models_and_downgrades_to_base(empty_app) -> Non
         assert tables == set()
         upgrade(revision="heads")
         assert _diff(empty_app) == []
+
+
+def test_migrations_have_a_single_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from duo.settings import REPO_ROOT
+
+    config = Config()
+    config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, f"several heads {heads}: add a merge revision"

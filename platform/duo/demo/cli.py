@@ -18,7 +18,7 @@ from duo.tenancy.sync import apply_plan, plan
 @with_appcontext
 def setup(demo: bool) -> None:
     """Migrate the database, load tenants/, seed demo data and print the demo logins."""
-    upgrade(revision="heads")
+    upgrade()
     try:
         configs = load_tenants(__import__("pathlib").Path(current_app.config["DUO_TENANTS_PATH"]))
     except ConfigError as exc:
