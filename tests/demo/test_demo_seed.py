@@ -1,23 +1,179 @@
-"""`make run` seeds demo data once and prints working logins."""
+"""`make run` seeds a believable story in every branch once, and prints working logins."""
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import func, select
 
-from duo.demo.seed import DEMO_PASSWORD, HQ_EMAIL, coordinator_email, demo_logins, seed
-from duo.people.models import Person
+import duo.db
+import duo.people.pipeline
+from duo.demo.cast import FULL_STORY, PRIORITY, Branch, cast_for
+from duo.demo.seed import (
+    DEFAULT_PEOPLE_PER_BRANCH,
+    DEMO_PASSWORD,
+    HQ_EMAIL,
+    coordinator_email,
+    demo_logins,
+    seed,
+)
+from duo.duos.models import Duo
+from duo.eligibility.models import OVERRIDE, EligibilityDecision
+from duo.hq.figures import branch_figures
+from duo.matching import pool
+from duo.matching.scoring import score_pair
+from duo.people import states
+from duo.people.models import MENTEE, MENTOR, Person, StateChange
+from duo.sessions.models import InfoSession, Registration
+from duo.training.models import TrainingSession
+from duo.training.status import trained_mentor_ids
 
 
-def test_seed_covers_every_branch_and_is_idempotent(db, tenants, in_tenant) -> None:
+def test_small_seed_covers_every_branch_and_is_idempotent(db, tenants, in_tenant) -> None:
     assert seed(people_per_branch=4) is True
     assert seed(people_per_branch=4) is False
     for slug in tenants:
         with in_tenant(slug):
-            n = db.session.execute(select(func.count()).select_from(Person)).scalar_one()
-        assert n == 4, slug
+            people = db.session.execute(select(Person)).scalars().all()
+            assert len(people) == 4, slug
+            # The most telling parts come first: a trained mentor and a waiting mentee.
+            assert {p.state for p in people} >= {states.TRAINED, states.ELIGIBLE}, slug
     logins = demo_logins()
     assert logins[0].email == HQ_EMAIL
     assert {login.branch for login in logins[1:]} == set(tenants)
+
+
+def test_the_story_of_every_branch(db, tenants, in_tenant) -> None:
+    assert seed() is True
+    now = datetime.now(UTC)
+    for slug, tenant in tenants.items():
+        today = now.astimezone(ZoneInfo(tenant.timezone)).date()
+        with in_tenant(slug):
+            people = db.session.execute(select(Person)).scalars().all()
+            assert len(people) == DEFAULT_PEOPLE_PER_BRANCH, slug
+            by_state = Counter((p.role, p.state) for p in people)
+            # Every step of the programme has someone in it.
+            for role, state in [
+                (MENTEE, states.REGISTERED),
+                (MENTEE, states.ATTENDED),
+                (MENTEE, states.ELIGIBLE),
+                (MENTEE, states.NOT_ELIGIBLE),
+                (MENTEE, states.NEEDS_REVIEW),
+                (MENTEE, states.MATCHED),
+                (MENTEE, states.IN_DUO),
+                (MENTEE, states.ALUMNI),
+                (MENTEE, states.WITHDRAWN),
+                (MENTOR, states.REGISTERED),
+                (MENTOR, states.ATTENDED),
+                (MENTOR, states.ELIGIBLE),
+                (MENTOR, states.NOT_ELIGIBLE),
+                (MENTOR, states.NEEDS_REVIEW),
+                (MENTOR, states.IN_TRAINING),
+                (MENTOR, states.TRAINED),
+            ]:
+                assert by_state[role, state] >= 1, (slug, role, state)
+            assert {p.locale for p in people} <= set(tenant.locales), slug
+            assert all(p.email.endswith("@example.org") for p in people)
+            assert len({p.email for p in people}) == len(people)
+
+            # Eligibility was decided by the branch's rules (and once overridden).
+            outcomes = Counter(
+                db.session.execute(
+                    select(EligibilityDecision.outcome, EligibilityDecision.kind)
+                ).all()
+            )
+            assert outcomes["eligible", "evaluation"] >= 15, slug
+            assert outcomes["not_eligible", "evaluation"] >= 2, slug
+            assert outcomes["needs_review", "evaluation"] >= 2, slug
+            assert outcomes["eligible", OVERRIDE] == 1, slug
+
+            # Training made mentors trained by attendance, and one session waits for it.
+            trained = trained_mentor_ids(tenant.id)
+            assert len(trained) >= 8, slug
+            to_record = db.session.execute(
+                select(func.count())
+                .select_from(TrainingSession)
+                .where(
+                    TrainingSession.ends_at < now,
+                    TrainingSession.attendance_recorded_at.is_(None),
+                )
+            ).scalar_one()
+            assert to_record >= 1, slug
+
+            # The matching pool: mentees waiting for one to ten weeks, free trained mentors,
+            # and pairs worth comparing.
+            current = pool.load_pool(tenant)
+            assert len(current.mentee_profiles) >= 7, slug
+            free = [m for m in current.mentor_profiles.values() if m.free and m.trained]
+            assert len(free) >= 7, slug
+            waits = {(today - since).days // 7 for since in current.waiting_since.values()}
+            assert len(waits) >= 3 and max(waits) >= 8 and min(waits) <= 2, (slug, waits)
+            settings = pool.Settings.of(tenant)
+            scores = [
+                score_pair(e, m, settings.weights, settings.working_languages)
+                for e in current.mentee_profiles.values()
+                for m in free
+            ]
+            feasible = [s.total for s in scores if s.feasible]
+            assert len(feasible) >= len(scores) // 2, slug
+            assert max(feasible) - min(feasible) >= 25, slug  # scores tell pairs apart
+
+            # Three duos: one to meet, one running, one ended last month.
+            duos = {d.state: d for d in db.session.execute(select(Duo)).scalars()}
+            assert set(duos) == {"proposed", "active", "ended"}, slug
+            assert duos["active"].ends_on > today
+            assert duos["ended"].ended_at < now - timedelta(days=14)
+
+            # Information sessions: past ones with their attendance, the last one still
+            # to record, upcoming ones with registrations.
+            sessions = db.session.execute(select(InfoSession)).scalars().all()
+            past = [s for s in sessions if s.starts_at < now]
+            upcoming = [s for s in sessions if s.starts_at > now]
+            assert sum(s.attendance_recorded_at is not None for s in past) >= 4, slug
+            assert sum(s.attendance_recorded_at is None for s in past) == 1, slug
+            upcoming_regs = db.session.execute(
+                select(func.count())
+                .select_from(Registration)
+                .where(Registration.session_id.in_([s.id for s in upcoming]))
+            ).scalar_one()
+            assert upcoming_regs >= 2, slug
+
+            # The history reads as it happened: nothing in the future, months behind.
+            times = db.session.execute(select(func.min(StateChange.at), func.max(StateChange.at)))
+            first, last = times.one()
+            first, last = (_aware(first), _aware(last))
+            assert last <= now and first < now - timedelta(days=200), slug
+
+    # HQ sees figures for every branch.
+    figures = {f.tenant.slug: f for f in branch_figures()}
+    assert all(figures[slug].total == DEFAULT_PEOPLE_PER_BRANCH for slug in tenants)
+    # The story's clock is put back.
+    assert duo.people.pipeline.utcnow is duo.db.utcnow
+    assert seed() is False
+
+
+def _aware(moment: datetime | str) -> datetime:
+    if isinstance(moment, str):  # SQLite's min()/max() bypass the column type
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def test_the_cast_is_the_same_every_time() -> None:
+    branch = Branch("brussels", "be", ("fr", "nl", "en"), ("fr", "nl", "en"))
+    today = date(2026, 11, 22)
+    first = cast_for(branch, FULL_STORY, 2026, today)
+    again = cast_for(branch, FULL_STORY, 2026, today)
+    assert first == again
+    assert [p.part for p in first] == [part for part, _role in PRIORITY]
+    # A smaller demo keeps the same first people.
+    assert cast_for(branch, 4, 2026, today) == first[:4]
+    other = cast_for(branch, FULL_STORY, 7, today)
+    assert {p.full_name for p in other} != {p.full_name for p in first}
+    # More people than the story: extra mentees and mentors for the pool and next sessions.
+    assert len(cast_for(branch, FULL_STORY + 5, 2026, today)) == FULL_STORY + 5
 
 
 def test_demo_logins_work(db, client) -> None:
@@ -29,10 +185,15 @@ def test_demo_logins_work(db, client) -> None:
     assert client.get("/marseille/").status_code == 200
 
 
-def test_setup_command_is_safe_to_run_twice(app, db) -> None:
+def test_setup_command_is_safe_to_run_twice(app, db, monkeypatch) -> None:
+    # A smaller story: under the test's rollback, SQLite would spill the full one (and its
+    # mails) from its page cache and lock the file that the second run's migration reads.
+    monkeypatch.setattr("duo.demo.cli.seed", partial(seed, people_per_branch=6))
     runner = app.test_cli_runner()
     first = runner.invoke(args=["setup"])
     assert first.exit_code == 0, first.output
+    assert "demo data created" in first.output
+    assert "jobs run" in first.output
     second = runner.invoke(args=["setup"])
     assert second.exit_code == 0, second.output
     assert "already present" in second.output

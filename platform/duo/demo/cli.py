@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from duo.db import db
-from duo.demo.seed import demo_logins, seed
+from duo.demo.seed import demo_logins, run_queued_jobs, seed
 from duo.tenancy.config import ConfigError, load_tenants
 from duo.tenancy.sync import apply_plan, plan
 
@@ -35,6 +35,7 @@ def setup(demo: bool) -> None:
     if seed():
         db.session.commit()
         click.echo("demo data created")
+        click.echo(f"demo mails written to the outbox ({run_queued_jobs()} jobs run)")
     else:
         click.echo("demo data already present (kept)")
     click.echo("\nDemo logins (password for all: see below)")
