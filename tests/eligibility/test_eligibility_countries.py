@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from duo.eligibility.engine import Outcome, evaluate, rules_hash
 from duo.eligibility.reasons import describe
 from duo.eligibility.rules import CEFR_LEVELS, rule_list_problems

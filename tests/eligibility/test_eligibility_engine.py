@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 import pytest
+
 from duo.eligibility.engine import (
     REASON_CODES,
     Evaluation,

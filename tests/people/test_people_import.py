@@ -307,13 +307,13 @@ def test_import_pages_of_another_branch_are_404(db, in_tenant, coordinator) -> N
 
 
 def test_template_csv_has_every_column_and_imports_cleanly(db, in_tenant, login) -> None:
-    client = login(branches=["antwerp"], locale="en")
-    response = client.get("/antwerp/people/import/template.csv")
+    client = login(branches=["rotterdam"], locale="en")
+    response = client.get("/rotterdam/people/import/template.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     body = response.get_data()
     assert body.decode("utf-8-sig").splitlines()[0] == HEADER
-    url = batch_url(upload(client, body, slug="antwerp"))
+    url = batch_url(upload(client, body, slug="rotterdam"))
     html = client.get(url).get_data(as_text=True)
     assert "Import 2 candidates" in html

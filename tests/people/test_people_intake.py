@@ -278,9 +278,9 @@ def test_posting_the_intake_saves_and_decides(db, login, create_person, in_tenan
 
 
 def test_intake_without_consent_warns_and_stores_no_sensitive_fact(
-    db, coordinator, create_person, in_tenant
+    db, login, create_person, in_tenant
 ) -> None:
-    client = coordinator("brussels")
+    client = login(branches=["brussels"], locale="en")
     person = create_person("brussels", role="mentee", state=states.ATTENDED)
     response = client.post(
         f"/brussels/people/{person.id}/intake",

@@ -166,18 +166,18 @@ def test_session_filter_uses_registrations_when_the_sessions_capability_exists(
 def test_pagination_keeps_the_filters(db, in_tenant, create_person, login) -> None:
     for i in range(55):
         create_person(
-            "mechelen", role="mentor", last_name=f"Person{i:02d}", email=f"p{i:02d}@example.org"
+            "rotterdam", role="mentor", last_name=f"Person{i:02d}", email=f"p{i:02d}@example.org"
         )
-    create_person("mechelen", role="mentee", last_name="Zmentee", email="zz@example.org")
-    client = login(branches=["mechelen"], locale="en")
-    first = client.get("/mechelen/people/?role=mentor").get_data(as_text=True)
+    create_person("rotterdam", role="mentee", last_name="Zmentee", email="zz@example.org")
+    client = login(branches=["rotterdam"], locale="en")
+    first = client.get("/rotterdam/people/?role=mentor").get_data(as_text=True)
     assert "Page 1 of 2" in first and "p49@example.org" in first
     assert "p50@example.org" not in first
     assert "role=mentor" in first[first.index('rel="next"') - 200 :][:400]
-    second = client.get("/mechelen/people/?role=mentor&page=2").get_data(as_text=True)
+    second = client.get("/rotterdam/people/?role=mentor&page=2").get_data(as_text=True)
     assert "p50@example.org" in second and "p54@example.org" in second
     assert "zz@example.org" not in second
-    beyond = client.get("/mechelen/people/?role=mentor&page=99").get_data(as_text=True)
+    beyond = client.get("/rotterdam/people/?role=mentor&page=99").get_data(as_text=True)
     assert "Page 2 of 2" in beyond
 
 

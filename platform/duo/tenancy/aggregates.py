@@ -17,6 +17,7 @@ from sqlalchemy.sql import elements, functions
 from duo.db import db
 from duo.tenancy.context import hq_aggregate_scope
 
+
 class NotAnAggregateError(ValueError):
     """The statement would hand HQ rows rather than figures."""
 
