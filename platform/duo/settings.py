@@ -65,6 +65,8 @@ class Settings:
     mail_username: str | None = field(default_factory=lambda: _env("MAIL_USERNAME"))
     mail_password: str | None = field(default_factory=lambda: _env("MAIL_PASSWORD"))
     mail_use_tls: bool = field(default_factory=lambda: _bool("MAIL_USE_TLS", False))
+    mail_use_ssl: bool = field(default_factory=lambda: _bool("MAIL_USE_SSL", False))
+    mail_timeout: int = field(default_factory=lambda: int(_env("MAIL_TIMEOUT", "30") or 30))
     mail_sender: str = field(
         default_factory=lambda: _env("MAIL_SENDER", "DUO for a JOB <no-reply@duoforajob.org>") or ""
     )
@@ -122,6 +124,8 @@ class Settings:
             "MAIL_USERNAME": self.mail_username,
             "MAIL_PASSWORD": self.mail_password,
             "MAIL_USE_TLS": self.mail_use_tls,
+            "MAIL_USE_SSL": self.mail_use_ssl,
+            "MAIL_TIMEOUT": self.mail_timeout,
             "MAIL_SENDER": self.mail_sender,
             "DUO_PUBLIC_URL": self.public_url,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri or (self.redis_url or "memory://"),
