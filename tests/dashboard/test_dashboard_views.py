@@ -25,3 +25,27 @@ def test_overview_query_count_does_not_grow_with_people(
     with count_queries() as many:
         client.get("/lyon/")
     assert many.count == few.count
+
+
+def test_todo_sentences_agree_with_their_count(coordinator, create_person) -> None:
+    from duo.people import states
+
+    create_person("brussels", role="mentee", state=states.ATTENDED)
+    client = coordinator("brussels")  # a French-speaking branch
+    html = client.get("/brussels/").get_data(as_text=True)
+    assert (
+        '<strong class="count">1</strong> candidat a participé à une séance d&#39;information'
+        " et attend son entretien individuel"
+    ) in html
+    create_person("brussels", role="mentor", state=states.ATTENDED)
+    html = client.get("/brussels/").get_data(as_text=True)
+    assert '<strong class="count">2</strong> candidats ont participé' in html
+
+
+def test_todo_parts_put_the_count_apart() -> None:
+    from duo.dashboard.todos import Todo
+
+    todo = Todo("12 mentees waiting for a mentor (the longest for 2 weeks)", 12)
+    assert todo.parts == ("", "12", " mentees waiting for a mentor (the longest for 2 weeks)")
+    assert Todo("3 weeks, 3 duos", 3).parts == ("", "3", " weeks, 3 duos")
+    assert Todo("nothing numbered", 4).parts == ("nothing numbered", "", "")

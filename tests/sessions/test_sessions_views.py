@@ -179,7 +179,7 @@ def test_cancelling_from_the_page(db, tenants, in_tenant, coordinator) -> None:
     client = coordinator("brussels")
     page = client.get(f"/brussels/sessions/{session_id}/cancel")
     assert page.status_code == 200
-    assert "1 people registered or waiting" in page.get_data(as_text=True)
+    assert "1 person registered or waiting" in page.get_data(as_text=True)
     response = client.post(
         f"/brussels/sessions/{session_id}/cancel", data={"reason": "Strike: no trains."}
     )

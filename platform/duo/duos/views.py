@@ -7,6 +7,7 @@ import uuid
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased, selectinload
@@ -154,7 +155,11 @@ def _duo_todos(tenant: Tenant) -> list[Todo]:
     ).scalar_one()
     return [
         Todo(
-            label=_("duos proposed without a first meeting"),
+            label=ngettext(
+                "%(num)d duo proposed without a first meeting",
+                "%(num)d duos proposed without a first meeting",
+                proposed,
+            ),
             count=proposed,
             url=url_for("duos.index", tenant=tenant.slug, state=states.PROPOSED),
             urgency=30,

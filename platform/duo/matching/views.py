@@ -508,10 +508,12 @@ def _waiting_todo(tenant: Tenant) -> list[Todo]:
     if oldest is not None:
         waited = matching.branch_today(tenant) - matching.local_date(oldest, tenant)
         weeks = max(0, waited.days) // 7
-    label = ngettext(
-        "mentees waiting for a mentor (the longest for %(num)d week)",
-        "mentees waiting for a mentor (the longest for %(num)d weeks)",
-        weeks,
+    label = _(
+        "%(mentees)s (the longest for %(weeks)s)",
+        mentees=ngettext(
+            "%(num)d mentee waiting for a mentor", "%(num)d mentees waiting for a mentor", count
+        ),
+        weeks=ngettext("%(num)d week", "%(num)d weeks", weeks),
     )
     return [
         Todo(

@@ -74,8 +74,8 @@ def _todos(tenant: Tenant) -> list[Todo]:
     return [
         Todo(
             label=ngettext(
-                "candidate attended an information session and waits for an intake",
-                "candidates attended an information session and wait for an intake",
+                "%(num)d candidate attended an information session and waits for an intake",
+                "%(num)d candidates attended an information session and wait for an intake",
                 counts.get(states.ATTENDED, 0),
             ),
             count=counts.get(states.ATTENDED, 0),
@@ -84,8 +84,8 @@ def _todos(tenant: Tenant) -> list[Todo]:
         ),
         Todo(
             label=ngettext(
-                "eligibility decision to take (needs review)",
-                "eligibility decisions to take (needs review)",
+                "%(num)d eligibility decision to take (needs review)",
+                "%(num)d eligibility decisions to take (needs review)",
                 counts.get(states.NEEDS_REVIEW, 0),
             ),
             count=counts.get(states.NEEDS_REVIEW, 0),

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -289,7 +290,11 @@ def update_session(
     taken = seats_taken(session.id)
     if data.capacity < taken:
         raise SessionError(
-            _("%(n)s people already have a seat: the capacity cannot be lower.", n=taken),
+            ngettext(
+                "%(num)d person already has a seat: the capacity cannot be lower.",
+                "%(num)d people already have a seat: the capacity cannot be lower.",
+                taken,
+            ),
             "capacity",
         )
     if data.audience != session.audience and data.audience != FOR_BOTH:

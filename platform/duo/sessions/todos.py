@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from duo.dashboard.todos import Todo, provider
 from duo.sessions import domain
@@ -13,16 +13,26 @@ from duo.tenancy.models import Tenant
 @provider
 def session_todos(tenant: Tenant) -> list[Todo]:
     url = url_for("sessions.index", tenant=tenant.slug)
+    missing = domain.attendance_missing(tenant)
+    nearly_full = domain.nearly_full_count()
     return [
         Todo(
-            label=_("information sessions held recently: attendance not yet recorded"),
-            count=domain.attendance_missing(tenant),
+            label=ngettext(
+                "%(num)d information session held recently: attendance not yet recorded",
+                "%(num)d information sessions held recently: attendance not yet recorded",
+                missing,
+            ),
+            count=missing,
             url=url,
             urgency=10,
         ),
         Todo(
-            label=_("upcoming information sessions nearly full: plan another one?"),
-            count=domain.nearly_full_count(),
+            label=ngettext(
+                "%(num)d upcoming information session nearly full: plan another one?",
+                "%(num)d upcoming information sessions nearly full: plan another one?",
+                nearly_full,
+            ),
+            count=nearly_full,
             url=url,
             urgency=40,
         ),

@@ -22,7 +22,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -218,10 +218,12 @@ def cancel(session_id: uuid.UUID):  # noqa: ANN201
             _add_error(form, None, exc.message)
         else:
             flash(
-                _(
-                    "The session is cancelled. %(n)s people registered or waiting are told by "
+                ngettext(
+                    "The session is cancelled. %(num)d person registered or waiting is told by "
                     "e-mail.",
-                    n=told,
+                    "The session is cancelled. %(num)d people registered or waiting are told by "
+                    "e-mail.",
+                    told,
                 ),
                 "success",
             )

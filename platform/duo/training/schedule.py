@@ -50,7 +50,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext, ngettext
 
 UTC = dt.UTC
 
@@ -149,7 +149,11 @@ def problem_message(problem: Problem) -> str:
     if code == "not_all_placed":
         return gettext("Only %(placed)s of %(count)s sessions fit within %(weeks)s weeks.", **p)
     if code == "modules_not_scheduled":
-        return gettext("%(missing)s modules have no session in this cycle.", **p)
+        return ngettext(
+            "%(num)d module has no session in this cycle.",
+            "%(num)d modules have no session in this cycle.",
+            p["missing"],
+        )
     if code == "nonexistent_local_time":
         return gettext(
             "On %(date)s the clocks go forward: %(time)s does not exist and becomes %(actual)s.",

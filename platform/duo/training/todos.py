@@ -55,8 +55,8 @@ def training_todos(tenant: Tenant) -> list[Todo]:
     return [
         Todo(
             ngettext(
-                "training session needs its attendance recorded",
-                "training sessions need their attendance recorded",
+                "%(num)d training session needs its attendance recorded",
+                "%(num)d training sessions need their attendance recorded",
                 to_record,
             ),
             to_record,
@@ -65,8 +65,8 @@ def training_todos(tenant: Tenant) -> list[Todo]:
         ),
         Todo(
             ngettext(
-                "mentor is waiting for training",
-                "mentors are waiting for training",
+                "%(num)d mentor is waiting for training",
+                "%(num)d mentors are waiting for training",
                 waiting,
             ),
             waiting,

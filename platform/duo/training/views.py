@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -313,7 +313,11 @@ def new_cycle():  # noqa: ANN201
         )
     cycle = planning.create_cycle(g.tenant, plan, language=_locale(), by=current_user)
     flash(
-        _("The cycle is saved: %(n)s sessions. Now enrol the participants.", n=len(cycle.sessions)),
+        ngettext(
+            "The cycle is saved: %(num)d session. Now enrol the participants.",
+            "The cycle is saved: %(num)d sessions. Now enrol the participants.",
+            len(cycle.sessions),
+        ),
         "success",
     )
     return redirect(url_for("training.cycle", cycle_id=cycle.id))
@@ -418,7 +422,14 @@ def cycle_settings(cycle_id: uuid.UUID):  # noqa: ANN201
     cycle.location = (form.location.data or "").strip() or None
     promoted = enrolment.set_capacity(cycle, form.capacity.data, by=current_user)
     if promoted:
-        flash(_("Saved. %(n)s people moved up from the waiting list.", n=len(promoted)), "success")
+        flash(
+            ngettext(
+                "Saved. %(num)d person moved up from the waiting list.",
+                "Saved. %(num)d people moved up from the waiting list.",
+                len(promoted),
+            ),
+            "success",
+        )
     else:
         flash(_("Saved."), "success")
     return redirect(url_for("training.cycle", cycle_id=cycle.id))
@@ -458,7 +469,11 @@ def withdraw(enrolment_id: uuid.UUID):  # noqa: ANN201
     promoted = enrolment.withdraw(row, by=current_user)
     message = _("Withdrawn from the cycle.")
     if promoted:
-        message += " " + _("%(n)s people moved up from the waiting list.", n=len(promoted))
+        message += " " + ngettext(
+            "%(num)d person moved up from the waiting list.",
+            "%(num)d people moved up from the waiting list.",
+            len(promoted),
+        )
     flash(message, "success")
     return redirect(url_for("training.cycle", cycle_id=row.cycle_id) + "#participants")
 
