@@ -26,6 +26,8 @@ def _safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None  # browsers read a backslash as a slash and drop tabs: "//evil.org"
     return target
 
 

@@ -21,6 +21,11 @@ def set_language():  # noqa: ANN201
         current_user.locale = code
         db.session.flush()
     target = request.form.get("next") or url_for("home")
-    if not target.startswith("/") or target.startswith("//"):
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 32 for c in target)
+    ):
         target = url_for("home")
     return redirect(target)

@@ -30,7 +30,8 @@ PAGE_SIZE = 50
 @coordinator_required
 def outbox():  # noqa: ANN201
     try:
-        page = max(1, int(request.args.get("page", "1")))
+        # Bounded: a huge page number would overflow the database's OFFSET (a 500).
+        page = max(1, min(int(request.args.get("page", "1")), 100_000))
     except ValueError:
         page = 1
     total = db.session.execute(select(func.count()).select_from(OutgoingMail)).scalar_one()
