@@ -11,10 +11,10 @@ import logging
 import pkgutil
 from typing import Any
 
-from flask import Flask, Response, redirect, render_template
+from flask import Flask, Response, has_request_context, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 import duo
 from duo.settings import REPO_ROOT, Settings
@@ -153,6 +153,9 @@ def _register_errors(app: Flask) -> None:
             429: _("Too many attempts. Please wait a minute and try again."),
         }
         title = titles.get(exc.code or 500, _("Something went wrong."))
+        if isinstance(exc, SecurityError) or not has_request_context():
+            # e.g. an untrusted Host: no URL can be built for it, so no page either
+            return Response(title, status=exc.code or 400, mimetype="text/plain")
         return render_template("error.html", code=exc.code, title=title), exc.code or 500
 
     @app.errorhandler(Exception)

@@ -71,6 +71,11 @@ class Settings:
         default_factory=lambda: _env("MAIL_SENDER", "DUO for a JOB <no-reply@duoforajob.org>") or ""
     )
     public_url: str = field(default_factory=lambda: _env("DUO_PUBLIC_URL", "") or "")
+    trusted_hosts: list[str] = field(
+        default_factory=lambda: [
+            h.strip() for h in (_env("DUO_TRUSTED_HOSTS", "") or "").split(",") if h.strip()
+        ]
+    )
     ratelimit_storage_uri: str | None = field(default_factory=lambda: _env("RATELIMIT_STORAGE_URI"))
     session_cookie_secure: bool = field(
         default_factory=lambda: _bool("SESSION_COOKIE_SECURE", False)
@@ -128,6 +133,8 @@ class Settings:
             "MAIL_TIMEOUT": self.mail_timeout,
             "MAIL_SENDER": self.mail_sender,
             "DUO_PUBLIC_URL": self.public_url,
+            # Links in e-mails may be built from the request's host: accept only ours.
+            "TRUSTED_HOSTS": self.trusted_hosts or None,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri or (self.redis_url or "memory://"),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
