@@ -26,7 +26,6 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -34,6 +33,7 @@ from sqlalchemy import select
 from duo.db import db, utcnow
 from duo.duos import states
 from duo.duos.models import Duo, DuoStateChange
+from duo.i18n import zones
 from duo.people import pipeline
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person
@@ -75,7 +75,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def _local_date(moment: datetime, tenant: Tenant) -> date:
-    return moment.astimezone(ZoneInfo(tenant.timezone)).date()
+    return zones.local_date(moment, tenant.timezone)
 
 
 def _move(person: Person, expected: tuple[str, ...], target: str, by: object, reason: str) -> None:

@@ -22,9 +22,8 @@ Choices:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -33,6 +32,7 @@ from duo.auth.models import User
 from duo.db import db, utcnow
 from duo.eligibility.engine import Evaluation, Outcome, evaluate, rules_hash
 from duo.eligibility.models import EVALUATION, OVERRIDE, EligibilityDecision
+from duo.i18n import zones
 from duo.people import history, states
 from duo.people.models import Person
 from duo.people.pipeline import InvalidTransition, transition
@@ -62,7 +62,7 @@ def rules_for(config: dict[str, Any], audience: str) -> list[dict[str, Any]]:
 
 def local_today(timezone: str) -> date:
     """Today in the branch's zone: ages change at local midnight, not UTC's."""
-    return datetime.now(ZoneInfo(timezone)).date()
+    return zones.local_today(timezone)
 
 
 def _apply(person: Person, outcome: Outcome, *, by: object | None, reason: str) -> None:

@@ -16,6 +16,7 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
+from duo import i18n
 from duo.eligibility import engine as e
 from duo.eligibility.engine import Outcome, RuleResult
 
@@ -86,8 +87,7 @@ def language_name(code: str, locale: Locale | str | None = None) -> str:
 
     ``language_name("nl", "fr")`` -> "néerlandais"; an unknown code is returned as is.
     """
-    name = _locale(locale).languages.get(code)
-    return name if name else code
+    return i18n.language_name(code, _locale(locale))
 
 
 def level_label(level: Any) -> str:

@@ -90,3 +90,16 @@ def _datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
 
 def _date_filter(value: date | datetime | None, fmt: str = "medium") -> str:
     return "" if value is None else format_date(value, fmt)
+
+
+def language_name(code: str, locale: Locale | str | None = None) -> str:
+    """A language named in ``locale`` (default: the current one): "néerlandais", "Engels".
+
+    An unknown code is returned as it is.
+    """
+    if not isinstance(locale, Locale):
+        try:
+            locale = Locale.parse(str(locale or get_locale() or "en"))
+        except (ValueError, TypeError):
+            locale = Locale("en")
+    return locale.languages.get(code) or code

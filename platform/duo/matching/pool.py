@@ -37,7 +37,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -45,6 +44,7 @@ from sqlalchemy import func, or_, select
 from duo.db import db, utcnow
 from duo.duos import lifecycle
 from duo.duos.models import Duo
+from duo.i18n import zones
 from duo.matching.explain import unmatched_sentence
 from duo.matching.models import (
     CLOSED,
@@ -122,7 +122,7 @@ class Settings:
 
 def local_date(moment: datetime, tenant: Tenant) -> date:
     """The branch's local date of a UTC moment."""
-    return moment.astimezone(ZoneInfo(tenant.timezone)).date()
+    return zones.local_date(moment, tenant.timezone)
 
 
 def branch_today(tenant: Tenant) -> date:

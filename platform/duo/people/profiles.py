@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ from flask import g, has_request_context
 from sqlalchemy import and_, func, or_, select
 
 from duo.db import db
+from duo.i18n import zones
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 
@@ -89,9 +90,7 @@ def _zone(timezone: str | None) -> ZoneInfo:
 
 
 def _local_date(moment: datetime, zone: ZoneInfo) -> date:
-    if moment.tzinfo is None:  # SQLite's max() bypasses the column type
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone).date()
+    return zones.local_date(moment, zone.key)
 
 
 def _chunks(ids: list[uuid.UUID]) -> Iterable[list[uuid.UUID]]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from babel.dates import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from duo import i18n
 from duo.sessions.models import FOR_BOTH, FOR_MENTEES, FOR_MENTORS, HEARD_FROM, InfoSession
 from duo.tenancy.models import Tenant
 
@@ -43,10 +43,7 @@ HEARD_FROM_LABELS = dict(
 
 def language_name(code: str, locale: str) -> str:
     """A language's name in ``locale`` ("néerlandais", "Engels")."""
-    try:
-        return Locale.parse(code).get_display_name(locale) or code
-    except (ValueError, TypeError):
-        return code
+    return i18n.language_name(code, locale)
 
 
 def local_start(session: InfoSession, tenant: Tenant) -> datetime:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from duo.db import db, utcnow
+from duo.i18n import zones
 from duo.jobs import enqueue
 from duo.people import pipeline, states
 from duo.people.models import Person
@@ -116,7 +117,7 @@ def local_to_utc(day: date, at: time, timezone: str) -> datetime:
 
 
 def local_today(tenant: Tenant, now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(ZoneInfo(tenant.timezone)).date()
+    return zones.local_today(tenant.timezone, now)
 
 
 # --------------------------------------------------------------------------- queries
