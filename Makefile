@@ -61,7 +61,7 @@ test: install
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python -m duo.bench
+	$(BIN)/python -m duo.consumers.bench
 
 lint: install
 	$(BIN)/ruff check .

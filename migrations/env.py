@@ -1,6 +1,6 @@
 """Alembic environment: migrations run as the database owner, never as the app's role.
 
-On PostgreSQL the application logs in as an unprivileged role (see duo.tenancy.rls); the
+On PostgreSQL the application logs in as an unprivileged role (see duo.core.tenancy.rls); the
 schema, its policies and the grants to that role are made here with the owner's URL.
 """
 

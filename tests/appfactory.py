@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from duo.settings import REPO_ROOT, Settings, normalise_database_url
+from duo.core.settings import REPO_ROOT, Settings, normalise_database_url
 from support import CI
 
 PASSWORD = "correct horse battery"
@@ -68,8 +68,8 @@ def build_app(settings: Settings, **overrides: object) -> Flask:
 def migrate_and_load(app: Flask) -> None:
     from flask_migrate import upgrade
 
-    from duo.db import db
-    from duo.tenancy.sync import sync_from_path
+    from duo.core.db import db
+    from duo.core.tenancy.sync import sync_from_path
 
     with app.app_context():
         upgrade(revision="heads")

@@ -41,7 +41,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, database_url: str | None) -> I
     application = build_app(make_settings(tmp, database_url))
     migrate_and_load(application)
     yield application
-    from duo.db import db
+    from duo.core.db import db
 
     with application.app_context():
         db.session.remove()
@@ -51,7 +51,7 @@ def app(tmp_path_factory: pytest.TempPathFactory, database_url: str | None) -> I
 @pytest.fixture
 def db(app: Flask) -> Iterator[object]:
     """The app's ``db`` with a session bound to one connection rolled back after the test."""
-    from duo.db import db as _db
+    from duo.core.db import db as _db
 
     with app.app_context():
         connection = _db.engine.connect()
@@ -74,7 +74,7 @@ def db(app: Flask) -> Iterator[object]:
 def tenants(db) -> dict[str, object]:  # noqa: ANN001
     from sqlalchemy import select
 
-    from duo.tenancy.models import Tenant
+    from duo.core.tenancy.models import Tenant
 
     return {t.slug: t for t in db.session.execute(select(Tenant)).scalars()}
 
@@ -82,7 +82,7 @@ def tenants(db) -> dict[str, object]:  # noqa: ANN001
 @pytest.fixture
 def in_tenant(tenants):  # noqa: ANN001, ANN201
     """``with in_tenant("brussels"):`` works for that branch inside the block."""
-    from duo.tenancy.context import tenant_scope
+    from duo.core.tenancy.context import tenant_scope
 
     def enter(slug: str):  # noqa: ANN202
         return tenant_scope(tenants[slug].id)
@@ -95,7 +95,7 @@ def in_tenant(tenants):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 def create_user(db) -> Callable[..., object]:  # noqa: ANN001
-    from duo.auth.accounts import create_user as _create
+    from duo.core.auth.accounts import create_user as _create
 
     counter = iter(range(1, 10_000))
 
@@ -116,8 +116,8 @@ def create_user(db) -> Callable[..., object]:  # noqa: ANN001
 
 @pytest.fixture
 def create_person(db, tenants) -> Callable[..., object]:  # noqa: ANN001
+    from duo.core.tenancy.context import tenant_scope
     from duo.people.models import Person
-    from duo.tenancy.context import tenant_scope
 
     def factory(branch: str, **values: object) -> object:
         defaults = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from duo.settings import REPO_ROOT
+from duo.core.settings import REPO_ROOT
 
 
 def test_platform_is_not_a_package_and_stdlib_platform_still_works() -> None:
@@ -40,4 +40,5 @@ def test_tests_mirror_the_package() -> None:
     from duo.app import capabilities
 
     for cap in capabilities():
-        assert (REPO_ROOT / "tests" / cap).is_dir(), f"tests/{cap}/ is missing"
+        name = cap.rsplit(".", 1)[-1]
+        assert (REPO_ROOT / "tests" / name).is_dir(), f"tests/{name}/ is missing"

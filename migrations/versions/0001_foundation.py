@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
-import duo.db.types
-from duo.tenancy import rls
+import duo.core.db.types
+from duo.core.tenancy import rls
 
 revision = '0001_foundation'
 down_revision = None
@@ -31,11 +31,11 @@ def upgrade():
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('max_attempts', sa.Integer(), nullable=False),
-    sa.Column('run_after', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('locked_until', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('run_after', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('locked_until', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('created_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_jobs')),
     sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_jobs_dedupe_key'))
     )
@@ -53,8 +53,8 @@ def upgrade():
     sa.Column('config', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tenants')),
     sa.UniqueConstraint('slug', name=op.f('uq_tenants_slug'))
     )
@@ -66,8 +66,8 @@ def upgrade():
     sa.Column('locale', sa.String(length=8), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('session_token', sa.String(length=64), nullable=False),
-    sa.Column('created_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_login_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
@@ -80,8 +80,8 @@ def upgrade():
     sa.Column('birth_year', sa.Integer(), nullable=True),
     sa.Column('locale', sa.String(length=8), nullable=False),
     sa.Column('state', sa.String(length=30), nullable=False),
-    sa.Column('state_changed_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('created_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('state_changed_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_people_tenant_id_tenants')),
@@ -95,7 +95,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=True),
     sa.Column('role', sa.String(length=20), nullable=False),
-    sa.Column('created_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_role_grants_tenant_id_tenants')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_role_grants_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_role_grants')),
@@ -108,7 +108,7 @@ def upgrade():
     sa.Column('person_id', sa.Uuid(), nullable=False),
     sa.Column('from_state', sa.String(length=30), nullable=True),
     sa.Column('to_state', sa.String(length=30), nullable=False),
-    sa.Column('at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('by_user_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -126,8 +126,8 @@ def upgrade():
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('text_version', sa.String(length=40), nullable=False),
     sa.Column('locale', sa.String(length=8), nullable=False),
-    sa.Column('given_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('withdrawn_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('given_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id', 'person_id'], ['people.tenant_id', 'people.id'], name=op.f('fk_consents_tenant_id_person_id_people'), ondelete='CASCADE'),

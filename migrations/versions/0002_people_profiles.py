@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
-import duo.db.types
-from duo.tenancy import rls
+import duo.core.db.types
+from duo.core.tenancy import rls
 
 revision = '0002_people_profiles'
 down_revision = '0001_foundation'
@@ -47,9 +47,9 @@ def upgrade():
     sa.Column('other_barriers', sa.Boolean(), nullable=True),
     sa.Column('migration_background', sa.String(length=40), nullable=True),
     sa.Column('allowed_to_work', sa.Boolean(), nullable=True),
-    sa.Column('intake_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('intake_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('intake_by_user_id', sa.Integer(), nullable=True),
-    sa.Column('updated_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['intake_by_user_id'], ['users.id'], name=op.f('fk_person_profiles_intake_by_user_id_users'), ondelete='SET NULL'),
@@ -67,7 +67,7 @@ def upgrade():
     sa.Column('evaluation', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('rules_hash', sa.String(length=64), nullable=False),
     sa.Column('justification', sa.Text(), nullable=True),
-    sa.Column('decided_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('decided_by_user_id', sa.Integer(), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -88,8 +88,8 @@ def upgrade():
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('imported_count', sa.Integer(), nullable=False),
     sa.Column('skipped_count', sa.Integer(), nullable=False),
-    sa.Column('created_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_user_id'], ['users.id'], name=op.f('fk_people_import_batches_created_by_user_id_users'), ondelete='CASCADE'),

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
-import duo.db.types
-from duo.tenancy import rls
+import duo.core.db.types
+from duo.core.tenancy import rls
 
 revision = '0003_info_sessions'
 down_revision = '0001_foundation'
@@ -23,7 +23,7 @@ TENANT_TABLES = ("info_sessions", "info_session_registrations", "outgoing_mails"
 
 def upgrade():
     op.create_table('info_sessions',
-    sa.Column('starts_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('duration_minutes', sa.Integer(), nullable=False),
     sa.Column('place', sa.String(length=300), nullable=True),
     sa.Column('online_url', sa.String(length=500), nullable=True),
@@ -32,12 +32,12 @@ def upgrade():
     sa.Column('capacity', sa.Integer(), nullable=False),
     sa.Column('details', sa.Text(), nullable=True),
     sa.Column('sequence', sa.Integer(), nullable=False),
-    sa.Column('cancelled_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancel_reason', sa.Text(), nullable=True),
-    sa.Column('attendance_recorded_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('attendance_recorded_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by_user_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_user_id'], ['users.id'], name=op.f('fk_info_sessions_created_by_user_id_users'), ondelete='SET NULL'),
@@ -53,9 +53,9 @@ def upgrade():
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('attended', sa.Boolean(), nullable=True),
     sa.Column('heard_from', sa.String(length=30), nullable=True),
-    sa.Column('registered_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('promoted_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('cancelled_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('registered_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('promoted_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id', 'person_id'], ['people.tenant_id', 'people.id'], name=op.f('fk_info_session_registrations_tenant_id_person_id_people'), ondelete='CASCADE'),
@@ -78,8 +78,8 @@ def upgrade():
     sa.Column('person_id', sa.Uuid(), nullable=True),
     sa.Column('message_id', sa.String(length=200), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('created_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id', 'person_id'], ['people.tenant_id', 'people.id'], name=op.f('fk_outgoing_mails_tenant_id_person_id_people'), ondelete='CASCADE'),

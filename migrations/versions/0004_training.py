@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
-import duo.db.types
-from duo.tenancy import rls
+import duo.core.db.types
+from duo.core.tenancy import rls
 
 revision = '0004_training'
 down_revision = '0001_foundation'
@@ -43,7 +43,7 @@ def upgrade():
     sa.Column('location', sa.String(length=300), nullable=True),
     sa.Column('capacity', sa.Integer(), nullable=True),
     sa.Column('skipped', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
-    sa.Column('created_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_user_id', sa.Integer(), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -56,10 +56,10 @@ def upgrade():
     sa.Column('person_id', sa.Uuid(), nullable=True),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('locale', sa.String(length=8), nullable=False),
-    sa.Column('created_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('created_by_user_id', sa.Integer(), nullable=True),
-    sa.Column('last_used_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_used_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_user_id'], ['users.id'], name=op.f('fk_training_feed_tokens_created_by_user_id_users'), ondelete='SET NULL'),
@@ -75,15 +75,15 @@ def upgrade():
     sa.Column('cycle_id', sa.Uuid(), nullable=False),
     sa.Column('index', sa.Integer(), nullable=False),
     sa.Column('module_key', sa.String(length=100), nullable=True),
-    sa.Column('starts_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('location', sa.String(length=300), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('cancel_reason', sa.Text(), nullable=True),
-    sa.Column('cancelled_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('sequence', sa.Integer(), nullable=False),
-    sa.Column('moved_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('attendance_recorded_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('moved_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('attendance_recorded_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['tenant_id', 'cycle_id'], ['training_cycles.tenant_id', 'training_cycles.id'], name=op.f('fk_training_sessions_tenant_id_cycle_id_training_cycles'), ondelete='CASCADE'),
@@ -98,7 +98,7 @@ def upgrade():
     sa.Column('session_id', sa.Uuid(), nullable=False),
     sa.Column('person_id', sa.Uuid(), nullable=False),
     sa.Column('present', sa.Boolean(), nullable=False),
-    sa.Column('recorded_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('recorded_by_user_id', sa.Integer(), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -119,9 +119,9 @@ def upgrade():
     sa.Column('person_id', sa.Uuid(), nullable=False),
     sa.Column('scope', sa.String(length=40), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('requested_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('enrolled_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('withdrawn_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('requested_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('enrolled_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('withdrawn_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_by_user_id', sa.Integer(), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
-import duo.db.types
-from duo.tenancy import rls
+import duo.core.db.types
+from duo.core.tenancy import rls
 
 revision = '0005_matching_duos'
 down_revision = '0001_foundation'
@@ -25,9 +25,9 @@ def upgrade():
     op.create_table('matching_sessions',
     sa.Column('held_on', sa.Date(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('opened_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('opened_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('opened_by_user_id', sa.Integer(), nullable=True),
-    sa.Column('closed_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_by_user_id', sa.Integer(), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -44,12 +44,12 @@ def upgrade():
     sa.Column('mentor_id', sa.Uuid(), nullable=False),
     sa.Column('matching_session_id', sa.Uuid(), nullable=True),
     sa.Column('state', sa.String(length=20), nullable=False),
-    sa.Column('state_changed_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('proposed_at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('state_changed_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('proposed_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('first_meeting_on', sa.Date(), nullable=True),
-    sa.Column('started_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('ends_on', sa.Date(), nullable=True),
-    sa.Column('ended_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('stop_reason', sa.Text(), nullable=True),
     sa.Column('declined_by', sa.String(length=10), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
@@ -74,8 +74,8 @@ def upgrade():
     sa.Column('mentee_id', sa.Uuid(), nullable=False),
     sa.Column('mentor_id', sa.Uuid(), nullable=False),
     sa.Column('by_user_id', sa.Integer(), nullable=True),
-    sa.Column('at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('removed_at', duo.db.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('removed_at', duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('removed_by_user_id', sa.Integer(), nullable=True),
     sa.Column('tenant_id', sa.Integer(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -94,7 +94,7 @@ def upgrade():
     sa.Column('duo_id', sa.Uuid(), nullable=False),
     sa.Column('from_state', sa.String(length=20), nullable=True),
     sa.Column('to_state', sa.String(length=20), nullable=False),
-    sa.Column('at', duo.db.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('by_user_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.Column('details', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),

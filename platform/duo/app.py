@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import pkgutil
 from typing import Any
 
 from flask import Flask, Response, has_request_context, redirect, render_template
@@ -16,21 +15,29 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, SecurityError
 
-import duo
-from duo.settings import REPO_ROOT, Settings
+from duo.core.settings import REPO_ROOT, Settings
 
 log = logging.getLogger(__name__)
 
-#: Sub-packages that are infrastructure, not capabilities with pages.
-_NOT_CAPABILITIES = {"db", "templates", "static", "bench"}
+#: Every package that plugs into the app, in the order the factory reads them: the core
+#: first, then the capabilities in the order of the method's steps, then the consumers.
+#: Adding a capability means adding its package here (see ARCHITECTURE.md).
+CORE = ("core.tenancy", "core.auth", "core.i18n", "core.jobs", "core.mail", "core.dashboard")
+CAPABILITIES = (
+    "sessions",
+    "people",
+    "privacy",
+    "eligibility",
+    "training",
+    "matching",
+    "duos",
+)
+CONSUMERS = ("consumers.hq", "consumers.demo")
 
 
 def capabilities() -> list[str]:
-    return sorted(
-        m.name
-        for m in pkgutil.iter_modules(duo.__path__)
-        if m.ispkg and m.name not in _NOT_CAPABILITIES
-    )
+    """Dotted names (below ``duo``) of every package the factory reads, in order."""
+    return [*CORE, *CAPABILITIES, *CONSUMERS]
 
 
 def _import_optional(name: str) -> Any:
@@ -60,15 +67,15 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     if overrides:
         app.config.update(overrides)
 
-    from duo import extensions
-    from duo.auth import access
-    from duo.db import db
-    from duo.i18n import init_app as init_i18n
-    from duo.tenancy import routing
+    from duo.core import extensions
+    from duo.core.auth import access
+    from duo.core.db import db
+    from duo.core.i18n import init_app as init_i18n
+    from duo.core.tenancy import routing
 
     load_models()
-    import duo.tenancy.rls  # noqa: F401  (registers the RLS transaction hook)
-    import duo.tenancy.scoping  # noqa: F401  (registers the ORM tenant filter)
+    import duo.core.tenancy.rls  # noqa: F401  (registers the RLS transaction hook)
+    import duo.core.tenancy.scoping  # noqa: F401  (registers the ORM tenant filter)
 
     db.init_app(app)
     extensions.migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
@@ -99,10 +106,10 @@ def _register_capabilities(app: Flask) -> None:
     @app.route("/")
     def home():  # noqa: ANN202
         if current_user.is_authenticated:
-            from duo.auth.views import landing_url
+            from duo.core.auth.views import landing_url
 
             return redirect(landing_url(current_user))
-        from duo.tenancy.directory import public_branches
+        from duo.core.tenancy.directory import public_branches
 
         return render_template("home.html", branches=public_branches())
 
@@ -113,8 +120,8 @@ def _register_capabilities(app: Flask) -> None:
 
 def _register_request_cycle(app: Flask) -> None:
     """One commit per request, in one place; jobs are dispatched only after it."""
-    from duo.db import db
-    from duo.jobs import dispatch
+    from duo.core.db import db
+    from duo.core.jobs import dispatch
 
     @app.after_request
     def _commit(response: Response) -> Response:
@@ -136,7 +143,7 @@ def _register_request_cycle(app: Flask) -> None:
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
-        from duo.dashboard.navigation import navigation_for
+        from duo.core.dashboard.navigation import navigation_for
 
         return {"navigation": navigation_for}
 
@@ -163,7 +170,7 @@ def _register_errors(app: Flask) -> None:
         if app.testing:
             raise exc
         log.exception("unhandled error")
-        from duo.db import db
+        from duo.core.db import db
 
         db.session.rollback()
         title = _("Something went wrong. Nothing was saved; please try again.")

@@ -60,7 +60,7 @@ def test_logout(coordinator) -> None:
 
 
 def test_password_change_ends_other_sessions(db, coordinator) -> None:
-    from duo.auth.accounts import set_password
+    from duo.core.auth.accounts import set_password
 
     client = coordinator("antwerp")
     assert client.get("/antwerp/").status_code == 200
@@ -134,6 +134,6 @@ def test_users_create_cli(app, db) -> None:
     )
     assert bad.exit_code == 1
     assert "unknown branch" in bad.output
-    from duo.auth.accounts import find_user
+    from duo.core.auth.accounts import find_user
 
     assert find_user("x@duo.test") is None

@@ -40,7 +40,7 @@ from flask import Flask, got_request_exception
 from werkzeug.serving import make_server
 
 from appfactory import PASSWORD, build_app, make_settings, migrate_and_load, postgres_database  # noqa: E501,F401
-from duo.settings import REPO_ROOT
+from duo.core.settings import REPO_ROOT
 from support import DATABASE_URL, need
 
 CHROMIUM_ARGS = [
@@ -86,9 +86,9 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from duo.db import db
-    from duo.demo.seed import seed
-    from duo.jobs import dispatch
+    from duo.consumers.demo.seed import seed
+    from duo.core.db import db
+    from duo.core.jobs import dispatch
 
     tmp = tmp_path_factory.mktemp("live")
     database = postgres_database(DATABASE_URL) if DATABASE_URL else nullcontext(None)

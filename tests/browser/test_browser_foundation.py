@@ -10,8 +10,8 @@ import pytest
 from babel.support import Translations
 from sqlalchemy import select, update
 
-from duo.demo.seed import DEMO_PASSWORD, HQ_EMAIL, coordinator_email
-from duo.settings import REPO_ROOT
+from duo.consumers.demo.seed import DEMO_PASSWORD, HQ_EMAIL, coordinator_email
+from duo.core.settings import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -33,9 +33,9 @@ def html_lang(page: Any) -> str:
 def demo_locales_restored(live_server) -> Iterator[None]:  # noqa: ANN001
     """The language switcher stores the choice on the user: put the demo users back after."""
     yield
-    from duo.auth.models import User
-    from duo.db import db
-    from duo.tenancy.models import Tenant
+    from duo.core.auth.models import User
+    from duo.core.db import db
+    from duo.core.tenancy.models import Tenant
 
     with live_server.app.app_context():
         for tenant in db.session.execute(select(Tenant)).scalars():
@@ -86,10 +86,10 @@ def test_coordinator_logs_in_switches_language_and_logs_out(
 
 
 def test_hq_lands_on_figures_without_personal_data(page, login_as, live_server) -> None:  # noqa: ANN001
-    from duo.db import db
+    from duo.core.db import db
+    from duo.core.tenancy.context import tenant_scope
+    from duo.core.tenancy.models import Tenant
     from duo.people.models import Person
-    from duo.tenancy.context import tenant_scope
-    from duo.tenancy.models import Tenant
 
     with live_server.app.app_context():
         tenants = db.session.execute(select(Tenant).order_by(Tenant.slug)).scalars().all()

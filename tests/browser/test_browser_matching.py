@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from duo.demo.seed import DEMO_PASSWORD, coordinator_email
+from duo.consumers.demo.seed import DEMO_PASSWORD, coordinator_email
 
 pytestmark = pytest.mark.browser
 
@@ -98,15 +98,15 @@ def _mentor_answers(facts: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def rotterdam_pool(live_server) -> Pool:  # noqa: ANN001
     """Waiting mentees and trained mentors of Rotterdam, written as the coordinator would."""
-    from duo.auth.accounts import find_user
-    from duo.db import db
+    from duo.core.auth.accounts import find_user
+    from duo.core.db import db
+    from duo.core.jobs import dispatch
+    from duo.core.tenancy.context import tenant_scope
+    from duo.core.tenancy.models import Tenant
     from duo.eligibility.decisions import local_today, rules_for
-    from duo.jobs import dispatch
     from duo.people import pipeline, states
     from duo.people.intake import record_intake
     from duo.people.models import MENTEE, MENTOR, Person
-    from duo.tenancy.context import tenant_scope
-    from duo.tenancy.models import Tenant
     from duo.training import curriculum, enrolment, planning
     from duo.training.models import MODULES
     from duo.training.schedule import Rhythm
@@ -172,9 +172,9 @@ def rotterdam_pool(live_server) -> Pool:  # noqa: ANN001
 def coordinator_locale_restored(live_server) -> Iterator[None]:  # noqa: ANN001
     """The header's language switcher stores the choice on the user: put it back after."""
     yield
-    from duo.auth.models import User
-    from duo.db import db
-    from duo.tenancy.models import Tenant
+    from duo.core.auth.models import User
+    from duo.core.db import db
+    from duo.core.tenancy.models import Tenant
 
     with live_server.app.app_context():
         tenant = db.session.execute(select(Tenant).where(Tenant.slug == BRANCH)).scalar_one()

@@ -21,8 +21,8 @@ from babel.support import Translations
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from duo.demo.seed import DEMO_PASSWORD, coordinator_email
-from duo.settings import REPO_ROOT
+from duo.consumers.demo.seed import DEMO_PASSWORD, coordinator_email
+from duo.core.settings import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -48,9 +48,9 @@ def no_horizontal_scroll(page: Any) -> None:
 
 def branch_facts(live_server: Any) -> tuple[str, int]:
     """The branch's time zone and how many mentee rules it applies (enabled ones)."""
-    from duo.db import db
+    from duo.core.db import db
+    from duo.core.tenancy.models import Tenant
     from duo.eligibility.decisions import rules_for
-    from duo.tenancy.models import Tenant
 
     with live_server.app.app_context():
         tenant = db.session.execute(select(Tenant).where(Tenant.slug == BRANCH)).scalar_one()
@@ -74,10 +74,10 @@ def session_slot(zone: ZoneInfo) -> tuple[date, str, bool]:
 
 
 def move_session_back_a_day(live_server: Any, session_id: uuid.UUID) -> None:
-    from duo.db import db
+    from duo.core.db import db
+    from duo.core.tenancy.context import tenant_scope
+    from duo.core.tenancy.models import Tenant
     from duo.sessions.models import InfoSession
-    from duo.tenancy.context import tenant_scope
-    from duo.tenancy.models import Tenant
 
     with live_server.app.app_context():
         tenant = db.session.execute(select(Tenant).where(Tenant.slug == BRANCH)).scalar_one()

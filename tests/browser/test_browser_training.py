@@ -19,8 +19,8 @@ from babel.support import Translations
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from duo.demo.seed import DEMO_PASSWORD, coordinator_email
-from duo.settings import REPO_ROOT
+from duo.consumers.demo.seed import DEMO_PASSWORD, coordinator_email
+from duo.core.settings import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -46,8 +46,8 @@ def submit(page: Any, form: Any) -> None:
 def branch_calendar(live_server: Any, language: str) -> tuple[date, dict[date, str], int]:
     """Today in the branch, its public holidays (named in ``language``) for this year and
     the next, and the number of required training modules."""
-    from duo.db import db
-    from duo.tenancy.models import Tenant
+    from duo.core.db import db
+    from duo.core.tenancy.models import Tenant
     from duo.training import curriculum
     from duo.training.planning import holiday_settings
     from duo.training.schedule import country_holidays
@@ -68,10 +68,10 @@ def branch_calendar(live_server: Any, language: str) -> tuple[date, dict[date, s
 
 
 def person_state(live_server: Any, person_id: uuid.UUID) -> str:
-    from duo.db import db
+    from duo.core.db import db
+    from duo.core.tenancy.context import tenant_scope
+    from duo.core.tenancy.models import Tenant
     from duo.people.models import Person
-    from duo.tenancy.context import tenant_scope
-    from duo.tenancy.models import Tenant
 
     with live_server.app.app_context():
         tenant = db.session.execute(select(Tenant).where(Tenant.slug == BRANCH)).scalar_one()

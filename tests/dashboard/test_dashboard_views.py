@@ -43,7 +43,7 @@ def test_todo_sentences_agree_with_their_count(coordinator, create_person) -> No
 
 
 def test_todo_parts_put_the_count_apart() -> None:
-    from duo.dashboard.todos import Todo
+    from duo.core.dashboard.todos import Todo
 
     todo = Todo("12 mentees waiting for a mentor (the longest for 2 weeks)", 12)
     assert todo.parts == ("", "12", " mentees waiting for a mentor (the longest for 2 weeks)")

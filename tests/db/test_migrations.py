@@ -28,7 +28,7 @@ def empty_app(request, tmp_path: Path):  # noqa: ANN001, ANN201
 
 
 def _diff(app) -> list:  # noqa: ANN001
-    from duo.db import db
+    from duo.core.db import db
 
     engine = sa.create_engine(app.config["DUO_OWNER_DATABASE_URL"])
     try:
@@ -58,7 +58,7 @@ def test_migrations_have_a_single_head() -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from duo.settings import REPO_ROOT
+    from duo.core.settings import REPO_ROOT
 
     config = Config()
     config.set_main_option("script_location", str(REPO_ROOT / "migrations"))

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-import duo.db
+import duo.core.db
 import duo.people.pipeline
-from duo.demo.cast import FULL_STORY, PRIORITY, Branch, cast_for
-from duo.demo.seed import (
+from duo.consumers.demo.cast import FULL_STORY, PRIORITY, Branch, cast_for
+from duo.consumers.demo.seed import (
     DEFAULT_PEOPLE_PER_BRANCH,
     DEMO_PASSWORD,
     HQ_EMAIL,
@@ -20,9 +20,9 @@ from duo.demo.seed import (
     demo_logins,
     seed,
 )
+from duo.consumers.hq.figures import branch_figures
 from duo.duos.models import Duo
 from duo.eligibility.models import OVERRIDE, EligibilityDecision
-from duo.hq.figures import branch_figures
 from duo.matching import pool
 from duo.matching.scoring import score_pair
 from duo.people import states
@@ -151,7 +151,7 @@ def test_the_story_of_every_branch(db, tenants, in_tenant) -> None:
     figures = {f.tenant.slug: f for f in branch_figures()}
     assert all(figures[slug].total == DEFAULT_PEOPLE_PER_BRANCH for slug in tenants)
     # The story's clock is put back.
-    assert duo.people.pipeline.utcnow is duo.db.utcnow
+    assert duo.people.pipeline.utcnow is duo.core.db.utcnow
     assert seed() is False
 
 
@@ -188,7 +188,7 @@ def test_demo_logins_work(db, client) -> None:
 def test_setup_command_is_safe_to_run_twice(app, db, monkeypatch) -> None:
     # A smaller story: under the test's rollback, SQLite would spill the full one (and its
     # mails) from its page cache and lock the file that the second run's migration reads.
-    monkeypatch.setattr("duo.demo.cli.seed", partial(seed, people_per_branch=6))
+    monkeypatch.setattr("duo.consumers.demo.cli.seed", partial(seed, people_per_branch=6))
     runner = app.test_cli_runner()
     first = runner.invoke(args=["setup"])
     assert first.exit_code == 0, first.output

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from duo.db import utcnow
+from duo.core.db import utcnow
+from duo.core.tenancy.context import tenant_scope
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
-from duo.tenancy.context import tenant_scope
 
 DUTCH = {"nl": "native", "en": "B2"}
 
@@ -164,7 +164,7 @@ def snapshot(obj: Any, fields: tuple[str, ...] = PERSON_FIELDS) -> SimpleNamespa
 
 def drain_jobs() -> None:
     """Run every due job now, so that a query count measures the page and not the outbox."""
-    from duo.jobs import dispatch
+    from duo.core.jobs import dispatch
 
     while dispatch():
         pass

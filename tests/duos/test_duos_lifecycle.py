@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from duo.core.jobs.models import OutboxJob
 from duo.duos import lifecycle, states
 from duo.duos.lifecycle import InvalidDuoTransition, add_months
 from duo.duos.models import Duo, DuoStateChange
-from duo.jobs.models import OutboxJob
 from duo.people import states as person_states
 from duos import factories
 

@@ -6,7 +6,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from duo.settings import REPO_ROOT
+from duo.core.settings import REPO_ROOT
 
 KEYWORDS = {
     "_": None,

@@ -55,7 +55,7 @@ def test_dates_follow_locale_and_branch_time_zone(app) -> None:
     with app.test_request_context("/"):
         from flask import g
 
-        from duo.tenancy.models import Tenant
+        from duo.core.tenancy.models import Tenant
 
         g.tenant = Tenant(slug="x", locales=["fr"], timezone="Europe/Paris", name={"fr": "X"})
         with force_locale("fr"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from duo.i18n.zones import local_date, local_today
+from duo.core.i18n.zones import local_date, local_today
 
 
 def test_a_utc_evening_is_already_tomorrow_in_europe() -> None:

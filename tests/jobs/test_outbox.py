@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from duo.db import utcnow
-from duo.jobs import dispatch, enqueue, execute, job
-from duo.jobs.models import DONE, FAILED, PENDING, OutboxJob
-from duo.jobs.schedule import enqueue_periodic
-from duo.tenancy.context import current_tenant_id
+from duo.core.db import utcnow
+from duo.core.jobs import dispatch, enqueue, execute, job
+from duo.core.jobs.models import DONE, FAILED, PENDING, OutboxJob
+from duo.core.jobs.schedule import enqueue_periodic
+from duo.core.tenancy.context import current_tenant_id
 
 calls: list[tuple] = []
 failures: dict[str, int] = {}
@@ -103,7 +103,7 @@ def test_crashed_worker_lease_expires_and_the_job_is_handed_out_again(db) -> Non
 
 
 def test_job_after_request_runs_in_process(app, db, coordinator) -> None:
-    from duo.jobs.outbox import _registry  # noqa: F401 - the job must be registered
+    from duo.core.jobs.outbox import _registry  # noqa: F401 - the job must be registered
 
     client = coordinator("brussels")
     enqueue("test.record", "from request", tenant_id=None)
@@ -117,7 +117,7 @@ def test_real_worker_runs_jobs_and_survives_redis_outage_at_enqueue(app, db, red
     from redis import Redis
     from rq import Queue, SimpleWorker
 
-    from duo.jobs.outbox import QUEUE
+    from duo.core.jobs.outbox import QUEUE
 
     connection = Redis.from_url(redis_url)
     Queue(QUEUE, connection=connection).empty()

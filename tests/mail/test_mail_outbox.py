@@ -10,14 +10,14 @@ import pytest
 from babel.dates import format_date
 from sqlalchemy import select
 
-from duo.db import db, utcnow
-from duo.jobs.models import DONE, OutboxJob
-from duo.jobs.outbox import execute
-from duo.mail import external_url, queue_mail
-from duo.mail.models import KEPT, QUEUED, OutgoingMail
+from duo.core.db import db, utcnow
+from duo.core.jobs.models import DONE, OutboxJob
+from duo.core.jobs.outbox import execute
+from duo.core.mail import external_url, queue_mail
+from duo.core.mail.models import KEPT, QUEUED, OutgoingMail
+from duo.core.tenancy.context import tenant_scope
 from duo.sessions.models import InfoSession
 from duo.sessions.signup import SignupRequest, sign_up
-from duo.tenancy.context import tenant_scope
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_without_a_mail_server_the_mail_is_kept_once(db, tenants) -> None:
 
 
 def test_the_outbox_page_shows_the_branch_mails(db, tenants, coordinator, hq_client) -> None:
-    from duo.jobs import dispatch
+    from duo.core.jobs import dispatch
 
     mine = _queue(
         tenants["brussels"],

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from duo.mail import queue_mail
-from duo.mail.models import OutgoingMail
-from duo.tenancy.context import tenant_scope
+from duo.core.mail import queue_mail
+from duo.core.mail.models import OutgoingMail
+from duo.core.tenancy.context import tenant_scope
 
 
 def _queue(tenant, subject: str) -> str:  # noqa: ANN001

@@ -14,12 +14,12 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select
 
-from duo.db import db, utcnow
-from duo.jobs.models import DONE, PENDING, OutboxJob
-from duo.jobs.outbox import execute
-from duo.mail import queue_mail
-from duo.mail.models import QUEUED, SENT, OutgoingMail
-from duo.tenancy.context import tenant_scope
+from duo.core.db import db, utcnow
+from duo.core.jobs.models import DONE, PENDING, OutboxJob
+from duo.core.jobs.outbox import execute
+from duo.core.mail import queue_mail
+from duo.core.mail.models import QUEUED, SENT, OutgoingMail
+from duo.core.tenancy.context import tenant_scope
 
 pytestmark = pytest.mark.smtp
 

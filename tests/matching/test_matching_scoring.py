@@ -7,8 +7,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from duo.bench.synthetic import HELP_QUESTIONS, SECTORS, make_pool
-from duo.bench.synthetic import WEIGHTS as SYNTHETIC_WEIGHTS
+from duo.consumers.bench.synthetic import HELP_QUESTIONS, SECTORS, make_pool
+from duo.consumers.bench.synthetic import WEIGHTS as SYNTHETIC_WEIGHTS
 from duo.matching.explain import (
     HELP_LABELS,
     SECTOR_LABELS,

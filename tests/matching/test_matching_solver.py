@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from duo.bench.synthetic import make_pool
+from duo.consumers.bench.synthetic import make_pool
 from duo.matching.explain import criterion_sentence, unmatched_sentence
 from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.matching.scoring import score_matrix

@@ -179,7 +179,7 @@ def test_accepting_one_duo_creates_it_and_takes_both_out_of_the_pool(
 
 
 def test_accepting_in_bulk_and_the_mails_that_follow(db, in_tenant, coordinator, people) -> None:
-    from duo.mail.models import OutgoingMail
+    from duo.core.mail.models import OutgoingMail
 
     client = coordinator("rotterdam")
     url = _start(client)

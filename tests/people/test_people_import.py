@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from duo.db import utcnow
+from duo.core.db import utcnow
 from duo.people import importing, states
 from duo.people.models import ImportBatch, Person, Profile, StateChange
 

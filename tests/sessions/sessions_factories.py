@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from duo.db import db, utcnow
-from duo.jobs import dispatch
-from duo.mail.models import OutgoingMail
+from duo.core.db import db, utcnow
+from duo.core.jobs import dispatch
+from duo.core.mail.models import OutgoingMail
+from duo.core.tenancy.context import tenant_scope
 from duo.people.models import Person, StateChange
 from duo.privacy.models import Consent
 from duo.sessions.models import InfoSession, Registration
 from duo.sessions.signup import SignupRequest
-from duo.tenancy.context import tenant_scope
 
 
 def future(days: int = 30, hour: int = 17) -> datetime:
@@ -97,7 +97,7 @@ def run_jobs(rounds: int = 10) -> int:
 
 def counts(tenant: object) -> dict[str, int]:
     """Rows a sign-up writes, in one branch: to check that bad input writes nothing."""
-    from duo.jobs.models import OutboxJob
+    from duo.core.jobs.models import OutboxJob
 
     with tenant_scope(tenant.id):  # type: ignore[attr-defined]
         result = {

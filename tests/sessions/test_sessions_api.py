@@ -6,11 +6,11 @@ import pytest
 from sessions_factories import counts, make_session, past, request_for, run_jobs
 from sqlalchemy import select
 
-from duo.db import utcnow
+from duo.core.db import utcnow
+from duo.core.tenancy.context import tenant_scope
 from duo.privacy.consent import PRIVACY_NOTICE, TEXT_VERSIONS
 from duo.sessions.models import Registration
 from duo.sessions.signup import sign_up
-from duo.tenancy.context import tenant_scope
 
 
 def payload(sid: object, /, **values: object) -> dict[str, object]:

@@ -15,15 +15,15 @@ import pytest
 from sessions_factories import future, request_for
 from sqlalchemy import delete, select
 
-from duo.db import db, utcnow
-from duo.jobs.models import OutboxJob
-from duo.mail.models import OutgoingMail
+from duo.core.db import db, utcnow
+from duo.core.jobs.models import OutboxJob
+from duo.core.mail.models import OutgoingMail
+from duo.core.tenancy.context import tenant_scope
+from duo.core.tenancy.models import Tenant
 from duo.people.models import Person, StateChange
 from duo.privacy.models import Consent
 from duo.sessions.models import REGISTERED, WAITLISTED, InfoSession, Registration
 from duo.sessions.signup import sign_up
-from duo.tenancy.context import tenant_scope
-from duo.tenancy.models import Tenant
 from support import DATABASE_URL, need
 
 pytestmark = pytest.mark.postgres

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from sessions_factories import future, mails_to, make_session, past, request_for, run_jobs
 from sqlalchemy import select
 
-from duo.jobs.models import OutboxJob
+from duo.core.jobs.models import OutboxJob
 from duo.people import states
 from duo.people.models import Person, StateChange
 from duo.sessions import domain

@@ -9,13 +9,13 @@ import pytest
 from sessions_factories import counts, form_for, mails_to, make_session, past, request_for, run_jobs
 from sqlalchemy import func, select
 
-from duo.db import utcnow
-from duo.mail.models import KEPT
+from duo.core.db import utcnow
+from duo.core.mail.models import KEPT
+from duo.core.tenancy.context import tenant_scope
 from duo.people.models import Person
 from duo.sessions.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from duo.sessions.signup import sign_up
 from duo.sessions.tokens import make_token
-from duo.tenancy.context import tenant_scope
 
 
 @pytest.fixture
@@ -212,8 +212,8 @@ def test_messages_follow_the_visitor_language(db, tenants, client) -> None:
 def test_sign_ups_are_rate_limited(app, db, tmp_path: Path) -> None:
     """A separate app with rate limiting on (the test app turns it off)."""
     from conftest import build_app
-    from duo.extensions import limiter
-    from duo.settings import REPO_ROOT, Settings
+    from duo.core.extensions import limiter
+    from duo.core.settings import REPO_ROOT, Settings
 
     settings = Settings(
         instance_path=tmp_path,
@@ -237,7 +237,7 @@ def test_sign_ups_are_rate_limited(app, db, tmp_path: Path) -> None:
             assert api.status_code == 429 and "message" in api.get_json()
     finally:
         limiter.enabled = False
-        from duo.db import db as _db
+        from duo.core.db import db as _db
 
         with limited.app_context():
             _db.engine.dispose()

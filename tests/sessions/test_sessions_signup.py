@@ -9,8 +9,8 @@ from icalendar import Calendar
 from sessions_factories import mails_to, make_session, past, request_for
 from sqlalchemy import func, select
 
-from duo.db import db
-from duo.jobs.models import OutboxJob
+from duo.core.db import db
+from duo.core.jobs.models import OutboxJob
 from duo.people import states
 from duo.people.models import Person, StateChange
 from duo.privacy.consent import PRIVACY_NOTICE, TEXT_VERSIONS
@@ -146,7 +146,7 @@ def test_a_full_session_needs_the_waiting_list_choice(tenants, in_tenant) -> Non
 
 @pytest.mark.parametrize("case", ["past", "cancelled", "audience", "other_branch", "consent"])
 def test_sessions_that_cannot_be_chosen(tenants, in_tenant, case) -> None:
-    from duo.db import utcnow
+    from duo.core.db import utcnow
 
     tenant = tenants["brussels"]
     values: dict[str, object] = {}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from duo.core.tenancy.aggregates import NotAnAggregateError, run_aggregate
 from duo.people.models import Person
-from duo.tenancy.aggregates import NotAnAggregateError, run_aggregate
 
 
 def test_counts_across_branches(db, create_person, tenants) -> None:
@@ -36,7 +36,7 @@ def test_personal_columns_are_refused(db, columns) -> None:
 
 
 def test_scope_is_restored_after_an_aggregate(db, create_person) -> None:
-    from duo.tenancy.context import NoTenantError
+    from duo.core.tenancy.context import NoTenantError
 
     create_person("brussels")
     run_aggregate(select(func.count()).select_from(Person))

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from duo.tenancy.models import tenant_owned_tables
+from duo.core.tenancy.models import tenant_owned_tables
 from support import DATABASE_URL, need
 
 pytestmark = pytest.mark.postgres
@@ -91,9 +91,9 @@ def test_raw_insert_for_another_branch_is_refused(db, tenants, in_tenant) -> Non
 
 def test_pooled_connection_carries_nothing_to_the_next_request(app, tenants) -> None:
     """Two committed 'requests' on one pooled connection: the second sees none of the first's."""
-    from duo.db import db as real_db
+    from duo.core.db import db as real_db
+    from duo.core.tenancy.context import tenant_scope
     from duo.people.models import Person
-    from duo.tenancy.context import tenant_scope
 
     with app.app_context():
         engine = sa.create_engine(real_db.engine.url, pool_size=1, max_overflow=0)

@@ -20,7 +20,7 @@ def branch_rules(app):  # noqa: ANN001, ANN201
         if "tenant" not in rule.arguments or "GET" not in rule.methods:
             continue
         if getattr(app.view_functions[rule.endpoint], "duo_public", False):
-            continue  # open to anyone on purpose (duo.auth.access.public): the sign-up page
+            continue  # open to anyone on purpose (duo.core.auth.access.public): the sign-up page
         path = rule.rule
         for conv, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", path):
             if name == "tenant":

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, func, select, update
 
+from duo.core.tenancy.context import CrossTenantWriteError, NoTenantError, tenant_scope
 from duo.people.models import Person
-from duo.tenancy.context import CrossTenantWriteError, NoTenantError, tenant_scope
 
 
 def test_queries_see_only_the_current_branch(db, tenants, create_person, in_tenant) -> None:

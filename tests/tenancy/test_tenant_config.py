@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from duo.tenancy.config import (
+from duo.core.tenancy.config import (
     BranchConfig,
     ConfigError,
     ConfigProblem,

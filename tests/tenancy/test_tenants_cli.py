@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from duo.settings import REPO_ROOT
-from duo.tenancy.models import Tenant
+from duo.core.settings import REPO_ROOT
+from duo.core.tenancy.models import Tenant
 
 NEW_BRANCH = """\
 slug = "namur"
@@ -88,8 +88,8 @@ def test_removed_file_makes_the_branch_inactive_and_keeps_its_data(
     assert "- inactive   mechelen" in result.output
     mechelen = db.session.execute(select(Tenant).where(Tenant.slug == "mechelen")).scalar_one()
     assert mechelen.active is False
+    from duo.core.tenancy.context import tenant_scope
     from duo.people.models import Person
-    from duo.tenancy.context import tenant_scope
 
     with tenant_scope(mechelen.id):
         assert db.session.execute(select(func.count()).select_from(Person)).scalar_one() == 1

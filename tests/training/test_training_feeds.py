@@ -12,9 +12,9 @@ from icalendar import Calendar
 from sqlalchemy import select
 from training_factories import make_cycle
 
-from duo.db import db as _db
+from duo.core.db import db as _db
+from duo.core.tenancy.context import tenant_scope
 from duo.people import states
-from duo.tenancy.context import tenant_scope
 from duo.training import enrolment, feeds, planning
 from duo.training.models import FeedToken
 

@@ -10,13 +10,13 @@ from icalendar import Calendar
 from sqlalchemy import select
 from training_factories import make_cycle
 
-from duo.db import db as _db
-from duo.jobs.models import DONE, OutboxJob
-from duo.jobs.outbox import execute
-from duo.jobs.schedule import PERIODIC
-from duo.mail.models import OutgoingMail
+from duo.core.db import db as _db
+from duo.core.jobs.models import DONE, OutboxJob
+from duo.core.jobs.outbox import execute
+from duo.core.jobs.schedule import PERIODIC
+from duo.core.mail.models import OutgoingMail
+from duo.core.tenancy.context import tenant_scope
 from duo.people import states
-from duo.tenancy.context import tenant_scope
 from duo.training import enrolment, jobs, planning
 from duo.training.reminders import reminder_key
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 from training_factories import FUTURE, MON, THU, TUE, make_cycle
 
-from duo.db import db as _db
-from duo.jobs.models import OutboxJob
+from duo.core.db import db as _db
+from duo.core.jobs.models import OutboxJob
+from duo.core.tenancy.context import CrossTenantWriteError, tenant_scope
 from duo.people import states
-from duo.tenancy.context import CrossTenantWriteError, tenant_scope
 from duo.training import enrolment, planning
 from duo.training.models import (
     CANCELLED,

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 from training_factories import FUTURE, PAST, TUE, make_cycle, required_modules
 
-from duo.db import db as _db
+from duo.core.db import db as _db
+from duo.core.tenancy.context import tenant_scope
 from duo.people import states
 from duo.people.models import StateChange
-from duo.tenancy.context import tenant_scope
 from duo.training import enrolment, planning
 from duo.training.status import (
     is_trained,

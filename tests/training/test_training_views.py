@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 from training_factories import FUTURE, PAST, TUE, make_cycle, required_modules
 
-from duo.db import db as _db
-from duo.jobs import dispatch
-from duo.jobs.models import OutboxJob
+from duo.core.db import db as _db
+from duo.core.jobs import dispatch
+from duo.core.jobs.models import OutboxJob
+from duo.core.tenancy.context import tenant_scope
 from duo.people import states
-from duo.tenancy.context import tenant_scope
 from duo.training import enrolment
 from duo.training.models import (
     CANCELLED,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from duo.db import db
-from duo.tenancy.context import tenant_scope
+from duo.core.db import db
+from duo.core.tenancy.context import tenant_scope
 from duo.training import curriculum, planning
 from duo.training.models import MODULES, WORKSHOP, TrainingCycle
 from duo.training.schedule import Rhythm

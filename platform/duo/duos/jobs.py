@@ -16,14 +16,14 @@ import uuid
 
 from sqlalchemy import select
 
-from duo.db import db
+from duo.core.db import db
+from duo.core.jobs import enqueue, job
+from duo.core.mail import queue_mail, render_mail
+from duo.core.tenancy.context import require_tenant_id
+from duo.core.tenancy.models import Tenant
 from duo.duos import lifecycle, states
 from duo.duos.models import Duo, DuoStateChange
-from duo.jobs import enqueue, job
-from duo.mail import queue_mail, render_mail
 from duo.people.models import MENTEE, Person
-from duo.tenancy.context import require_tenant_id
-from duo.tenancy.models import Tenant
 
 PROPOSED_JOB = "duos.proposed"
 

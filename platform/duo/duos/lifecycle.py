@@ -30,14 +30,14 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from duo.db import db, utcnow
+from duo.core.db import db, utcnow
+from duo.core.i18n import zones
+from duo.core.tenancy.models import Tenant
 from duo.duos import states
 from duo.duos.models import Duo, DuoStateChange
-from duo.i18n import zones
 from duo.people import pipeline
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person
-from duo.tenancy.models import Tenant
 
 Listener = Callable[[Duo, DuoStateChange], None]
 _listeners: list[Listener] = []

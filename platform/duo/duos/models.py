@@ -26,12 +26,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
-from duo.auth.models import User
-from duo.db import db, utcnow
-from duo.db.types import JSONType, UTCDateTime
+from duo.core.auth.models import User
+from duo.core.db import db, utcnow
+from duo.core.db.types import JSONType, UTCDateTime
+from duo.core.tenancy.models import TenantScoped
 from duo.duos import states
 from duo.people.models import Person
-from duo.tenancy.models import TenantScoped
 
 _OPEN_SQL = "state IN ({})".format(", ".join(f"'{s}'" for s in states.OPEN))
 

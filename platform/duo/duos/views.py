@@ -12,15 +12,15 @@ from flask_login import current_user
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
-from duo.auth.access import coordinator_required
-from duo.dashboard import navigation
-from duo.dashboard.todos import Todo, provider
-from duo.db import db
+from duo.core.auth.access import coordinator_required
+from duo.core.dashboard import navigation
+from duo.core.dashboard.todos import Todo, provider
+from duo.core.db import db
+from duo.core.tenancy.models import Tenant
 from duo.duos import lifecycle, states
 from duo.duos.forms import form_for
 from duo.duos.models import Duo, DuoStateChange
 from duo.people.models import Person
-from duo.tenancy.models import Tenant
 
 bp = Blueprint("duos", __name__, url_prefix="/<tenant>/duos", template_folder="templates")
 

@@ -28,11 +28,11 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from duo.auth.models import User
-from duo.db import db, utcnow
+from duo.core.auth.models import User
+from duo.core.db import db, utcnow
+from duo.core.i18n import zones
 from duo.eligibility.engine import Evaluation, Outcome, evaluate, rules_hash
 from duo.eligibility.models import EVALUATION, OVERRIDE, EligibilityDecision
-from duo.i18n import zones
 from duo.people import history, states
 from duo.people.models import Person
 from duo.people.pipeline import InvalidTransition, transition

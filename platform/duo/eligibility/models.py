@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from duo.db import db, utcnow
-from duo.db.types import JSONType, UTCDateTime
-from duo.tenancy.models import TenantScoped
+from duo.core.db import db, utcnow
+from duo.core.db.types import JSONType, UTCDateTime
+from duo.core.tenancy.models import TenantScoped
 
 #: Kinds of decision.
 EVALUATION = "evaluation"  # the branch's rules decided

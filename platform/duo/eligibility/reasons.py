@@ -16,7 +16,7 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
-from duo import i18n
+from duo.core import i18n
 from duo.eligibility import engine as e
 from duo.eligibility.engine import Outcome, RuleResult
 

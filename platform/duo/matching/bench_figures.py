@@ -8,7 +8,7 @@ best of 5 GETs through Flask's test client, after one warm-up.
 
 The figure builds its own world: a temporary instance folder with a SQLite database, migrated
 and loaded with the branch files, its own application from :func:`duo.app.create_app`, a
-coordinator of Brussels, and the synthetic pool of :mod:`duo.bench.synthetic` (Belgian
+coordinator of Brussels, and the synthetic pool of :mod:`duo.consumers.bench.synthetic` (Belgian
 languages and postcodes) written as real people, profiles, history and training attendance.
 No baseline: the goal is absolute (a page that answers within 300 ms).
 """
@@ -19,8 +19,8 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from duo.bench import Measurement, best_of, figure
-from duo.bench.synthetic import make_pool
+from duo.consumers.bench import Measurement, best_of, figure
+from duo.consumers.bench.synthetic import make_pool
 
 BRANCH = "brussels"
 PASSWORD = "bench-password-2026"
@@ -31,12 +31,12 @@ def _seed(app, n_mentees: int, n_mentors: int) -> None:  # noqa: ANN001
     """The synthetic pool as people of the branch, with everything the page reads."""
     from sqlalchemy import select
 
-    from duo.auth.accounts import create_user
-    from duo.db import db, utcnow
+    from duo.core.auth.accounts import create_user
+    from duo.core.db import db, utcnow
+    from duo.core.tenancy.context import tenant_scope
+    from duo.core.tenancy.models import Tenant
     from duo.people import states
     from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
-    from duo.tenancy.context import tenant_scope
-    from duo.tenancy.models import Tenant
     from duo.training.curriculum import required_keys
     from duo.training.models import Attendance, TrainingCycle, TrainingSession
 
@@ -143,9 +143,9 @@ def matching_page_200x300() -> Measurement:
     from flask_migrate import upgrade
 
     from duo.app import create_app
-    from duo.db import db
-    from duo.settings import REPO_ROOT, Settings
-    from duo.tenancy.sync import sync_from_path
+    from duo.core.db import db
+    from duo.core.settings import REPO_ROOT, Settings
+    from duo.core.tenancy.sync import sync_from_path
 
     with tempfile.TemporaryDirectory(prefix="duo-bench-") as tmp:
         folder = Path(tmp)

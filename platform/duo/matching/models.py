@@ -19,10 +19,10 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, ForeignKeyConstraint, Index, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from duo.auth.models import User
-from duo.db import db, utcnow
-from duo.db.types import UTCDateTime
-from duo.tenancy.models import TenantScoped
+from duo.core.auth.models import User
+from duo.core.db import db, utcnow
+from duo.core.db.types import UTCDateTime
+from duo.core.tenancy.models import TenantScoped
 
 OPEN = "open"
 CLOSED = "closed"

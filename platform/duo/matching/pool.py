@@ -41,10 +41,11 @@ from typing import Any, TypeVar
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from duo.db import db, utcnow
+from duo.core.db import db, utcnow
+from duo.core.i18n import zones
+from duo.core.tenancy.models import Tenant
 from duo.duos import lifecycle
 from duo.duos.models import Duo
-from duo.i18n import zones
 from duo.matching.explain import unmatched_sentence
 from duo.matching.models import (
     CLOSED,
@@ -60,7 +61,6 @@ from duo.matching.solver import Suggestion, suggest
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person, StateChange
 from duo.people.profiles import profiles_for
-from duo.tenancy.models import Tenant
 from duo.training.status import trained_mentor_ids
 
 Pair = tuple[uuid.UUID, uuid.UUID]

@@ -25,11 +25,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, lazyload, selectinload
 
-from duo.auth.access import coordinator_required
-from duo.auth.models import User
-from duo.dashboard import navigation
-from duo.dashboard.todos import Todo, provider
-from duo.db import db
+from duo.core.auth.access import coordinator_required
+from duo.core.auth.models import User
+from duo.core.dashboard import navigation
+from duo.core.dashboard.todos import Todo, provider
+from duo.core.db import db
+from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
 from duo.matching import pool as matching
@@ -45,7 +46,6 @@ from duo.matching.forms import (
 from duo.matching.models import LOCK, MatchingConstraint, MatchingSession
 from duo.matching.scoring import CRITERIA, CriterionScore
 from duo.people.models import Person
-from duo.tenancy.models import Tenant
 
 bp = Blueprint("matching", __name__, url_prefix="/<tenant>/matching", template_folder="templates")
 

@@ -15,8 +15,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from duo.auth.models import User
-from duo.db import db
+from duo.core.auth.models import User
+from duo.core.db import db
 from duo.people.models import Person, StateChange
 
 PREFIX = "duo:"

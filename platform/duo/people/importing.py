@@ -33,7 +33,7 @@ from typing import Any
 from flask_babel import gettext, ngettext
 from sqlalchemy import delete, func, select
 
-from duo.db import db, utcnow
+from duo.core.db import db, utcnow
 from duo.people import history, states
 from duo.people.models import MENTEE, ImportBatch, Person, Profile
 from duo.people.pipeline import register, transition

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from duo.db import db, utcnow
+from duo.core.db import db, utcnow
 from duo.eligibility.decisions import DECIDABLE, decide
 from duo.eligibility.models import EligibilityDecision
 from duo.people import history, states, vocab

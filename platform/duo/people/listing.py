@@ -24,7 +24,7 @@ from sqlalchemy import Select, exists, func, literal, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import SQLAlchemyError
 
-from duo.db import db
+from duo.core.db import db
 from duo.people import states, vocab
 from duo.people.models import AUDIENCES, MENTEE, MENTOR, Person, Profile
 

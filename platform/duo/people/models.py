@@ -25,9 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from duo.db import db, utcnow
-from duo.db.types import JSONType, UTCDateTime
-from duo.tenancy.models import TenantScoped
+from duo.core.db import db, utcnow
+from duo.core.db.types import JSONType, UTCDateTime
+from duo.core.tenancy.models import TenantScoped
 
 MENTOR = "mentor"
 MENTEE = "mentee"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from flask_babel import gettext as _
 
-from duo.db import db, utcnow
+from duo.core.db import db, utcnow
 from duo.people import states
 from duo.people.models import Person, StateChange
 

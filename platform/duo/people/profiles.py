@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo
 from flask import g, has_request_context
 from sqlalchemy import and_, func, or_, select
 
-from duo.db import db
-from duo.i18n import zones
+from duo.core.db import db
+from duo.core.i18n import zones
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 

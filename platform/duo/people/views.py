@@ -27,10 +27,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from duo.auth.access import coordinator_required
-from duo.dashboard import navigation
-from duo.dashboard.todos import Todo, provider
-from duo.db import db
+from duo.core.auth.access import coordinator_required
+from duo.core.dashboard import navigation
+from duo.core.dashboard.todos import Todo, provider
+from duo.core.db import db
+from duo.core.tenancy.models import Tenant
 from duo.eligibility import reasons
 from duo.eligibility.decisions import (
     DECIDABLE,
@@ -55,7 +56,6 @@ from duo.people.models import MENTEE, MENTOR, Person
 from duo.people.pipeline import InvalidTransition, transition
 from duo.people.profiles import load_profile
 from duo.privacy import consent
-from duo.tenancy.models import Tenant
 
 bp = Blueprint("people", __name__, url_prefix="/<tenant>/people", template_folder="templates")
 

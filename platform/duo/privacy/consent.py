@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from duo.db import db, utcnow
+from duo.core.db import db, utcnow
 from duo.people.models import Person
 from duo.privacy.models import Consent
 

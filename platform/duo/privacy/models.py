@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKeyConstraint, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from duo.db import db, utcnow
-from duo.db.types import UTCDateTime
-from duo.tenancy.models import TenantScoped
+from duo.core.db import db, utcnow
+from duo.core.db.types import UTCDateTime
+from duo.core.tenancy.models import TenantScoped
 
 
 class Consent(TenantScoped, db.Model):

@@ -19,10 +19,11 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from duo.auth.access import public
-from duo.extensions import csrf, limiter
-from duo.i18n import LOCALES
-from duo.mail import external_url
+from duo.core.auth.access import public
+from duo.core.extensions import csrf, limiter
+from duo.core.i18n import LOCALES
+from duo.core.mail import external_url
+from duo.core.tenancy.models import Tenant
 from duo.sessions import domain, privacy_notice
 from duo.sessions.models import ACTIVE, CANCELLED, FOR_MENTEES, FOR_MENTORS, InfoSession
 from duo.sessions.openapi import build_spec
@@ -34,7 +35,6 @@ from duo.sessions.schemas import (
     SignupSchema,
 )
 from duo.sessions.signup import SIGNUP_LIMIT, SignupRequest, sign_up
-from duo.tenancy.models import Tenant
 
 api_bp = Blueprint("sessions_api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)

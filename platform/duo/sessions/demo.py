@@ -1,6 +1,6 @@
 """Demo sessions for ``make run``: a few upcoming ones per branch, so the sign-up page works.
 
-Not wired by itself: the demo seed (``duo.demo.seed``) may call :func:`seed_sessions` for
+Not wired by itself: the demo seed (``duo.consumers.demo.seed``) may call :func:`seed_sessions` for
 each branch. Idempotent: a branch that has any session is left alone.
 """
 
@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from duo.db import db, utcnow
+from duo.core.db import db, utcnow
+from duo.core.tenancy.context import tenant_scope
+from duo.core.tenancy.models import Tenant
 from duo.sessions.models import FOR_BOTH, FOR_MENTEES, FOR_MENTORS, InfoSession
-from duo.tenancy.context import tenant_scope
-from duo.tenancy.models import Tenant
 
 
 def seed_sessions(tenant: Tenant, now: datetime | None = None) -> int:

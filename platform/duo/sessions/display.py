@@ -13,9 +13,9 @@ from babel.dates import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from duo import i18n
+from duo.core import i18n
+from duo.core.tenancy.models import Tenant
 from duo.sessions.models import FOR_BOTH, FOR_MENTEES, FOR_MENTORS, HEARD_FROM, InfoSession
-from duo.tenancy.models import Tenant
 
 AUDIENCE_LABELS = {
     FOR_MENTORS: _l("for future mentors"),

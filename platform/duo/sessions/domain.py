@@ -18,9 +18,10 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from duo.db import db, utcnow
-from duo.i18n import zones
-from duo.jobs import enqueue
+from duo.core.db import db, utcnow
+from duo.core.i18n import zones
+from duo.core.jobs import enqueue
+from duo.core.tenancy.models import Tenant
 from duo.people import pipeline, states
 from duo.people.models import Person
 from duo.sessions.models import (
@@ -37,7 +38,6 @@ from duo.sessions.models import (
     Registration,
     audiences_for_role,
 )
-from duo.tenancy.models import Tenant
 
 MIN_DURATION, MAX_DURATION = 15, 8 * 60
 MIN_CAPACITY, MAX_CAPACITY = 1, 1000

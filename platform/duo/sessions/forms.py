@@ -30,7 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from duo.db import utcnow
+from duo.core.db import utcnow
 
 try:  # WTForms >= 3.3 declares choices as SelectChoice (tuples are deprecated there)
     from wtforms.fields.choices import SelectChoice as choice

@@ -11,13 +11,13 @@ import uuid
 
 from sqlalchemy import select
 
-from duo.db import db, utcnow
-from duo.jobs import job
+from duo.core.db import db, utcnow
+from duo.core.jobs import job
+from duo.core.tenancy.context import require_tenant_id
+from duo.core.tenancy.models import Tenant
 from duo.people.models import Person
 from duo.sessions import notify
 from duo.sessions.models import ACTIVE, REGISTERED, InfoSession, Registration
-from duo.tenancy.context import require_tenant_id
-from duo.tenancy.models import Tenant
 
 
 def _load(reg_id: str) -> tuple[Registration, InfoSession, Person, Tenant] | None:

@@ -18,10 +18,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from duo.db import db, utcnow
-from duo.db.types import UTCDateTime
+from duo.core.db import db, utcnow
+from duo.core.db.types import UTCDateTime
+from duo.core.tenancy.models import TenantScoped
 from duo.people.models import MENTEE, MENTOR, Person
-from duo.tenancy.models import TenantScoped
 
 FOR_MENTORS = "mentors"
 FOR_MENTEES = "mentees"

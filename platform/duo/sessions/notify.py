@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-from duo.mail import external_url, queue_mail, render_mail
+from duo.core.mail import external_url, queue_mail, render_mail
+from duo.core.tenancy.models import Tenant
 from duo.people.models import Person
 from duo.sessions import display
 from duo.sessions.models import REGISTERED, InfoSession, Registration
 from duo.sessions.tokens import make_token
-from duo.tenancy.models import Tenant
 from duo.training.calendar_feed import (
     FeedEvent,
     invitation_content_type,

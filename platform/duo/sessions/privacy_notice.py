@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from duo.core.tenancy.models import Tenant
 from duo.privacy.consent import PRIVACY_NOTICE, TEXT_VERSIONS
-from duo.tenancy.models import Tenant
 
 
 def version() -> str:

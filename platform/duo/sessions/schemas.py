@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from duo.i18n import LOCALES
+from duo.core.i18n import LOCALES
 from duo.people import states
 from duo.sessions.forms import PHONE, birth_year_error
 from duo.sessions.models import ACTIVE, AUDIENCES, CANCELLED, HEARD_FROM

@@ -14,7 +14,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from duo.db import db, utcnow
+from duo.core.db import db, utcnow
+from duo.core.tenancy.models import Tenant
 from duo.people import pipeline, states
 from duo.people.models import Person
 from duo.privacy.consent import PRIVACY_NOTICE
@@ -28,7 +29,6 @@ from duo.sessions.models import (
     WAITLISTED,
     Registration,
 )
-from duo.tenancy.models import Tenant
 
 #: Per address: slows scripts down without stopping a group that signs up together from one
 #: office (a job coach with a dozen young jobseekers).

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import ngettext
 
-from duo.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo, provider
+from duo.core.tenancy.models import Tenant
 from duo.sessions import domain
-from duo.tenancy.models import Tenant
 
 
 @provider

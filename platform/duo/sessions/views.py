@@ -30,11 +30,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import Form
 
-from duo.auth.access import coordinator_required, public
-from duo.dashboard import navigation
-from duo.db import db, utcnow
-from duo.extensions import limiter
-from duo.i18n import language_label
+from duo.core.auth.access import coordinator_required, public
+from duo.core.dashboard import navigation
+from duo.core.db import db, utcnow
+from duo.core.extensions import limiter
+from duo.core.i18n import language_label
 from duo.sessions import display, domain, privacy_notice, todos  # noqa: F401  (to-dos register)
 from duo.sessions.api import api_bp
 from duo.sessions.forms import (

@@ -31,12 +31,12 @@ from collections.abc import Iterable
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
-from duo.db import db, utcnow
-from duo.jobs import enqueue
+from duo.core.db import db, utcnow
+from duo.core.jobs import enqueue
+from duo.core.tenancy.models import Tenant
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person
 from duo.people.pipeline import transition
-from duo.tenancy.models import Tenant
 from duo.training import curriculum, status
 from duo.training.models import (
     ACTIVE_ENROLMENT,

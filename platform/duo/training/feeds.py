@@ -28,9 +28,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
-from duo.db import db, utcnow
+from duo.core.db import db, utcnow
+from duo.core.tenancy.models import Tenant
 from duo.people.models import Person
-from duo.tenancy.models import Tenant
 from duo.training import curriculum
 from duo.training.calendar_feed import FeedEvent, build_calendar, stable_uid
 from duo.training.models import (

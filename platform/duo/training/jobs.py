@@ -21,13 +21,13 @@ import uuid
 
 from sqlalchemy import and_, or_, select
 
-from duo.db import db, utcnow
-from duo.jobs import enqueue, job
-from duo.jobs.models import OutboxJob
-from duo.jobs.schedule import Periodic, register_periodic
+from duo.core.db import db, utcnow
+from duo.core.jobs import enqueue, job
+from duo.core.jobs.models import OutboxJob
+from duo.core.jobs.schedule import Periodic, register_periodic
+from duo.core.tenancy.context import require_tenant_id, tenant_scope
+from duo.core.tenancy.models import Tenant
 from duo.people.models import Person
-from duo.tenancy.context import require_tenant_id, tenant_scope
-from duo.tenancy.models import Tenant
 from duo.training import notify
 from duo.training.models import (
     CANCELLED,

@@ -37,10 +37,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from duo.db import db, utcnow
-from duo.db.types import JSONType, UTCDateTime
+from duo.core.db import db, utcnow
+from duo.core.db.types import JSONType, UTCDateTime
+from duo.core.tenancy.models import TenantScoped
 from duo.people.models import Person
-from duo.tenancy.models import TenantScoped
 
 # Cycle contents.
 MODULES = "modules"  # the initial mentor training (training.modules)

@@ -1,8 +1,8 @@
 """What participants are told, in their language: reminders, moves, cancellations, places.
 
-Mails are rendered with :func:`duo.mail.render_mail` from ``training/mail/<kind>.txt``
+Mails are rendered with :func:`duo.core.mail.render_mail` from ``training/mail/<kind>.txt``
 (and ``.html``) in the participant's language, dates in the branch's time zone, and
-written to the branch's mail outbox with :func:`duo.mail.queue_mail` in the caller's
+written to the branch's mail outbox with :func:`duo.core.mail.queue_mail` in the caller's
 transaction (a job's: the job and its mail commit together, so a retried job never mails
 twice). Each mail carries the session as an ``.ics`` invitation (``REQUEST``, or
 ``CANCEL`` for a cancellation) with the UID the calendar feeds use, so a calendar app
@@ -18,9 +18,9 @@ from babel.dates import format_date, format_time
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from duo.mail import queue_mail, render_mail
+from duo.core.mail import queue_mail, render_mail
+from duo.core.tenancy.models import Tenant
 from duo.people.models import Person
-from duo.tenancy.models import Tenant
 from duo.training.calendar_feed import (
     invitation_content_type,
     invitation_method,

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from duo.db import db, utcnow
-from duo.jobs import enqueue
-from duo.tenancy.models import Tenant
+from duo.core.db import db, utcnow
+from duo.core.jobs import enqueue
+from duo.core.tenancy.models import Tenant
 from duo.training import curriculum
 from duo.training.models import (
     CANCELLED,

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from flask import g, has_request_context
 from sqlalchemy import and_, distinct, func, select
 
-from duo.db import db
+from duo.core.db import db
+from duo.core.tenancy.context import tenant_scope
+from duo.core.tenancy.models import Tenant
 from duo.people.models import MENTOR, Person
-from duo.tenancy.context import tenant_scope
-from duo.tenancy.models import Tenant
 from duo.training.curriculum import required_keys
 from duo.training.models import CANCELLED, Attendance, TrainingSession
 

@@ -8,11 +8,11 @@ from flask import url_for
 from flask_babel import ngettext
 from sqlalchemy import Select, exists, func, select
 
-from duo.dashboard.todos import Todo, provider
-from duo.db import db, utcnow
+from duo.core.dashboard.todos import Todo, provider
+from duo.core.db import db, utcnow
+from duo.core.tenancy.models import Tenant
 from duo.people import states
 from duo.people.models import MENTOR, Person
-from duo.tenancy.models import Tenant
 from duo.training.models import CANCELLED, ENROLLED, Enrolment, TrainingSession
 
 

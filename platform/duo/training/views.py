@@ -20,9 +20,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, func, select
 
-from duo.auth.access import coordinator_required, public
-from duo.dashboard import navigation
-from duo.db import db, utcnow
+from duo.core.auth.access import coordinator_required, public
+from duo.core.dashboard import navigation
+from duo.core.db import db, utcnow
 from duo.people import states
 from duo.people.models import MENTOR, Person
 from duo.training import curriculum, enrolment, feeds, planning, status

@@ -1,0 +1,105 @@
+"""Languages and time zones.
+
+Locale order: the user's explicit choice, then the branch's default, then the browser's
+preference among the languages offered (for pages outside a branch: all three). Branch
+pages only ever offer the branch's own locales. Times are shown in the branch's zone.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+
+from babel import Locale
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
+from flask_login import current_user
+
+from duo.core.extensions import babel
+
+LOCALES = ("en", "fr", "nl")
+DEFAULT_TIMEZONE = "Europe/Brussels"
+
+
+def offered_locales() -> list[str]:
+    tenant = g.get("tenant") if has_request_context() else None
+    if tenant is not None:
+        return [loc for loc in tenant.locales if loc in LOCALES]
+    return list(LOCALES)
+
+
+def cli_locale() -> str:
+    """Outside a request (CLI, jobs without a person): DUO_LOCALE, else LANG, else English."""
+    for name in ("DUO_LOCALE", "LANG"):
+        code = (os.environ.get(name) or "")[:2].lower()
+        if code in LOCALES:
+            return code
+    return "en"
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return cli_locale()
+    offered = offered_locales()
+    chosen = session.get("locale")
+    if not chosen and current_user and current_user.is_authenticated:
+        chosen = current_user.locale
+    if chosen in offered:
+        return chosen
+    tenant = g.get("tenant")
+    if tenant is not None:
+        return offered[0]
+    return request.accept_languages.best_match(offered) or "en"
+
+
+def select_timezone() -> str:
+    tenant = g.get("tenant") if has_request_context() else None
+    return tenant.timezone if tenant is not None else DEFAULT_TIMEZONE
+
+
+def language_label(code: str) -> str:
+    """A language named in its own language (how a switcher should show it)."""
+    return Locale.parse(code).get_display_name(code).capitalize()
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+
+    @app.before_request
+    def _fresh_locale() -> None:
+        # Flask-Babel caches the locale on the app context, which can outlive a request
+        # (tests, CLI); the branch is known only now, so decide afresh.
+        refresh()
+
+    @app.context_processor
+    def _i18n_context() -> dict[str, object]:
+        return {
+            "offered_locales": offered_locales,
+            "language_label": language_label,
+            "current_locale": lambda: str(get_locale()),
+        }
+
+    app.jinja_env.filters["datetime"] = _datetime_filter
+    app.jinja_env.filters["date"] = _date_filter
+    app.jinja_env.filters["time"] = lambda value, fmt="short": format_time(value, fmt)
+
+
+def _datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
+    return "" if value is None else format_datetime(value, fmt)
+
+
+def _date_filter(value: date | datetime | None, fmt: str = "medium") -> str:
+    return "" if value is None else format_date(value, fmt)
+
+
+def language_name(code: str, locale: Locale | str | None = None) -> str:
+    """A language named in ``locale`` (default: the current one): "néerlandais", "Engels".
+
+    An unknown code is returned as it is.
+    """
+    if not isinstance(locale, Locale):
+        try:
+            locale = Locale.parse(str(locale or get_locale() or "en"))
+        except (ValueError, TypeError):
+            locale = Locale("en")
+    return locale.languages.get(code) or code

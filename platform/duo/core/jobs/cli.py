@@ -1,0 +1,89 @@
+"""``duo worker`` and ``duo jobs ...``."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from duo.core.db import db, utcnow
+from duo.core.jobs.models import OutboxJob
+from duo.core.jobs.outbox import QUEUE, dispatch, redis_connection
+from duo.core.jobs.schedule import enqueue_periodic
+
+log = logging.getLogger(__name__)
+
+
+def _dispatch_loop(app, interval: float, stop: threading.Event) -> None:  # noqa: ANN001
+    """Move due outbox rows to Redis and enqueue periodic jobs, until stopped."""
+    while not stop.is_set():
+        with app.app_context():
+            try:
+                enqueue_periodic(utcnow())
+                db.session.commit()
+                dispatch()
+            except Exception:  # noqa: BLE001 - Redis or DB down: try again next round
+                db.session.rollback()
+                log.exception("dispatcher round failed")
+            finally:
+                db.session.remove()
+        stop.wait(interval)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run what is queued, then exit.")
+@click.option("--interval", default=5.0, help="Seconds between dispatcher rounds.")
+@with_appcontext
+def worker(burst: bool, interval: float) -> None:
+    """Run an RQ worker with the outbox dispatcher and the periodic scheduler."""
+    from rq import SimpleWorker
+
+    app = current_app._get_current_object()
+    redis = redis_connection()
+    if redis is None:
+        raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed")
+    stop = threading.Event()
+    if burst:
+        _dispatch_loop_once(app)
+    else:
+        threading.Thread(target=_dispatch_loop, args=(app, interval, stop), daemon=True).start()
+    try:
+        SimpleWorker([QUEUE], connection=redis).work(burst=burst, with_scheduler=not burst)
+    finally:
+        stop.set()
+
+
+def _dispatch_loop_once(app) -> None:  # noqa: ANN001
+    with app.app_context():
+        enqueue_periodic(utcnow())
+        db.session.commit()
+        dispatch()
+
+
+@click.group("jobs", help="The outbox of background jobs.")
+def jobs() -> None:
+    pass
+
+
+@jobs.command("dispatch")
+@with_appcontext
+def dispatch_command() -> None:
+    """Hand due jobs to Redis (or run them here without Redis)."""
+    click.echo(f"dispatched {dispatch()} job(s)")
+
+
+@jobs.command("status")
+@with_appcontext
+def status() -> None:
+    """Count outbox jobs by status."""
+    for state, n in db.session.execute(
+        select(OutboxJob.status, func.count()).group_by(OutboxJob.status)
+    ):
+        click.echo(f"{state:12} {n}")
+
+
+commands = [worker, jobs]

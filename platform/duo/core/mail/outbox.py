@@ -1,0 +1,60 @@
+"""Queue a mail: one row plus one job, in the caller's transaction."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from email.utils import make_msgid, parseaddr
+
+from flask import current_app
+
+from duo.core.db import db
+from duo.core.jobs import enqueue
+from duo.core.mail.models import QUEUED, OutgoingMail
+
+Attachment = tuple[str, str, bytes]
+
+
+def _sender_domain() -> str:
+    sender = current_app.config.get("MAIL_SENDER") or ""
+    address = parseaddr(sender)[1]
+    return address.rpartition("@")[2] or "duoforajob.org"
+
+
+def queue_mail(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    attachments: Iterable[Attachment] = (),
+    person: object | None = None,
+    kind: str | None = None,
+) -> OutgoingMail:
+    """Write the mail to the current branch's outbox and enqueue ``mail.send`` for it.
+
+    Nothing is sent if the caller's transaction rolls back. ``attachments`` are
+    ``(filename, content_type, bytes)``; ``person`` (a Person) links the mail to whom it
+    concerns; ``kind`` (e.g. ``"sessions.confirmation"``) helps staff read the outbox.
+    """
+    mail = OutgoingMail(
+        kind=kind,
+        recipient=to.strip(),
+        subject=" ".join(subject.split())[:300],
+        text=text,
+        html=html,
+        attachments=[
+            {
+                "filename": filename,
+                "content_type": content_type,
+                "data": base64.b64encode(content).decode("ascii"),
+            }
+            for filename, content_type, content in attachments
+        ],
+        person_id=getattr(person, "id", None),
+        message_id=make_msgid(domain=_sender_domain()),
+        status=QUEUED,
+    )
+    db.session.add(mail)
+    db.session.flush()
+    enqueue("mail.send", str(mail.id), dedupe_key=f"mail.send:{mail.id}")
+    return mail

@@ -1,0 +1,142 @@
+"""PostgreSQL row-level security: the second isolation layer.
+
+Each branch-owned table has RLS enabled and *forced*, with one policy that compares the
+row's ``tenant_id`` with the transaction-local setting ``duo.tenant_id``. The setting is
+made with ``set_config(..., true)`` whenever a transaction begins and whenever the scope
+changes inside one, so it disappears at COMMIT/ROLLBACK: a pooled connection handed to the
+next request carries nothing over. The application logs in as a role that owns no table
+and has no BYPASSRLS; migrations run as the owner.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import suppress
+
+from sqlalchemy import event, exc, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from duo.core.tenancy.context import Scope, current_scope, on_scope_change
+
+SETTING = "duo.tenant_id"
+HQ_SETTING = "duo.hq_aggregate"
+POLICY = "tenant_isolation"
+
+
+def enable_rls_sql(table: str) -> list[str]:
+    """The statements a migration runs for a new branch-owned table."""
+    predicate = (
+        f"tenant_id = NULLIF(current_setting('{SETTING}', true), '')::integer "
+        f"OR current_setting('{HQ_SETTING}', true) = 'on'"
+    )
+    check = f"tenant_id = NULLIF(current_setting('{SETTING}', true), '')::integer"
+    return [
+        f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
+        f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
+        f'DROP POLICY IF EXISTS {POLICY} ON "{table}"',
+        f'CREATE POLICY {POLICY} ON "{table}" USING ({predicate}) WITH CHECK ({check})',
+    ]
+
+
+def disable_rls_sql(table: str) -> list[str]:
+    return [
+        f'DROP POLICY IF EXISTS {POLICY} ON "{table}"',
+        f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY',
+        f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY',
+    ]
+
+
+def app_role_sql(role: str) -> list[str]:
+    """Create the login role the application uses, and grant it data access only."""
+    return [
+        f"""DO $$ BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
+                CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+            END IF;
+        END $$""",
+        f'GRANT USAGE ON SCHEMA public TO "{role}"',
+        f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',
+        f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE "
+        f'ON TABLES TO "{role}"',
+        f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO "{role}"',
+    ]
+
+
+def app_role_name() -> str:
+    return os.environ.get("DATABASE_APP_ROLE") or "duo_app"
+
+
+def migrate_app_role(op) -> None:  # noqa: ANN001
+    """In a migration: (re)grant the application role its data access (PostgreSQL only)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    role = app_role_name()
+    for statement in app_role_sql(role):
+        op.execute(statement)
+    password = os.environ.get("DATABASE_APP_PASSWORD")
+    if password:
+        quoted = password.replace("'", "''")
+        op.execute(f"ALTER ROLE \"{role}\" PASSWORD '{quoted}'")
+
+
+def migrate_enable(op, table: str) -> None:  # noqa: ANN001
+    """In a migration: every new branch-owned table calls this right after creating it."""
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in enable_rls_sql(table):
+            op.execute(statement)
+
+
+def migrate_disable(op, table: str) -> None:  # noqa: ANN001
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in disable_rls_sql(table):
+            op.execute(statement)
+
+
+def apply_setting(connection: Connection, scope: Scope | None = None) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    scope = scope or current_scope()
+    tenant = "" if scope.tenant_id is None else str(scope.tenant_id)
+    connection.execute(
+        text("SELECT set_config(:name, :value, true), set_config(:hq, :hq_value, true)"),
+        {
+            "name": SETTING,
+            "value": tenant,
+            "hq": HQ_SETTING,
+            "hq_value": "on" if scope.hq_aggregate else "off",
+        },
+    )
+
+
+@event.listens_for(Session, "after_begin")
+def _set_on_begin(session: Session, transaction, connection: Connection) -> None:  # noqa: ANN001
+    apply_setting(connection)
+
+
+def _sessions_to_update() -> list[Session]:
+    from duo.core.db import db
+
+    try:
+        session = db.session()
+    except RuntimeError:  # outside an application context: nothing open to update
+        return []
+    return [session]
+
+
+def _on_scope_change(scope: Scope) -> None:
+    """A scope change inside an open transaction must reach the database immediately."""
+    for session in _sessions_to_update():
+        if not session.in_transaction():
+            continue
+        connection = session.connection()
+        if connection.dialect.name != "postgresql" or connection.closed:
+            continue
+        # If the transaction already failed it can only be rolled back; the next one
+        # applies the setting afresh when it begins.
+        with suppress(exc.InternalError):
+            apply_setting(connection, scope)
+
+
+on_scope_change(_on_scope_change)
