@@ -1,4 +1,4 @@
-"""Benchmarks: the figures that show duo is fast enough (``python -m duo.consumers.bench``, ``make bench``).
+"""Benchmarks: the figures that show duo is fast enough (`make bench`).
 
 Speed is shown here, not asserted in tests: timings on a shared CI machine are noise, a
 benchmark run is a measurement someone reads.

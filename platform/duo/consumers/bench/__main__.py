@@ -1,4 +1,4 @@
-"""``python -m duo.consumers.bench``: run the figures, print the table, write ``instance/bench.json``.
+"""``python -m duo.consumers.bench``: run the figures, print the table, write bench.json.
 
 Exit status 1 when a figure misses its goal, so ``make bench`` can gate a release.
 """

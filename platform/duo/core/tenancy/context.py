@@ -89,7 +89,7 @@ def tenant_scope(tenant_id: int | None) -> Iterator[None]:
 
 @contextmanager
 def hq_aggregate_scope() -> Iterator[None]:
-    """Counting across branches. Only :func:`duo.core.tenancy.aggregates.run_aggregate` enters it."""
+    """Counting across branches; only :func:`duo.core.tenancy.aggregates.run_aggregate` enters."""
     token = _set(Scope(hq_aggregate=True))
     try:
         yield
