@@ -24,13 +24,14 @@ log = logging.getLogger(__name__)
 #: Adding a capability means adding its package here (see ARCHITECTURE.md).
 CORE = ("core.tenancy", "core.auth", "core.i18n", "core.jobs", "core.mail", "core.dashboard")
 CAPABILITIES = (
-    "sessions",
-    "people",
     "privacy",
+    "people",
+    "sessions",
     "eligibility",
+    "intake",
     "training",
-    "matching",
     "duos",
+    "matching",
 )
 CONSUMERS = ("consumers.hq", "consumers.demo")
 

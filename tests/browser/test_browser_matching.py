@@ -104,8 +104,8 @@ def rotterdam_pool(live_server) -> Pool:  # noqa: ANN001
     from duo.core.tenancy.context import tenant_scope
     from duo.core.tenancy.models import Tenant
     from duo.eligibility.decisions import local_today, rules_for
+    from duo.intake.interview import record_intake
     from duo.people import pipeline, states
-    from duo.people.intake import record_intake
     from duo.people.models import MENTEE, MENTOR, Person
     from duo.training import curriculum, enrolment, planning
     from duo.training.models import MODULES

@@ -28,8 +28,9 @@ from typing import Any
 
 from flask_babel import gettext
 
+from duo.people.vocab import CEFR_LEVELS
+
 #: CEFR levels from lowest to highest; "native" ranks above C2.
-CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 CEFR_RANK: dict[str, int] = {level: rank for rank, level in enumerate(CEFR_LEVELS)}
 DEFAULT_MIN_LEVEL = "A1"
 

@@ -14,8 +14,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from duo.eligibility.rules import CEFR_LEVELS as _RULE_LEVELS
-
 # --------------------------------------------------------------------------- sectors
 
 SECTOR_LABELS: Mapping[str, Any] = {
@@ -81,7 +79,7 @@ SLOTS: tuple[str, ...] = tuple(f"{day}-{part}" for day in DAYS for part in PARTS
 # --------------------------------------------------------------------------- languages
 
 #: CEFR levels, lowest first; "native" ranks above C2 (the eligibility engine's order).
-CEFR_LEVELS: tuple[str, ...] = tuple(_RULE_LEVELS)
+CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 LEVEL_LABELS: Mapping[str, Any] = {
     "A1": _l("A1 (beginner)"),
     "A2": _l("A2 (elementary)"),

@@ -189,7 +189,7 @@ class IntakeForm(FlaskForm):
     # ------------------------------------------------------------------ conversion
 
     def answers(self) -> dict[str, Any]:
-        """The profile values (``duo.people.intake`` field names) from the submitted form."""
+        """The profile values (``duo.intake.interview`` field names) from the submitted form."""
         languages = {}
         for row in self.languages.entries:
             code, level = row.form.language.data, row.form.level.data

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from duo.eligibility.models import EligibilityDecision
+from duo.intake.interview import record_intake
 from duo.people import states
-from duo.people.intake import record_intake
 from duo.people.models import Profile, StateChange
 from duo.privacy.consent import SENSITIVE_FACTS, has_consent
 

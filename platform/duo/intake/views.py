@@ -43,15 +43,15 @@ from duo.eligibility.decisions import (
     rules_for,
 )
 from duo.eligibility.engine import Outcome, rules_hash
-from duo.people import history, importing, listing, states, vocab
-from duo.people.forms import (
+from duo.intake.forms import (
     EmptyForm,
     ImportUploadForm,
     OverrideForm,
     WithdrawForm,
     intake_form_class,
 )
-from duo.people.intake import record_intake
+from duo.intake.interview import record_intake
+from duo.people import history, importing, listing, states, vocab
 from duo.people.models import MENTEE, MENTOR, Person
 from duo.people.pipeline import InvalidTransition, transition
 from duo.people.profiles import load_profile
