@@ -21,13 +21,13 @@ from flask_login import current_user
 from sqlalchemy import and_, func, select
 
 from duo.core.auth.access import coordinator_required, personal_link
+from duo.core.calendar import FEED_CONTENT_TYPE
 from duo.core.dashboard import navigation
 from duo.core.db import db, utcnow
 from duo.people import states
 from duo.people.models import MENTOR, Person
 from duo.training import curriculum, enrolment, feeds, planning, status
 from duo.training import todos as _todos  # (importing it registers the dashboard to-dos)
-from duo.training.calendar_feed import FEED_CONTENT_TYPE
 from duo.training.forms import (
     MODULES_CHOICE,
     WORKSHOP_PREFIX,
