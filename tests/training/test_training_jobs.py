@@ -13,7 +13,7 @@ from training_factories import make_cycle
 from duo.core.db import db as _db
 from duo.core.jobs.models import DONE, OutboxJob
 from duo.core.jobs.outbox import execute
-from duo.core.jobs.schedule import PERIODIC
+from duo.core.jobs.schedule import schedule
 from duo.core.mail.models import OutgoingMail
 from duo.core.tenancy.context import tenant_scope
 from duo.people import states
@@ -41,8 +41,9 @@ def attachment(mail: OutgoingMail) -> Calendar:
     return Calendar.from_ical(base64.b64decode(item["data"]))
 
 
-def test_reminder_selection_runs_hourly() -> None:
-    (periodic,) = [p for p in PERIODIC if p.id == "training-reminders"]
+def test_reminder_selection_runs_hourly(app) -> None:  # noqa: ANN001
+    with app.app_context():
+        (periodic,) = [p for p in schedule() if p.id == "training-reminders"]
     assert periodic.job == "training.send_reminders"
     assert periodic.every == dt.timedelta(hours=1)
 

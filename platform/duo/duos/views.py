@@ -6,15 +6,13 @@ import uuid
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from duo.core.auth.access import coordinator_required
-from duo.core.dashboard import navigation
-from duo.core.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
 from duo.duos import lifecycle, states
@@ -24,7 +22,6 @@ from duo.people.models import Person
 
 bp = Blueprint("duos", __name__, url_prefix="/<tenant>/duos", template_folder="templates")
 
-navigation.register("duos.index", _l("Duos"), 50)
 
 _STATE_ORDER = case({s: i for i, s in enumerate(states.STATES)}, value=Duo.state)
 
@@ -148,8 +145,7 @@ def move(duo_id: uuid.UUID, target: str):  # noqa: ANN201
 # --------------------------------------------------------------------------- dashboard
 
 
-@provider
-def _duo_todos(tenant: Tenant) -> list[Todo]:
+def duo_todos(tenant: Tenant) -> list[Todo]:
     proposed = db.session.execute(
         select(func.count()).select_from(Duo).where(Duo.state == states.PROPOSED)
     ).scalar_one()

@@ -28,8 +28,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from duo.core.auth.access import coordinator_required
-from duo.core.dashboard import navigation
-from duo.core.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
 from duo.eligibility import reasons
@@ -59,8 +58,6 @@ from duo.privacy import consent
 
 bp = Blueprint("people", __name__, url_prefix="/<tenant>/people", template_folder="templates")
 
-navigation.register("people.index", _l("Candidates"), 10)
-navigation.register("people.import_upload", _l("Import"), 90)
 
 ROLE_LABELS = {MENTOR: _l("Mentors"), MENTEE: _l("Mentees")}
 ROLE_LABEL = {MENTOR: _l("mentor"), MENTEE: _l("mentee")}
@@ -68,8 +65,7 @@ ROLE_LABEL = {MENTOR: _l("mentor"), MENTEE: _l("mentee")}
 PIPELINE = [s for s in states.STATES if s != states.WITHDRAWN] + [states.WITHDRAWN]
 
 
-@provider
-def _todos(tenant: Tenant) -> list[Todo]:
+def intake_todos(tenant: Tenant) -> list[Todo]:
     counts = listing.todo_counts()
     return [
         Todo(
@@ -152,7 +148,7 @@ def _today() -> Any:
 def index():  # noqa: ANN201
     filters = listing.parse_filters(request.args)
     page = listing.search(filters)
-    sessions = listing.session_choices() if listing.registration_model() else []
+    sessions = listing.session_choices()
     return render_template(
         "people/index.html",
         filters=filters,

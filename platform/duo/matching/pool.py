@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
@@ -474,8 +475,6 @@ def pair_problems(
 
 
 def _locale() -> str:
-    from flask_babel import get_locale
-
     return str(get_locale() or "en")
 
 

@@ -27,8 +27,7 @@ from sqlalchemy.orm import aliased, lazyload, selectinload
 
 from duo.core.auth.access import coordinator_required
 from duo.core.auth.models import User
-from duo.core.dashboard import navigation
-from duo.core.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
@@ -49,7 +48,6 @@ from duo.people.models import Person
 
 bp = Blueprint("matching", __name__, url_prefix="/<tenant>/matching", template_folder="templates")
 
-navigation.register("matching.index", _l("Matching"), 40)
 
 #: Shown when the database refused an acceptance another request made impossible meanwhile.
 _CHANGED = _l(
@@ -499,8 +497,7 @@ def close(session_id: uuid.UUID):  # noqa: ANN201
 # --------------------------------------------------------------------------- dashboard
 
 
-@provider
-def _waiting_todo(tenant: Tenant) -> list[Todo]:
+def waiting_todos(tenant: Tenant) -> list[Todo]:
     count, oldest = matching.waiting_summary()
     if not count:
         return []

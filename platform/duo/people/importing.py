@@ -127,7 +127,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # lazy: a heavy library, needed only for .xlsx
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

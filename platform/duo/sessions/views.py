@@ -24,19 +24,16 @@ from flask import (
 )
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import Form
 
 from duo.core.auth.access import coordinator_required, personal_link, public
-from duo.core.dashboard import navigation
 from duo.core.db import db, utcnow
 from duo.core.extensions import limiter
 from duo.core.i18n import language_label
-from duo.sessions import display, domain, privacy_notice, todos  # noqa: F401  (to-dos register)
-from duo.sessions.api import api_bp
+from duo.sessions import display, domain, privacy_notice
 from duo.sessions.forms import (
     AttendanceForm,
     CancelRegistrationForm,
@@ -51,9 +48,7 @@ from duo.sessions.tokens import read_token
 
 bp = Blueprint("sessions", __name__, url_prefix="/<tenant>/sessions", template_folder="templates")
 public_bp = Blueprint("join", __name__, url_prefix="/<tenant>/join", template_folder="templates")
-blueprints = [bp, public_bp, api_bp]
 
-navigation.register("sessions.index", _l("Information sessions"), 10)
 
 _SIGNUP_KEY = "duo_signup"
 

@@ -16,18 +16,16 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, func, select
 
 from duo.core.auth.access import coordinator_required, personal_link
 from duo.core.calendar import FEED_CONTENT_TYPE
-from duo.core.dashboard import navigation
 from duo.core.db import db, utcnow
 from duo.people import states
 from duo.people.models import MENTOR, Person
 from duo.training import curriculum, enrolment, feeds, planning, status
-from duo.training import todos as _todos  # (importing it registers the dashboard to-dos)
+from duo.training import todos as _todos
 from duo.training.forms import (
     MODULES_CHOICE,
     WORKSHOP_PREFIX,
@@ -59,8 +57,6 @@ bp = Blueprint(
     url_prefix="/<tenant>/training",
     template_folder="templates",
 )
-
-navigation.register("training.index", _l("Mentor training"), 40)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from duo.core.db import db, utcnow
 from duo.core.jobs.models import OutboxJob
 from duo.core.jobs.outbox import QUEUE, dispatch, redis_connection
-from duo.core.jobs.schedule import enqueue_periodic
+from duo.core.jobs.schedule import enqueue_periodic, schedule
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def _dispatch_loop(app, interval: float, stop: threading.Event) -> None:  # noqa
 @with_appcontext
 def worker(burst: bool, interval: float) -> None:
     """Run an RQ worker with the outbox dispatcher and the periodic scheduler."""
-    from rq import SimpleWorker
+    from rq import SimpleWorker  # lazy: only a worker with Redis needs RQ loaded
 
     app = current_app._get_current_object()
     redis = redis_connection()
@@ -86,4 +87,24 @@ def status() -> None:
         click.echo(f"{state:12} {n}")
 
 
-commands = [worker, jobs]
+@jobs.command("schedule")
+@with_appcontext
+def schedule_command() -> None:
+    """Print the periodic jobs (id, job, every), in the order the packages declare them."""
+    items = schedule()
+    width = max((len(item.id) for item in items), default=2)
+    job_width = max((len(item.job) for item in items), default=3)
+    click.echo(f"{'id':{width}}  {'job':{job_width}}  every")
+    for item in items:
+        click.echo(f"{item.id:{width}}  {item.job:{job_width}}  {_every(item.every)}")
+
+
+def _every(interval: timedelta) -> str:
+    """``1d``, ``1h``, ``15m``, ``1d 6h``: the rhythm, read at a glance."""
+    seconds = int(interval.total_seconds())
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size:
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return " ".join(parts) or "0s"

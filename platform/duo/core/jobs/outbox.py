@@ -38,6 +38,7 @@ def job(name: str, *, max_attempts: int = 8) -> Callable[[Callable[..., Any]], C
 
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         _registry[name] = JobSpec(name, func, max_attempts)
+        func.job_name = name  # how a plugin's list of jobs is checked
         return func
 
     return decorator
@@ -95,7 +96,7 @@ def redis_connection():  # noqa: ANN201
     url = current_app.config.get("DUO_REDIS_URL")
     if not url:
         return None
-    from redis import Redis
+    from redis import Redis  # lazy: the embedded default runs without Redis
 
     return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
 
@@ -126,6 +127,7 @@ def dispatch(limit: int = 200) -> int:
             if not rows:
                 break
         return done
+    # lazy: only loaded when a Redis is configured (the embedded default has none)
     from redis.exceptions import RedisError
     from rq import Queue
 

@@ -11,17 +11,14 @@ import base64
 import uuid
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from duo.core.auth.access import coordinator_required
-from duo.core.dashboard import navigation
 from duo.core.db import db
 from duo.core.mail.models import OutgoingMail
 
 bp = Blueprint("mail", __name__, url_prefix="/<tenant>/outbox", template_folder="templates")
 
-navigation.register("mail.outbox", _l("Outbox"), 90)
 
 PAGE_SIZE = 50
 

@@ -17,6 +17,7 @@ from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from duo.core.db import db
 from duo.core.tenancy.context import Scope, current_scope, on_scope_change
 
 SETTING = "duo.tenant_id"
@@ -116,8 +117,6 @@ def _set_on_begin(session: Session, transaction, connection: Connection) -> None
 
 
 def _sessions_to_update() -> list[Session]:
-    from duo.core.db import db
-
     try:
         session = db.session()
     except RuntimeError:  # outside an application context: nothing open to update
