@@ -11,9 +11,9 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from duo.core.auth.access import coordinator_required, public
+from duo.core.auth.access import coordinator_required, personal_link
+from duo.core.calendar import FEED_CONTENT_TYPE
 from duo.training import feeds
-from duo.training.calendar_feed import FEED_CONTENT_TYPE
 from duo.training.forms import ActionForm
 from duo.training.models import BRANCH_FEED
 from duo.training.views.blueprint import bp, page_locale
@@ -57,7 +57,7 @@ def calendar_revoke():  # noqa: ANN201
 
 
 @bp.route("/calendar/<token>.ics")
-@public  # the secret link is the key; another branch's link gives 404
+@personal_link  # the secret link is the key; another branch's link gives 404
 def feed(token: str):  # noqa: ANN201
     """The feed itself: no login, the secret link is the key (404 when unknown or revoked)."""
     row = feeds.find(token)
