@@ -6,7 +6,7 @@ cycle counts (a module missed in spring and caught up in autumn is attended), a 
 that was cancelled counts for nothing, and a module the branch drops from its curriculum
 stops being asked for. A branch without required modules has every mentor trained.
 
-The pipeline state ``trained`` follows from this (``enrolment.sync_pipeline``), but this
+The pipeline state ``trained`` follows from this (``pipeline.sync_pipeline``), but this
 module never reads it: a state set by hand cannot make an untrained mentor matchable.
 
 Public API (stable, used by matching): :func:`trained_mentor_ids`, :func:`is_trained`,
