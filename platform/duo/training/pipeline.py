@@ -10,7 +10,7 @@ trained goes back to *eligible*. Every move goes through
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
@@ -18,7 +18,7 @@ from duo.people import states
 from duo.people.models import MENTOR, Person
 from duo.people.pipeline import transition
 from duo.training import curriculum, status
-from duo.training.models import ENROLLED, MODULES, Enrolment, TrainingCycle
+from duo.training.models import CYCLE_OF_ENROLMENT, ENROLLED, MODULES, Enrolment, TrainingCycle
 
 
 def _counts_as_training(cycle: TrainingCycle, tenant: Tenant | None = None) -> bool:
@@ -63,13 +63,7 @@ def back_to_eligible_if_no_place(person: Person, by: object | None) -> None:
     places = db.session.execute(
         select(func.count())
         .select_from(Enrolment)
-        .join(
-            TrainingCycle,
-            and_(
-                TrainingCycle.tenant_id == Enrolment.tenant_id,
-                TrainingCycle.id == Enrolment.cycle_id,
-            ),
-        )
+        .join(TrainingCycle, CYCLE_OF_ENROLMENT)
         .where(
             Enrolment.person_id == person.id,
             Enrolment.status == ENROLLED,

@@ -11,14 +11,21 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from duo.core.auth.access import coordinator_required
 from duo.core.db import db
 from duo.people.models import Person
 from duo.training import enrolment, feeds, status
 from duo.training.forms import ActionForm, AttendanceForm
-from duo.training.models import PERSON_FEED, WAITING, Enrolment, TrainingCycle, TrainingSession
+from duo.training.models import (
+    CYCLE_OF_ENROLMENT,
+    PERSON_FEED,
+    WAITING,
+    Enrolment,
+    TrainingCycle,
+    TrainingSession,
+)
 from duo.training.views.blueprint import bp, form_errors_400, one
 from duo.training.views.calendars import feed_url
 from duo.training.views.cycles import enrol_form, render_cycle
@@ -106,13 +113,7 @@ def _render_person(someone: Person, new_link: str | None = None):  # noqa: ANN20
     prog = status.progress_for([someone])[someone.id]
     stmt = (
         select(Enrolment, TrainingCycle)
-        .join(
-            TrainingCycle,
-            and_(
-                TrainingCycle.tenant_id == Enrolment.tenant_id,
-                TrainingCycle.id == Enrolment.cycle_id,
-            ),
-        )
+        .join(TrainingCycle, CYCLE_OF_ENROLMENT)
         .where(Enrolment.person_id == someone.id)
         .order_by(TrainingCycle.start_date.desc())
     )
