@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 import duo.core.clock
-from duo.consumers.demo.cast import FULL_STORY, PRIORITY, Branch, cast_for
+from duo.consumers.demo.cast import cast_for
+from duo.consumers.demo.parts import FULL_STORY, PRIORITY
+from duo.consumers.demo.personas import Branch
 from duo.consumers.demo.seed import (
     DEFAULT_PEOPLE_PER_BRANCH,
     DEMO_PASSWORD,
