@@ -6,7 +6,7 @@ from flask import Blueprint, abort, redirect, request, session, url_for
 from flask_login import current_user
 
 from duo.core.db import db
-from duo.core.i18n import LOCALES
+from duo.core.vocab.locales import LOCALES
 
 bp = Blueprint("i18n", __name__)
 

@@ -50,16 +50,10 @@ import holidays
 from flask_babel import gettext
 from marshmallow import ValidationError
 
-from duo.core.tenancy.config_schema import (
-    ELIGIBILITY_AUDIENCES,
-    SUPPORTED_LOCALES,
-    branch_schema,
-    country_schema,
-    merged_schema,
-)
+from duo.core.tenancy.config_schema import branch_schema, country_schema, merged_schema
+from duo.core.vocab.audiences import MENTEE, MENTOR
 
 __all__ = [
-    "SUPPORTED_LOCALES",
     "BranchConfig",
     "ConfigError",
     "ConfigProblem",
@@ -514,7 +508,7 @@ def _build(merged: dict, source: Path) -> BranchConfig:
         programme=merged["programme"],
         eligibility={
             audience: _enabled(merged["eligibility"][audience]["rules"])
-            for audience in ELIGIBILITY_AUDIENCES
+            for audience in (MENTEE, MENTOR)
         },
         training={
             "modules": _enabled(training.get("modules", []), required=True),

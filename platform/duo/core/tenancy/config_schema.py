@@ -35,14 +35,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import gettext
 from marshmallow import RAISE, Schema, ValidationError, fields, validates_schema
 
-#: The interface languages the platform is translated into; a branch's locales are a subset.
-SUPPORTED_LOCALES: tuple[str, ...] = ("en", "fr", "nl")
-
-#: Who a training module or recurring workshop is for.
-AUDIENCES: tuple[str, ...] = ("mentors", "mentees", "duos")
-
-#: The two eligibility audiences (a country's rules exist for both).
-ELIGIBILITY_AUDIENCES: tuple[str, ...] = ("mentee", "mentor")
+from duo.core.emails import is_email
+from duo.core.vocab.audiences import MODULE_AUDIENCES
+from duo.core.vocab.levels import CEFR_LEVELS, normalise_level
+from duo.core.vocab.locales import LOCALES
 
 #: Matching criteria that carry a weight (points at a perfect fit; 0 disables one).
 WEIGHT_KEYS: tuple[str, ...] = (
@@ -55,9 +51,6 @@ WEIGHT_KEYS: tuple[str, ...] = (
     "personality",
     "distance",
 )
-
-#: CEFR levels, lowest first; "native" ranks above C2.
-CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 
 #: Parameters each rule kind takes besides ``id``, ``kind`` and ``enabled``.
 RULE_KIND_PARAMS: dict[str, frozenset[str]] = {
@@ -79,7 +72,6 @@ _IDENT_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _FACT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _COUNTRY_RE = re.compile(r"^[a-z]{2}$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -171,12 +163,12 @@ def _language_code(value: str) -> None:
 
 
 def _locale(value: str) -> None:
-    if value not in SUPPORTED_LOCALES:
+    if value not in LOCALES:
         raise ValidationError(
             gettext(
                 "unsupported locale %(value)s; choose from: %(choices)s",
                 value=value,
-                choices=_choices(SUPPORTED_LOCALES),
+                choices=_choices(LOCALES),
             )
         )
 
@@ -191,22 +183,12 @@ def _timezone(value: str) -> None:
 
 
 def _email(value: str) -> None:
-    if not _EMAIL_RE.match(value):
+    if not is_email(value):
         raise ValidationError(gettext("%(value)s is not a valid e-mail address", value=value))
 
 
-def normalize_level(value: Any) -> str | None:
-    """The canonical CEFR level for ``value`` ("b2" -> "B2"), or None (as the engine reads it)."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.lower() == "native":
-        return "native"
-    return text.upper() if text.upper() in CEFR_LEVELS else None
-
-
 def _cefr(value: str) -> None:
-    if normalize_level(value) is None:
+    if normalise_level(value) is None:
         raise ValidationError(
             gettext(
                 "unknown language level %(value)s; choose from: %(choices)s",
@@ -302,12 +284,12 @@ class Translations(_Messages, fields.Field):
             raise ValidationError(gettext("needs at least one translation"))
         errors: dict[str, list[str]] = {}
         for locale, text in value.items():
-            if locale not in SUPPORTED_LOCALES:
+            if locale not in LOCALES:
                 errors[locale] = [
                     gettext(
                         "unsupported locale %(value)s; choose from: %(choices)s",
                         value=locale,
-                        choices=_choices(SUPPORTED_LOCALES),
+                        choices=_choices(LOCALES),
                     )
                 ]
             elif not isinstance(text, str) or not text.strip():
@@ -520,7 +502,7 @@ class ModuleSchema(StrictSchema):
     title = Translations(required=True)
     description = Translations(required=True)
     duration_minutes = Integer(required=True, validate=at_least(1))
-    audience = Text(required=True, validate=one_of(AUDIENCES))
+    audience = Text(required=True, validate=one_of(MODULE_AUDIENCES))
     required = Boolean()
     enabled = Boolean()
 
