@@ -59,4 +59,3 @@ MAX_AGE_BOUND = 130
 RESERVED_SLUGS = frozenset(
     {"hq", "api", "static", "login", "logout", "branches", "language", "healthz", "admin", "dev"}
 )
-
