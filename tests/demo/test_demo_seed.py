@@ -49,7 +49,7 @@ def test_small_seed_covers_every_branch_and_is_idempotent(db, tenants, in_tenant
 
 def test_the_story_of_every_branch(db, tenants, in_tenant) -> None:
     assert seed() is True
-    now = datetime.now(UTC)
+    now = duo.core.db.utcnow()
     for slug, tenant in tenants.items():
         today = now.astimezone(ZoneInfo(tenant.timezone)).date()
         with in_tenant(slug):
