@@ -12,7 +12,8 @@ from typing import Any
 from duo.consumers.demo.personas import Persona
 from duo.duos import lifecycle
 from duo.duos import states as duo_states
-from duo.matching import pool
+from duo.matching import decisions
+from duo.matching import session as matching_session
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR
 
@@ -61,17 +62,17 @@ class DuosChapter:
             return
         if mentee_person.state != states.ELIGIBLE or mentor_person.state != states.TRAINED:
             return
-        session = pool.start_session(self.tenant, by=self.coordinator)
-        run = pool.run_session(session, self.tenant)
+        session = matching_session.start_session(self.tenant, by=self.coordinator)
+        run = matching_session.run_session(session, self.tenant)
         suggested = [(p.mentee_id, p.mentor_id) for p in run.suggestion.pairs]
-        duos = pool.accept(
+        duos = decisions.accept(
             session,
             [(mentee_person.id, mentor_person.id)],
             self.tenant,
             by=self.coordinator,
             suggested=suggested,
         )
-        pool.close_session(session, by=self.coordinator)
+        matching_session.close_session(session, by=self.coordinator)
         self.duos[part] = duos[0]
 
     def move_duo(self, part: str, to: str, **kwargs: Any) -> None:
