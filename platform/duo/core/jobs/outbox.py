@@ -24,8 +24,8 @@ from flask import current_app
 from sqlalchemy import String, cast, literal, select, update
 
 from duo.core.db import db, utcnow
+from duo.core.jobs import metrics
 from duo.core.jobs.models import DISPATCHED, DONE, FAILED, PENDING, RUNNING, OutboxJob
-from duo.core.observability import metrics
 from duo.core.tenancy.context import current_tenant_id, tenant_scope
 
 log = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ def dispatch(limit: int = 200) -> int:
     for index, (row_id, job_id) in enumerate(claimed):
         try:
             queue.enqueue_call(
-                "duo.core.jobs.runner.run_outbox_job",
+                "duo.worker.run_outbox_job",
                 args=(row_id,),
                 job_id=job_id,
                 result_ttl=3600,

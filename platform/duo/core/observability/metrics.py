@@ -22,6 +22,9 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from duo.core.jobs.health import outbox_state
+from duo.core.jobs.metrics import JOBS
+
 REQUESTS = Counter(
     "duo_http_requests_total", "HTTP requests answered, by route and status", ["route", "status"]
 )
@@ -31,11 +34,6 @@ LATENCY = Histogram(
     ["route"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-JOBS = Counter("duo_jobs_total", "Outbox job runs, by job name and outcome", ["job", "outcome"])
-
-
-def job_finished(name: str, outcome: str) -> None:
-    JOBS.labels(job=name, outcome=outcome).inc()
 
 
 def request_finished(route: str, status: int, seconds: float) -> None:
@@ -50,8 +48,6 @@ class OutboxCollector:
         self.app = app
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from duo.core.jobs.health import outbox_state
-
         with self.app.app_context():
             state = outbox_state()
         backlog = GaugeMetricFamily("duo_outbox_jobs", "Outbox jobs by status", labels=["status"])
