@@ -50,7 +50,7 @@ from duo.intake.forms import (
     intake_form_class,
 )
 from duo.intake.interview import record_intake
-from duo.people import history, importing, listing, states, vocab
+from duo.people import history, importing, listing, spreadsheet, states, vocab
 from duo.people.models import MENTEE, MENTOR, Person
 from duo.people.pipeline import InvalidTransition, transition
 from duo.people.profiles import load_profile
@@ -399,10 +399,10 @@ def import_upload():  # noqa: ANN201
     if not form.validate_on_submit():
         return render_template("people/import_upload.html", form=form), 400
     upload = form.file.data
-    data = upload.stream.read(importing.MAX_BYTES + 1)
+    data = upload.stream.read(spreadsheet.MAX_BYTES + 1)
     try:
-        parsed = importing.parse_upload(upload.filename or "", data)
-    except importing.ImportFileError as exc:
+        parsed = spreadsheet.parse_upload(upload.filename or "", data)
+    except spreadsheet.ImportFileError as exc:
         form.file.errors = [*form.file.errors, str(exc)]
         return render_template("people/import_upload.html", form=form), 400
     batch = importing.stage(parsed, upload.filename or "", by=current_user)
