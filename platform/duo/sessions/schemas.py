@@ -9,9 +9,10 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, ValidationError, fields, validate
 
 from duo.core.i18n import LOCALES
+from duo.core.validation import Schema
 from duo.people import states
 from duo.sessions.forms import PHONE, birth_year_error
 from duo.sessions.models import ACTIVE, AUDIENCES, CANCELLED, HEARD_FROM
@@ -123,9 +124,10 @@ class SignupSchema(BaseSchema):
     phone = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Regexp(
-            PHONE, error=_l("Enter a phone number: digits, spaces and + only.")
-        ),
+        validate=[
+            _at_most(40),
+            validate.Regexp(PHONE, error=_l("Enter a phone number: digits, spaces and + only.")),
+        ],
     )
     birth_year = fields.Integer(
         required=True,

@@ -33,7 +33,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext
-from marshmallow import RAISE, Schema, ValidationError, fields, validates_schema
+from marshmallow import RAISE, ValidationError, fields, validates_schema
+
+from duo.core.validation import Schema
 
 #: The interface languages the platform is translated into; a branch's locales are a subset.
 SUPPORTED_LOCALES: tuple[str, ...] = ("en", "fr", "nl")
