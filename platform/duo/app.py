@@ -75,7 +75,7 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     if overrides:
         app.config.update(overrides)
 
-    from duo.core import extensions, validation
+    from duo.core import clock, extensions, validation
     from duo.core.auth import access
     from duo.core.db import db
     from duo.core.i18n import init_app as init_i18n
@@ -85,6 +85,7 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     import duo.core.tenancy.rls  # noqa: F401  (registers the RLS transaction hook)
     import duo.core.tenancy.scoping  # noqa: F401  (registers the ORM tenant filter)
 
+    clock.install_for_requests(app)  # first: every later hook reads the same clock
     db.init_app(app)
     extensions.migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     extensions.csrf.init_app(app)

@@ -32,6 +32,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from duo.core.db import utcnow
+from duo.core.emails import is_email
+
 DEFAULT_PRODID = "-//DUO for a JOB//duo//EN"
 
 #: MIME type of a subscription feed.
@@ -41,7 +44,6 @@ FEED_CONTENT_TYPE = "text/calendar; charset=utf-8"
 REFRESH_INTERVAL = dt.timedelta(hours=1)
 
 _UID_PART = re.compile(r"[^A-Za-z0-9._-]+")
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+$")
 
 
 def invitation_content_type(method: str = "REQUEST") -> str:
@@ -109,7 +111,7 @@ def _zone(timezone: str) -> ZoneInfo:
 
 def _utc_stamp(stamp: dt.datetime | None) -> dt.datetime:
     if stamp is None:
-        stamp = dt.datetime.now(dt.UTC)
+        stamp = utcnow()
     elif stamp.utcoffset() is None:
         raise ValueError("stamp must be timezone-aware")
     return stamp.astimezone(dt.UTC).replace(microsecond=0)
@@ -198,7 +200,7 @@ def build_calendar(
 
 def _address(email: str, name: str | None, **params: str) -> vCalAddress:
     email = email.strip()
-    if not _EMAIL.match(email):
+    if not is_email(email):
         raise ValueError(f"not an e-mail address: {email!r}")
     address = vCalAddress(f"mailto:{email}")
     if name:
