@@ -1,7 +1,7 @@
 """Building test applications and databases (plain functions, importable by any test).
 
-Fixtures live in conftest.py; these helpers are here so that tests and the browser suite
-can import them without depending on which conftest.py pytest loaded last.
+The fixtures built on them live in ``support.py``; these helpers are apart so that the
+browser suite can build its own live app without loading the fixtures.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from duo.core.settings import REPO_ROOT, Settings, normalise_database_url
-from support import CI
+
+CI = os.environ.get("CI", "").lower() == "true"
+DATABASE_URL = os.environ.get("DATABASE_URL")
+REDIS_URL = os.environ.get("REDIS_URL")
 
 PASSWORD = "correct horse battery"
 

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from sqlalchemy import select
-from training_factories import make_cycle
 
 from duo.core.db import db as _db
 from duo.core.tenancy.context import tenant_scope
 from duo.people import states
 from duo.training import enrolment, feeds, planning
 from duo.training.models import FeedToken
+from support import make_cycle
 
 TOKEN_URL = re.compile(r'id="new-link-url"[^>]*value="http://[^/]+(/[^"]+\.ics)"')
 
