@@ -38,7 +38,9 @@ from appfactory import (
     migrate_and_load,
     postgres_database,
 )
+from duo.consumers.bench.synthetic import TODAY as SYNTHETIC_TODAY
 from duo.core.auth.accounts import create_user as _create
+from duo.core.clock import Clock, frozen
 from duo.core.db import db as app_db
 from duo.core.db import utcnow
 from duo.core.jobs import dispatch
@@ -46,6 +48,7 @@ from duo.core.jobs.models import OutboxJob
 from duo.core.mail.models import OutgoingMail
 from duo.core.tenancy.context import tenant_scope
 from duo.core.tenancy.models import Tenant
+from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 from duo.privacy.models import Consent
@@ -378,10 +381,31 @@ def mails_to(tenant: object, address: str) -> list[OutgoingMail]:
 
 MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 
-#: Far enough ahead that "future" stays true whenever the suite runs.
-FUTURE = dt.date(2030, 9, 2)  # a Monday
-#: Over, for attendance.
-PAST = dt.date(2025, 9, 1)  # a Monday
+#: The training tests stand on fixed days (their texts quote "dinsdag 3 september 2030",
+#: the clocks change on 27 October 2030), so they run on a clock set before them: with
+#: ``pytestmark = pytest.mark.usefixtures("training_clock")`` FUTURE stays in the future
+#: and PAST in the past whatever year the suite runs in.
+TRAINING_NOW = dt.datetime(2030, 6, 3, 8, tzinfo=dt.UTC)
+FUTURE = dt.date(2030, 9, 2)  # a Monday, three months after TRAINING_NOW
+PAST = dt.date(2025, 9, 1)  # a Monday: over, for attendance
+
+
+@pytest.fixture
+def training_clock() -> Iterator[Clock]:
+    """The clock of the training tests, standing at :data:`TRAINING_NOW`."""
+    with frozen(TRAINING_NOW) as clock:
+        yield clock
+
+
+def next_spring_forward() -> dt.date:
+    """The next day the European clocks go forward (the last Sunday of March), from now."""
+    today = utcnow().date()
+    for year in (today.year, today.year + 1):
+        last = dt.date(year, 3, 31)
+        day = last - dt.timedelta(days=(last.weekday() - SUN) % 7)
+        if day > today:
+            return day
+    raise AssertionError("unreachable")
 
 
 def required_modules(tenant) -> list[str]:  # noqa: ANN001
@@ -419,6 +443,34 @@ def make_cycle(
         cycle = planning.create_cycle(tenant, plan, language="en")
         app_db.session.flush()
     return cycle
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def mentee_profile(ident: str = "e", **kw: Any) -> MenteeProfile:
+    """A matching profile of an eligible French-speaking mentee waiting since TODAY."""
+    values: dict[str, Any] = {
+        "languages": {"fr": "C1"},
+        "country": "be",
+        "waiting_since": SYNTHETIC_TODAY,
+        "eligible": True,
+    }
+    values.update(kw)
+    return MenteeProfile(id=ident, **values)
+
+
+def mentor_profile(ident: str = "m", **kw: Any) -> MentorProfile:
+    """A matching profile of a trained, free French-speaking mentor."""
+    values: dict[str, Any] = {
+        "languages": {"fr": "C1"},
+        "country": "be",
+        "trained": True,
+        "free": True,
+        "eligible": True,
+    }
+    values.update(kw)
+    return MentorProfile(id=ident, **values)
 
 
 # --------------------------------------------------------------------------- pool

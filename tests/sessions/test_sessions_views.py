@@ -11,7 +11,7 @@ from sqlalchemy import select
 from duo.people import states
 from duo.sessions.models import InfoSession
 from duo.sessions.signup import sign_up
-from support import counts, future, make_session, past, request_for, run_jobs
+from support import counts, future, make_session, next_spring_forward, past, request_for, run_jobs
 
 
 def _form(**values: object) -> dict[str, str]:
@@ -105,7 +105,10 @@ def test_a_coordinator_plans_a_session_in_the_branch_time(
         ({"place": "", "online_url": ""}, "Enter a place, an online link, or both."),
         ({"capacity": "0"}, "Enter a capacity between 1 and 1000."),
         ({"online_url": "ftp://x.example.org"}, "Enter a link that starts with https://."),
-        ({"start_date": "2030-03-31", "start_time": "02:30"}, "This time does not exist"),
+        (
+            {"start_date": next_spring_forward().isoformat(), "start_time": "02:30"},
+            "This time does not exist",
+        ),
     ],
 )
 def test_bad_session_input_is_refused_at_the_field(tenants, coordinator, values, message) -> None:

@@ -8,6 +8,7 @@ import hashlib
 import re
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -17,6 +18,8 @@ from duo.people import states
 from duo.training import enrolment, feeds, planning
 from duo.training.models import FeedToken
 from support import make_cycle
+
+pytestmark = pytest.mark.usefixtures("training_clock")
 
 TOKEN_URL = re.compile(r'id="new-link-url"[^>]*value="http://[^/]+(/[^"]+\.ics)"')
 

@@ -25,6 +25,8 @@ from duo.training.models import (
 from duo.training.schedule import Rhythm, ScheduleError
 from support import FUTURE, MON, THU, TUE, make_cycle
 
+pytestmark = pytest.mark.usefixtures("training_clock")
+
 UTC = dt.UTC
 
 

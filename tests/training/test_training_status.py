@@ -20,6 +20,8 @@ from duo.training.status import (
 )
 from support import FUTURE, PAST, TUE, make_cycle, required_modules
 
+pytestmark = pytest.mark.usefixtures("training_clock")
+
 
 def attend(cycle, people, sessions=None, by=None) -> None:  # noqa: ANN001
     for session in sessions if sessions is not None else cycle.sessions:

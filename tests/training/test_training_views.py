@@ -24,6 +24,8 @@ from duo.training.models import (
 )
 from support import FUTURE, PAST, TUE, make_cycle, required_modules, run_jobs
 
+pytestmark = pytest.mark.usefixtures("training_clock")
+
 
 def count(model, tenant) -> int:  # noqa: ANN001
     with tenant_scope(tenant.id):

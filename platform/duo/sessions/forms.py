@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     IntegerField,
     RadioField,
     SelectField,
@@ -21,7 +20,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -31,6 +29,7 @@ from wtforms.validators import (
 )
 
 from duo.core.db import utcnow
+from duo.core.emails import email_field
 
 try:  # WTForms >= 3.3 declares choices as SelectChoice (tuples are deprecated there)
     from wtforms.fields.choices import SelectChoice as choice
@@ -160,14 +159,7 @@ class JoinForm(FlaskForm):
         _l("Last name"),
         validators=[DataRequired(message=_l("Enter your last name.")), Length(max=100)],
     )
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(message=_l("Enter your e-mail address.")),
-            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field()
     phone = TelField(
         _l("Phone number (optional)"),
         validators=[
