@@ -81,7 +81,7 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     db.init_app(app)
     extensions.migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     extensions.csrf.init_app(app)
-    extensions.limiter.init_app(app)
+    extensions.init_limiter(app)
     init_i18n(app)
     access.init_app(app)
     routing.init_app(app)
