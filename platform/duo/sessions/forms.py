@@ -179,3 +179,12 @@ class JoinForm(Form):
     )
     #: Honeypot: hidden from people (and from screen readers); bots fill in every field.
     website = StringField(_l("Leave this field empty"), validators=[_honeypot])
+
+
+def add_error(form: Form, field: str | None, message: str) -> None:
+    """Put a domain message at its field, or at the top of the form when it has none."""
+    target = getattr(form, field, None) if field else None
+    if target is not None:
+        target.errors = [*target.errors, message]
+    else:
+        form.form_errors.append(message)
