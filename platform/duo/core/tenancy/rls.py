@@ -7,7 +7,8 @@ inside one, so it disappears at COMMIT/ROLLBACK: a pooled connection handed to t
 request carries nothing over. ``SET LOCAL`` rather than ``set_config()``: Citus passes
 ``SET LOCAL`` on to the shards' connections (``citus.propagate_set_commands = 'local'``),
 a function call it does not. ``SET`` takes no bind parameters, so the value is written
-into the statement by :func:`setting_sql`, which accepts only an integer id or nothing. The application logs in as a role that owns no table
+into the statement by :func:`setting_sql`, which accepts only an integer id or nothing.
+The application logs in as a role that owns no table
 and has no BYPASSRLS; migrations run as the owner.
 """
 
