@@ -31,6 +31,7 @@ CAPABILITIES = (
     "training",
     "matching",
     "duos",
+    "reporting",
 )
 CONSUMERS = ("consumers.hq", "consumers.demo")
 

@@ -20,17 +20,15 @@ from sqlalchemy.orm import Session
 from duo.core.tenancy.context import Scope, current_scope, on_scope_change
 
 SETTING = "duo.tenant_id"
-HQ_SETTING = "duo.hq_aggregate"
 POLICY = "tenant_isolation"
 
 
 def enable_rls_sql(table: str) -> list[str]:
     """The statements a migration runs for a new branch-owned table."""
-    predicate = (
-        f"tenant_id = NULLIF(current_setting('{SETTING}', true), '')::integer "
-        f"OR current_setting('{HQ_SETTING}', true) = 'on'"
-    )
-    check = f"tenant_id = NULLIF(current_setting('{SETTING}', true), '')::integer"
+    # One branch, the one set for the transaction, and no alternative: no setting lets the
+    # application role see two branches' rows at once (HQ reads rollups, duo.reporting).
+    predicate = f"tenant_id = NULLIF(current_setting('{SETTING}', true), '')::integer"
+    check = predicate
     return [
         f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
         f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
@@ -100,13 +98,8 @@ def apply_setting(connection: Connection, scope: Scope | None = None) -> None:
     scope = scope or current_scope()
     tenant = "" if scope.tenant_id is None else str(scope.tenant_id)
     connection.execute(
-        text("SELECT set_config(:name, :value, true), set_config(:hq, :hq_value, true)"),
-        {
-            "name": SETTING,
-            "value": tenant,
-            "hq": HQ_SETTING,
-            "hq_value": "on" if scope.hq_aggregate else "off",
-        },
+        text("SELECT set_config(:name, :value, true)"),
+        {"name": SETTING, "value": tenant},
     )
 
 
