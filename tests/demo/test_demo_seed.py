@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-import duo.core.db
-import duo.people.pipeline
+import duo.core.clock
 from duo.consumers.demo.cast import FULL_STORY, PRIORITY, Branch, cast_for
 from duo.consumers.demo.seed import (
     DEFAULT_PEOPLE_PER_BRANCH,
@@ -160,8 +159,8 @@ def test_the_story_of_every_branch(db, tenants, in_tenant) -> None:
         ).all()
     )
     assert all(signed[t.id] == DEFAULT_PEOPLE_PER_BRANCH for t in tenants.values())
-    # The story's clock is put back.
-    assert duo.people.pipeline.utcnow is duo.core.db.utcnow
+    # The story's clock is put back: outside the seed, time is real again.
+    assert duo.core.clock.current() is None
     assert seed() is False
 
 

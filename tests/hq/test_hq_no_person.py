@@ -37,11 +37,8 @@ def _hq_paths(app) -> list[str]:  # noqa: ANN001
             continue
         if "GET" not in rule.methods:
             continue
-        options = re.search(r"<any\(([^)]*)\):\w+>", rule.rule)
-        choices = [o.strip() for o in options.group(1).split(",")] if options else [None]
-        for choice in choices:
-            path = re.sub(r"<any\([^)]*\):\w+>", choice or "", rule.rule)
-            path = path.replace("<key>", "funnel.signed_up")
+        for fmt in ("csv", "xlsx") if "<fmt>" in rule.rule else ("",):
+            path = rule.rule.replace("<fmt>", fmt).replace("<key>", "funnel.signed_up")
             if "<" not in path:
                 paths.append(path)
     return sorted(paths)

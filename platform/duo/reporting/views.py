@@ -6,7 +6,7 @@ figures still come from the branch's rollups, so they are the ones HQ sees, less
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, g, render_template, request
+from flask import Blueprint, Response, abort, flash, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -52,9 +52,11 @@ def branch():  # noqa: ANN201
     )
 
 
-@bp.route("/export.<any(csv, xlsx):fmt>")
+@bp.route("/export.<fmt>")
 @coordinator_required
 def export(fmt: str):  # noqa: ANN201
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     chosen, board = _board()
     name = f"duo-{g.tenant.slug}-{chosen.year}"
     if fmt == "csv":

@@ -118,9 +118,11 @@ def export_response(all_tables: list[tables.Table], fmt: str, name: str) -> Resp
     )
 
 
-@bp.route("/export.<any(csv, xlsx):fmt>")
+@bp.route("/export.<fmt>")
 @hq_required
 def export(fmt: str):  # noqa: ANN201
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     chosen = _filters()
     board = _board(chosen)
     all_tables = board.all_tables()
