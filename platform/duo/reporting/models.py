@@ -60,3 +60,20 @@ class RollupRefresh(db.Model):
     cells: Mapped[int] = mapped_column(Integer, default=0)
     data_hash: Mapped[str] = mapped_column(String(64))
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HqApiToken(db.Model):
+    """A token a BI tool sends to read HQ's figures through ``/api/v1/hq/``.
+
+    Only the SHA-256 of the token is kept: ``duo tokens create --hq`` prints the token once.
+    A token reads exactly what HQ's pages show (suppressed figures), nothing else.
+    """
+
+    __tablename__ = "hq_api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

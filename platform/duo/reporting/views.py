@@ -13,9 +13,11 @@ from flask_babel import lazy_gettext as _l
 from duo.core.auth.access import coordinator_required
 from duo.core.dashboard.navigation import register
 from duo.reporting import exports, filters, query
+from duo.reporting.api import api_bp
 from duo.reporting.pages import dashboard
 
 bp = Blueprint("reporting", __name__, url_prefix="/<tenant>/figures", template_folder="templates")
+blueprints = [bp, api_bp]
 register("reporting.branch", _l("Figures"), 90)
 
 
