@@ -5,7 +5,7 @@ every branch's rollups, and the rows hold nothing about any one person (a count,
 name of a category such as an age band or a histogram bucket of waiting days). Writing is
 still confined to one branch: on PostgreSQL the policies let anyone read but insert, update
 or delete only rows of the branch set for the transaction (see the migration
-``0007_reporting_rollups``), so a refresh job can only ever replace its own branch's figures.
+``0008_reporting_rollups``), so a refresh job can only ever replace its own branch's figures.
 """
 
 from __future__ import annotations

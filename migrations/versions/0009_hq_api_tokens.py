@@ -1,7 +1,7 @@
 """HQ API tokens (hashed)
 
-Revision ID: 0008_hq_api_tokens
-Revises: 0007_reporting_rollups
+Revision ID: 0009_hq_api_tokens
+Revises: 0008_reporting_rollups
 Create Date: 2026-12-01
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import duo.core.db.types
 from duo.core.tenancy import rls
 
-revision = "0008_hq_api_tokens"
-down_revision = "0007_reporting_rollups"
+revision = "0009_hq_api_tokens"
+down_revision = "0008_reporting_rollups"
 branch_labels = None
 depends_on = None
 

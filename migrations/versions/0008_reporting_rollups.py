@@ -7,8 +7,8 @@ Every branch-owned table's ``tenant_isolation`` policy is recreated without the
 ``duo.hq_aggregate`` alternative: no setting lets the application role see more than one
 branch's rows at once any more.
 
-Revision ID: 0007_reporting_rollups
-Revises: 0006_merge_capabilities
+Revision ID: 0008_reporting_rollups
+Revises: 0007_ops_outbox
 Create Date: 2026-12-01
 """
 
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 import duo.core.db.types
 from duo.core.tenancy import rls
 
-revision = "0007_reporting_rollups"
-down_revision = "0006_merge_capabilities"
+revision = "0008_reporting_rollups"
+down_revision = "0007_ops_outbox"
 branch_labels = None
 depends_on = None
 
