@@ -13,6 +13,7 @@ from typing import Any
 from flask import (
     Flask,
     Response,
+    g,
     has_request_context,
     jsonify,
     redirect,
@@ -43,7 +44,15 @@ log = logging.getLogger(__name__)
 #: first, then the capabilities in the order of their layers (the method's steps, see
 #: ARCHITECTURE.md for the few places the layers differ from it), then the consumers.
 #: Adding a capability means adding its package here and to the import-linter contract.
-CORE = ("core.tenancy", "core.auth", "core.i18n", "core.jobs", "core.mail", "core.dashboard")
+CORE = (
+    "core.tenancy",
+    "core.auth",
+    "core.i18n",
+    "core.jobs",
+    "core.mail",
+    "core.dashboard",
+    "core.observability",
+)
 CAPABILITIES = (
     "privacy",
     "people",
@@ -53,6 +62,7 @@ CAPABILITIES = (
     "training",
     "duos",
     "matching",
+    "reporting",
 )
 CONSUMERS = ("consumers.hq", "consumers.demo")
 
@@ -128,11 +138,6 @@ def _register_home(app: Flask) -> None:
             return redirect(landing_url(current_user))
         return render_template("home.html", branches=public_branches())
 
-    @app.route("/healthz")
-    @access.public
-    def healthz() -> Response:
-        return Response("ok", mimetype="text/plain")
-
 
 def _register_request_cycle(app: Flask) -> None:
     """One commit per request, in one place; jobs are dispatched only after it."""
@@ -143,6 +148,8 @@ def _register_request_cycle(app: Flask) -> None:
             db.session.rollback()
             return response
         db.session.commit()
+        if g.get("duo_no_dispatch"):  # probes and scrapes: frequent, and they write nothing
+            return response
         try:
             dispatch()
         except Exception:  # noqa: BLE001 - the outbox keeps the job; the worker retries it

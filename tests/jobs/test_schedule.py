@@ -14,7 +14,7 @@ from duo.core.plugins import Periodic, Plugin, install
 def test_schedule_gathers_every_package_in_the_factory_order(app: Flask) -> None:
     with app.app_context():
         ids = [item.id for item in schedule()]
-    assert ids == ["outbox-housekeeping", "training-reminders"]
+    assert ids == ["outbox-housekeeping", "training-reminders", "reporting-nightly"]
 
 
 def test_duo_jobs_schedule_prints_the_schedule(app: Flask) -> None:
@@ -24,7 +24,8 @@ def test_duo_jobs_schedule_prints_the_schedule(app: Flask) -> None:
     assert lines[0].split() == ["id", "job", "every"]
     assert lines[1].split() == ["outbox-housekeeping", "jobs.housekeeping", "1d"]
     assert lines[2].split() == ["training-reminders", "training.send_reminders", "1h"]
-    assert len(lines) == 3
+    assert lines[3].split() == ["reporting-nightly", "reporting.refresh_all", "1d"]
+    assert len(lines) == 4
 
 
 def test_a_periodic_id_declared_twice_is_refused() -> None:

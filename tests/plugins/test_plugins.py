@@ -7,6 +7,7 @@ from flask import Flask
 
 from duo.app import capabilities, plugins
 from duo.core.hooks import Event, Hook
+from duo.core.jobs import registered
 from duo.core.plugins import NAVIGATION, NavItem, Plugin, install
 
 
@@ -22,8 +23,16 @@ def test_navigation_orders_are_distinct_and_follow_the_method(app: Flask) -> Non
         "duos.index",
         "mail.outbox",
         "people.import_upload",
+        "reporting.branch",
     ]
     assert len({i.order for i in items}) == len(items)
+
+
+def test_every_job_is_listed_by_the_package_that_runs_it(app: Flask) -> None:
+    listed = {func.job_name for _name, plugin in plugins() for func in plugin.jobs}
+    # (test modules register jobs of their own: only the application's count here)
+    ours = {name for name, spec in registered().items() if spec.func.__module__.startswith("duo.")}
+    assert listed == ours
 
 
 def test_two_navigation_entries_with_one_order_are_refused() -> None:

@@ -112,6 +112,9 @@ class Plugin:
     #: ``(hook, provider)``: what this package answers when an earlier one asks.
     providers: Sequence[tuple[Hook[Any], Any]] = ()
     commands: Sequence[click.Command] = ()
+    #: ``(app) -> None``, called once per app: for what cannot be declared as data (e.g.
+    #: SQLAlchemy's process-wide session listeners, which must be idempotent).
+    on_install: Sequence[Callable[[Flask], None]] = ()
 
     def hook_pairs(self) -> list[tuple[Hook[Any], Any]]:
         return [
@@ -150,6 +153,8 @@ def install(app: Flask, plugins: Iterable[tuple[str, Plugin]], known_jobs: set[s
         for item in plugin.periodic:
             if item.job not in known_jobs or item.every <= timedelta(0):
                 raise ValueError(f"{name}: periodic job {item.id!r} is not runnable")
+        for setup in plugin.on_install:
+            setup(app)
         pairs.extend(plugin.hook_pairs())
     navigation = [item for hook, item in pairs if hook is NAVIGATION]
     _unique(navigation, "endpoint", "navigation")

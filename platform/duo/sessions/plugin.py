@@ -11,9 +11,10 @@ from duo.core.plugins import NavItem, Plugin
 from duo.people.listing import SESSION_FILTER
 from duo.sessions import jobs
 from duo.sessions.api import api_bp
+from duo.sessions.join import public_bp
 from duo.sessions.listing import registrations_filter
 from duo.sessions.todos import session_todos
-from duo.sessions.views import bp, public_bp
+from duo.sessions.views import bp
 
 PLUGIN = Plugin(
     blueprints=[bp, public_bp, api_bp],

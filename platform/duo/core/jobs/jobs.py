@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from duo.core.db import db, utcnow
+from duo.core.db.maintenance import analyze
 from duo.core.jobs.models import DONE, OutboxJob
 from duo.core.jobs.outbox import job
 
@@ -21,3 +22,9 @@ def housekeeping() -> None:
             OutboxJob.status == DONE, OutboxJob.finished_at < utcnow() - KEEP_DONE
         )
     )
+
+
+@job("db.analyze", max_attempts=3)
+def analyze_tables(*tables: str) -> bool:
+    """Fresh planner statistics after a bulk write (an import): see duo.core.db.maintenance."""
+    return analyze(tables)
