@@ -115,15 +115,15 @@ def db(app: Flask) -> Iterator[object]:
 
 
 @pytest.fixture
-def tenants(db) -> dict[str, object]:  # noqa: ANN001
+def tenants(db) -> dict[str, object]:
     return {t.slug: t for t in db.session.execute(select(Tenant)).scalars()}
 
 
 @pytest.fixture
-def in_tenant(tenants):  # noqa: ANN001, ANN201
+def in_tenant(tenants):
     """``with in_tenant("brussels"):`` works for that branch inside the block."""
 
-    def enter(slug: str):  # noqa: ANN202
+    def enter(slug: str):
         return tenant_scope(tenants[slug].id)
 
     return enter
@@ -133,7 +133,7 @@ def in_tenant(tenants):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def create_user(db) -> Callable[..., object]:  # noqa: ANN001
+def create_user(db) -> Callable[..., object]:
     counter = iter(range(1, 10_000))
 
     def factory(branches: list[str] = (), hq: bool = False, **kwargs: object) -> object:  # type: ignore[assignment]
@@ -152,7 +152,7 @@ def create_user(db) -> Callable[..., object]:  # noqa: ANN001
 
 
 @pytest.fixture
-def create_person(db, tenants) -> Callable[..., object]:  # noqa: ANN001
+def create_person(db, tenants) -> Callable[..., object]:
     def factory(branch: str, **values: object) -> object:
         defaults = {
             "role": "mentee",
@@ -175,12 +175,12 @@ def create_person(db, tenants) -> Callable[..., object]:  # noqa: ANN001
 
 
 @pytest.fixture
-def client(app: Flask, db) -> FlaskClient:  # noqa: ANN001
+def client(app: Flask, db) -> FlaskClient:
     return app.test_client()
 
 
 @pytest.fixture
-def login(app: Flask, db, create_user) -> Callable[..., FlaskClient]:  # noqa: ANN001
+def login(app: Flask, db, create_user) -> Callable[..., FlaskClient]:
     """``login(branches=["brussels"])`` or ``login(hq=True)``: a client logged in as such."""
 
     def factory(branches: list[str] = (), hq: bool = False, **kwargs: object) -> FlaskClient:  # type: ignore[assignment]
@@ -195,14 +195,14 @@ def login(app: Flask, db, create_user) -> Callable[..., FlaskClient]:  # noqa: A
 
 
 @pytest.fixture
-def coordinator(login) -> Callable[..., FlaskClient]:  # noqa: ANN001
+def coordinator(login) -> Callable[..., FlaskClient]:
     """``coordinator("brussels")``: a client of that branch's coordinator, who reads the
     branch's language; ``coordinator("brussels", locale="en")`` reads English."""
     return lambda slug, locale=None: login(branches=[slug], locale=locale)
 
 
 @pytest.fixture
-def hq_client(login) -> FlaskClient:  # noqa: ANN001
+def hq_client(login) -> FlaskClient:
     return login(hq=True)
 
 
@@ -228,7 +228,7 @@ _IGNORED = re.compile(
 
 
 @pytest.fixture
-def count_queries(db) -> Callable[[], object]:  # noqa: ANN001
+def count_queries(db) -> Callable[[], object]:
     """``with count_queries() as q: ...; assert q.count <= 5`` (transaction noise excluded)."""
 
     @contextmanager
@@ -236,7 +236,7 @@ def count_queries(db) -> Callable[[], object]:  # noqa: ANN001
         counter = QueryCounter()
         engine = db.engine
 
-        def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        def before(conn, cursor, statement, parameters, context, executemany):
             if not _IGNORED.match(statement):
                 counter.statements.append(statement)
 
@@ -408,12 +408,12 @@ def next_spring_forward() -> dt.date:
     raise AssertionError("unreachable")
 
 
-def required_modules(tenant) -> list[str]:  # noqa: ANN001
+def required_modules(tenant) -> list[str]:
     return curriculum.required_keys(tenant.config)
 
 
 def make_cycle(
-    tenant,  # noqa: ANN001
+    tenant,
     *,
     start: dt.date = FUTURE,
     weekdays: tuple[int, ...] = (TUE,),
@@ -612,5 +612,5 @@ def snapshot(obj: Any, fields: tuple[str, ...] = PERSON_FIELDS) -> SimpleNamespa
 
 
 @pytest.fixture
-def pool_factory(db, tenants) -> PoolFactory:  # noqa: ANN001
+def pool_factory(db, tenants) -> PoolFactory:
     return PoolFactory(db, tenants)

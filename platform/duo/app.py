@@ -91,7 +91,7 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     from duo.core.tenancy import routing
 
     load_models()
-    import duo.core.tenancy.rls  # noqa: F401  (registers the RLS transaction hook)
+    import duo.core.tenancy.rls
     import duo.core.tenancy.scoping  # noqa: F401  (registers the ORM tenant filter)
 
     clock.install_for_requests(app)  # first: every later hook reads the same clock
@@ -126,7 +126,7 @@ def _register_capabilities(app: Flask) -> None:
 
     @app.route("/")
     @access.public
-    def home():  # noqa: ANN202
+    def home():
         if current_user.is_authenticated:
             from duo.core.auth.views import landing_url
 
@@ -151,7 +151,7 @@ def _register_request_cycle(app: Flask) -> None:
             return response
         try:
             dispatch()
-        except Exception:  # noqa: BLE001 - the outbox keeps the job; the worker retries it
+        except Exception:
             log.exception("dispatch after request failed; jobs stay in the outbox")
             db.session.rollback()
         return response
@@ -181,7 +181,7 @@ def _json_error(status: int, message: str) -> Response:
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):  # noqa: ANN202
+    def _http_error(exc: HTTPException):
         titles = {
             400: _("This request could not be understood."),
             403: _("You cannot open this page."),
@@ -199,7 +199,7 @@ def _register_errors(app: Flask) -> None:
         return render_template("error.html", code=exc.code, title=title), exc.code or 500
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # noqa: ANN202
+    def _unexpected(exc: Exception):
         if app.testing:
             raise exc
         log.exception("unhandled error")

@@ -6,7 +6,7 @@ import click
 from flask.cli import FlaskGroup
 
 
-def _create(*args: object, **kwargs: object):  # noqa: ANN202
+def _create(*args: object, **kwargs: object):
     from duo.app import create_app
 
     return create_app()

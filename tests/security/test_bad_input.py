@@ -27,20 +27,20 @@ NUL = "Ami\x00na"
 CONTROL = "Remove the invisible control characters from this text."
 
 
-def saved(obj):  # noqa: ANN001, ANN201
+def saved(obj):
     """Commit the test's setup and keep the keys (on PostgreSQL, RLS hides rows outside scope)."""
     keys = SimpleNamespace(id=obj.id, tenant_id=obj.tenant_id)
     _db.session.commit()
     return keys
 
 
-def count(model, tenant) -> int:  # noqa: ANN001
+def count(model, tenant) -> int:
     with tenant_scope(tenant.id):
         return _db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 @pytest.fixture
-def english(login):  # noqa: ANN001, ANN201
+def english(login):
     return lambda slug: login(branches=[slug], locale="en")
 
 
@@ -60,7 +60,7 @@ def test_nul_in_the_signup_form_is_refused_at_the_field(client, tenants, field) 
     assert count(Person, brussels) == before
 
 
-def _api_body(session_id, **values) -> dict:  # noqa: ANN001, ANN003
+def _api_body(session_id, **values) -> dict:
     body = {
         "session_id": str(session_id),
         "audience": "mentee",
@@ -184,7 +184,7 @@ def test_an_info_session_with_bad_values_is_refused(english, tenants, values, fi
     assert count(InfoSession, brussels) == before
 
 
-def _cycle_form(tenant, **values: object) -> dict:  # noqa: ANN001
+def _cycle_form(tenant, **values: object) -> dict:
     data = {
         "title": "Autumn training",
         "content": "modules",

@@ -27,7 +27,7 @@ from support import FUTURE, PAST, TUE, make_cycle, required_modules, run_jobs
 pytestmark = pytest.mark.usefixtures("training_clock")
 
 
-def count(model, tenant) -> int:  # noqa: ANN001
+def count(model, tenant) -> int:
     with tenant_scope(tenant.id):
         return _db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
@@ -36,7 +36,7 @@ def jobs(name: str) -> list[OutboxJob]:
     return list(_db.session.execute(select(OutboxJob).where(OutboxJob.name == name)).scalars())
 
 
-def plan_form(**overrides) -> dict:  # noqa: ANN003
+def plan_form(**overrides) -> dict:
     data = {
         "title": "Autumn training",
         "content": "modules",
@@ -55,7 +55,7 @@ def plan_form(**overrides) -> dict:  # noqa: ANN003
     return data
 
 
-def with_modules(tenant, data: dict) -> dict:  # noqa: ANN001
+def with_modules(tenant, data: dict) -> dict:
     if data.get("modules") is None:
         data["modules"] = required_modules(tenant)
     return data
@@ -360,7 +360,7 @@ def test_dashboard_todos(coordinator, tenants, create_person) -> None:
 # --------------------------------------------------------------------------- isolation
 
 
-def paris_objects(tenants, create_person) -> dict:  # noqa: ANN001
+def paris_objects(tenants, create_person) -> dict:
     paris = tenants["paris"]
     cycle = make_cycle(paris, start=PAST)
     mentor = create_person("paris", role="mentor", state=states.ELIGIBLE)

@@ -111,7 +111,7 @@ def session_model() -> Any | None:
         for rel in inspect(model).relationships:
             if any(col.key == "session_id" for col in rel.local_columns):
                 return rel.mapper.class_
-    except Exception:  # noqa: BLE001 - optional integration: absent means "no filter"
+    except Exception:
         return None
     return None
 

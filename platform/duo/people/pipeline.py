@@ -19,7 +19,7 @@ Listener = Callable[[Person, StateChange], None]
 _listeners: list[Listener] = []
 
 
-class InvalidTransition(ValueError):  # noqa: N818 - reads better at call sites
+class InvalidTransition(ValueError):
     """The move is not part of the programme's flow; the message is shown to the user."""
 
 

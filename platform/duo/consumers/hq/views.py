@@ -12,7 +12,7 @@ bp = Blueprint("hq", __name__, url_prefix="/hq", template_folder="templates")
 
 @bp.route("/")
 @hq_required
-def index():  # noqa: ANN201
+def index():
     figures = branch_figures()
     countries: dict[str, int] = {}
     for f in figures:

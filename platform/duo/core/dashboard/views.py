@@ -15,7 +15,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/<tenant>", template_folder="t
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     rows = db.session.execute(
         select(Person.role, Person.state, func.count()).group_by(Person.role, Person.state)
     ).all()
