@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -136,7 +136,7 @@ def in_tenant(tenants):
 def create_user(db) -> Callable[..., object]:
     counter = iter(range(1, 10_000))
 
-    def factory(branches: list[str] = (), hq: bool = False, **kwargs: object) -> object:  # type: ignore[assignment]
+    def factory(branches: Sequence[str] = (), hq: bool = False, **kwargs: Any) -> Any:
         n = next(counter)
         email = kwargs.pop("email", None) or f"user{n}-{uuid.uuid4().hex[:6]}@test.duo"
         return _create(
@@ -183,12 +183,12 @@ def client(app: Flask, db) -> FlaskClient:
 def login(app: Flask, db, create_user) -> Callable[..., FlaskClient]:
     """``login(branches=["brussels"])`` or ``login(hq=True)``: a client logged in as such."""
 
-    def factory(branches: list[str] = (), hq: bool = False, **kwargs: object) -> FlaskClient:  # type: ignore[assignment]
+    def factory(branches: Sequence[str] = (), hq: bool = False, **kwargs: Any) -> FlaskClient:
         user = create_user(branches=branches, hq=hq, **kwargs)
         client = app.test_client()
         response = client.post("/login", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
-        client.user = user  # type: ignore[attr-defined]
+        client.user = user
         return client
 
     return factory
@@ -258,7 +258,8 @@ def redis_url() -> str:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.exceptions.RedisError as exc:
         need(False, f"Redis at {REDIS_URL} is unreachable: {exc}")
-    return REDIS_URL  # type: ignore[return-value]
+    assert REDIS_URL is not None
+    return REDIS_URL
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -281,20 +282,20 @@ def past(days: int = 2) -> datetime:
     return (utcnow() - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
 
 
-def make_session(tenant: object, **values: object) -> InfoSession:
+def make_session(tenant: Any, **values: object) -> InfoSession:
     """An InfoSession of ``tenant`` written directly (past ones too), flushed."""
-    defaults: dict[str, object] = {
+    defaults: dict[str, Any] = {
         "starts_at": future(),
         "duration_minutes": 90,
         "place": "Rue du Progrès 1",
         "online_url": None,
-        "language": tenant.locales[0],  # type: ignore[attr-defined]
+        "language": tenant.locales[0],
         "audience": "both",
         "capacity": 10,
         "sequence": 0,
     }
     defaults.update(values)
-    with tenant_scope(tenant.id):  # type: ignore[attr-defined]
+    with tenant_scope(tenant.id):
         info = InfoSession(**defaults)
         app_db.session.add(info)
         app_db.session.flush()
@@ -302,7 +303,7 @@ def make_session(tenant: object, **values: object) -> InfoSession:
 
 
 def request_for(session_id: uuid.UUID, **values: object) -> SignupRequest:
-    defaults: dict[str, object] = {
+    defaults: dict[str, Any] = {
         "session_id": session_id,
         "role": "mentee",
         "first_name": "Amina",
@@ -316,7 +317,7 @@ def request_for(session_id: uuid.UUID, **values: object) -> SignupRequest:
         "waitlist": False,
     }
     defaults.update(values)
-    return SignupRequest(**defaults)  # type: ignore[arg-type]
+    return SignupRequest(**defaults)
 
 
 def form_for(session_id: uuid.UUID | str, **values: object) -> dict[str, str]:
@@ -353,9 +354,9 @@ def run_jobs(rounds: int = 10) -> int:
     return total
 
 
-def counts(tenant: object) -> dict[str, int]:
+def counts(tenant: Any) -> dict[str, int]:
     """Rows a sign-up writes, in one branch: to check that bad input writes nothing."""
-    with tenant_scope(tenant.id):  # type: ignore[attr-defined]
+    with tenant_scope(tenant.id):
         result = {
             model.__name__: app_db.session.scalar(select(func.count()).select_from(model))
             for model in (Person, StateChange, Consent, Registration, OutgoingMail, InfoSession)
@@ -366,8 +367,8 @@ def counts(tenant: object) -> dict[str, int]:
     return result
 
 
-def mails_to(tenant: object, address: str) -> list[OutgoingMail]:
-    with tenant_scope(tenant.id):  # type: ignore[attr-defined]
+def mails_to(tenant: Any, address: str) -> list[OutgoingMail]:
+    with tenant_scope(tenant.id):
         return list(
             app_db.session.execute(
                 select(OutgoingMail)
