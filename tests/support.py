@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -340,6 +341,24 @@ def form_for(session_id: uuid.UUID | str, **values: object) -> dict[str, str]:
     return data
 
 
+def session_form(**values: object) -> dict[str, str]:
+    """The coordinator's new-session form, filled in for a Brussels evening 40 days ahead."""
+    day = future(days=40).astimezone(ZoneInfo("Europe/Brussels"))
+    data = {
+        "start_date": day.date().isoformat(),
+        "start_time": "18:30",
+        "duration_minutes": "90",
+        "place": "Rue du Progrès 1, Bruxelles",
+        "online_url": "",
+        "language": "fr",
+        "audience": "mentees",
+        "capacity": "15",
+        "details": "",
+    }
+    data.update({k: str(v) for k, v in values.items()})
+    return data
+
+
 def run_jobs(rounds: int = 10) -> int:
     """Run due outbox jobs in-process until none is left (jobs may enqueue jobs); how many ran.
 
@@ -411,6 +430,26 @@ def next_spring_forward() -> dt.date:
 
 def required_modules(tenant) -> list[str]:
     return curriculum.required_keys(tenant.config)
+
+
+def cycle_form(tenant: Any = None, **values: object) -> dict[str, Any]:
+    """The new-cycle form (a preview), for ``tenant``'s required modules when one is given."""
+    data: dict[str, Any] = {
+        "title": "Autumn training",
+        "content": "modules",
+        "modules": required_modules(tenant) if tenant is not None else None,
+        "start_date": future(days=30).date().isoformat(),
+        "weekdays": ["1"],
+        "start_time": "18:00",
+        "end_time": "21:00",
+        "every_weeks": "1",
+        "count": "",
+        "location": "Rue Royale 1",
+        "capacity": "12",
+        "action": "preview",
+    }
+    data.update(values)
+    return data
 
 
 def make_cycle(

@@ -22,7 +22,7 @@ from duo.training.models import (
     Enrolment,
     TrainingCycle,
 )
-from support import FUTURE, PAST, TUE, make_cycle, required_modules, run_jobs
+from support import FUTURE, PAST, TUE, cycle_form, make_cycle, required_modules, run_jobs
 
 pytestmark = pytest.mark.usefixtures("training_clock")
 
@@ -37,22 +37,7 @@ def jobs(name: str) -> list[OutboxJob]:
 
 
 def plan_form(**overrides) -> dict:
-    data = {
-        "title": "Autumn training",
-        "content": "modules",
-        "modules": None,  # filled per branch
-        "start_date": "2026-10-13",
-        "weekdays": ["1"],
-        "start_time": "18:00",
-        "end_time": "21:00",
-        "every_weeks": "1",
-        "count": "",
-        "location": "Rue Royale 1",
-        "capacity": "12",
-        "action": "preview",
-    }
-    data.update(overrides)
-    return data
+    return cycle_form(**{"start_date": "2026-10-13", **overrides})
 
 
 def with_modules(tenant, data: dict) -> dict:
