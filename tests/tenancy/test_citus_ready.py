@@ -65,7 +65,7 @@ def test_the_distribution_script_distributes_by_tenant_id_and_keeps_the_outbox_l
 
 
 @pytest.mark.postgres
-def test_the_distribution_plan_finds_every_branch_owned_table_parents_first(db) -> None:  # noqa: ANN001
+def test_the_distribution_plan_finds_every_branch_owned_table_parents_first(db) -> None:
     """The script's plan (the part that needs no Citus) run on the migrated schema."""
     from support import DATABASE_URL, need
 
@@ -101,7 +101,7 @@ def test_the_setting_statement_takes_only_an_id() -> None:
 
 
 @pytest.mark.postgres
-def test_the_scope_reaches_postgresql_as_a_transaction_local_setting(db, tenants) -> None:  # noqa: ANN001
+def test_the_scope_reaches_postgresql_as_a_transaction_local_setting(db, tenants) -> None:
     from duo.core.tenancy.context import tenant_scope
     from support import DATABASE_URL, need
 

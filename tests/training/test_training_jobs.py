@@ -33,7 +33,7 @@ def outbox(name: str) -> list[OutboxJob]:
     return list(_db.session.execute(stmt).scalars())
 
 
-def mails(tenant) -> list[OutgoingMail]:  # noqa: ANN001
+def mails(tenant) -> list[OutgoingMail]:
     with tenant_scope(tenant.id):
         stmt = select(OutgoingMail).order_by(OutgoingMail.created_at)
         return list(_db.session.execute(stmt).scalars())

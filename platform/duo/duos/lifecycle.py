@@ -45,7 +45,7 @@ TRANSITIONED = Event("duos.transitioned", "A duo moved a step.")
 Pair = tuple[uuid.UUID, uuid.UUID]
 
 
-class InvalidDuoTransition(ValueError):  # noqa: N818 - reads better at call sites
+class InvalidDuoTransition(ValueError):
     """The move is not part of a duo's flow; the message is shown to the coordinator.
 
     ``field`` names the form field at fault (``reason``, ``declined_by``...), if any.

@@ -28,7 +28,7 @@ _STATE_ORDER = case({s: i for i, s in enumerate(states.STATES)}, value=Duo.state
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     wanted = request.args.get("state") or None
     if wanted not in states.STATES:
         wanted = None
@@ -79,7 +79,7 @@ def _forms(duo: Duo, failed: tuple[str, object] | None = None) -> dict[str, obje
     return forms
 
 
-def _detail(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None):  # noqa: ANN202
+def _detail(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None):
     return (
         render_template(
             "duos/detail.html",
@@ -93,13 +93,13 @@ def _detail(duo: Duo, status: int = 200, failed: tuple[str, object] | None = Non
 
 @bp.route("/<uuid:duo_id>")
 @coordinator_required
-def detail(duo_id: uuid.UUID):  # noqa: ANN201
+def detail(duo_id: uuid.UUID):
     return _detail(_load(duo_id))
 
 
 @bp.route("/<uuid:duo_id>/to/<target>", methods=["POST"])
 @coordinator_required
-def move(duo_id: uuid.UUID, target: str):  # noqa: ANN201
+def move(duo_id: uuid.UUID, target: str):
     if target not in states.STATES:
         abort(404)
     duo = _load(duo_id)

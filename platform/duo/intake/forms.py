@@ -31,7 +31,7 @@ try:  # WTForms >= 3.3 declares choices as SelectChoice (tuples are deprecated t
     from wtforms.fields.choices import SelectChoice as _Choice
 except ImportError:  # pragma: no cover - older WTForms
 
-    def _Choice(value: str, label: str) -> tuple[str, str]:  # noqa: N802
+    def _Choice(value: str, label: str) -> tuple[str, str]:
         return (value, label)
 
 

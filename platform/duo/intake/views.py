@@ -145,7 +145,7 @@ def _today() -> Any:
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     filters = listing.parse_filters(request.args)
     page = listing.search(filters)
     sessions = listing.session_choices()
@@ -166,7 +166,7 @@ def index():  # noqa: ANN201
 # --------------------------------------------------------------------------- a person
 
 
-def _person_page(person: Person, *, status: int = 200, **forms: Any):  # noqa: ANN202
+def _person_page(person: Person, *, status: int = 200, **forms: Any):
     rules = _rules(person)
     decisions = decisions_of(person, rules)
     profile = load_profile(person)
@@ -208,13 +208,13 @@ def _availability(profile: Any) -> list[tuple[str, list[str]]]:
 
 @bp.route("/<uuid:person_id>")
 @coordinator_required
-def person(person_id: uuid.UUID):  # noqa: ANN201
+def person(person_id: uuid.UUID):
     return _person_page(_person_or_404(person_id))
 
 
 @bp.route("/<uuid:person_id>/intake", methods=["GET", "POST"])
 @coordinator_required
-def intake(person_id: uuid.UUID):  # noqa: ANN201
+def intake(person_id: uuid.UUID):
     person = _person_or_404(person_id)
     form_class = intake_form_class(person.role)
     profile = load_profile(person)
@@ -262,7 +262,7 @@ def intake(person_id: uuid.UUID):  # noqa: ANN201
     return _intake_page(person, form)
 
 
-def _intake_page(person: Person, form: Any, status: int = 200):  # noqa: ANN202
+def _intake_page(person: Person, form: Any, status: int = 200):
     return (
         render_template(
             "people/intake.html",
@@ -278,7 +278,7 @@ def _intake_page(person: Person, form: Any, status: int = 200):  # noqa: ANN202
 
 @bp.route("/<uuid:person_id>/reevaluate", methods=["POST"])
 @coordinator_required
-def reevaluate(person_id: uuid.UUID):  # noqa: ANN201
+def reevaluate(person_id: uuid.UUID):
     person = _person_or_404(person_id)
     form = EmptyForm()
     if not form.validate_on_submit():
@@ -299,7 +299,7 @@ def reevaluate(person_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/<uuid:person_id>/override", methods=["GET", "POST"])
 @coordinator_required
-def override_decision(person_id: uuid.UUID):  # noqa: ANN201
+def override_decision(person_id: uuid.UUID):
     person = _person_or_404(person_id)
     if person.state not in DECIDABLE:
         flash(
@@ -333,7 +333,7 @@ def override_decision(person_id: uuid.UUID):  # noqa: ANN201
     return redirect(url_for("people.person", person_id=person.id))
 
 
-def _override_page(person: Person, form: OverrideForm, status: int = 200):  # noqa: ANN202
+def _override_page(person: Person, form: OverrideForm, status: int = 200):
     return (
         render_template(
             "people/override.html",
@@ -347,7 +347,7 @@ def _override_page(person: Person, form: OverrideForm, status: int = 200):  # no
 
 @bp.route("/<uuid:person_id>/withdraw", methods=["POST"])
 @coordinator_required
-def withdraw(person_id: uuid.UUID):  # noqa: ANN201
+def withdraw(person_id: uuid.UUID):
     person = _person_or_404(person_id)
     form = WithdrawForm()
     if not form.validate_on_submit():
@@ -368,7 +368,7 @@ def withdraw(person_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/<uuid:person_id>/reinstate", methods=["POST"])
 @coordinator_required
-def reinstate(person_id: uuid.UUID):  # noqa: ANN201
+def reinstate(person_id: uuid.UUID):
     person = _person_or_404(person_id)
     form = EmptyForm()
     target = request.form.get("target", "")
@@ -392,7 +392,7 @@ def reinstate(person_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/import", methods=["GET", "POST"])
 @coordinator_required
-def import_upload():  # noqa: ANN201
+def import_upload():
     form = ImportUploadForm()
     if request.method == "GET":
         return render_template("people/import_upload.html", form=form)
@@ -416,7 +416,7 @@ def _batch_or_404(batch_id: uuid.UUID) -> Any:
     return batch
 
 
-def _preview(batch: Any, status: int = 200):  # noqa: ANN202
+def _preview(batch: Any, status: int = 200):
     review = importing.review(batch.rows, list(g.tenant.locales))
     return (
         render_template(
@@ -433,14 +433,14 @@ def _preview(batch: Any, status: int = 200):  # noqa: ANN202
 
 @bp.route("/import/<uuid:batch_id>", methods=["GET"])
 @coordinator_required
-def import_preview(batch_id: uuid.UUID):  # noqa: ANN201
+def import_preview(batch_id: uuid.UUID):
     batch = _batch_or_404(batch_id)
     return _preview(batch)
 
 
 @bp.route("/import/<uuid:batch_id>", methods=["POST"])
 @coordinator_required
-def import_confirm(batch_id: uuid.UUID):  # noqa: ANN201
+def import_confirm(batch_id: uuid.UUID):
     batch = _batch_or_404(batch_id)
     form = EmptyForm()
     if not form.validate_on_submit():
@@ -467,7 +467,7 @@ def import_confirm(batch_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/import/template.csv")
 @coordinator_required
-def import_template():  # noqa: ANN201
+def import_template():
     body = importing.template_csv(g.tenant.default_locale)
     return Response(
         body,

@@ -85,7 +85,7 @@ def _session_page(
     *,
     status: int = 200,
     errors: list[str] | None = None,
-):  # noqa: ANN202
+):
     """The session page: for an open session, a fresh run of the suggestion, explained."""
     locale = str(get_locale() or g.tenant.default_locale)
     context: dict[str, Any] = {
@@ -127,7 +127,7 @@ def _session_page(
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     sessions = list(
         db.session.execute(
             select(MatchingSession)
@@ -148,7 +148,7 @@ def index():  # noqa: ANN201
 
 @bp.route("/sessions", methods=["POST"])
 @coordinator_required
-def start():  # noqa: ANN201
+def start():
     form = StartSessionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -164,13 +164,13 @@ def start():  # noqa: ANN201
 
 @bp.route("/sessions/<uuid:session_id>", endpoint="session")
 @coordinator_required
-def session_view(session_id: uuid.UUID):  # noqa: ANN201
+def session_view(session_id: uuid.UUID):
     return _session_page(_load_session(session_id))
 
 
 @bp.route("/sessions/<uuid:session_id>/accept", methods=["POST"])
 @coordinator_required
-def accept(session_id: uuid.UUID):  # noqa: ANN201
+def accept(session_id: uuid.UUID):
     session = _load_session(session_id)
     form = AcceptForm()
     if not form.validate_on_submit():
@@ -205,7 +205,7 @@ def accept(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/sessions/<uuid:session_id>/constraints", methods=["POST"])
 @coordinator_required
-def constrain(session_id: uuid.UUID):  # noqa: ANN201
+def constrain(session_id: uuid.UUID):
     session = _load_session(session_id)
     form = ConstraintForm()
     if not form.validate_on_submit():
@@ -231,7 +231,7 @@ def constrain(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/sessions/<uuid:session_id>/constraints/<uuid:constraint_id>/remove", methods=["POST"])
 @coordinator_required
-def remove_constraint(session_id: uuid.UUID, constraint_id: uuid.UUID):  # noqa: ANN201
+def remove_constraint(session_id: uuid.UUID, constraint_id: uuid.UUID):
     session = _load_session(session_id)
     constraint = db.session.execute(
         select(MatchingConstraint).where(
@@ -252,7 +252,7 @@ def remove_constraint(session_id: uuid.UUID, constraint_id: uuid.UUID):  # noqa:
 
 @bp.route("/sessions/<uuid:session_id>/close", methods=["POST"])
 @coordinator_required
-def close(session_id: uuid.UUID):  # noqa: ANN201
+def close(session_id: uuid.UUID):
     session = _load_session(session_id)
     if not CloseSessionForm().validate_on_submit():
         abort(400)
