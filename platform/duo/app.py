@@ -48,6 +48,7 @@ CAPABILITIES = (
     "training",
     "matching",
     "duos",
+    "reporting",
 )
 CONSUMERS = ("consumers.hq", "consumers.demo")
 

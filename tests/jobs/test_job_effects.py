@@ -18,10 +18,7 @@ from duo.duos import lifecycle
 from duo.people import states
 from duo.training import enrolment
 from duo.training import jobs as training_jobs
-from duos import factories
-from training.training_factories import make_cycle
-
-pool_factory = factories.pool_factory
+from support import make_cycle
 
 
 @job("test.two_mails")

@@ -93,13 +93,11 @@ def test_the_distribution_plan_finds_every_branch_owned_table_parents_first(db) 
 
 
 def test_the_setting_statement_takes_only_an_id() -> None:
-    assert setting_sql(7, False) == (
-        "SET LOCAL duo.tenant_id = '7'; SET LOCAL duo.hq_aggregate = 'off'"
-    )
-    assert setting_sql(None, True).startswith("SET LOCAL duo.tenant_id = ''")
+    assert setting_sql(7) == "SET LOCAL duo.tenant_id = '7'"
+    assert setting_sql(None) == "SET LOCAL duo.tenant_id = ''"
     for bad in ("7'; DROP TABLE people; --", 7.5, True):
         with pytest.raises(TypeError):
-            setting_sql(bad, False)  # type: ignore[arg-type]
+            setting_sql(bad)  # type: ignore[arg-type]
 
 
 @pytest.mark.postgres

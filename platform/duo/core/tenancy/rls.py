@@ -24,17 +24,15 @@ from sqlalchemy.orm import Session
 from duo.core.tenancy.context import Scope, current_scope, on_scope_change
 
 SETTING = "duo.tenant_id"
-HQ_SETTING = "duo.hq_aggregate"
 POLICY = "tenant_isolation"
 
 
 def enable_rls_sql(table: str) -> list[str]:
     """The statements a migration runs for a new branch-owned table."""
-    predicate = (
-        f"tenant_id = NULLIF(current_setting('{SETTING}', true), '')::integer "
-        f"OR current_setting('{HQ_SETTING}', true) = 'on'"
-    )
-    check = f"tenant_id = NULLIF(current_setting('{SETTING}', true), '')::integer"
+    # One branch, the one set for the transaction, and no alternative: no setting lets the
+    # application role see two branches' rows at once (HQ reads rollups, duo.reporting).
+    predicate = f"tenant_id = NULLIF(current_setting('{SETTING}', true), '')::integer"
+    check = predicate
     return [
         f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
         f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
@@ -98,23 +96,22 @@ def migrate_disable(op, table: str) -> None:  # noqa: ANN001
             op.execute(statement)
 
 
-def setting_sql(tenant_id: int | None, hq_aggregate: bool) -> str:
-    """The two ``SET LOCAL`` statements for a scope; values are checked, then quoted."""
+def setting_sql(tenant_id: int | None) -> str:
+    """The ``SET LOCAL`` statement for a scope; the value is checked, then quoted."""
     if tenant_id is None:
         tenant = ""
     elif isinstance(tenant_id, int) and not isinstance(tenant_id, bool):
         tenant = str(int(tenant_id))
     else:
         raise TypeError(f"a tenant id is an integer, not {tenant_id!r}")
-    hq = "on" if hq_aggregate else "off"
-    return f"SET LOCAL {SETTING} = '{tenant}'; SET LOCAL {HQ_SETTING} = '{hq}'"
+    return f"SET LOCAL {SETTING} = '{tenant}'"
 
 
 def apply_setting(connection: Connection, scope: Scope | None = None) -> None:
     if connection.dialect.name != "postgresql":
         return
     scope = scope or current_scope()
-    connection.exec_driver_sql(setting_sql(scope.tenant_id, scope.hq_aggregate))
+    connection.exec_driver_sql(setting_sql(scope.tenant_id))
 
 
 @event.listens_for(Session, "after_begin")
