@@ -13,6 +13,8 @@ from duo.core.tenancy.rls import setting_sql
 
 
 def tenant_tables() -> dict[str, sa.Table]:
+    """Branch-owned tables: the TenantScoped models', and any table keyed by tenant_id
+    (the reporting rollups: one branch's figures, readable by HQ, distributed alike)."""
     from duo.app import load_models
 
     load_models()
@@ -21,6 +23,9 @@ def tenant_tables() -> dict[str, sa.Table]:
         cls = mapper.class_
         if issubclass(cls, TenantScoped) and mapper.local_table is not None:
             tables[mapper.local_table.name] = mapper.local_table
+    for table in _db.metadata.sorted_tables:
+        if "tenant_id" in table.primary_key.columns:
+            tables[table.name] = table
     return tables
 
 
