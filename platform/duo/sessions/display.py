@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from duo.core import i18n
+from duo.core.i18n import formatting
 from duo.core.tenancy.models import Tenant
 from duo.sessions.models import FOR_BOTH, FOR_MENTEES, FOR_MENTORS, HEARD_FROM, InfoSession
 
@@ -52,14 +52,12 @@ def local_start(session: InfoSession, tenant: Tenant) -> datetime:
 
 def when_text(session: InfoSession, tenant: Tenant, locale: str) -> str:
     """ "Tuesday 3 March 2026, 18:00 – 19:30" in the branch's zone and ``locale``."""
-    zone = ZoneInfo(tenant.timezone)
-    start = session.starts_at.astimezone(zone)
-    end = session.ends_at.astimezone(zone)
+    shown = {"locale": formatting.regional_locale(locale, tenant.country), "zone": tenant.timezone}
     return _(
         "%(date)s, %(start)s – %(end)s",
-        date=format_date(start.date(), "full", locale=locale),
-        start=format_time(start.timetz(), "short", locale=locale),
-        end=format_time(end.timetz(), "short", locale=locale),
+        date=formatting.format_date(session.starts_at, "full", **shown),
+        start=formatting.format_time(session.starts_at, **shown),
+        end=formatting.format_time(session.ends_at, **shown),
     )
 
 

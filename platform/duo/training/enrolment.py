@@ -29,9 +29,11 @@ import uuid
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 
 from duo.core.db import db, utcnow
+from duo.core.i18n import sentences
 from duo.core.jobs import enqueue
 from duo.core.tenancy.models import Tenant
 from duo.people import states
@@ -353,12 +355,35 @@ def _counts_as_training(cycle: TrainingCycle, tenant: Tenant | None = None) -> b
     return bool(required & set(cycle.module_keys or ()))
 
 
+#: History sentences of the training, read in the reader's language.
+ENROLLED_SENTENCE = sentences.register(
+    "training.enrolled",
+    _l("Enrolled in the mentor training"),
+    legacy=("Enrolled in the mentor training",),
+)
+TRAINED_SENTENCE = sentences.register(
+    "training.trained",
+    _l("Attended every required training module"),
+    legacy=("Attended every required training module",),
+)
+UNTRAINED_SENTENCE = sentences.register(
+    "training.untrained",
+    _l("Attendance corrected: a required module is missing"),
+    legacy=("Attendance corrected: a required module is missing",),
+)
+NO_PLACE_SENTENCE = sentences.register(
+    "training.no_place",
+    _l("No place left in a mentor training"),
+    legacy=("No place left in a mentor training",),
+)
+
+
 def on_place_given(cycle: TrainingCycle, person: Person, by: object | None = None) -> None:
     """An eligible mentor with a place in the training is now in training."""
     if person.role != MENTOR:
         return
     if person.state == states.ELIGIBLE and _counts_as_training(cycle):
-        transition(person, states.IN_TRAINING, by=by, reason="Enrolled in the mentor training")
+        transition(person, states.IN_TRAINING, by=by, reason=sentences.encode(ENROLLED_SENTENCE))
     sync_pipeline(person, by=by)
 
 
@@ -368,13 +393,13 @@ def sync_pipeline(person: Person, *, by: object | None = None) -> None:
         return
     trained = status.is_trained(person)
     if trained and person.state == states.IN_TRAINING:
-        transition(person, states.TRAINED, by=by, reason="Attended every required training module")
+        transition(person, states.TRAINED, by=by, reason=sentences.encode(TRAINED_SENTENCE))
     elif not trained and person.state == states.TRAINED:
         transition(
             person,
             states.IN_TRAINING,
             by=by,
-            reason="Attendance corrected: a required module is missing",
+            reason=sentences.encode(UNTRAINED_SENTENCE),
         )
 
 
@@ -400,4 +425,4 @@ def _back_to_eligible_if_no_place(person: Person, by: object | None) -> None:
         )
     ).scalar_one()
     if not places:
-        transition(person, states.ELIGIBLE, by=by, reason="No place left in a mentor training")
+        transition(person, states.ELIGIBLE, by=by, reason=sentences.encode(NO_PLACE_SENTENCE))
