@@ -67,7 +67,7 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     if overrides:
         app.config.update(overrides)
 
-    from duo.core import extensions
+    from duo.core import clock, extensions
     from duo.core.auth import access
     from duo.core.db import db
     from duo.core.i18n import init_app as init_i18n
@@ -77,6 +77,7 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     import duo.core.tenancy.rls  # noqa: F401  (registers the RLS transaction hook)
     import duo.core.tenancy.scoping  # noqa: F401  (registers the ORM tenant filter)
 
+    clock.install_for_requests(app)  # first: every later hook reads the same clock
     db.init_app(app)
     extensions.migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     extensions.csrf.init_app(app)
@@ -93,6 +94,8 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
 
 def _register_capabilities(app: Flask) -> None:
     """Blueprints, jobs and navigation are discovered from each capability's modules."""
+    from duo.core.auth import access
+
     for cap in capabilities():
         _import_optional(f"duo.{cap}.jobs")
         views = _import_optional(f"duo.{cap}.views")
@@ -104,6 +107,7 @@ def _register_capabilities(app: Flask) -> None:
                 app.register_blueprint(blueprint)
 
     @app.route("/")
+    @access.public
     def home():  # noqa: ANN202
         if current_user.is_authenticated:
             from duo.core.auth.views import landing_url
@@ -114,6 +118,7 @@ def _register_capabilities(app: Flask) -> None:
         return render_template("home.html", branches=public_branches())
 
     @app.route("/healthz")
+    @access.public
     def healthz() -> Response:
         return Response("ok", mimetype="text/plain")
 

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-import duo.core.db
-import duo.people.pipeline
+import duo.core.clock
 from duo.consumers.demo.cast import FULL_STORY, PRIORITY, Branch, cast_for
 from duo.consumers.demo.seed import (
     DEFAULT_PEOPLE_PER_BRANCH,
@@ -150,8 +149,8 @@ def test_the_story_of_every_branch(db, tenants, in_tenant) -> None:
     # HQ sees figures for every branch.
     figures = {f.tenant.slug: f for f in branch_figures()}
     assert all(figures[slug].total == DEFAULT_PEOPLE_PER_BRANCH for slug in tenants)
-    # The story's clock is put back.
-    assert duo.people.pipeline.utcnow is duo.core.db.utcnow
+    # The story's clock is put back: outside the seed, time is real again.
+    assert duo.core.clock.current() is None
     assert seed() is False
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from duo.core.i18n import formatting, sentences
 from duo.people import pipeline, states
 from duo.people.models import Person
-from duo.sessions.domain import ATTENDED_SESSION
+from duo.sessions.domain.attendance import ATTENDED_SESSION
 from duo.sessions.signup import SIGNED_UP
 
 EVENING = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)  # 21:00 in Brussels

@@ -6,7 +6,6 @@ CLDR, the vocabulary's lazy labels). Every message sits at the field that caused
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import get_locale
@@ -38,6 +37,7 @@ except ImportError:  # pragma: no cover - older WTForms
         return (value, label)
 
 
+from duo.core.db import utcnow
 from duo.eligibility.engine import Outcome
 from duo.eligibility.reasons import describe_outcome, language_name
 from duo.people import vocab
@@ -167,7 +167,7 @@ class IntakeForm(FlaskForm):
     def validate_birth_date(self, field: DateField) -> None:
         if field.data is None:
             return
-        if field.data > date.today():
+        if field.data > utcnow().date():
             raise FieldError(_l("The date of birth cannot be in the future."))
         if field.data.year < 1900:
             raise FieldError(_l("Enter a date of birth after 1900."))

@@ -9,7 +9,6 @@ text; empty cells count as absent. Lists in a cell are separated by ``;`` or ``,
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from flask_babel import gettext
@@ -23,6 +22,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from duo.core.db import utcnow
 from duo.people import states, vocab
 from duo.people.models import MENTEE, MENTOR
 
@@ -100,7 +100,7 @@ class _Keys(fields.Field):
 def import_row_schema(locales: list[str]) -> Schema:
     """A schema for one row, with messages in the current language."""
     required = {"required": gettext("This column is required.")}
-    this_year = date.today().year
+    this_year = utcnow().year
 
     class ImportRowSchema(Schema):
         class Meta:

@@ -20,14 +20,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, func, select
 
-from duo.core.auth.access import coordinator_required, public
+from duo.core.auth.access import coordinator_required, personal_link
+from duo.core.calendar import FEED_CONTENT_TYPE
 from duo.core.dashboard import navigation
 from duo.core.db import db, utcnow
 from duo.people import states
 from duo.people.models import MENTOR, Person
 from duo.training import curriculum, enrolment, feeds, planning, status
 from duo.training import todos as _todos  # (importing it registers the dashboard to-dos)
-from duo.training.calendar_feed import FEED_CONTENT_TYPE
 from duo.training.forms import (
     MODULES_CHOICE,
     WORKSHOP_PREFIX,
@@ -664,7 +664,7 @@ def calendar_revoke():  # noqa: ANN201
 
 
 @bp.route("/calendar/<token>.ics")
-@public  # the secret link is the key; another branch's link gives 404
+@personal_link  # the secret link is the key; another branch's link gives 404
 def feed(token: str):  # noqa: ANN201
     """The feed itself: no login, the secret link is the key (404 when unknown or revoked)."""
     row = feeds.find(token)

@@ -18,9 +18,9 @@ a :class:`Measurement` (or a bare number). Every figure has:
     the bound the value must meet, written as ``"< 2"``, ``"<= 2"``, ``"> 10"`` or ``">= 10"``
     in ``unit``; ``pass`` says whether it does (``None`` when there is no goal).
 
-Figures are found by importing every module of this package and, for capabilities that keep
-their figures next to their code, any ``duo.<capability>.bench_figures`` module. Adding a
-figure is therefore: write a function, decorate it, put it in one of those places.
+Figures are found by importing every module of this package (a consumer: capabilities never
+import it). Adding a figure is therefore: write a function, decorate it, put it in a module
+here.
 """
 
 from __future__ import annotations
@@ -157,19 +157,10 @@ def best_of(func: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> float:
 
 
 def discover() -> None:
-    """Import every figure module: ``duo.consumers.bench.*`` and ``duo.<capability>.bench_figures``.
-
-    A capability package is imported only when it has a ``bench_figures.py``, so a benchmark
-    run does not pull in the whole application.
-    """
-    import duo
-
+    """Import every figure module of this package (``duo.consumers.bench.*``)."""
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}")
-    for root in duo.__path__:
-        for candidate in sorted(Path(root).glob("*/bench_figures.py")):
-            importlib.import_module(f"duo.{candidate.parent.name}.bench_figures")
 
 
 def run(names: Iterable[str] | None = None, *, match: str | None = None) -> list[Result]:

@@ -8,7 +8,7 @@ call: :func:`duo.sessions.signup.sign_up`, :func:`duo.sessions.domain.record_att
 ``record_attendance`` (which make mentors *trained*), the matching session's
 ``start_session`` / ``run_session`` / ``accept`` and the duo's
 :func:`duo.duos.lifecycle.transition`. No state or timestamp is written by hand: the steps
-run on the story's clock (:mod:`duo.consumers.demo.clock`), so the domain's own checks ("this
+run on the story's clock (:func:`duo.core.clock.frozen`), so the domain's own checks ("this
 session has already taken place", "attendance can be recorded from the day of the session
 on") hold at every step, and the history reads as it would have.
 
@@ -50,7 +50,7 @@ from sqlalchemy import select
 from duo.consumers.demo import cast as parts
 from duo.consumers.demo import data
 from duo.consumers.demo.cast import Branch, Persona
-from duo.consumers.demo.clock import story_clock
+from duo.core import clock as platform_clock
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant
 from duo.duos import lifecycle
@@ -531,7 +531,7 @@ class BranchStory:
         self.events.sort(key=lambda event: (event[0], event[1]))
         if not self.events:
             return
-        with story_clock(self.events[0][0]) as clock:
+        with platform_clock.frozen(self.events[0][0]) as clock:
             for when, _seq, action in self.events:
                 clock.set(when)
                 action()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from duo.core import clock
 
 # Stable constraint names: Alembic can then compare and drop them on every backend.
 NAMING = {
@@ -28,8 +30,12 @@ db = SQLAlchemy(model_class=Base)
 
 
 def utcnow() -> datetime:
-    """Timezone-aware now; stored as UTC and shown in the branch's zone."""
-    return datetime.now(UTC)
+    """Timezone-aware now from the one clock (:mod:`duo.core.clock`); stored as UTC.
+
+    Shown in the branch's zone. Tests and the demo move it with ``clock.frozen`` /
+    ``clock.advance``; nothing patches this function.
+    """
+    return clock.now()
 
 
 def new_id() -> uuid.UUID:

@@ -32,6 +32,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from duo.core.db import utcnow
+
 DEFAULT_PRODID = "-//DUO for a JOB//duo//EN"
 
 #: MIME type of a subscription feed.
@@ -109,7 +111,7 @@ def _zone(timezone: str) -> ZoneInfo:
 
 def _utc_stamp(stamp: dt.datetime | None) -> dt.datetime:
     if stamp is None:
-        stamp = dt.datetime.now(dt.UTC)
+        stamp = utcnow()
     elif stamp.utcoffset() is None:
         raise ValueError("stamp must be timezone-aware")
     return stamp.astimezone(dt.UTC).replace(microsecond=0)

@@ -19,8 +19,22 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from duo.app import create_app
 from duo.consumers.bench import Measurement, best_of, figure
 from duo.consumers.bench.synthetic import make_pool
+from duo.core.auth.accounts import create_user
+from duo.core.db import db, utcnow
+from duo.core.settings import REPO_ROOT, Settings
+from duo.core.tenancy.context import tenant_scope
+from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.sync import sync_from_path
+from duo.people import states
+from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
+from duo.training.curriculum import required_keys
+from duo.training.models import Attendance, TrainingCycle, TrainingSession
 
 BRANCH = "brussels"
 PASSWORD = "bench-password-2026"
@@ -29,17 +43,6 @@ EMAIL = "bench.coordinator@example.org"
 
 def _seed(app, n_mentees: int, n_mentors: int) -> None:  # noqa: ANN001
     """The synthetic pool as people of the branch, with everything the page reads."""
-    from sqlalchemy import select
-
-    from duo.core.auth.accounts import create_user
-    from duo.core.db import db, utcnow
-    from duo.core.tenancy.context import tenant_scope
-    from duo.core.tenancy.models import Tenant
-    from duo.people import states
-    from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
-    from duo.training.curriculum import required_keys
-    from duo.training.models import Attendance, TrainingCycle, TrainingSession
-
     pool = make_pool(n_mentees, n_mentors)
     now = utcnow()
     with app.app_context():
@@ -140,13 +143,6 @@ def _seed(app, n_mentees: int, n_mentors: int) -> None:  # noqa: ANN001
 @figure("matching page 200x300 render", unit="ms", goal="< 300")
 def matching_page_200x300() -> Measurement:
     """GET of a matching session page over a pool of 200 mentees and 300 mentors."""
-    from flask_migrate import upgrade
-
-    from duo.app import create_app
-    from duo.core.db import db
-    from duo.core.settings import REPO_ROOT, Settings
-    from duo.core.tenancy.sync import sync_from_path
-
     with tempfile.TemporaryDirectory(prefix="duo-bench-") as tmp:
         folder = Path(tmp)
         settings = Settings(
