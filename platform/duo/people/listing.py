@@ -293,7 +293,7 @@ def todo_counts() -> dict[str, int]:
     """How many people wait for an intake (attended, no intake yet) and for a decision."""
     rows = db.session.execute(
         select(Person.state, func.count())
-        .where(Person.state.in_([states.ATTENDED, states.NEEDS_REVIEW]))
+        .where(Person.state.in_([states.ATTENDED, states.NEEDS_REVIEW, states.INTAKE_DONE]))
         .group_by(Person.state)
     ).all()
     return {state: n for state, n in rows}

@@ -43,7 +43,7 @@ from duo.eligibility.decisions import (
     rules_for,
 )
 from duo.eligibility.engine import Outcome, rules_hash
-from duo.people import history, importing, listing, states, vocab
+from duo.people import history, importing, listing, next_step, states, vocab
 from duo.people.forms import (
     EmptyForm,
     ImportUploadForm,
@@ -93,6 +93,18 @@ def _todos(tenant: Tenant) -> list[Todo]:
                 "people.index", tenant=tenant.slug, state=states.NEEDS_REVIEW, sort="waiting"
             ),
             urgency=20,
+        ),
+        Todo(
+            label=ngettext(
+                "%(num)d intake recorded without an eligibility decision",
+                "%(num)d intakes recorded without an eligibility decision",
+                counts.get(states.INTAKE_DONE, 0),
+            ),
+            count=counts.get(states.INTAKE_DONE, 0),
+            url=url_for(
+                "people.index", tenant=tenant.slug, state=states.INTAKE_DONE, sort="waiting"
+            ),
+            urgency=25,
         ),
     ]
 
@@ -185,6 +197,7 @@ def _person_page(person: Person, *, status: int = 200, **forms: Any):  # noqa: A
             current=decisions[0] if decisions else None,
             current_hash=rules_hash(rules),
             history=history.history_of(person),
+            step=next_step.next_step(person),
             has_sensitive_consent=consent.has_consent(person, consent.SENSITIVE_FACTS),
             decidable=person.state in DECIDABLE,
             reinstate_to=[
