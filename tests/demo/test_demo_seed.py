@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 import duo.core.clock
-from duo.consumers.demo.cast import FULL_STORY, PRIORITY, Branch, cast_for
+from duo.consumers.demo.cast import cast_for
+from duo.consumers.demo.parts import FULL_STORY, PRIORITY
+from duo.consumers.demo.personas import Branch
 from duo.consumers.demo.seed import (
     DEFAULT_PEOPLE_PER_BRANCH,
     DEMO_PASSWORD,
@@ -22,7 +24,7 @@ from duo.consumers.demo.seed import (
 from duo.consumers.hq.figures import branch_figures
 from duo.duos.models import Duo
 from duo.eligibility.models import OVERRIDE, EligibilityDecision
-from duo.matching import pool
+from duo.matching import pool as matching_pool
 from duo.matching.scoring import score_pair
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person, StateChange
@@ -47,7 +49,7 @@ def test_small_seed_covers_every_branch_and_is_idempotent(db, tenants, in_tenant
 
 def test_the_story_of_every_branch(db, tenants, in_tenant) -> None:
     assert seed() is True
-    now = datetime.now(UTC)
+    now = duo.core.db.utcnow()
     for slug, tenant in tenants.items():
         today = now.astimezone(ZoneInfo(tenant.timezone)).date()
         with in_tenant(slug):
@@ -104,13 +106,13 @@ def test_the_story_of_every_branch(db, tenants, in_tenant) -> None:
 
             # The matching pool: mentees waiting for one to ten weeks, free trained mentors,
             # and pairs worth comparing.
-            current = pool.load_pool(tenant)
+            current = matching_pool.load_pool(tenant)
             assert len(current.mentee_profiles) >= 7, slug
             free = [m for m in current.mentor_profiles.values() if m.free and m.trained]
             assert len(free) >= 7, slug
             waits = {(today - since).days // 7 for since in current.waiting_since.values()}
             assert len(waits) >= 3 and max(waits) >= 8 and min(waits) <= 2, (slug, waits)
-            settings = pool.Settings.of(tenant)
+            settings = matching_pool.Settings.of(tenant)
             scores = [
                 score_pair(e, m, settings.weights, settings.working_languages)
                 for e in current.mentee_profiles.values()

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from duo.core.validation import Form
 from duo.duos import states
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     """A move that needs nothing but the coordinator's click (confirmed, active, ...)."""
 
 
-class FirstMeetingForm(FlaskForm):
+class FirstMeetingForm(Form):
     first_meeting_on = DateField(
         _l("Date of the first meeting (optional)"),
         validators=[Optional()],
@@ -23,7 +23,7 @@ class FirstMeetingForm(FlaskForm):
     )
 
 
-class StopForm(FlaskForm):
+class StopForm(Form):
     reason = TextAreaField(
         _l("Why does the duo stop?"),
         validators=[
@@ -40,7 +40,7 @@ class StopForm(FlaskForm):
     )
 
 
-def form_for(target: str, at_first_meeting: bool, **kwargs: object) -> FlaskForm:
+def form_for(target: str, at_first_meeting: bool, **kwargs: object) -> Form:
     """The form of the move to ``target``, its fields prefixed with the target (unique ids)."""
     if target == states.FIRST_MEETING:
         return FirstMeetingForm(prefix=target, **kwargs)

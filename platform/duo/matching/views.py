@@ -1,8 +1,9 @@
 """Matching pages of a branch: sessions, the whole-pool suggestion, and the decisions.
 
-Thin views over :mod:`duo.matching.pool`. The session page recomputes the suggestion on every
-visit (it is deterministic and takes milliseconds), so "re-run" is a reload and every lock,
-exclusion or acceptance redirects back to a fresh suggestion. Every decision stays the
+Thin views over :mod:`duo.matching.pool`, ``session`` and ``decisions``; what the session
+page shows is built by :mod:`duo.matching.presenter`. The page recomputes the suggestion on
+every visit (it is deterministic and takes milliseconds), so "re-run" is a reload and every
+lock, exclusion or acceptance redirects back to a fresh suggestion. Every decision stays the
 coordinator's: nothing is accepted without their click.
 """
 
@@ -33,7 +34,9 @@ from duo.core.db import db
 from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
-from duo.matching import pool as matching
+from duo.matching import decisions
+from duo.matching import pool as matching_pool
+from duo.matching import session as matching_session
 from duo.matching.explain import criterion_label, criterion_sentence, unmatched_sentence
 from duo.matching.forms import (
     AcceptForm,
@@ -159,7 +162,7 @@ class ConstraintRow:
 class _Presenter:
     """Turns a run's ids, codes and numbers into rows with people and sentences."""
 
-    def __init__(self, run: matching.Run, locale: str) -> None:
+    def __init__(self, run: matching_session.Run, locale: str) -> None:
         self.run = run
         self.locale = locale
         self.people = run.pool.people
@@ -266,7 +269,7 @@ class _Presenter:
 
 
 def _constraint_rows(
-    constraints: Sequence[MatchingConstraint], pool: matching.Pool | None
+    constraints: Sequence[MatchingConstraint], pool: matching_pool.Pool | None
 ) -> list[ConstraintRow]:
     """Rows for a session's constraints; names of people not in the pool in one query."""
     people = pool.people if pool is not None else {}
@@ -331,7 +334,7 @@ def _session_page(
     }
     user_ids = {session.opened_by_user_id, session.closed_by_user_id}
     if session.is_open:
-        run = matching.run_session(session, g.tenant)
+        run = matching_session.run_session(session, g.tenant)
         presenter = _Presenter(run, locale)
         user_ids |= {c.by_user_id for c in run.constraints}
         context.update(
@@ -348,7 +351,7 @@ def _session_page(
         )
     else:
         # The record of a closed session: every lock and exclusion, removed ones too.
-        record = matching.all_constraints(session)
+        record = matching_session.all_constraints(session)
         user_ids |= {c.by_user_id for c in record} | {c.removed_by_user_id for c in record}
         context.update(constraints=_constraint_rows(record, None), lock_kind=LOCK)
     context["users"] = _users({i for i in user_ids if i is not None})
@@ -370,7 +373,7 @@ def index():  # noqa: ANN201
             .limit(50)
         ).scalars()
     )
-    waiting, oldest = matching.waiting_summary()
+    waiting, oldest = matching_pool.waiting_summary()
     return render_template(
         "matching/index.html",
         sessions=sessions,
@@ -387,10 +390,10 @@ def start():  # noqa: ANN201
     if not form.validate_on_submit():
         abort(400)
     try:
-        session = matching.start_session(g.tenant, by=current_user)
+        session = matching_session.start_session(g.tenant, by=current_user)
     except IntegrityError:  # a colleague started one at the same moment: join theirs
         db.session.rollback()
-        session = matching.open_session_of_branch()
+        session = matching_session.open_session_of_branch()
         if session is None:
             abort(409)
     return redirect(url_for("matching.session", session_id=session.id))
@@ -411,14 +414,14 @@ def accept(session_id: uuid.UUID):  # noqa: ANN201
         errors = [e for errs in form.errors.values() for e in errs]
         return _session_page(session, status=400, errors=[str(e) for e in errors])
     try:
-        duos = matching.accept(
+        duos = decisions.accept(
             session,
             form.chosen(),
             g.tenant,
             by=current_user,
             suggested=form.suggested.data or [],
         )
-    except matching.MatchingError as exc:
+    except matching_pool.MatchingError as exc:
         db.session.rollback()
         return _session_page(_load_session(session_id), status=400, errors=exc.problems)
     except IntegrityError:
@@ -446,12 +449,12 @@ def constrain(session_id: uuid.UUID):  # noqa: ANN201
         errors = [str(e) for errs in form.errors.values() for e in errs]
         return _session_page(session, status=400, errors=errors)
     kind, pair = form.parsed()
-    pool = matching.load_pool(g.tenant)
+    pool = matching_pool.load_pool(g.tenant)
     try:
-        matching.add_constraint(
-            session, kind, pair, pool, matching.Settings.of(g.tenant), by=current_user
+        decisions.add_constraint(
+            session, kind, pair, pool, matching_pool.Settings.of(g.tenant), by=current_user
         )
-    except matching.MatchingError as exc:
+    except matching_pool.MatchingError as exc:
         db.session.rollback()
         return _session_page(_load_session(session_id), status=400, errors=exc.problems)
     names = {"mentee": pool.people[pair[0]].full_name, "mentor": pool.people[pair[1]].full_name}
@@ -477,8 +480,8 @@ def remove_constraint(session_id: uuid.UUID, constraint_id: uuid.UUID):  # noqa:
     if not RemoveConstraintForm().validate_on_submit():
         abort(400)
     try:
-        matching.remove_constraint(constraint, by=current_user)
-    except matching.MatchingError as exc:
+        decisions.remove_constraint(constraint, by=current_user)
+    except matching_pool.MatchingError as exc:
         return _session_page(session, status=400, errors=exc.problems)
     flash(_("Removed; the suggestion was re-optimised."), "success")
     return redirect(url_for("matching.session", session_id=session.id))
@@ -491,8 +494,8 @@ def close(session_id: uuid.UUID):  # noqa: ANN201
     if not CloseSessionForm().validate_on_submit():
         abort(400)
     try:
-        matching.close_session(session, by=current_user)
-    except matching.MatchingError as exc:
+        matching_session.close_session(session, by=current_user)
+    except matching_pool.MatchingError as exc:
         return _session_page(session, status=400, errors=exc.problems)
     flash(_("The matching session is closed."), "success")
     return redirect(url_for("matching.index"))
@@ -503,12 +506,12 @@ def close(session_id: uuid.UUID):  # noqa: ANN201
 
 @provider
 def _waiting_todo(tenant: Tenant) -> list[Todo]:
-    count, oldest = matching.waiting_summary()
+    count, oldest = matching_pool.waiting_summary()
     if not count:
         return []
     weeks = 0
     if oldest is not None:
-        waited = matching.branch_today(tenant) - matching.local_date(oldest, tenant)
+        waited = matching_pool.branch_today(tenant) - matching_pool.local_date(oldest, tenant)
         weeks = max(0, waited.days) // 7
     label = _(
         "%(mentees)s (the longest for %(weeks)s)",

@@ -20,9 +20,9 @@ from werkzeug.exceptions import HTTPException
 
 from duo.core.auth.access import PUBLIC, access_of, coordinator_required, public
 from duo.core.extensions import csrf, limiter
-from duo.core.i18n import LOCALES
 from duo.core.mail import external_url
 from duo.core.tenancy.models import Tenant
+from duo.core.vocab.locales import LOCALES
 from duo.sessions import domain, privacy_notice
 from duo.sessions.models import ACTIVE, CANCELLED, FOR_MENTEES, FOR_MENTORS, InfoSession
 from duo.sessions.openapi import build_spec

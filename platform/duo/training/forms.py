@@ -10,7 +10,6 @@ from __future__ import annotations
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -29,6 +28,8 @@ from wtforms.validators import (
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from duo.core.validation import Form
 
 MODULES_CHOICE = "modules"
 WORKSHOP_PREFIX = "workshop:"
@@ -54,7 +55,7 @@ def weekday_choices() -> list[tuple[int, str]]:
     return [(day, names[day].capitalize()) for day in range(7)]
 
 
-class CycleForm(FlaskForm):
+class CycleForm(Form):
     title = StringField(
         _l("Name of the cycle"),
         validators=[DataRequired(message=_l("Give the cycle a name.")), Length(max=200)],
@@ -123,7 +124,7 @@ class CycleForm(FlaskForm):
         return ok
 
 
-class CycleSettingsForm(FlaskForm):
+class CycleSettingsForm(Form):
     title = StringField(
         _l("Name of the cycle"),
         validators=[DataRequired(message=_l("Give the cycle a name.")), Length(max=200)],
@@ -139,7 +140,7 @@ class CycleSettingsForm(FlaskForm):
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     date = DateField(
         _l("New date"), validators=[InputRequired(message=_l("Enter a date (day, month, year)."))]
     )
@@ -156,20 +157,20 @@ class MoveForm(FlaskForm):
     )
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(
         _l("Reason (sent to the participants)"), validators=[Optional(), Length(max=500)]
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     person_id = SelectField(_l("Person"), validators=[DataRequired(message=_l("Choose a person."))])
     session_id = SelectField(_l("Enrol in"), default="")
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     present = CheckboxListField(_l("Present"), coerce=str)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: CSRF only."""

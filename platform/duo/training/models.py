@@ -34,6 +34,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     Uuid,
+    and_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -228,13 +229,14 @@ class FeedToken(TenantScoped, db.Model):
     """A secret calendar link: the branch's feed, or one person's."""
 
     __tablename__ = "training_feed_tokens"
-    __table_args__ = (_person_fk(),)
+    # The token's hash is unique within its branch (with tenant_id: distributable by branch).
+    __table_args__ = (_person_fk(), UniqueConstraint("tenant_id", "token_hash"))
     __hq_groupable__ = ("kind",)
 
     kind: Mapped[str] = mapped_column(String(10))
     person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
     #: SHA-256 (hex) of the token; the token itself is shown once and never stored.
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
     #: The language the feed's titles are written in.
     locale: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -247,3 +249,14 @@ class FeedToken(TenantScoped, db.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+# Joins along the composite keys (tenant_id and id), for queries that read two tables.
+#: An enrolment's cycle.
+CYCLE_OF_ENROLMENT = and_(
+    TrainingCycle.tenant_id == Enrolment.tenant_id, TrainingCycle.id == Enrolment.cycle_id
+)
+#: An attendance's session.
+SESSION_OF_ATTENDANCE = and_(
+    TrainingSession.tenant_id == Attendance.tenant_id, TrainingSession.id == Attendance.session_id
+)

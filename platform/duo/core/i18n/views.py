@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from duo.core.auth.access import public
 from duo.core.db import db
-from duo.core.i18n import LOCALES
+from duo.core.vocab.locales import LOCALES
 
 bp = Blueprint("i18n", __name__)
 

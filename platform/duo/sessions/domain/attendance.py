@@ -22,11 +22,7 @@ from duo.core.tenancy.models import Tenant
 from duo.people import pipeline, states
 from duo.sessions.domain.errors import SessionError
 from duo.sessions.domain.queries import registrations_of
-from duo.sessions.models import (
-    ACTIVE,
-    InfoSession,
-    Registration,
-)
+from duo.sessions.models import ACTIVE, InfoSession, Registration
 
 
 def local_today(tenant: Tenant, now: datetime | None = None) -> date:

@@ -14,14 +14,7 @@ from sqlalchemy import func, select
 
 from duo.core.db import db
 from duo.sessions.domain.queries import upcoming_sessions
-from duo.sessions.models import (
-    ACTIVE,
-    CANCELLED,
-    REGISTERED,
-    WAITLISTED,
-    InfoSession,
-    Registration,
-)
+from duo.sessions.models import ACTIVE, CANCELLED, REGISTERED, WAITLISTED, InfoSession, Registration
 
 #: A session counts as nearly full from this share of its seats taken.
 NEARLY_FULL = 0.8

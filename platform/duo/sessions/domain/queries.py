@@ -10,12 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from duo.core.db import db, utcnow
-from duo.sessions.models import (
-    ACTIVE,
-    InfoSession,
-    Registration,
-    audiences_for_role,
-)
+from duo.sessions.models import ACTIVE, InfoSession, Registration, audiences_for_role
 
 
 def get_session(session_id: uuid.UUID) -> InfoSession | None:

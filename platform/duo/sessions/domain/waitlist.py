@@ -16,13 +16,7 @@ from duo.core.jobs import enqueue
 from duo.sessions.domain.capacity import seats_taken
 from duo.sessions.domain.errors import SessionError
 from duo.sessions.domain.queries import lock_session
-from duo.sessions.models import (
-    CANCELLED,
-    REGISTERED,
-    WAITLISTED,
-    InfoSession,
-    Registration,
-)
+from duo.sessions.models import CANCELLED, REGISTERED, WAITLISTED, InfoSession, Registration
 
 
 def promote_waitlist(session: InfoSession, *, now: datetime | None = None) -> list[Registration]:

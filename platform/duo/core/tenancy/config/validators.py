@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import gettext
 from marshmallow import ValidationError
 
+from duo.core.emails import is_email
 from duo.core.tenancy.config.vocabulary import (
     CEFR_LEVELS,
     RESERVED_SLUGS,
     SUPPORTED_LOCALES,
-    normalize_level,
+    normalise_level,
 )
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -26,7 +27,6 @@ _IDENT_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _FACT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _COUNTRY_RE = re.compile(r"^[a-z]{2}$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}$")
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
 def listed(values: Iterable[str]) -> str:
@@ -128,12 +128,12 @@ def timezone(value: str) -> None:
 
 
 def email(value: str) -> None:
-    if not _EMAIL_RE.match(value):
+    if not is_email(value):
         raise ValidationError(gettext("%(value)s is not a valid e-mail address", value=value))
 
 
 def cefr_level(value: str) -> None:
-    if normalize_level(value) is None:
+    if normalise_level(value) is None:
         raise ValidationError(
             gettext(
                 "unknown language level %(value)s; choose from: %(choices)s",

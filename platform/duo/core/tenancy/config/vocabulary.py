@@ -6,16 +6,28 @@ eligibility engine, matching) can name the same terms without loading marshmallo
 
 from __future__ import annotations
 
-from typing import Any
+# The programme's shared words come from the core vocabulary, under the names a config
+# file's sections use.
+from duo.core.vocab.audiences import MENTEE, MENTOR
+from duo.core.vocab.audiences import MODULE_AUDIENCES as AUDIENCES
+from duo.core.vocab.levels import CEFR_LEVELS, normalise_level
+from duo.core.vocab.locales import LOCALES as SUPPORTED_LOCALES
 
-#: The interface languages the platform is translated into; a branch's locales are a subset.
-SUPPORTED_LOCALES: tuple[str, ...] = ("en", "fr", "nl")
+__all__ = [
+    "AUDIENCES",
+    "CEFR_LEVELS",
+    "ELIGIBILITY_AUDIENCES",
+    "MAX_AGE_BOUND",
+    "RESERVED_SLUGS",
+    "RULE_KINDS",
+    "RULE_KIND_PARAMS",
+    "SUPPORTED_LOCALES",
+    "WEIGHT_KEYS",
+    "normalise_level",
+]
 
-#: Who a training module or recurring workshop is for.
-AUDIENCES: tuple[str, ...] = ("mentors", "mentees", "duos")
-
-#: The two eligibility audiences (a country's rules exist for both).
-ELIGIBILITY_AUDIENCES: tuple[str, ...] = ("mentee", "mentor")
+#: The two eligibility audiences (a country's rules exist for both), mentee first.
+ELIGIBILITY_AUDIENCES: tuple[str, ...] = (MENTEE, MENTOR)
 
 #: Matching criteria that carry a weight (points at a perfect fit; 0 disables one).
 WEIGHT_KEYS: tuple[str, ...] = (
@@ -28,9 +40,6 @@ WEIGHT_KEYS: tuple[str, ...] = (
     "personality",
     "distance",
 )
-
-#: CEFR levels, lowest first; "native" ranks above C2.
-CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 
 #: Parameters each rule kind takes besides ``id``, ``kind`` and ``enabled``.
 RULE_KIND_PARAMS: dict[str, frozenset[str]] = {
@@ -50,13 +59,3 @@ MAX_AGE_BOUND = 130
 RESERVED_SLUGS = frozenset(
     {"hq", "api", "static", "login", "logout", "branches", "language", "healthz", "admin", "dev"}
 )
-
-
-def normalize_level(value: Any) -> str | None:
-    """The canonical CEFR level for ``value`` ("b2" -> "B2"), or None (as the engine reads it)."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.lower() == "native":
-        return "native"
-    return text.upper() if text.upper() in CEFR_LEVELS else None
