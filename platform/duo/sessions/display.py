@@ -30,7 +30,7 @@ HEARD_FROM_LABELS = dict(
             _l("Our website"),
             _l("Social media"),
             _l("Friends or family"),
-            _l("Employment service (Actiris, VDAB, Le Forem, France Travail, UWV...)"),
+            _l("Employment service"),
             _l("Another organisation"),
             _l("Press, radio or television"),
             _l("An event"),
@@ -39,6 +39,20 @@ HEARD_FROM_LABELS = dict(
         strict=True,
     )
 )
+
+
+def employment_services(tenant: Tenant | None) -> list[str]:
+    """The branch's employment services, from its country's configuration (``[choices]``)."""
+    config = getattr(tenant, "config", None) or {}
+    return list((config.get("choices") or {}).get("employment_services") or ())
+
+
+def heard_from_label(key: str, tenant: Tenant | None) -> str:
+    """How a candidate heard of the programme, naming the branch's own employment services."""
+    services = employment_services(tenant)
+    if key == "employment_service" and services:
+        return _("Employment service (%(services)s)", services=", ".join(services))
+    return str(HEARD_FROM_LABELS.get(key, key))
 
 
 def language_name(code: str, locale: str) -> str:

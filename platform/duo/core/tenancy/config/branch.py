@@ -48,6 +48,8 @@ class BranchConfig:
     eligibility: dict[str, list[dict[str, Any]]]
     training: dict[str, list[dict[str, Any]]]
     matching: dict[str, Any]
+    #: Country lists a branch may narrow (``employment_services``: proper names).
+    choices: dict[str, Any] = field(default_factory=dict)
     source: Path = field(default=Path(), compare=False)
     digest: str = ""
 
@@ -94,6 +96,7 @@ class BranchConfig:
             "eligibility": copy.deepcopy(self.eligibility),
             "training": copy.deepcopy(self.training),
             "matching": copy.deepcopy(self.matching),
+            "choices": copy.deepcopy(self.choices),
         }
 
     @classmethod
@@ -114,6 +117,7 @@ class BranchConfig:
             eligibility=copy.deepcopy(dict(data["eligibility"])),
             training=copy.deepcopy(dict(data["training"])),
             matching=copy.deepcopy(dict(data["matching"])),
+            choices=copy.deepcopy(dict(data.get("choices") or {})),
             source=source or Path(),
         )
 
@@ -153,5 +157,6 @@ def build_config(merged: dict, source: Path) -> BranchConfig:
             "recurring": _enabled(training.get("recurring", []), required=False),
         },
         matching=merged["matching"],
+        choices=merged["choices"],
         source=source,
     )
