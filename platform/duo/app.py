@@ -37,6 +37,7 @@ CORE = (
     "core.i18n",
     "core.jobs",
     "core.mail",
+    "core.audit",
     "core.dashboard",
     "core.observability",
 )

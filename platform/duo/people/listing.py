@@ -298,3 +298,19 @@ def todo_counts() -> dict[str, int]:
         .group_by(Person.state)
     ).all()
     return {state: n for state, n in rows}
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_rows(filters: Filters) -> list[Row]:
+    """Every person matching ``filters`` (no page), in the list's order, for an export."""
+    stmt = filtered(filters).with_only_columns(
+        Person, Profile.languages, Profile.sectors, Profile.target_sector, Profile.postcode
+    )
+    return [
+        Row(person, dict(languages or {}), list(sectors or []), target, postcode)
+        for person, languages, sectors, target, postcode in db.session.execute(
+            _ordered(stmt, filters.sort)
+        ).all()
+    ]

@@ -27,10 +27,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from duo.core import audit, exporting
 from duo.core.auth.access import coordinator_required
 from duo.core.dashboard import navigation
 from duo.core.dashboard.todos import Todo, provider
 from duo.core.db import db
+from duo.core.i18n import formatting
 from duo.core.tenancy.models import Tenant
 from duo.eligibility import reasons
 from duo.eligibility.decisions import (
@@ -176,6 +178,64 @@ def index():  # noqa: ANN201
         languages=sorted(vocab.LANGUAGES, key=lambda c: _label("language", c).lower()),
         sectors=vocab.SECTORS,
         sorts={"name": _("Name"), "waiting": _("Waiting longest"), "newest": _("Newest")},
+    )
+
+
+@bp.route("/export.<fmt>")
+@coordinator_required
+def export(fmt: str):  # noqa: ANN201
+    """The list as it is filtered on the page, as CSV or XLSX; the export is audited."""
+    if fmt not in exporting.FORMATS:
+        abort(404)
+    filters = listing.parse_filters(request.args)
+    rows = listing.export_rows(filters)
+    headers = [
+        _("Last name"),
+        _("First name"),
+        _("Role"),
+        _("Step"),
+        _("Since"),
+        _("E-mail"),
+        _("Phone"),
+        _("Languages"),
+        _("Sector"),
+        _("Postcode"),
+    ]
+
+    def sectors(row: listing.Row) -> str:
+        keys = [row.target_sector] if row.person.role == MENTEE else row.sectors
+        return ", ".join(_label("sector", k) for k in keys if k)
+
+    body = exporting.to_bytes(
+        fmt,
+        headers,
+        (
+            [
+                row.person.last_name,
+                row.person.first_name,
+                _label("role", row.person.role),
+                _label("state", row.person.state),
+                formatting.format_date(row.person.state_changed_at, "short"),
+                row.person.email,
+                row.person.phone,
+                ", ".join(f"{code} {level}" for code, level in sorted(row.languages.items())),
+                sectors(row),
+                row.postcode,
+            ]
+            for row in rows
+        ),
+    )
+    audit.record(
+        "export",
+        f"people.{fmt}",
+        actor=current_user,
+        details={"rows": len(rows), "filters": filters.args()},
+    )
+    name = f"{g.tenant.slug}-candidates.{fmt}"
+    return Response(
+        body,
+        mimetype=exporting.FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
