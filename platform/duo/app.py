@@ -50,6 +50,7 @@ CORE = (
     "core.i18n",
     "core.jobs",
     "core.mail",
+    "core.audit",
     "core.dashboard",
     "core.observability",
 )

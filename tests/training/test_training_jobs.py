@@ -44,7 +44,7 @@ def attachment(mail: OutgoingMail) -> Calendar:
     return Calendar.from_ical(base64.b64decode(item["data"]))
 
 
-def test_reminder_selection_runs_hourly(app) -> None:  # noqa: ANN001
+def test_reminder_selection_runs_hourly(app) -> None:
     with app.app_context():
         (periodic,) = [p for p in schedule() if p.id == "training-reminders"]
     assert periodic.job == "training.send_reminders"

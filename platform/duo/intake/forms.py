@@ -75,7 +75,7 @@ def _labelled(labels: dict[Any, Any] | Any) -> list[Any]:
 
 
 class TagsField(StringField):
-    """Comma-separated free tags, kept lower-case and unique."""
+    """Comma-separated free tags, kept as typed and unique."""
 
     def pre_validate(self, form: Form) -> None:
         tags = vocab.parse_tags(self.data or "")

@@ -27,9 +27,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from duo.core import audit, exporting
 from duo.core.auth.access import coordinator_required
 from duo.core.dashboard.todos import Todo
 from duo.core.db import db
+from duo.core.i18n import formatting
 from duo.core.tenancy.models import Tenant
 from duo.eligibility import reasons
 from duo.eligibility.decisions import (
@@ -50,7 +52,7 @@ from duo.intake.forms import (
     intake_form_class,
 )
 from duo.intake.interview import record_intake
-from duo.people import history, importing, listing, spreadsheet, states, vocab
+from duo.people import history, importing, listing, next_step, spreadsheet, states, vocab
 from duo.people.models import MENTEE, MENTOR, Person
 from duo.people.pipeline import InvalidTransition, transition
 from duo.people.profiles import load_profile
@@ -89,6 +91,18 @@ def intake_todos(tenant: Tenant) -> list[Todo]:
                 "people.index", tenant=tenant.slug, state=states.NEEDS_REVIEW, sort="waiting"
             ),
             urgency=20,
+        ),
+        Todo(
+            label=ngettext(
+                "%(num)d intake recorded without an eligibility decision",
+                "%(num)d intakes recorded without an eligibility decision",
+                counts.get(states.INTAKE_DONE, 0),
+            ),
+            count=counts.get(states.INTAKE_DONE, 0),
+            url=url_for(
+                "people.index", tenant=tenant.slug, state=states.INTAKE_DONE, sort="waiting"
+            ),
+            urgency=25,
         ),
     ]
 
@@ -163,6 +177,64 @@ def index():
     )
 
 
+@bp.route("/export.<fmt>")
+@coordinator_required
+def export(fmt: str):
+    """The list as it is filtered on the page, as CSV or XLSX; the export is audited."""
+    if fmt not in exporting.FORMATS:
+        abort(404)
+    filters = listing.parse_filters(request.args)
+    rows = listing.export_rows(filters)
+    headers = [
+        _("Last name"),
+        _("First name"),
+        _("Role"),
+        _("Step"),
+        _("Since"),
+        _("E-mail"),
+        _("Phone"),
+        _("Languages"),
+        _("Sector"),
+        _("Postcode"),
+    ]
+
+    def sectors(row: listing.Row) -> str:
+        keys = [row.target_sector] if row.person.role == MENTEE else row.sectors
+        return ", ".join(_label("sector", k) for k in keys if k)
+
+    body = exporting.to_bytes(
+        fmt,
+        headers,
+        (
+            [
+                row.person.last_name,
+                row.person.first_name,
+                _label("role", row.person.role),
+                _label("state", row.person.state),
+                formatting.format_date(row.person.state_changed_at, "short"),
+                row.person.email,
+                row.person.phone,
+                ", ".join(f"{code} {level}" for code, level in sorted(row.languages.items())),
+                sectors(row),
+                row.postcode,
+            ]
+            for row in rows
+        ),
+    )
+    audit.record(
+        "export",
+        f"people.{fmt}",
+        actor=current_user,
+        details={"rows": len(rows), "filters": filters.args()},
+    )
+    name = f"{g.tenant.slug}-candidates.{fmt}"
+    return Response(
+        body,
+        mimetype=exporting.FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 # --------------------------------------------------------------------------- a person
 
 
@@ -181,6 +253,7 @@ def _person_page(person: Person, *, status: int = 200, **forms: Any):
             current=decisions[0] if decisions else None,
             current_hash=rules_hash(rules),
             history=history.history_of(person),
+            step=next_step.next_step(person),
             has_sensitive_consent=consent.has_consent(person, consent.SENSITIVE_FACTS),
             decidable=person.state in DECIDABLE,
             reinstate_to=[

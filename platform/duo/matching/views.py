@@ -17,7 +17,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, lazyload, selectinload
 
@@ -40,7 +40,9 @@ from duo.matching.forms import (
 )
 from duo.matching.models import LOCK, MatchingConstraint, MatchingSession
 from duo.matching.presenter import Presenter, constraint_rows, number_formatter, page_gettext
-from duo.people.models import Person
+from duo.people import next_step
+from duo.people import states as person_states
+from duo.people.models import MENTEE, MENTOR, Person
 
 bp = Blueprint("matching", __name__, url_prefix="/<tenant>/matching", template_folder="templates")
 
@@ -287,3 +289,25 @@ def waiting_todos(tenant: Tenant) -> list[Todo]:
             label=label, count=count, url=url_for("matching.index", tenant=tenant.slug), urgency=20
         )
     ]
+
+
+def free_mentors_todos(tenant: Tenant) -> list[Todo]:
+    """Trained mentors without a mentee yet: the matching step covers mentors too."""
+    count = db.session.execute(
+        select(func.count())
+        .select_from(Person)
+        .where(Person.role == MENTOR, Person.state == person_states.TRAINED)
+    ).scalar_one()
+    label = ngettext(
+        "%(num)d trained mentor waiting for a mentee",
+        "%(num)d trained mentors waiting for a mentee",
+        count,
+    )
+    url = url_for("matching.index", tenant=tenant.slug)
+    return [Todo(label=label, count=count, url=url, urgency=40)]
+
+
+@next_step.provides(person_states.ELIGIBLE, role=MENTEE)
+@next_step.provides(person_states.TRAINED, role=MENTOR)
+def _matching_action(person: Person) -> list[next_step.Action]:
+    return [next_step.Action(str(_l("Go to the matching sessions")), url_for("matching.index"))]

@@ -49,7 +49,7 @@ def _sessions_for(role: str | None) -> tuple[list[InfoSession], list[InfoSession
 
 def _heard_from_choices() -> list[tuple[str, str]]:
     return [choice("", _("Choose…"))] + [
-        choice(key, str(display.HEARD_FROM_LABELS[key])) for key in HEARD_FROM
+        choice(key, display.heard_from_label(key, g.tenant)) for key in HEARD_FROM
     ]
 
 
