@@ -50,6 +50,7 @@ CORE = (
     "core.i18n",
     "core.jobs",
     "core.mail",
+    "core.audit",
     "core.dashboard",
     "core.observability",
 )
@@ -133,7 +134,7 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
 def _register_home(app: Flask) -> None:
     @app.route("/")
     @access.public
-    def home():  # noqa: ANN202
+    def home():
         if current_user.is_authenticated:
             return redirect(landing_url(current_user))
         return render_template("home.html", branches=public_branches())
@@ -152,7 +153,7 @@ def _register_request_cycle(app: Flask) -> None:
             return response
         try:
             dispatch()
-        except Exception:  # noqa: BLE001 - the outbox keeps the job; the worker retries it
+        except Exception:
             log.exception("dispatch after request failed; jobs stay in the outbox")
             db.session.rollback()
         return response
@@ -180,7 +181,7 @@ def _json_error(status: int, message: str) -> Response:
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):  # noqa: ANN202
+    def _http_error(exc: HTTPException):
         titles = {
             400: _("This request could not be understood."),
             403: _("You cannot open this page."),
@@ -198,7 +199,7 @@ def _register_errors(app: Flask) -> None:
         return render_template("error.html", code=exc.code, title=title), exc.code or 500
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # noqa: ANN202
+    def _unexpected(exc: Exception):
         if app.testing:
             raise exc
         log.exception("unhandled error")

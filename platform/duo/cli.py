@@ -8,7 +8,7 @@ from flask.cli import FlaskGroup
 from duo.app import create_app
 
 
-def _create(*args: object, **kwargs: object):  # noqa: ANN202
+def _create(*args: object, **kwargs: object):
     return create_app()
 
 

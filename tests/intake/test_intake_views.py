@@ -14,7 +14,7 @@ from duo.people.models import Profile, StateChange
 
 
 @pytest.fixture
-def brussels_people(db, in_tenant, create_person):  # noqa: ANN001, ANN201
+def brussels_people(db, in_tenant, create_person):
     """A few Brussels candidates with profiles, and one of Antwerp with the same name."""
     people = {
         "amina": create_person(

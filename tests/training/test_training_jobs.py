@@ -33,7 +33,7 @@ def outbox(name: str) -> list[OutboxJob]:
     return list(_db.session.execute(stmt).scalars())
 
 
-def mails(tenant) -> list[OutgoingMail]:  # noqa: ANN001
+def mails(tenant) -> list[OutgoingMail]:
     with tenant_scope(tenant.id):
         stmt = select(OutgoingMail).order_by(OutgoingMail.created_at)
         return list(_db.session.execute(stmt).scalars())
@@ -44,7 +44,7 @@ def attachment(mail: OutgoingMail) -> Calendar:
     return Calendar.from_ical(base64.b64decode(item["data"]))
 
 
-def test_reminder_selection_runs_hourly(app) -> None:  # noqa: ANN001
+def test_reminder_selection_runs_hourly(app) -> None:
     with app.app_context():
         (periodic,) = [p for p in schedule() if p.id == "training-reminders"]
     assert periodic.job == "training.send_reminders"

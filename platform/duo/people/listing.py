@@ -263,7 +263,23 @@ def todo_counts() -> dict[str, int]:
     """How many people wait for an intake (attended, no intake yet) and for a decision."""
     rows = db.session.execute(
         select(Person.state, func.count())
-        .where(Person.state.in_([states.ATTENDED, states.NEEDS_REVIEW]))
+        .where(Person.state.in_([states.ATTENDED, states.NEEDS_REVIEW, states.INTAKE_DONE]))
         .group_by(Person.state)
     ).all()
     return {state: n for state, n in rows}
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_rows(filters: Filters) -> list[Row]:
+    """Every person matching ``filters`` (no page), in the list's order, for an export."""
+    stmt = filtered(filters).with_only_columns(
+        Person, Profile.languages, Profile.sectors, Profile.target_sector, Profile.postcode
+    )
+    return [
+        Row(person, dict(languages or {}), list(sectors or []), target, postcode)
+        for person, languages, sectors, target, postcode in db.session.execute(
+            _ordered(stmt, filters.sort)
+        ).all()
+    ]

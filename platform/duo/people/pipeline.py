@@ -14,7 +14,7 @@ from duo.people import states
 from duo.people.models import Person, StateChange
 
 
-class InvalidTransition(ValueError):  # noqa: N818 - reads better at call sites
+class InvalidTransition(ValueError):
     """The move is not part of the programme's flow; the message is shown to the user."""
 
 

@@ -36,7 +36,7 @@ def watched(table: str) -> bool:
     return table in WATCHED or table.startswith(WATCHED_PREFIXES)
 
 
-def _mark(session: Session, flush_context) -> None:  # noqa: ANN001
+def _mark(session: Session, flush_context) -> None:
     tenant_id = current_tenant_id()
     if tenant_id is None:
         return

@@ -16,7 +16,7 @@ from duo.reporting.pages import dashboard
 bp = Blueprint("reporting", __name__, url_prefix="/<tenant>/figures", template_folder="templates")
 
 
-def _board():  # noqa: ANN202
+def _board():
     chosen = filters.parse(
         {"year": request.args.get("year", ""), "grain": request.args.get("grain", "")}
     )
@@ -36,7 +36,7 @@ def _board():  # noqa: ANN202
 
 @bp.route("/")
 @coordinator_required
-def branch():  # noqa: ANN201
+def branch():
     chosen, board = _board()
     return render_template(
         "reporting/branch.html",
@@ -51,7 +51,7 @@ def branch():  # noqa: ANN201
 
 @bp.route("/export.<fmt>")
 @coordinator_required
-def export(fmt: str):  # noqa: ANN201
+def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     chosen, board = _board()

@@ -42,7 +42,7 @@ def _session_or_404(session_id: uuid.UUID) -> InfoSession:
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     now = utcnow()
     upcoming = domain.upcoming_sessions(now, include_cancelled=True)
     past = domain.past_sessions(now)
@@ -74,7 +74,7 @@ def _session_data(form: SessionForm) -> domain.SessionData:
 
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
-def create():  # noqa: ANN201
+def create():
     form = SessionForm()
     form.language.choices = _language_choices()
     if request.method == "GET":
@@ -96,7 +96,7 @@ def create():  # noqa: ANN201
 
 @bp.route("/<uuid:session_id>")
 @coordinator_required
-def detail(session_id: uuid.UUID):  # noqa: ANN201
+def detail(session_id: uuid.UUID):
     info_session = _session_or_404(session_id)
     registrations = list(
         db.session.execute(
@@ -120,7 +120,7 @@ def detail(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/<uuid:session_id>/edit", methods=["GET", "POST"])
 @coordinator_required
-def edit(session_id: uuid.UUID):  # noqa: ANN201
+def edit(session_id: uuid.UUID):
     info_session = _session_or_404(session_id)
     if info_session.is_cancelled or info_session.has_started():
         flash(
@@ -154,7 +154,7 @@ def edit(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/<uuid:session_id>/cancel", methods=["GET", "POST"])
 @coordinator_required
-def cancel(session_id: uuid.UUID):  # noqa: ANN201
+def cancel(session_id: uuid.UUID):
     info_session = _session_or_404(session_id)
     form = CancelSessionForm()
     if info_session.is_cancelled:
@@ -186,7 +186,7 @@ def cancel(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/<uuid:session_id>/attendance", methods=["GET", "POST"])
 @coordinator_required
-def attendance(session_id: uuid.UUID):  # noqa: ANN201
+def attendance(session_id: uuid.UUID):
     info_session = _session_or_404(session_id)
     form = AttendanceForm()
     is_open = domain.attendance_open(info_session, g.tenant)

@@ -103,7 +103,8 @@ def seed(people_per_branch: int = DEFAULT_PEOPLE_PER_BRANCH, seed_value: int = 2
 def _seed(people_per_branch: int, seed_value: int) -> bool:
     created = False
     if find_user(HQ_EMAIL) is None:
-        create_user(HQ_EMAIL, "HQ Demo", DEMO_PASSWORD, hq=True, locale="en")
+        # No saved language: HQ pages follow the browser until the switcher is used.
+        create_user(HQ_EMAIL, "HQ Demo", DEMO_PASSWORD, hq=True)
         created = True
     now = utcnow()
     tenants = db.session.execute(select(Tenant).where(Tenant.active).order_by(Tenant.slug))

@@ -16,7 +16,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/<tenant>", template_folder="t
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     return render_template(
         "dashboard/index.html", tenant=g.tenant, cards=cards(), todos=todos_for(g.tenant)
     )

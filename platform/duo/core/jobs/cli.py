@@ -21,7 +21,7 @@ from duo.core.jobs.schedule import enqueue_periodic, schedule
 log = logging.getLogger(__name__)
 
 
-def dispatcher_round(app, redis) -> int:  # noqa: ANN001
+def dispatcher_round(app, redis) -> int:
     """One round of the one dispatcher path: periodic slots, lost jobs back, due jobs out."""
     with app.app_context():
         try:
@@ -30,7 +30,7 @@ def dispatcher_round(app, redis) -> int:  # noqa: ANN001
             if redis is not None:
                 recover_lost(redis)
             return dispatch()
-        except Exception:  # noqa: BLE001 - Redis or DB down: try again next round
+        except Exception:
             db.session.rollback()
             log.exception("dispatcher round failed")
             return 0
@@ -38,7 +38,7 @@ def dispatcher_round(app, redis) -> int:  # noqa: ANN001
             db.session.remove()
 
 
-def _dispatch_loop(app, redis, interval: float, stop: threading.Event) -> None:  # noqa: ANN001
+def _dispatch_loop(app, redis, interval: float, stop: threading.Event) -> None:
     while not stop.is_set():
         dispatcher_round(app, redis)
         stop.wait(interval)
@@ -51,14 +51,14 @@ def _serve_metrics(port: int | None) -> None:
         start_http_server(port)
 
 
-def _heartbeat_loop(worker, stop: threading.Event) -> None:  # noqa: ANN001
+def _heartbeat_loop(worker, stop: threading.Event) -> None:
     """Beat for the worker even while it runs a job (RQ's SimpleWorker does not then)."""
     while not stop.wait(HEARTBEAT_EVERY):
         if worker.birth_date is None:
             continue
         try:
             worker.heartbeat()
-        except Exception:  # noqa: BLE001 - Redis away: the worker notices by itself
+        except Exception:
             log.warning("worker heartbeat failed", exc_info=True)
 
 

@@ -134,7 +134,7 @@ def retry_failed(dedupe_key: str) -> bool:
     return result.rowcount == 1
 
 
-def redis_connection():  # noqa: ANN201
+def redis_connection():
     url = current_app.config.get("DUO_REDIS_URL")
     if not url:
         return None
@@ -337,7 +337,7 @@ def execute(outbox_id: int) -> str:
         db.session.commit()
         metrics.job_finished(name, DONE)
         return DONE
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried, never lost
+    except Exception as exc:
         db.session.rollback()
         error = traceback.format_exc(limit=8)[-4000:]
         max_attempts = row.max_attempts
@@ -376,6 +376,6 @@ def _report_failure(
             spec.on_failure(args, exc, attempt, next_at)
             db.session.flush()
         db.session.commit()
-    except Exception:  # noqa: BLE001 - the job row already holds the error
+    except Exception:
         db.session.rollback()
         log.exception("failure hook of %s failed", spec.name)

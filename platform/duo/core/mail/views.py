@@ -37,7 +37,7 @@ PAGE_SIZE = 50
 
 @bp.route("")
 @coordinator_required
-def outbox():  # noqa: ANN201
+def outbox():
     try:
         # Bounded: a huge page number would overflow the database's OFFSET (a 500).
         page = max(1, min(int(request.args.get("page", "1")), 100_000))
@@ -75,7 +75,7 @@ def _mail_or_404(mail_id: uuid.UUID) -> OutgoingMail:
 
 @bp.route("/<uuid:mail_id>")
 @coordinator_required
-def message(mail_id: uuid.UUID):  # noqa: ANN201
+def message(mail_id: uuid.UUID):
     return render_template("mail/message.html", mail=_mail_or_404(mail_id))
 
 
@@ -95,7 +95,7 @@ def attachment(mail_id: uuid.UUID, index: int) -> Response:
 
 @bp.route("/<uuid:mail_id>/retry", methods=["POST"])
 @coordinator_required
-def retry(mail_id: uuid.UUID):  # noqa: ANN201
+def retry(mail_id: uuid.UUID):
     """A mail whose every attempt failed: send it again (the outbox page's button)."""
     mail = _mail_or_404(mail_id)
     if mail_jobs.retry(mail):

@@ -71,7 +71,7 @@ def app_role_name() -> str:
     return os.environ.get("DATABASE_APP_ROLE") or "duo_app"
 
 
-def migrate_app_role(op) -> None:  # noqa: ANN001
+def migrate_app_role(op) -> None:
     """In a migration: (re)grant the application role its data access (PostgreSQL only)."""
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -84,14 +84,14 @@ def migrate_app_role(op) -> None:  # noqa: ANN001
         op.execute(f"ALTER ROLE \"{role}\" PASSWORD '{quoted}'")
 
 
-def migrate_enable(op, table: str) -> None:  # noqa: ANN001
+def migrate_enable(op, table: str) -> None:
     """In a migration: every new branch-owned table calls this right after creating it."""
     if op.get_bind().dialect.name == "postgresql":
         for statement in enable_rls_sql(table):
             op.execute(statement)
 
 
-def migrate_disable(op, table: str) -> None:  # noqa: ANN001
+def migrate_disable(op, table: str) -> None:
     if op.get_bind().dialect.name == "postgresql":
         for statement in disable_rls_sql(table):
             op.execute(statement)
@@ -116,7 +116,7 @@ def apply_setting(connection: Connection, scope: Scope | None = None) -> None:
 
 
 @event.listens_for(Session, "after_begin")
-def _set_on_begin(session: Session, transaction, connection: Connection) -> None:  # noqa: ANN001
+def _set_on_begin(session: Session, transaction, connection: Connection) -> None:
     apply_setting(connection)
 
 

@@ -26,7 +26,7 @@ from duo.training.views.blueprint import bp, fallbacks, page_locale
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     now = utcnow()
     cycles = list(
         db.session.execute(
@@ -96,7 +96,7 @@ def index():  # noqa: ANN201
 
 @bp.route("/curriculum")
 @coordinator_required
-def curriculum_page():  # noqa: ANN201
+def curriculum_page():
     config = g.tenant.config
     return render_template(
         "training/curriculum.html",
