@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -19,110 +18,31 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.validators import ValidationError as FieldError
-from wtforms.widgets import CheckboxInput, ListWidget
-
-try:  # WTForms >= 3.3 declares choices as SelectChoice (tuples are deprecated there)
-    from wtforms.fields.choices import SelectChoice as _Choice
-except ImportError:  # pragma: no cover - older WTForms
-
-    def _Choice(value: str, label: str) -> tuple[str, str]:
-        return (value, label)
-
 
 from duo.core.i18n import branch_today
-from duo.core.validation import Form, SubForm
-from duo.core.vocab.levels import CEFR_LEVELS
+from duo.core.validation import Form
 from duo.eligibility.engine import Outcome
-from duo.eligibility.reasons import describe_outcome, language_name
+from duo.eligibility.reasons import describe_outcome
+from duo.intake.fields import (
+    LANGUAGE_ROWS,
+    MAX_LANGUAGE_ROWS,
+    UNKNOWN,
+    LanguageRow,
+    MultiCheckboxField,
+    TagsField,
+    choice,
+    labelled,
+    tri_choices,
+    tri_data,
+    tri_value,
+)
 from duo.people import vocab
 from duo.people.models import MENTEE, MENTOR, Profile
-
-YES, NO, UNKNOWN = "yes", "no", "unknown"
-_TRI = {YES: True, NO: False}
-LANGUAGE_ROWS = 5
-MAX_LANGUAGE_ROWS = 15
-
-
-def choice(value: str, label: Any) -> Any:
-    return _Choice(value, str(label))
-
-
-def tri_choices() -> list[Any]:
-    return [choice(YES, _l("Yes")), choice(NO, _l("No")), choice(UNKNOWN, _l("Not known yet"))]
-
-
-def tri_value(value: str | None) -> bool | None:
-    return _TRI.get(value or "")
-
-
-def tri_data(value: bool | None) -> str:
-    return UNKNOWN if value is None else (YES if value else NO)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _labelled(labels: dict[Any, Any] | Any) -> list[Any]:
-    return [choice(str(key), text) for key, text in labels.items()]
-
-
-class TagsField(StringField):
-    """Comma-separated free tags, kept as typed and unique."""
-
-    def pre_validate(self, form: Form) -> None:
-        tags = vocab.parse_tags(self.data or "")
-        if len(tags) > vocab.MAX_TAGS:
-            raise FieldError(_l("Give at most %(max)s entries.", max=vocab.MAX_TAGS))
-        if any(len(tag) > vocab.MAX_TAG_LENGTH for tag in tags):
-            raise FieldError(
-                _l("Keep each entry under %(max)s characters.", max=vocab.MAX_TAG_LENGTH)
-            )
-
-    @property
-    def tags(self) -> list[str]:
-        return vocab.parse_tags(self.data or "")
-
-
-class LanguageRow(SubForm):
-    """One language and the level it is spoken at (a sub-form: no CSRF of its own)."""
-
-    language = SelectField(_l("Language"), choices=[], validate_choice=False)
-    level = SelectField(_l("Level"), choices=[], validate_choice=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        locale = str(get_locale() or "en")
-        names = sorted(
-            ((code, language_name(code, locale).capitalize()) for code in vocab.LANGUAGES),
-            key=lambda item: item[1].lower(),
-        )
-        self.language.choices = [choice("", "—"), *(choice(c, n) for c, n in names)]
-        self.level.choices = [choice("", "—"), *_labelled(vocab.LEVEL_LABELS)]
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        ok = super().validate(extra_validators)
-        language, level = self.language.data or "", self.level.data or ""
-        if language and language not in vocab.LANGUAGES:
-            self.language.errors = [*self.language.errors, str(_l("Choose a language."))]
-            ok = False
-        if level and level not in CEFR_LEVELS:
-            self.level.errors = [*self.level.errors, str(_l("Choose a level."))]
-            ok = False
-        if language and not level:
-            self.level.errors = [*self.level.errors, str(_l("Choose the level for this language."))]
-            ok = False
-        if level and not language:
-            self.language.errors = [*self.language.errors, str(_l("Choose a language."))]
-            ok = False
-        return ok
 
 
 class IntakeForm(Form):
@@ -160,9 +80,9 @@ class IntakeForm(Form):
         super().__init__(*args, **kwargs)
         self.digital_skills.choices = [
             choice("", _l("Not assessed")),
-            *_labelled(vocab.DIGITAL_SKILL_LABELS),
+            *labelled(vocab.DIGITAL_SKILL_LABELS),
         ]
-        self.help_questions.choices = _labelled(vocab.HELP_LABELS)
+        self.help_questions.choices = labelled(vocab.HELP_LABELS)
 
     def validate_birth_date(self, field: DateField) -> None:
         if field.data is None:
@@ -255,8 +175,8 @@ class MentorIntakeForm(IntakeForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.sectors.choices = _labelled(vocab.SECTOR_LABELS)
-        self.working_status.choices = _labelled(vocab.WORKING_STATUS_LABELS)
+        self.sectors.choices = labelled(vocab.SECTOR_LABELS)
+        self.working_status.choices = labelled(vocab.WORKING_STATUS_LABELS)
         self.volunteer.choices = tri_choices()
         self.available_six_months.choices = tri_choices()
 
@@ -326,15 +246,15 @@ class MenteeIntakeForm(IntakeForm):
         super().__init__(*args, **kwargs)
         self.target_sector.choices = [
             choice("", _l("Not chosen yet")),
-            *_labelled(vocab.SECTOR_LABELS),
+            *labelled(vocab.SECTOR_LABELS),
         ]
         self.education_level.choices = [
             choice("", _l("Not known")),
-            *_labelled(vocab.EDUCATION_LABELS),
+            *labelled(vocab.EDUCATION_LABELS),
         ]
         self.migration_background.choices = [
             choice("", _l("Not known")),
-            *_labelled(vocab.MIGRATION_BACKGROUND_LABELS),
+            *labelled(vocab.MIGRATION_BACKGROUND_LABELS),
         ]
         for name in (
             "seeking_job_study_or_internship",

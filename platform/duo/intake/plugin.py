@@ -3,7 +3,8 @@
 from flask_babel import lazy_gettext as _l
 
 from duo.core.plugins import NavItem, Plugin
-from duo.intake.views import bp, intake_todos
+from duo.intake.todos import intake_todos
+from duo.intake.views import bp
 
 PLUGIN = Plugin(
     blueprints=[bp],

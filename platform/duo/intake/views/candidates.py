@@ -1,8 +1,5 @@
-"""Candidates pages of a branch: the pipeline, a person's page, intake, decisions, import.
-
-Views are thin: they read the form, call the domain functions (``intake``, ``decisions``,
-``importing``, ``listing``) and render. Bad input answers 400 with the messages at the
-fields and nothing written (the request's transaction is rolled back for any status >= 400).
+"""A branch's candidates: the pipeline, a person's page, the intake interview, the
+eligibility decision (re-evaluation, override), withdrawal and reinstatement.
 """
 
 from __future__ import annotations
@@ -10,151 +7,33 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_babel import get_locale, ngettext
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from duo.core import audit, exporting
 from duo.core.auth.access import coordinator_required
-from duo.core.dashboard.todos import Todo
-from duo.core.db import db
 from duo.core.i18n import formatting
-from duo.core.tenancy.models import Tenant
 from duo.eligibility import reasons
-from duo.eligibility.decisions import (
-    DECIDABLE,
-    DecisionError,
-    decide,
-    decisions_of,
-    local_today,
-    override,
-    rules_for,
-)
+from duo.eligibility.decisions import DECIDABLE, DecisionError, decide, decisions_of, override
 from duo.eligibility.engine import Outcome, rules_hash
-from duo.intake.forms import (
-    EmptyForm,
-    ImportUploadForm,
-    OverrideForm,
-    WithdrawForm,
-    intake_form_class,
-)
+from duo.intake.forms import EmptyForm, OverrideForm, WithdrawForm, intake_form_class
 from duo.intake.interview import record_intake
-from duo.people import history, importing, listing, next_step, spreadsheet, states, vocab
-from duo.people.models import MENTEE, MENTOR, Person
+from duo.intake.views.blueprint import (
+    PIPELINE,
+    ROLE_LABELS,
+    bp,
+    branch_today,
+    people_label,
+    person_or_404,
+    rules_of,
+)
+from duo.people import history, listing, next_step, states, vocab
+from duo.people.models import MENTEE, Person
 from duo.people.pipeline import InvalidTransition, transition
 from duo.people.profiles import load_profile
 from duo.privacy import consent
-
-bp = Blueprint("people", __name__, url_prefix="/<tenant>/people", template_folder="templates")
-
-
-ROLE_LABELS = {MENTOR: _l("Mentors"), MENTEE: _l("Mentees")}
-ROLE_LABEL = {MENTOR: _l("mentor"), MENTEE: _l("mentee")}
-#: The pipeline in the programme's order (columns of the counts table).
-PIPELINE = [s for s in states.STATES if s != states.WITHDRAWN] + [states.WITHDRAWN]
-
-
-def intake_todos(tenant: Tenant) -> list[Todo]:
-    counts = listing.todo_counts()
-    return [
-        Todo(
-            label=ngettext(
-                "%(num)d candidate attended an information session and waits for an intake",
-                "%(num)d candidates attended an information session and wait for an intake",
-                counts.get(states.ATTENDED, 0),
-            ),
-            count=counts.get(states.ATTENDED, 0),
-            url=url_for("people.index", tenant=tenant.slug, state=states.ATTENDED, sort="waiting"),
-            urgency=30,
-        ),
-        Todo(
-            label=ngettext(
-                "%(num)d eligibility decision to take (needs review)",
-                "%(num)d eligibility decisions to take (needs review)",
-                counts.get(states.NEEDS_REVIEW, 0),
-            ),
-            count=counts.get(states.NEEDS_REVIEW, 0),
-            url=url_for(
-                "people.index", tenant=tenant.slug, state=states.NEEDS_REVIEW, sort="waiting"
-            ),
-            urgency=20,
-        ),
-        Todo(
-            label=ngettext(
-                "%(num)d intake recorded without an eligibility decision",
-                "%(num)d intakes recorded without an eligibility decision",
-                counts.get(states.INTAKE_DONE, 0),
-            ),
-            count=counts.get(states.INTAKE_DONE, 0),
-            url=url_for(
-                "people.index", tenant=tenant.slug, state=states.INTAKE_DONE, sort="waiting"
-            ),
-            urgency=25,
-        ),
-    ]
-
-
-@bp.app_template_global("people_label")
-def _label(kind: str, key: Any) -> str:
-    tables = {
-        "sector": vocab.SECTOR_LABELS,
-        "help": vocab.HELP_LABELS,
-        "slot_day": vocab.DAY_LABELS,
-        "slot_part": vocab.PART_LABELS,
-        "level": vocab.LEVEL_LABELS,
-        "education": vocab.EDUCATION_LABELS,
-        "working": vocab.WORKING_STATUS_LABELS,
-        "digital": vocab.DIGITAL_SKILL_LABELS,
-        "migration": vocab.MIGRATION_BACKGROUND_LABELS,
-        "state": states.LABELS,
-        "role": ROLE_LABEL,
-    }
-    if kind == "level_short":
-        return reasons.level_label(key)
-    if kind == "language":
-        return reasons.language_name(str(key), str(get_locale() or "en"))
-    return vocab.label(tables[kind], key)
-
-
-bp.add_app_template_global(reasons.describe, "eligibility_reason")
-bp.add_app_template_global(reasons.describe_outcome, "eligibility_outcome")
-
-
-@bp.app_template_global("field_messages")
-def _field_messages(field: Any) -> list[str]:
-    """A field's own messages as text (a FieldList also lists its rows' errors: skipped)."""
-    return [str(m) for m in (field.errors or []) if not isinstance(m, dict | list | tuple)]
-
-
-def _person_or_404(person_id: uuid.UUID) -> Person:
-    person = db.session.execute(select(Person).where(Person.id == person_id)).scalar_one_or_none()
-    if person is None:
-        abort(404)
-    return person
-
-
-def _rules(person: Person) -> list[dict[str, Any]]:
-    return rules_for(g.tenant.config, person.role)
-
-
-def _today() -> Any:
-    return local_today(g.tenant.timezone)
-
-
-# --------------------------------------------------------------------------- pipeline
 
 
 @bp.route("/")
@@ -171,7 +50,7 @@ def index():
         pipeline=PIPELINE,
         role_labels=ROLE_LABELS,
         sessions=sessions,
-        languages=sorted(vocab.LANGUAGES, key=lambda c: _label("language", c).lower()),
+        languages=sorted(vocab.LANGUAGES, key=lambda c: people_label("language", c).lower()),
         sectors=vocab.SECTORS,
         sorts={"name": _("Name"), "waiting": _("Waiting longest"), "newest": _("Newest")},
     )
@@ -200,7 +79,7 @@ def export(fmt: str):
 
     def sectors(row: listing.Row) -> str:
         keys = [row.target_sector] if row.person.role == MENTEE else row.sectors
-        return ", ".join(_label("sector", k) for k in keys if k)
+        return ", ".join(people_label("sector", k) for k in keys if k)
 
     body = exporting.to_bytes(
         fmt,
@@ -209,8 +88,8 @@ def export(fmt: str):
             [
                 row.person.last_name,
                 row.person.first_name,
-                _label("role", row.person.role),
-                _label("state", row.person.state),
+                people_label("role", row.person.role),
+                people_label("state", row.person.state),
                 formatting.format_date(row.person.state_changed_at, "short"),
                 row.person.email,
                 row.person.phone,
@@ -239,7 +118,7 @@ def export(fmt: str):
 
 
 def _person_page(person: Person, *, status: int = 200, **forms: Any):
-    rules = _rules(person)
+    rules = rules_of(person)
     decisions = decisions_of(person, rules)
     profile = load_profile(person)
     forms.setdefault("override_form", OverrideForm(current_state=person.state))
@@ -282,13 +161,13 @@ def _availability(profile: Any) -> list[tuple[str, list[str]]]:
 @bp.route("/<uuid:person_id>")
 @coordinator_required
 def person(person_id: uuid.UUID):
-    return _person_page(_person_or_404(person_id))
+    return _person_page(person_or_404(person_id))
 
 
 @bp.route("/<uuid:person_id>/intake", methods=["GET", "POST"])
 @coordinator_required
 def intake(person_id: uuid.UUID):
-    person = _person_or_404(person_id)
+    person = person_or_404(person_id)
     form_class = intake_form_class(person.role)
     profile = load_profile(person)
     if request.method == "POST":
@@ -308,8 +187,8 @@ def intake(person_id: uuid.UUID):
             person,
             form.answers(),
             consent_given=consent_given,
-            rules=_rules(person),
-            today=_today(),
+            rules=rules_of(person),
+            today=branch_today(),
             by=current_user,
             locale=str(get_locale() or person.locale),
         )
@@ -352,13 +231,13 @@ def _intake_page(person: Person, form: Any, status: int = 200):
 @bp.route("/<uuid:person_id>/reevaluate", methods=["POST"])
 @coordinator_required
 def reevaluate(person_id: uuid.UUID):
-    person = _person_or_404(person_id)
+    person = person_or_404(person_id)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
     try:
         decision = decide(
-            person, _rules(person), today=_today(), by=current_user, reevaluation=True
+            person, rules_of(person), today=branch_today(), by=current_user, reevaluation=True
         )
     except DecisionError as exc:
         flash(str(exc), "error")
@@ -373,7 +252,7 @@ def reevaluate(person_id: uuid.UUID):
 @bp.route("/<uuid:person_id>/override", methods=["GET", "POST"])
 @coordinator_required
 def override_decision(person_id: uuid.UUID):
-    person = _person_or_404(person_id)
+    person = person_or_404(person_id)
     if person.state not in DECIDABLE:
         flash(
             _(
@@ -395,8 +274,8 @@ def override_decision(person_id: uuid.UUID):
             person,
             Outcome(form.outcome.data),
             form.justification.data,
-            _rules(person),
-            today=_today(),
+            rules_of(person),
+            today=branch_today(),
             by=current_user,
         )
     except (DecisionError, ValueError) as exc:
@@ -421,7 +300,7 @@ def _override_page(person: Person, form: OverrideForm, status: int = 200):
 @bp.route("/<uuid:person_id>/withdraw", methods=["POST"])
 @coordinator_required
 def withdraw(person_id: uuid.UUID):
-    person = _person_or_404(person_id)
+    person = person_or_404(person_id)
     form = WithdrawForm()
     if not form.validate_on_submit():
         return _person_page(person, status=400, withdraw_form=form)
@@ -442,7 +321,7 @@ def withdraw(person_id: uuid.UUID):
 @bp.route("/<uuid:person_id>/reinstate", methods=["POST"])
 @coordinator_required
 def reinstate(person_id: uuid.UUID):
-    person = _person_or_404(person_id)
+    person = person_or_404(person_id)
     form = EmptyForm()
     target = request.form.get("target", "")
     if not form.validate_on_submit() or target not in (
@@ -458,92 +337,3 @@ def reinstate(person_id: uuid.UUID):
         return _person_page(person, status=400)
     flash(_("%(name)s is back in the programme.", name=person.full_name), "success")
     return redirect(url_for("people.person", person_id=person.id))
-
-
-# --------------------------------------------------------------------------- import
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@coordinator_required
-def import_upload():
-    form = ImportUploadForm()
-    if request.method == "GET":
-        return render_template("people/import_upload.html", form=form)
-    if not form.validate_on_submit():
-        return render_template("people/import_upload.html", form=form), 400
-    upload = form.file.data
-    data = upload.stream.read(spreadsheet.MAX_BYTES + 1)
-    try:
-        parsed = spreadsheet.parse_upload(upload.filename or "", data)
-    except spreadsheet.ImportFileError as exc:
-        form.file.errors = [*form.file.errors, str(exc)]
-        return render_template("people/import_upload.html", form=form), 400
-    batch = importing.stage(parsed, upload.filename or "", by=current_user)
-    return redirect(url_for("people.import_preview", batch_id=batch.id))
-
-
-def _batch_or_404(batch_id: uuid.UUID) -> Any:
-    batch = importing.find_batch(batch_id, by=current_user)
-    if batch is None:
-        abort(404)
-    return batch
-
-
-def _preview(batch: Any, status: int = 200):
-    review = importing.review(batch.rows, list(g.tenant.locales))
-    return (
-        render_template(
-            "people/import_preview.html",
-            batch=batch,
-            review=review,
-            form=EmptyForm(),
-            shown_new=review.new[:200],
-            columns=batch.columns,
-        ),
-        status,
-    )
-
-
-@bp.route("/import/<uuid:batch_id>", methods=["GET"])
-@coordinator_required
-def import_preview(batch_id: uuid.UUID):
-    batch = _batch_or_404(batch_id)
-    return _preview(batch)
-
-
-@bp.route("/import/<uuid:batch_id>", methods=["POST"])
-@coordinator_required
-def import_confirm(batch_id: uuid.UUID):
-    batch = _batch_or_404(batch_id)
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if batch.status != "pending":
-        flash(_("This file was already imported."), "info")
-        return redirect(url_for("people.index"))
-    try:
-        result = importing.confirm(batch, list(g.tenant.locales), by=current_user)
-    except importing.ImportRejected as exc:
-        flash(str(exc), "error")
-        return _preview(batch, status=400)
-    imported = ngettext(
-        "%(num)d candidate imported", "%(num)d candidates imported", len(result.new)
-    )
-    skipped = ngettext(
-        "%(num)d already known and skipped",
-        "%(num)d already known and skipped",
-        len(result.known),
-    )
-    flash(_("%(imported)s; %(skipped)s.", imported=imported, skipped=skipped), "success")
-    return redirect(url_for("people.index", sort="newest"))
-
-
-@bp.route("/import/template.csv")
-@coordinator_required
-def import_template():
-    body = importing.template_csv(g.tenant.default_locale)
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="duo-candidates-template.csv"'},
-    )

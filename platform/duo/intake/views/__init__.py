@@ -1,0 +1,18 @@
+"""Candidates pages of a branch: the pipeline, a person's page, intake, decisions, import.
+
+Views are thin: they read the form, call the domain functions (``intake``, ``decisions``,
+``importing``, ``listing``) and render. Bad input answers 400 with the messages at the
+fields and nothing written (the request's transaction is rolled back for any status >= 400).
+
+One blueprint (``people``), its routes in a module per seam: :mod:`.candidates` (the
+pipeline and a person's pages) and :mod:`.imports` (the spreadsheet import);
+:mod:`.blueprint` holds the blueprint and what the pages share.
+"""
+
+from duo.intake.views import candidates, imports
+from duo.intake.views.blueprint import bp
+
+#: The modules whose routes make up ``bp`` (importing one adds its routes).
+ROUTE_MODULES = (candidates, imports)
+
+__all__ = ["ROUTE_MODULES", "bp"]

@@ -1,0 +1,75 @@
+"""The candidates blueprint (``people``, so endpoint names stay ``people.<view>``) and
+what its pages share: labels of the programme's vocabulary for templates, a candidate of
+the branch or 404, the branch's rules and today.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Blueprint, abort, g
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from duo.core.db import db
+from duo.eligibility import reasons
+from duo.eligibility.decisions import local_today, rules_for
+from duo.people import states, vocab
+from duo.people.models import MENTEE, MENTOR, Person
+
+bp = Blueprint("people", __name__, url_prefix="/<tenant>/people", template_folder="../templates")
+
+ROLE_LABELS = {MENTOR: _l("Mentors"), MENTEE: _l("Mentees")}
+ROLE_LABEL = {MENTOR: _l("mentor"), MENTEE: _l("mentee")}
+#: The pipeline in the programme's order (columns of the counts table).
+PIPELINE = [s for s in states.STATES if s != states.WITHDRAWN] + [states.WITHDRAWN]
+
+
+@bp.app_template_global("people_label")
+def people_label(kind: str, key: Any) -> str:
+    """A code of the programme's vocabulary as words, in the page's language."""
+    tables = {
+        "sector": vocab.SECTOR_LABELS,
+        "help": vocab.HELP_LABELS,
+        "slot_day": vocab.DAY_LABELS,
+        "slot_part": vocab.PART_LABELS,
+        "level": vocab.LEVEL_LABELS,
+        "education": vocab.EDUCATION_LABELS,
+        "working": vocab.WORKING_STATUS_LABELS,
+        "digital": vocab.DIGITAL_SKILL_LABELS,
+        "migration": vocab.MIGRATION_BACKGROUND_LABELS,
+        "state": states.LABELS,
+        "role": ROLE_LABEL,
+    }
+    if kind == "level_short":
+        return reasons.level_label(key)
+    if kind == "language":
+        return reasons.language_name(str(key), str(get_locale() or "en"))
+    return vocab.label(tables[kind], key)
+
+
+bp.add_app_template_global(reasons.describe, "eligibility_reason")
+bp.add_app_template_global(reasons.describe_outcome, "eligibility_outcome")
+
+
+@bp.app_template_global("field_messages")
+def _field_messages(field: Any) -> list[str]:
+    """A field's own messages as text (a FieldList also lists its rows' errors: skipped)."""
+    return [str(m) for m in (field.errors or []) if not isinstance(m, dict | list | tuple)]
+
+
+def person_or_404(person_id: uuid.UUID) -> Person:
+    person = db.session.execute(select(Person).where(Person.id == person_id)).scalar_one_or_none()
+    if person is None:
+        abort(404)
+    return person
+
+
+def rules_of(person: Person) -> list[dict[str, Any]]:
+    return rules_for(g.tenant.config, person.role)
+
+
+def branch_today() -> Any:
+    return local_today(g.tenant.timezone)
