@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from duo.consumers.demo.cast import cast_for
+from duo.consumers.demo.figures import refresh_figures
 from duo.consumers.demo.parts import FULL_STORY
 from duo.consumers.demo.personas import Branch
 from duo.consumers.demo.story import BranchStory, existing_people
@@ -97,7 +98,10 @@ def seed(people_per_branch: int = DEFAULT_PEOPLE_PER_BRANCH, seed_value: int = 2
     was created: False the second time, when everything is already there.
     """
     with _one_hash_for_the_demo_password():
-        return _seed(people_per_branch, seed_value)
+        created = _seed(people_per_branch, seed_value)
+    if created:
+        refresh_figures()  # HQ's dashboard shows the story at once
+    return created
 
 
 def _seed(people_per_branch: int, seed_value: int) -> bool:
