@@ -13,6 +13,7 @@ from typing import Any
 from flask import (
     Flask,
     Response,
+    g,
     has_request_context,
     jsonify,
     redirect,
@@ -30,7 +31,15 @@ log = logging.getLogger(__name__)
 #: Every package that plugs into the app, in the order the factory reads them: the core
 #: first, then the capabilities in the order of the method's steps, then the consumers.
 #: Adding a capability means adding its package here (see ARCHITECTURE.md).
-CORE = ("core.tenancy", "core.auth", "core.i18n", "core.jobs", "core.mail", "core.dashboard")
+CORE = (
+    "core.tenancy",
+    "core.auth",
+    "core.i18n",
+    "core.jobs",
+    "core.mail",
+    "core.dashboard",
+    "core.observability",
+)
 CAPABILITIES = (
     "sessions",
     "people",
@@ -127,11 +136,6 @@ def _register_capabilities(app: Flask) -> None:
 
         return render_template("home.html", branches=public_branches())
 
-    @app.route("/healthz")
-    @access.public
-    def healthz() -> Response:
-        return Response("ok", mimetype="text/plain")
-
 
 def _register_request_cycle(app: Flask) -> None:
     """One commit per request, in one place; jobs are dispatched only after it."""
@@ -144,6 +148,8 @@ def _register_request_cycle(app: Flask) -> None:
             db.session.rollback()
             return response
         db.session.commit()
+        if g.get("duo_no_dispatch"):  # probes and scrapes: frequent, and they write nothing
+            return response
         try:
             dispatch()
         except Exception:  # noqa: BLE001 - the outbox keeps the job; the worker retries it

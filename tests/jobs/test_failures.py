@@ -214,7 +214,7 @@ def _signup(client, session_id, n: int):  # noqa: ANN001, ANN202
 
 def test_redis_killed_during_sign_ups_loses_none_and_mails_each_once(tmp_path) -> None:  # noqa: ANN001
     """The limiter counts in memory while Redis is away; the jobs wait in the outbox."""
-    from sessions.sessions_factories import make_session
+    from support import make_session
 
     redis_server = RedisServer(tmp_path, persistent=True)
     redis_server.start()

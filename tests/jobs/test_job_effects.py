@@ -18,10 +18,7 @@ from duo.duos import lifecycle
 from duo.people import states
 from duo.training import enrolment
 from duo.training import jobs as training_jobs
-from duos import factories
-from training.training_factories import make_cycle
-
-pool_factory = factories.pool_factory
+from support import make_cycle
 
 
 @job("test.two_mails")
@@ -97,13 +94,14 @@ def test_duo_proposed_twice_mails_each_side_once(db, tenants, pool_factory) -> N
     rotterdam = tenants["rotterdam"]
     mentee = pool_factory.mentee("rotterdam", "Amina")
     mentor = pool_factory.mentor("rotterdam", "Jan")
+    emails = sorted([mentee.email, mentor.email])
     with tenant_scope(rotterdam.id):
         lifecycle.propose(mentee, mentor, by=None)
     db.session.commit()
     (row,) = jobs_named(db, "duos.proposed")
     run_twice(db, row.id)
     proposed = [m for m in mails(db, rotterdam) if m.kind == "duos.proposed"]
-    assert sorted(m.recipient for m in proposed) == sorted([mentee.email, mentor.email])
+    assert sorted(m.recipient for m in proposed) == emails
 
 
 def test_keys_are_unique_per_branch_in_the_schema(db) -> None:  # noqa: ANN001

@@ -15,10 +15,6 @@ from duo.matching import pool as matching_pool
 from duo.matching import session as matching_session
 from duo.matching.models import EXCLUDE, LOCK, MatchingConstraint
 from duo.people import states as person_states
-from duos import factories
-
-# Fixtures shared with the other matching and duo tests.
-pool_factory = factories.pool_factory
 
 FRENCH = {"fr": "native"}
 

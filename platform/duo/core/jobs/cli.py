@@ -43,6 +43,13 @@ def _dispatch_loop(app, redis, interval: float, stop: threading.Event) -> None: 
         stop.wait(interval)
 
 
+def _serve_metrics(port: int | None) -> None:
+    if port:
+        from prometheus_client import start_http_server
+
+        start_http_server(port)
+
+
 def _heartbeat_loop(worker, stop: threading.Event) -> None:  # noqa: ANN001
     """Beat for the worker even while it runs a job (RQ's SimpleWorker does not then)."""
     while not stop.wait(HEARTBEAT_EVERY):
@@ -63,12 +70,19 @@ def _heartbeat_loop(worker, stop: threading.Event) -> None:  # noqa: ANN001
     help="Also run the dispatcher (periodic jobs, lost jobs, hand-out); off when a "
     "separate `duo scheduler` runs.",
 )
+@click.option(
+    "--metrics-port",
+    type=int,
+    default=None,
+    help="Serve this process's Prometheus metrics (jobs by name and outcome) on this port.",
+)
 @with_appcontext
-def worker(burst: bool, interval: float, dispatch: bool) -> None:
+def worker(burst: bool, interval: float, dispatch: bool, metrics_port: int | None) -> None:
     """Run an RQ worker (SIGTERM: the running job finishes first)."""
     from rq import SimpleWorker
 
     app = current_app._get_current_object()
+    _serve_metrics(metrics_port)
     redis = redis_connection()
     if redis is None:
         raise click.ClickException("REDIS_URL is not set: jobs run in-process, no worker needed")

@@ -2,9 +2,13 @@
 
 Each branch-owned table has RLS enabled and *forced*, with one policy that compares the
 row's ``tenant_id`` with the transaction-local setting ``duo.tenant_id``. The setting is
-made with ``set_config(..., true)`` whenever a transaction begins and whenever the scope
-changes inside one, so it disappears at COMMIT/ROLLBACK: a pooled connection handed to the
-next request carries nothing over. The application logs in as a role that owns no table
+made with ``SET LOCAL`` whenever a transaction begins and whenever the scope changes
+inside one, so it disappears at COMMIT/ROLLBACK: a pooled connection handed to the next
+request carries nothing over. ``SET LOCAL`` rather than ``set_config()``: Citus passes
+``SET LOCAL`` on to the shards' connections (``citus.propagate_set_commands = 'local'``),
+a function call it does not. ``SET`` takes no bind parameters, so the value is written
+into the statement by :func:`setting_sql`, which accepts only an integer id or nothing.
+The application logs in as a role that owns no table
 and has no BYPASSRLS; migrations run as the owner.
 """
 
@@ -13,7 +17,7 @@ from __future__ import annotations
 import os
 from contextlib import suppress
 
-from sqlalchemy import event, exc, text
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -92,15 +96,22 @@ def migrate_disable(op, table: str) -> None:  # noqa: ANN001
             op.execute(statement)
 
 
+def setting_sql(tenant_id: int | None) -> str:
+    """The ``SET LOCAL`` statement for a scope; the value is checked, then quoted."""
+    if tenant_id is None:
+        tenant = ""
+    elif isinstance(tenant_id, int) and not isinstance(tenant_id, bool):
+        tenant = str(int(tenant_id))
+    else:
+        raise TypeError(f"a tenant id is an integer, not {tenant_id!r}")
+    return f"SET LOCAL {SETTING} = '{tenant}'"
+
+
 def apply_setting(connection: Connection, scope: Scope | None = None) -> None:
     if connection.dialect.name != "postgresql":
         return
     scope = scope or current_scope()
-    tenant = "" if scope.tenant_id is None else str(scope.tenant_id)
-    connection.execute(
-        text("SELECT set_config(:name, :value, true)"),
-        {"name": SETTING, "value": tenant},
-    )
+    connection.exec_driver_sql(setting_sql(scope.tenant_id))
 
 
 @event.listens_for(Session, "after_begin")
