@@ -6,7 +6,9 @@ answers cannot drift apart.
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from duo.core.validation import Schema
 
 
 class IndicatorQuerySchema(Schema):
