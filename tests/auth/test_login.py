@@ -83,7 +83,7 @@ def test_passwords_are_hashed_with_argon2(create_user) -> None:
 
 
 @pytest.fixture
-def csrf_app(tmp_path, database_url):  # noqa: ANN001, ANN201
+def csrf_app(tmp_path, database_url):
     from appfactory import migrate_and_load
 
     if database_url:
@@ -137,3 +137,27 @@ def test_users_create_cli(app, db) -> None:
     from duo.core.auth.accounts import find_user
 
     assert find_user("x@duo.example.org") is None
+
+
+def test_users_create_reads_the_password_from_stdin_or_the_environment(app, db) -> None:
+    """Issue 14: a script creates a user without a prompt (and never waits for one)."""
+    from duo.core.auth.accounts import authenticate, find_user
+
+    runner = app.test_cli_runner()
+    base = ["users", "create", "--name", "Scripted", "--branch", "ghent", "--email"]
+    result = runner.invoke(
+        args=[*base, "stdin@duo.example.org", "--password-stdin"],
+        input="piped password 123\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert authenticate("stdin@duo.example.org", "piped password 123") is not None
+    result = runner.invoke(
+        args=[*base, "env@duo.example.org"], env={"DUO_USER_PASSWORD": "from the environment"}
+    )
+    assert result.exit_code == 0, result.output
+    assert authenticate("env@duo.example.org", "from the environment") is not None
+    # No terminal, no password: a clear error, nothing created.
+    missing = runner.invoke(args=[*base, "none@duo.example.org"], input="")
+    assert missing.exit_code == 2
+    assert "--password-stdin" in missing.output
+    assert find_user("none@duo.example.org") is None

@@ -97,15 +97,15 @@ def _mentor_answers(facts: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def rotterdam_pool(live_server) -> Pool:  # noqa: ANN001
+def rotterdam_pool(live_server) -> Pool:
     """Waiting mentees and trained mentors of Rotterdam, written as the coordinator would."""
     from duo.core.auth.accounts import find_user
     from duo.core.db import db
     from duo.core.tenancy.context import tenant_scope
     from duo.core.tenancy.models import Tenant
     from duo.eligibility.decisions import local_today, rules_for
+    from duo.intake.interview import record_intake
     from duo.people import pipeline, states
-    from duo.people.intake import record_intake
     from duo.people.models import MENTEE, MENTOR, Person
     from duo.training import curriculum, enrolment, planning
     from duo.training.models import MODULES
@@ -168,7 +168,7 @@ def rotterdam_pool(live_server) -> Pool:  # noqa: ANN001
 
 
 @pytest.fixture
-def coordinator_locale_restored(live_server) -> Iterator[None]:  # noqa: ANN001
+def coordinator_locale_restored(live_server) -> Iterator[None]:
     """The header's language switcher stores the choice on the user: put it back after."""
     yield
     from duo.core.auth.models import User
@@ -187,8 +187,11 @@ def coordinator_locale_restored(live_server) -> Iterator[None]:  # noqa: ANN001
 def in_english(page: Any) -> None:
     """Switch the interface to English with the header's switcher, unless it is already."""
     if page.evaluate("() => document.documentElement.lang") != "en":
+        menu = page.locator("details.menu")
+        if menu.is_visible() and menu.get_attribute("open") is None:
+            menu.locator("summary").click()  # on a phone the switcher is in the folded menu
         with page.expect_navigation():
-            page.locator("form.lang-switch button[value=en]").click()
+            page.locator("form.lang-switch:visible button[value=en]").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
@@ -205,7 +208,7 @@ def test_matching_session_accepts_two_duos(
     login_as,
     axe,
     rotterdam_pool: Pool,
-    coordinator_locale_restored,  # noqa: ANN001
+    coordinator_locale_restored,
 ) -> None:
     zahra, yonas, lina = (rotterdam_pool.mentees[n] for n in ("Zahra", "Yonas", "Lina"))
 
@@ -227,6 +230,7 @@ def test_matching_session_accepts_two_duos(
     for mentee, pair in pairs.items():
         expect(pair).to_be_visible()
         expect(pair.locator(".pair-head label")).to_contain_text(mentee.name)
+        pair.locator("details.why-score summary").click()  # the score's details, on demand
         rows = pair.locator("table.criteria tbody tr")
         assert rows.count() >= 5, f"too few criteria explained for {mentee.name}"
         for why in rows.locator("td:last-child").all_inner_texts():
@@ -317,6 +321,6 @@ def test_matching_session_accepts_two_duos(
     history = page.locator("#duo-history tbody tr")
     expect(history).to_have_count(1)
     expect(history.first.locator("td").nth(1)).to_have_text("proposed")
-    coordinator_name = page.locator(".who").inner_text().split("·")[0].strip()
+    coordinator_name = page.locator(".who:visible").inner_text().split("·")[0].strip()
     expect(history.first.locator("td").nth(2)).to_have_text(coordinator_name)
     axe(page)

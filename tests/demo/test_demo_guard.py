@@ -27,7 +27,7 @@ def test_setup_refuses_demo_data_in_production(app, monkeypatch) -> None:
     assert result.exit_code != 0 and "production" in result.output
 
 
-def _people(db, in_tenant, slug: str) -> int:  # noqa: ANN001
+def _people(db, in_tenant, slug: str) -> int:
     with in_tenant(slug):
         return db.session.execute(select(func.count()).select_from(Person)).scalar_one()
 
@@ -45,6 +45,6 @@ def test_a_branch_added_later_gets_demo_data_only_when_asked(db, in_tenant) -> N
     assert _people(db, in_tenant, "lille") == 0
 
 
-def test_demo_seed_names_an_unknown_branch(app, db) -> None:  # noqa: ARG001
+def test_demo_seed_names_an_unknown_branch(app, db) -> None:
     result = app.test_cli_runner().invoke(args=["demo", "seed", "--branch", "atlantis"])
     assert result.exit_code != 0 and "atlantis" in result.output

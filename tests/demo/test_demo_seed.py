@@ -209,3 +209,11 @@ def test_setup_command_is_safe_to_run_twice(app, db, monkeypatch) -> None:
     assert second.exit_code == 0, second.output
     assert "already present" in second.output
     assert HQ_EMAIL in second.output
+
+
+def test_demo_hq_follows_the_browsers_language(db, client) -> None:
+    """Issue 14: a French-speaking browser got English HQ (the demo saved "en" for HQ)."""
+    seed(people_per_branch=2)
+    client.post("/login", data={"email": HQ_EMAIL, "password": DEMO_PASSWORD})
+    page = client.get("/hq/", headers={"Accept-Language": "fr-BE,fr;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="fr"' in page

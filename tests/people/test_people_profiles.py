@@ -33,19 +33,21 @@ def test_vocabulary_keys_match_matching_and_spec() -> None:
     assert all(vocab.is_language_code(code) for code in vocab.LANGUAGES)
 
 
-def test_tags_are_lower_case_unique_and_trimmed() -> None:
+def test_tags_are_kept_as_typed_unique_and_trimmed() -> None:
     assert vocab.parse_tags(" Cooking, football;  Music\nCOOKING ,, ") == [
-        "cooking",
+        "Cooking",
         "football",
-        "music",
+        "Music",
     ]
+    # Issue 14: a person's words keep their case.
+    assert vocab.parse_tags("chef de projet IT, SAP") == ["chef de projet IT", "SAP"]
     assert vocab.parse_tags(None) == []
     assert normalise_level("b2") == "B2"
     assert normalise_level("Native") == "native"
     assert normalise_level("fluent") is None
 
 
-def _profile(db, person, **values):  # noqa: ANN001, ANN003, ANN202
+def _profile(db, person, **values):
     profile = Profile(person_id=person.id, **values)
     db.session.add(profile)
     db.session.flush()

@@ -19,7 +19,7 @@ def _text(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def seeded(db, tenants):  # noqa: ANN001, ANN201
+def seeded(db, tenants):
     history = History(db, tenants)
     history.cohort("ghent", 12, 2025, 2)
     history.cohort("paris", 12, 2025, 4)

@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from duo.core.db import db, utcnow
-from duo.core.i18n import zones
+from duo.core.hooks import Event
+from duo.core.i18n import sentences, zones
 from duo.core.tenancy.models import Tenant
 from duo.duos import states
 from duo.duos.models import Duo, DuoStateChange
@@ -39,13 +40,13 @@ from duo.people import pipeline
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person
 
-Listener = Callable[[Duo, DuoStateChange], None]
-_listeners: list[Listener] = []
+#: ``listener(duo, change)`` after every recorded step (creation too), in the same transaction.
+TRANSITIONED = Event("duos.transitioned", "A duo moved a step.")
 
 Pair = tuple[uuid.UUID, uuid.UUID]
 
 
-class InvalidDuoTransition(ValueError):  # noqa: N818 - reads better at call sites
+class InvalidDuoTransition(ValueError):
     """The move is not part of a duo's flow; the message is shown to the coordinator.
 
     ``field`` names the form field at fault (``reason``, ``declined_by``...), if any.
@@ -56,15 +57,12 @@ class InvalidDuoTransition(ValueError):  # noqa: N818 - reads better at call sit
         self.field = field
 
 
-def on_transition(listener: Listener) -> Listener:
-    """Register ``listener(duo, change)``, called after every recorded step (creation too)."""
-    _listeners.append(listener)
-    return listener
+#: A person's history line when a duo is proposed (the other person's name as typed).
+PROPOSED_WITH = sentences.register("duos.proposed_with", _l("Duo proposed with %(name)s"))
 
 
 def _notify(duo: Duo, change: DuoStateChange) -> None:
-    for listener in _listeners:
-        listener(duo, change)
+    TRANSITIONED.emit(duo, change)
 
 
 def add_months(day: date, months: int) -> date:
@@ -153,9 +151,9 @@ def propose(
     db.session.add(duo)
     note = (reason or "").strip() or None
     change = _record(duo, None, states.PROPOSED, now, by, note, details)
-    person_reason = _("Duo proposed with %(name)s", name=mentor.full_name)
+    person_reason = sentences.encode(PROPOSED_WITH, name=mentor.full_name)
     pipeline.transition(mentee, person_states.MATCHED, by=by, reason=person_reason)
-    person_reason = _("Duo proposed with %(name)s", name=mentee.full_name)
+    person_reason = sentences.encode(PROPOSED_WITH, name=mentee.full_name)
     pipeline.transition(mentor, person_states.MATCHED, by=by, reason=person_reason)
     db.session.flush()
     _notify(duo, change)

@@ -13,25 +13,25 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from duo.core.auth.access import coordinator_required
-from duo.core.dashboard import navigation
-from duo.core.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
 from duo.duos import lifecycle, states
 from duo.duos.forms import form_for
 from duo.duos.models import Duo, DuoStateChange
+from duo.people import next_step
+from duo.people import states as person_states
 from duo.people.models import Person
 
 bp = Blueprint("duos", __name__, url_prefix="/<tenant>/duos", template_folder="templates")
 
-navigation.register("duos.index", _l("Duos"), 50)
 
 _STATE_ORDER = case({s: i for i, s in enumerate(states.STATES)}, value=Duo.state)
 
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     wanted = request.args.get("state") or None
     if wanted not in states.STATES:
         wanted = None
@@ -82,7 +82,7 @@ def _forms(duo: Duo, failed: tuple[str, object] | None = None) -> dict[str, obje
     return forms
 
 
-def _detail(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None):  # noqa: ANN202
+def _detail(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None):
     return (
         render_template(
             "duos/detail.html",
@@ -96,13 +96,13 @@ def _detail(duo: Duo, status: int = 200, failed: tuple[str, object] | None = Non
 
 @bp.route("/<uuid:duo_id>")
 @coordinator_required
-def detail(duo_id: uuid.UUID):  # noqa: ANN201
+def detail(duo_id: uuid.UUID):
     return _detail(_load(duo_id))
 
 
 @bp.route("/<uuid:duo_id>/to/<target>", methods=["POST"])
 @coordinator_required
-def move(duo_id: uuid.UUID, target: str):  # noqa: ANN201
+def move(duo_id: uuid.UUID, target: str):
     if target not in states.STATES:
         abort(404)
     duo = _load(duo_id)
@@ -148,8 +148,7 @@ def move(duo_id: uuid.UUID, target: str):  # noqa: ANN201
 # --------------------------------------------------------------------------- dashboard
 
 
-@provider
-def _duo_todos(tenant: Tenant) -> list[Todo]:
+def duo_todos(tenant: Tenant) -> list[Todo]:
     proposed = db.session.execute(
         select(func.count()).select_from(Duo).where(Duo.state == states.PROPOSED)
     ).scalar_one()
@@ -163,5 +162,71 @@ def _duo_todos(tenant: Tenant) -> list[Todo]:
             count=proposed,
             url=url_for("duos.index", tenant=tenant.slug, state=states.PROPOSED),
             urgency=30,
-        )
+        ),
+        *_waiting_duos(tenant),
     ]
+
+
+def _waiting_duos(tenant: Tenant) -> list[Todo]:
+    """The later steps of a duo that wait for the coordinator (issue 14: every step)."""
+    counts = dict(
+        db.session.execute(
+            select(Duo.state, func.count())
+            .where(Duo.state.in_([states.FIRST_MEETING, states.CONFIRMED, states.ENDED]))
+            .group_by(Duo.state)
+        ).all()
+    )
+    deciding, confirmed, ended = (
+        counts.get(states.FIRST_MEETING, 0),
+        counts.get(states.CONFIRMED, 0),
+        counts.get(states.ENDED, 0),
+    )
+    return [
+        Todo(
+            label=ngettext(
+                "%(num)d duo waits for the decisions after the first meeting",
+                "%(num)d duos wait for the decisions after the first meeting",
+                deciding,
+            ),
+            count=deciding,
+            url=url_for("duos.index", tenant=tenant.slug, state=states.FIRST_MEETING),
+            urgency=35,
+        ),
+        Todo(
+            label=ngettext(
+                "%(num)d duo has the agreement and charter to sign",
+                "%(num)d duos have the agreement and charter to sign",
+                confirmed,
+            ),
+            count=confirmed,
+            url=url_for("duos.index", tenant=tenant.slug, state=states.CONFIRMED),
+            urgency=30,
+        ),
+        Todo(
+            label=ngettext(
+                "%(num)d ended duo is waiting for its evaluation",
+                "%(num)d ended duos are waiting for their evaluation",
+                ended,
+            ),
+            count=ended,
+            url=url_for("duos.index", tenant=tenant.slug, state=states.ENDED),
+            urgency=45,
+        ),
+    ]
+
+
+@next_step.provides(person_states.MATCHED)
+@next_step.provides(person_states.IN_DUO)
+def _open_duo(person: Person) -> list[next_step.Action]:
+    """The person's open duo, where its next move is made."""
+    duo_id = db.session.execute(
+        select(Duo.id)
+        .where(
+            (Duo.mentee_id == person.id) | (Duo.mentor_id == person.id),
+            Duo.state.in_(states.OPEN),
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+    if duo_id is None:
+        return []
+    return [next_step.Action(str(_l("Open the duo")), url_for("duos.detail", duo_id=duo_id))]

@@ -17,14 +17,13 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, lazyload, selectinload
 
 from duo.core.auth.access import coordinator_required
 from duo.core.auth.models import User
-from duo.core.dashboard import navigation
-from duo.core.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
@@ -41,11 +40,12 @@ from duo.matching.forms import (
 )
 from duo.matching.models import LOCK, MatchingConstraint, MatchingSession
 from duo.matching.presenter import Presenter, constraint_rows, number_formatter, page_gettext
-from duo.people.models import Person
+from duo.people import next_step
+from duo.people import states as person_states
+from duo.people.models import MENTEE, MENTOR, Person
 
 bp = Blueprint("matching", __name__, url_prefix="/<tenant>/matching", template_folder="templates")
 
-navigation.register("matching.index", _l("Matching"), 40)
 
 #: Shown when the database refused an acceptance another request made impossible meanwhile.
 _CHANGED = _l(
@@ -87,7 +87,7 @@ def _session_page(
     *,
     status: int = 200,
     errors: list[str] | None = None,
-):  # noqa: ANN202
+):
     """The session page: for an open session, a fresh run of the suggestion, explained."""
     locale = str(get_locale() or g.tenant.default_locale)
     context: dict[str, Any] = {
@@ -129,7 +129,7 @@ def _session_page(
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     sessions = list(
         db.session.execute(
             select(MatchingSession)
@@ -150,7 +150,7 @@ def index():  # noqa: ANN201
 
 @bp.route("/sessions", methods=["POST"])
 @coordinator_required
-def start():  # noqa: ANN201
+def start():
     form = StartSessionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -166,13 +166,13 @@ def start():  # noqa: ANN201
 
 @bp.route("/sessions/<uuid:session_id>", endpoint="session")
 @coordinator_required
-def session_view(session_id: uuid.UUID):  # noqa: ANN201
+def session_view(session_id: uuid.UUID):
     return _session_page(_load_session(session_id))
 
 
 @bp.route("/sessions/<uuid:session_id>/accept", methods=["POST"])
 @coordinator_required
-def accept(session_id: uuid.UUID):  # noqa: ANN201
+def accept(session_id: uuid.UUID):
     session = _load_session(session_id)
     form = AcceptForm()
     if not form.validate_on_submit():
@@ -207,7 +207,7 @@ def accept(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/sessions/<uuid:session_id>/constraints", methods=["POST"])
 @coordinator_required
-def constrain(session_id: uuid.UUID):  # noqa: ANN201
+def constrain(session_id: uuid.UUID):
     session = _load_session(session_id)
     form = ConstraintForm()
     if not form.validate_on_submit():
@@ -233,7 +233,7 @@ def constrain(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/sessions/<uuid:session_id>/constraints/<uuid:constraint_id>/remove", methods=["POST"])
 @coordinator_required
-def remove_constraint(session_id: uuid.UUID, constraint_id: uuid.UUID):  # noqa: ANN201
+def remove_constraint(session_id: uuid.UUID, constraint_id: uuid.UUID):
     session = _load_session(session_id)
     constraint = db.session.execute(
         select(MatchingConstraint).where(
@@ -254,7 +254,7 @@ def remove_constraint(session_id: uuid.UUID, constraint_id: uuid.UUID):  # noqa:
 
 @bp.route("/sessions/<uuid:session_id>/close", methods=["POST"])
 @coordinator_required
-def close(session_id: uuid.UUID):  # noqa: ANN201
+def close(session_id: uuid.UUID):
     session = _load_session(session_id)
     if not CloseSessionForm().validate_on_submit():
         abort(400)
@@ -269,8 +269,7 @@ def close(session_id: uuid.UUID):  # noqa: ANN201
 # --------------------------------------------------------------------------- dashboard
 
 
-@provider
-def _waiting_todo(tenant: Tenant) -> list[Todo]:
+def waiting_todos(tenant: Tenant) -> list[Todo]:
     count, oldest = matching_pool.waiting_summary()
     if not count:
         return []
@@ -290,3 +289,25 @@ def _waiting_todo(tenant: Tenant) -> list[Todo]:
             label=label, count=count, url=url_for("matching.index", tenant=tenant.slug), urgency=20
         )
     ]
+
+
+def free_mentors_todos(tenant: Tenant) -> list[Todo]:
+    """Trained mentors without a mentee yet: the matching step covers mentors too."""
+    count = db.session.execute(
+        select(func.count())
+        .select_from(Person)
+        .where(Person.role == MENTOR, Person.state == person_states.TRAINED)
+    ).scalar_one()
+    label = ngettext(
+        "%(num)d trained mentor waiting for a mentee",
+        "%(num)d trained mentors waiting for a mentee",
+        count,
+    )
+    url = url_for("matching.index", tenant=tenant.slug)
+    return [Todo(label=label, count=count, url=url, urgency=40)]
+
+
+@next_step.provides(person_states.ELIGIBLE, role=MENTEE)
+@next_step.provides(person_states.TRAINED, role=MENTOR)
+def _matching_action(person: Person) -> list[next_step.Action]:
+    return [next_step.Action(str(_l("Go to the matching sessions")), url_for("matching.index"))]

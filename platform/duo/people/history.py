@@ -10,53 +10,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from duo.core.auth.models import User
 from duo.core.db import db
+from duo.core.i18n import sentences
 from duo.people.models import Person, StateChange
 
-PREFIX = "duo:"
+PREFIX = sentences.PREFIX
 
-INTAKE = "intake"
-RULES = "eligibility.rules"
-REEVALUATED = "eligibility.reevaluated"
-OVERRIDE = "eligibility.override"
-IMPORTED = "import"
-WITHDRAWN = "withdrawn"
-REINSTATED = "reinstated"
-
-LABELS: dict[str, Any] = {
-    INTAKE: _l("Intake interview recorded"),
-    RULES: _l("Decided by the eligibility rules"),
-    REEVALUATED: _l("Evaluated again under the current rules"),
-    OVERRIDE: _l("Eligibility decided by a coordinator"),
-    IMPORTED: _l("Imported from a spreadsheet"),
-    WITHDRAWN: _l("Withdrawn by a coordinator"),
-    REINSTATED: _l("Back in the programme"),
-}
+INTAKE = sentences.register("intake", _l("Intake interview recorded"))
+RULES = sentences.register("eligibility.rules", _l("Decided by the eligibility rules"))
+REEVALUATED = sentences.register(
+    "eligibility.reevaluated", _l("Evaluated again under the current rules")
+)
+OVERRIDE = sentences.register("eligibility.override", _l("Eligibility decided by a coordinator"))
+IMPORTED = sentences.register("import", _l("Imported from a spreadsheet"))
+WITHDRAWN = sentences.register("withdrawn", _l("Withdrawn by a coordinator"))
+REINSTATED = sentences.register("reinstated", _l("Back in the programme"))
 
 
-def reason(code: str, detail: str | None = None) -> str:
+def reason(code: str, detail: str | None = None, **params: object) -> str:
     """The stored form of a platform reason (and the human text that goes with it)."""
-    text = f"{PREFIX}{code}"
-    detail = (detail or "").strip()
-    return f"{text}\n{detail}" if detail else text
+    return sentences.encode(code, detail, **params)
 
 
 def describe(stored: str | None) -> tuple[str | None, str | None]:
-    """(translated label, verbatim detail) of a stored reason; free text is the detail."""
-    if not stored:
-        return None, None
-    if not stored.startswith(PREFIX):
-        return None, stored
-    head, _, detail = stored.partition("\n")
-    code = head[len(PREFIX) :]
-    label = LABELS.get(code)
-    return (str(label) if label is not None else code), (detail or None)
+    """(label in the reader's language, verbatim detail); free text is the detail."""
+    return sentences.render(stored)
 
 
 @dataclass(frozen=True)

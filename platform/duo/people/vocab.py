@@ -189,14 +189,21 @@ MAX_TAGS = 20
 
 
 def parse_tags(text: str | Iterable[str] | None) -> list[str]:
-    """Free tags ("Cooking, football; music") as lower-case, unique, in the order given."""
+    """Free tags ("Cooking, football; music") as typed, unique, in the order given.
+
+    A person's words keep their case ("chef de projet IT", "SAP"): only spaces are tidied.
+    Two entries that differ only in case count once (the first one typed is kept); the
+    matching compares them case-insensitively on its own.
+    """
     if text is None:
         return []
     parts = _TAG_SPLIT.split(text) if isinstance(text, str) else list(text)
     tags: list[str] = []
+    seen: set[str] = set()
     for part in parts:
-        tag = " ".join(str(part).split()).lower()
-        if tag and tag not in tags:
+        tag = " ".join(str(part).split())
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
             tags.append(tag)
     return tags
 

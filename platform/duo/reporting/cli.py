@@ -93,6 +93,3 @@ def annual(year: int, locale: str, out: str) -> None:
     pdf, digest = annual_pdf(year, locale)
     Path(out).write_bytes(pdf)
     click.echo(f"{out}: {len(pdf)} bytes, data hash {digest}")
-
-
-commands = [tokens, reporting, report]

@@ -5,12 +5,15 @@ registrations, eligibility decisions, duos and what follows them) writes, in the
 transaction, one refresh job for the branch and the current minute
 (:func:`duo.reporting.refresh.request_refresh_on`, an insert that does nothing when the
 minute's job exists), so a change and the request to count it are committed together, and
-nothing needs to know reporting exists. The tables are
+nothing needs to know reporting exists. The listeners
+are SQLAlchemy's, process-wide: :func:`connect` (called by the factory through
+``reporting/plugin.py``) attaches them once, however many apps a process builds. The tables are
 matched by name: steps added later (meetings, evaluations, outcomes) are watched by prefix.
 """
 
 from __future__ import annotations
 
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -34,8 +37,7 @@ def watched(table: str) -> bool:
     return table in WATCHED or table.startswith(WATCHED_PREFIXES)
 
 
-@event.listens_for(Session, "after_flush")
-def _request(session: Session, flush_context) -> None:  # noqa: ANN001
+def _request(session: Session, flush_context) -> None:
     tenant_id = current_tenant_id()
     if tenant_id is None:
         return
@@ -52,7 +54,15 @@ def _request(session: Session, flush_context) -> None:  # noqa: ANN001
     asked.add(key)
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_KEY, None)
+
+
+_LISTENERS = (("after_flush", _request), ("after_commit", _forget), ("after_rollback", _forget))
+
+
+def connect(app: Flask | None = None) -> None:
+    """Attach the listeners to every ORM session of the process (idempotent)."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

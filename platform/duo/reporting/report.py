@@ -72,7 +72,7 @@ def report_html(year: int, locale: str) -> tuple[str, str]:
 
 def annual_pdf(year: int, locale: str) -> tuple[bytes, str]:
     """The PDF and the hash of the data it was made from."""
-    from weasyprint import HTML  # noqa: PLC0415 - heavy (Pango); loaded only to make a PDF
+    from weasyprint import HTML
 
     html, digest = report_html(year, locale)
     return HTML(string=html).write_pdf(), digest
@@ -93,7 +93,7 @@ def make_annual_report(run_id: int) -> str:
     _progress(run, 10)
     html, digest = report_html(run.year, run.locale)
     _progress(run, 50)
-    from weasyprint import HTML  # noqa: PLC0415 - see annual_pdf
+    from weasyprint import HTML
 
     pdf = HTML(string=html).write_pdf()
     run = db.session.get(ReportRun, run_id)

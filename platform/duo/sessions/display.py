@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
 from flask import g
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from duo.core import i18n
+from duo.core.i18n import formatting
 from duo.core.tenancy.models import Tenant
 from duo.sessions.models import FOR_BOTH, FOR_MENTEES, FOR_MENTORS, HEARD_FROM, InfoSession
 
@@ -32,7 +32,7 @@ HEARD_FROM_LABELS = dict(
             _l("Our website"),
             _l("Social media"),
             _l("Friends or family"),
-            _l("Employment service (Actiris, VDAB, Le Forem, France Travail, UWV...)"),
+            _l("Employment service"),
             _l("Another organisation"),
             _l("Press, radio or television"),
             _l("An event"),
@@ -41,6 +41,20 @@ HEARD_FROM_LABELS = dict(
         strict=True,
     )
 )
+
+
+def employment_services(tenant: Tenant | None) -> list[str]:
+    """The branch's employment services, from its country's configuration (``[choices]``)."""
+    config = getattr(tenant, "config", None) or {}
+    return list((config.get("choices") or {}).get("employment_services") or ())
+
+
+def heard_from_label(key: str, tenant: Tenant | None) -> str:
+    """How a candidate heard of the programme, naming the branch's own employment services."""
+    services = employment_services(tenant)
+    if key == "employment_service" and services:
+        return _("Employment service (%(services)s)", services=", ".join(services))
+    return str(HEARD_FROM_LABELS.get(key, key))
 
 
 def language_name(code: str, locale: str) -> str:
@@ -54,14 +68,12 @@ def local_start(session: InfoSession, tenant: Tenant) -> datetime:
 
 def when_text(session: InfoSession, tenant: Tenant, locale: str) -> str:
     """ "Tuesday 3 March 2026, 18:00 – 19:30" in the branch's zone and ``locale``."""
-    zone = ZoneInfo(tenant.timezone)
-    start = session.starts_at.astimezone(zone)
-    end = session.ends_at.astimezone(zone)
+    shown = {"locale": formatting.regional_locale(locale, tenant.country), "zone": tenant.timezone}
     return _(
         "%(date)s, %(start)s – %(end)s",
-        date=format_date(start.date(), "full", locale=locale),
-        start=format_time(start.timetz(), "short", locale=locale),
-        end=format_time(end.timetz(), "short", locale=locale),
+        date=formatting.format_date(session.starts_at, "full", **shown),
+        start=formatting.format_time(session.starts_at, **shown),
+        end=formatting.format_time(session.ends_at, **shown),
     )
 
 

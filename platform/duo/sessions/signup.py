@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from duo.core.db import db, utcnow
+from duo.core.i18n import sentences
 from duo.core.tenancy.models import Tenant
 from duo.people import pipeline, states
 from duo.people.models import Person
@@ -33,6 +35,18 @@ from duo.sessions.models import (
 #: Per address: slows scripts down without stopping a group that signs up together from one
 #: office (a job coach with a dozen young jobseekers).
 SIGNUP_LIMIT = "20 per minute;200 per hour"
+
+#: History sentences of a sign-up, stored as codes and read in the reader's language.
+SIGNED_UP = sentences.register(
+    "sessions.signed_up",
+    _l("Signed up for an information session."),
+    legacy=("Signed up for an information session.",),
+)
+SIGNED_UP_AGAIN = sentences.register(
+    "sessions.signed_up_again",
+    _l("Signed up again for an information session."),
+    legacy=("Signed up again for an information session.",),
+)
 
 
 @dataclass
@@ -77,7 +91,7 @@ def find_person(email: str, role: str) -> Person | None:
     ).scalar_one_or_none()
 
 
-def _session_for(req: SignupRequest, now: datetime):  # noqa: ANN202
+def _session_for(req: SignupRequest, now: datetime):
     session = lock_session(req.session_id)
     if session is None:
         raise SessionError(_("Choose one of the sessions listed."), "session")
@@ -136,7 +150,7 @@ def sign_up(req: SignupRequest, *, tenant: Tenant, now: datetime | None = None) 
             birth_year=req.birth_year,
             locale=req.locale,
         )
-        pipeline.register(person, reason="Signed up for an information session.")
+        pipeline.register(person, reason=sentences.encode(SIGNED_UP))
     else:
         if person.phone is None and req.phone:
             person.phone = req.phone.strip()
@@ -144,9 +158,7 @@ def sign_up(req: SignupRequest, *, tenant: Tenant, now: datetime | None = None) 
             person.birth_year = req.birth_year
         person.locale = req.locale
         if person.state == states.WITHDRAWN:
-            pipeline.transition(
-                person, states.REGISTERED, reason="Signed up again for an information session."
-            )
+            pipeline.transition(person, states.REGISTERED, reason=sentences.encode(SIGNED_UP_AGAIN))
     record_consent(person, PRIVACY_NOTICE, locale=req.locale)
     status = WAITLISTED if full else REGISTERED
     if existing is not None:  # cancelled earlier: the same row comes back, at the end of the line

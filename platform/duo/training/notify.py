@@ -12,16 +12,16 @@ updates the event it already has rather than adding a second one.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from duo.core.calendar import invitation_attachment
+from duo.core.i18n import formatting
 from duo.core.mail import queue_mail, render_mail
 from duo.core.tenancy.models import Tenant
 from duo.people.models import Person
+from duo.training.feeds import session_event, session_title
 from duo.training.models import TrainingSession
 
 REMINDER = "reminder"
@@ -31,16 +31,21 @@ PLACE = "place"
 KINDS = (REMINDER, MOVED, CANCELLED, PLACE)
 
 
-def when(starts_at: dt.datetime, ends_at: dt.datetime, timezone: str, locale: str) -> str:
+def when(
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    timezone: str,
+    locale: str,
+    country: str | None = None,
+) -> str:
     """A session's day and times in the locale, in the branch's zone (for mails)."""
-    zone = ZoneInfo(timezone)
-    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    shown = {"locale": formatting.regional_locale(locale, country), "zone": timezone}
     with force_locale(locale):
         return _(
             "%(date)s, %(start)s-%(end)s",
-            date=format_date(start.date(), "full", locale=locale),
-            start=format_time(start, "short", tzinfo=zone, locale=locale),
-            end=format_time(end, "short", tzinfo=zone, locale=locale),
+            date=formatting.format_date(starts_at, "full", **shown),
+            start=formatting.format_time(starts_at, **shown),
+            end=formatting.format_time(ends_at, **shown),
         )
 
 
@@ -52,8 +57,6 @@ def invitation(
     session: TrainingSession, tenant: Tenant, person: Person, locale: str
 ) -> tuple[str, str, bytes]:
     """The session as an ``.ics`` attachment (filename, content type, bytes)."""
-    from duo.training.feeds import session_event
-
     with force_locale(locale):
         event = session_event(session, session.cycle, tenant, locale)
         organizer = _("DUO for a JOB %(branch)s", branch=tenant.display_name(locale))
@@ -70,8 +73,6 @@ def send(
     sessions: list[TrainingSession] | None = None,
 ) -> object:
     """Write the ``kind`` mail about ``session`` for ``person`` to the mail outbox."""
-    from duo.training.feeds import session_title
-
     if kind not in KINDS:
         raise ValueError(f"unknown training mail {kind!r}")
     locale = locale_of(person, tenant)
@@ -80,7 +81,7 @@ def send(
         dates = [
             {
                 "title": session_title(s, cycle, tenant, locale),
-                "when": when(s.starts_at, s.ends_at, tenant.timezone, locale),
+                "when": when(s.starts_at, s.ends_at, tenant.timezone, locale, tenant.country),
                 "place": s.place,
             }
             for s in (sessions or [session])
@@ -95,7 +96,7 @@ def send(
         cycle=cycle,
         session=session,
         title=title,
-        when=when(session.starts_at, session.ends_at, tenant.timezone, locale),
+        when=when(session.starts_at, session.ends_at, tenant.timezone, locale, tenant.country),
         place=session.place,
         dates=dates,
         contact_email=tenant.contact_email,

@@ -10,15 +10,39 @@ trained goes back to *eligible*. Every move goes through
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from duo.core.db import db
+from duo.core.i18n import sentences
 from duo.core.tenancy.models import Tenant
 from duo.people import states
 from duo.people.models import MENTOR, Person
 from duo.people.pipeline import transition
 from duo.training import curriculum, status
 from duo.training.models import CYCLE_OF_ENROLMENT, ENROLLED, MODULES, Enrolment, TrainingCycle
+
+#: History sentences of the training, read in the reader's language.
+ENROLLED_SENTENCE = sentences.register(
+    "training.enrolled",
+    _l("Enrolled in the mentor training"),
+    legacy=("Enrolled in the mentor training",),
+)
+TRAINED_SENTENCE = sentences.register(
+    "training.trained",
+    _l("Attended every required training module"),
+    legacy=("Attended every required training module",),
+)
+UNTRAINED_SENTENCE = sentences.register(
+    "training.untrained",
+    _l("Attendance corrected: a required module is missing"),
+    legacy=("Attendance corrected: a required module is missing",),
+)
+NO_PLACE_SENTENCE = sentences.register(
+    "training.no_place",
+    _l("No place left in a mentor training"),
+    legacy=("No place left in a mentor training",),
+)
 
 
 def _counts_as_training(cycle: TrainingCycle, tenant: Tenant | None = None) -> bool:
@@ -35,7 +59,7 @@ def on_place_given(cycle: TrainingCycle, person: Person, by: object | None = Non
     if person.role != MENTOR:
         return
     if person.state == states.ELIGIBLE and _counts_as_training(cycle):
-        transition(person, states.IN_TRAINING, by=by, reason="Enrolled in the mentor training")
+        transition(person, states.IN_TRAINING, by=by, reason=sentences.encode(ENROLLED_SENTENCE))
     sync_pipeline(person, by=by)
 
 
@@ -45,13 +69,13 @@ def sync_pipeline(person: Person, *, by: object | None = None) -> None:
         return
     trained = status.is_trained(person)
     if trained and person.state == states.IN_TRAINING:
-        transition(person, states.TRAINED, by=by, reason="Attended every required training module")
+        transition(person, states.TRAINED, by=by, reason=sentences.encode(TRAINED_SENTENCE))
     elif not trained and person.state == states.TRAINED:
         transition(
             person,
             states.IN_TRAINING,
             by=by,
-            reason="Attendance corrected: a required module is missing",
+            reason=sentences.encode(UNTRAINED_SENTENCE),
         )
 
 
@@ -71,4 +95,4 @@ def back_to_eligible_if_no_place(person: Person, by: object | None) -> None:
         )
     ).scalar_one()
     if not places:
-        transition(person, states.ELIGIBLE, by=by, reason="No place left in a mentor training")
+        transition(person, states.ELIGIBLE, by=by, reason=sentences.encode(NO_PLACE_SENTENCE))

@@ -50,7 +50,10 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
+from flask import has_request_context
 from flask_babel import gettext, lazy_gettext, ngettext
+
+from duo.core.i18n import formatting
 
 UTC = dt.UTC
 
@@ -111,15 +114,8 @@ class ScheduleError(ValueError):
 
 def _format_date(value: dt.date) -> str:
     """A date for the reader's locale inside the app, ISO outside it (tests, CLI)."""
-    from flask import has_app_context
-
-    if has_app_context():
-        try:
-            from flask_babel import format_date
-
-            return format_date(value)
-        except Exception:  # Babel not initialised on this app: fall back to ISO.
-            pass
+    if has_request_context():
+        return formatting.format_date(value)
     return value.isoformat()
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import Select, exists, func, select
 
-from duo.core.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant
-from duo.people import states
+from duo.people import next_step, states
 from duo.people.models import MENTOR, Person
 from duo.training.models import CANCELLED, ENROLLED, Enrolment, TrainingSession
 
@@ -48,7 +49,6 @@ def count_to_record(now: dt.datetime | None = None) -> int:
     return db.session.execute(stmt).scalar_one()
 
 
-@provider
 def training_todos(tenant: Tenant) -> list[Todo]:
     waiting = mentors_waiting(tenant)
     to_record = count_to_record()
@@ -73,4 +73,29 @@ def training_todos(tenant: Tenant) -> list[Todo]:
             url_for("training.index", _anchor="waiting"),
             urgency=40,
         ),
+    ]
+
+
+# --------------------------------------------------------------------------- next step
+
+
+@next_step.provides(states.ELIGIBLE, role=MENTOR)
+def _enrol_action(person: Person) -> list[next_step.Action]:
+    """An eligible mentor is enrolled from the training page (its waiting list)."""
+    return [
+        next_step.Action(
+            str(_l("Enrol in a mentor training")), url_for("training.index", _anchor="waiting")
+        )
+    ]
+
+
+@next_step.provides(states.IN_TRAINING, role=MENTOR)
+@next_step.provides(states.TRAINED, role=MENTOR)
+def _training_action(person: Person) -> list[next_step.Action]:
+    return [
+        next_step.Action(
+            str(_l("See the training attended")),
+            url_for("training.person", person_id=person.id),
+            primary=person.state == states.IN_TRAINING,
+        )
     ]

@@ -83,6 +83,3 @@ def demo_seed(slugs: tuple[str, ...], people: int | None) -> None:
         click.echo(f"demo data created for {', '.join(slugs)} ({run_queued_jobs()} jobs run)")
     else:
         click.echo("demo data already present (kept)")
-
-
-commands = [setup, demo_group]

@@ -115,7 +115,8 @@ def _seed(people_per_branch: int, seed_value: int, only: list[str] | None = None
     created = False
     first_time = find_user(HQ_EMAIL) is None
     if first_time:
-        create_user(HQ_EMAIL, "HQ Demo", DEMO_PASSWORD, hq=True, locale="en")
+        # No saved language: HQ pages follow the browser until the switcher is used.
+        create_user(HQ_EMAIL, "HQ Demo", DEMO_PASSWORD, hq=True)
         created = True
     now = utcnow()
     tenants = db.session.execute(select(Tenant).where(Tenant.active).order_by(Tenant.slug))

@@ -46,7 +46,7 @@ def _common(chosen: filters.Filters) -> dict[str, object]:
     }
 
 
-def _board(chosen: filters.Filters):  # noqa: ANN202
+def _board(chosen: filters.Filters):
     return dashboard(
         chosen.year,
         query.branches(),
@@ -60,7 +60,7 @@ def _board(chosen: filters.Filters):  # noqa: ANN202
 
 @bp.route("/")
 @hq_required
-def index():  # noqa: ANN201
+def index():
     chosen = _filters()
     return render_template(
         "hq/index.html", board=_board(chosen), runs=report.recent_runs(), **_common(chosen)
@@ -69,7 +69,7 @@ def index():  # noqa: ANN201
 
 @bp.route("/reports", methods=["POST"])
 @hq_required
-def request_report():  # noqa: ANN201
+def request_report():
     """The annual report's button: a job whose progress the next page shows."""
     chosen = filters.parse(request.form)
     if chosen.problems:
@@ -82,7 +82,7 @@ def request_report():  # noqa: ANN201
 
 @bp.route("/reports/<int:run_id>")
 @hq_required
-def report_status(run_id: int):  # noqa: ANN201
+def report_status(run_id: int):
     run = report.report_run(run_id)
     if run is None:
         abort(404)
@@ -91,7 +91,7 @@ def report_status(run_id: int):  # noqa: ANN201
 
 @bp.route("/reports/<int:run_id>/report.pdf")
 @hq_required
-def report_download(run_id: int):  # noqa: ANN201
+def report_download(run_id: int):
     run = report.report_run(run_id)
     if run is None or run.status != "done" or run.pdf is None:
         abort(404)
@@ -105,13 +105,13 @@ def report_download(run_id: int):  # noqa: ANN201
 
 @bp.route("/definitions/")
 @hq_required
-def definitions():  # noqa: ANN201
+def definitions():
     return render_template("hq/definitions.html", indicators=ind.INDICATORS, sections=ind.SECTIONS)
 
 
 @bp.route("/definitions/<key>")
 @hq_required
-def definition(key: str):  # noqa: ANN201
+def definition(key: str):
     item = ind.BY_KEY.get(key)
     if item is None:
         abort(404)
@@ -126,7 +126,7 @@ def definition(key: str):  # noqa: ANN201
 
 @bp.route("/fairness")
 @hq_required
-def fairness():  # noqa: ANN201
+def fairness():
     chosen = _filters()
     dimension = request.args.get("dimension", "age_band")
     if dimension not in DIMENSIONS:
@@ -159,7 +159,7 @@ def export_response(all_tables: list[tables.Table], fmt: str, name: str) -> Resp
 
 @bp.route("/export.<fmt>")
 @hq_required
-def export(fmt: str):  # noqa: ANN201
+def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     chosen = _filters()

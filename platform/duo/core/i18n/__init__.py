@@ -8,15 +8,16 @@ pages only ever offer the branch's own locales. Times are shown in the branch's 
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from babel import Locale
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_time, get_locale, refresh
+from flask_babel import get_locale, refresh
 from flask_login import current_user
 
 from duo.core.extensions import babel
 from duo.core.i18n import zones
+from duo.core.i18n.formatting import format_date, format_datetime, format_time
 from duo.core.vocab.locales import LOCALES
 
 DEFAULT_TIMEZONE = "Europe/Brussels"
@@ -91,15 +92,20 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["date"] = _date_filter
-    app.jinja_env.filters["time"] = lambda value, fmt="short": format_time(value, fmt)
+    app.jinja_env.filters["time"] = _time_filter
 
 
 def _datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
-    return "" if value is None else format_datetime(value, fmt)
+    return format_datetime(value, fmt)
 
 
 def _date_filter(value: date | datetime | None, fmt: str = "medium") -> str:
-    return "" if value is None else format_date(value, fmt)
+    return format_date(value, fmt)
+
+
+def _time_filter(value: time | datetime | None, fmt: str = "short") -> str:
+    """Always hours and minutes: ``fmt`` is accepted for old templates and ignored."""
+    return format_time(value)
 
 
 def language_name(code: str, locale: Locale | str | None = None) -> str:

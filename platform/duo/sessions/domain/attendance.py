@@ -13,10 +13,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from duo.core.db import db, utcnow
-from duo.core.i18n import zones
+from duo.core.i18n import sentences, zones
 from duo.core.tenancy.models import Tenant
 from duo.people import pipeline, states
 from duo.sessions.domain.errors import SessionError
@@ -44,6 +45,16 @@ class AttendanceResult:
     reverted: list[uuid.UUID] = field(default_factory=list)
 
 
+#: History sentences of attendance; the date is formatted when (and for whom) it is read.
+ATTENDED_SESSION = sentences.register(
+    "sessions.attended", _l("Attended the information session of %(date)s.")
+)
+ATTENDANCE_CORRECTED = sentences.register(
+    "sessions.attendance_corrected",
+    _l("Attendance of the information session of %(date)s corrected."),
+)
+
+
 def record_attendance(
     session: InfoSession,
     attended_ids: Iterable[uuid.UUID],
@@ -66,7 +77,6 @@ def record_attendance(
     if unknown:
         raise SessionError(_("Someone in the list is not registered for this session."))
     result = AttendanceResult()
-    when = local_start_label(session, tenant)
     for reg in regs:
         came = reg.id in wanted
         was = reg.attended
@@ -79,7 +89,7 @@ def record_attendance(
                     person,
                     states.ATTENDED,
                     by=by,
-                    reason=_("Attended the information session of %(date)s.", date=when),
+                    reason=sentences.encode(ATTENDED_SESSION, date=session.starts_at),
                 )
                 result.moved.append(person.id)
         else:
@@ -89,9 +99,7 @@ def record_attendance(
                     person,
                     states.REGISTERED,
                     by=by,
-                    reason=_(
-                        "Attendance of the information session of %(date)s corrected.", date=when
-                    ),
+                    reason=sentences.encode(ATTENDANCE_CORRECTED, date=session.starts_at),
                 )
                 result.reverted.append(person.id)
     session.attendance_recorded_at = now

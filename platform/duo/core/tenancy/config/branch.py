@@ -55,6 +55,8 @@ class BranchConfig:
     eligibility: dict[str, list[dict[str, Any]]]
     training: dict[str, list[dict[str, Any]]]
     matching: dict[str, Any]
+    #: Country lists a branch may narrow (``employment_services``: proper names).
+    choices: dict[str, Any] = field(default_factory=dict)
     source: Path = field(default=Path(), compare=False)
     digest: str = ""
 
@@ -99,6 +101,7 @@ class BranchConfig:
             "eligibility": copy.deepcopy(self.eligibility),
             "training": copy.deepcopy(self.training),
             "matching": copy.deepcopy(self.matching),
+            "choices": copy.deepcopy(self.choices),
         }
 
     @classmethod
@@ -119,6 +122,7 @@ class BranchConfig:
             eligibility=copy.deepcopy(dict(data["eligibility"])),
             training=copy.deepcopy(dict(data["training"])),
             matching=copy.deepcopy(dict(data["matching"])),
+            choices=copy.deepcopy(dict(data.get("choices") or {})),
             source=source or Path(),
         )
 
@@ -158,5 +162,6 @@ def build_config(merged: dict, source: Path) -> BranchConfig:
             "recurring": _enabled(training.get("recurring", []), required=False),
         },
         matching=merged["matching"],
+        choices=merged["choices"],
         source=source,
     )

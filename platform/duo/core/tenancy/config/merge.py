@@ -14,7 +14,7 @@ from typing import Any
 from duo.core.tenancy.config.problems import FieldPath, Segment
 
 #: The sections a country defines and a branch may override.
-SECTIONS: tuple[str, ...] = ("programme", "eligibility", "training", "matching")
+SECTIONS: tuple[str, ...] = ("choices", "programme", "eligibility", "training", "matching")
 
 
 def _identity(path: FieldPath) -> str | None:

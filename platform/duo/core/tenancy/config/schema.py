@@ -273,9 +273,20 @@ class MatchingSchema(StrictSchema):
     weights = Nested(WeightsSchema, required=True)
 
 
+class ChoicesSchema(StrictSchema):
+    """Lists that differ by country (and may be narrowed by a branch).
+
+    ``employment_services``: the public employment services a candidate may have heard of
+    the programme from, or be registered with — proper names, shown as they are written.
+    """
+
+    employment_services = List(Text(), required=True, non_empty=True, unique=True)
+
+
 class _Sections(StrictSchema):
     """The sections a country defines and a branch overrides, complete."""
 
+    choices = Nested(ChoicesSchema, required=True)
     programme = Nested(ProgrammeSchema, required=True)
     eligibility = Nested(EligibilitySchema, required=True)
     training = Nested(TrainingSchema, required=True)
@@ -328,6 +339,7 @@ class _BranchFields(StrictSchema):
 class BranchSchema(_BranchFields):
     """``tenants/<slug>.toml`` on its own: its sections hold overrides only."""
 
+    choices = Partial(ChoicesSchema)
     programme = Partial(ProgrammeSchema)
     eligibility = Partial(EligibilitySchema)
     training = Partial(TrainingSchema)

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from duo.eligibility.models import EligibilityDecision
+from duo.intake.interview import record_intake
 from duo.people import states
-from duo.people.intake import record_intake
 from duo.people.models import Profile, StateChange
 from duo.privacy.consent import SENSITIVE_FACTS, has_consent
 
@@ -57,11 +57,11 @@ def mentor_answers(**changes: object) -> dict:
     return answers
 
 
-def rules(tenants, slug, audience):  # noqa: ANN001, ANN201
+def rules(tenants, slug, audience):
     return tenants[slug].config["eligibility"][audience]
 
 
-def _record(person, answers, *, consent, tenants, slug="brussels", user=None):  # noqa: ANN001, ANN202
+def _record(person, answers, *, consent, tenants, slug="brussels", user=None):
     return record_intake(
         person,
         answers,
@@ -268,7 +268,7 @@ def test_posting_the_intake_saves_and_decides(db, login, create_person, in_tenan
         ).scalar_one()
         assert profile.languages == {"fr": "B2", "ar": "native"}
         assert profile.availability == ["tue-evening", "sat-morning"]
-        assert profile.interests == ["football", "cooking"]
+        assert profile.interests == ["Football", "cooking"]  # as typed
         assert profile.personality == ["calm", "direct"]
     page = client.get(f"/brussels/people/{pid}").get_data(as_text=True)
     assert "Non-EU nationality" in page

@@ -1,0 +1,141 @@
+"""Dates and times as a person of the branch reads them: the one place that formats them.
+
+Three choices, made here once:
+
+- **Times never show seconds.** Nobody plans a meeting to the second; Babel's "medium"
+  datetime does ("14:00:00"), so a datetime is always the date at the asked width joined
+  with the *short* time, by the locale's own pattern.
+- **The branch's country picks the regional variant.** French in Brussels is ``fr_BE``,
+  Dutch in Antwerp ``nl_BE``; English in a Belgian, Dutch or French branch is ``en_BE``,
+  ``en_NL``, ``en_FR`` (European day-month order, 24-hour clock), never US English. Where
+  CLDR has no such variant, ``en_GB``. Outside a branch (HQ, the home page) English is
+  ``en_GB`` too: every branch is in Europe.
+- **The branch's zone.** Values are UTC in the database and shown in the branch's zone
+  (or the zone passed by the caller, e.g. a job writing an e-mail).
+
+Jinja's ``|datetime``, ``|date`` and ``|time`` filters, e-mails and stored history
+sentences all come through here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from flask import g, has_request_context
+
+#: English for a country without its own CLDR English: day-month order, 24-hour clock.
+EUROPEAN_ENGLISH = "en_GB"
+
+_WIDTHS = ("short", "medium", "long", "full")
+
+
+@lru_cache(maxsize=64)
+def regional_locale(language: str, country: str | None = None) -> Locale:
+    """``language`` as spoken in ``country``: ("en", "be") -> en_BE, ("fr", None) -> fr.
+
+    English never falls back to US English: without a regional variant it is en_GB.
+    """
+    base = (language or "en").replace("-", "_").split("_", 1)[0].lower()
+    if country:
+        try:
+            return Locale.parse(f"{base}_{country.upper()}")
+        except (UnknownLocaleError, ValueError):
+            pass
+    if base == "en":
+        return Locale.parse(EUROPEAN_ENGLISH)
+    try:
+        return Locale.parse(base)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(EUROPEAN_ENGLISH)
+
+
+def _current_language() -> str:
+    if not has_request_context():
+        from duo.core.i18n import cli_locale  # the package imports this module first
+
+        return cli_locale()
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
+
+
+def _current_country() -> str | None:
+    tenant = g.get("tenant") if has_request_context() else None
+    return getattr(tenant, "country", None)
+
+
+def _current_zone() -> str:
+    from duo.core.i18n import select_timezone  # the package imports this module first
+
+    return select_timezone()
+
+
+def _resolve(
+    locale: Locale | str | None, country: str | None, zone: str | ZoneInfo | None
+) -> tuple[Locale, ZoneInfo]:
+    if not isinstance(locale, Locale):
+        locale = regional_locale(str(locale or _current_language()), country or _current_country())
+    if not isinstance(zone, ZoneInfo):
+        zone = ZoneInfo(zone or _current_zone())
+    return locale, zone
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def format_date(
+    value: date | datetime | None,
+    width: str = "medium",
+    *,
+    locale: Locale | str | None = None,
+    country: str | None = None,
+    zone: str | ZoneInfo | None = None,
+) -> str:
+    """A calendar day ("1 Dec 2026", "1 déc. 2026"); a datetime is first put in the zone."""
+    if value is None:
+        return ""
+    loc, tz = _resolve(locale, country, zone)
+    if isinstance(value, datetime):
+        value = _aware(value).astimezone(tz).date()
+    return babel_dates.format_date(value, width, locale=loc)
+
+
+def format_time(
+    value: time | datetime | None,
+    *,
+    locale: Locale | str | None = None,
+    country: str | None = None,
+    zone: str | ZoneInfo | None = None,
+) -> str:
+    """A time of day, hours and minutes only ("14:00")."""
+    if value is None:
+        return ""
+    loc, tz = _resolve(locale, country, zone)
+    if isinstance(value, datetime):
+        value = _aware(value).astimezone(tz).time()
+    return babel_dates.format_time(value, "short", locale=loc)
+
+
+def format_datetime(
+    value: datetime | None,
+    width: str = "medium",
+    *,
+    locale: Locale | str | None = None,
+    country: str | None = None,
+    zone: str | ZoneInfo | None = None,
+) -> str:
+    """Date at ``width`` and the short time, joined the locale's way ("1 Dec 2026, 21:00")."""
+    if value is None:
+        return ""
+    loc, tz = _resolve(locale, country, zone)
+    width = width if width in _WIDTHS else "medium"
+    local = _aware(value).astimezone(tz)
+    day = babel_dates.format_date(local.date(), width, locale=loc)
+    hour = babel_dates.format_time(local.time(), "short", locale=loc)
+    pattern = str(loc.datetime_formats.get(width) or "{1} {0}")
+    return pattern.replace("'", "").format(hour, day)

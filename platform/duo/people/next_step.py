@@ -1,0 +1,214 @@
+"""What happens next for a person, and who acts: the "Next step" panel of a person's page.
+
+Every state of the pipeline has an answer, so nobody reads "nothing to do here for now"
+while they are in fact waiting for a training or a matching session. The steps up to the
+eligibility decision belong to this capability; the later ones (training, matching, the
+duo) get their links from the capability that owns them, which registers a provider for
+its states with :func:`provides` — people never imports a later step.
+
+The sentence for every state is written here (one place for the method's words); a
+provider adds the actions (links) for the states it owns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from duo.people import states
+from duo.people.models import Person
+
+#: Who acts next (shown with the step).
+COORDINATOR = "coordinator"
+CANDIDATE = "candidate"
+BOTH = "mentor_and_mentee"
+NOBODY = "nobody"
+
+ACTORS = {
+    COORDINATOR: _l("You (the coordinator)"),
+    CANDIDATE: _l("The candidate"),
+    BOTH: _l("The mentor and the mentee"),
+    NOBODY: _l("Nobody: the programme is over for this person"),
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    url: str
+    primary: bool = True
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A sentence saying what happens next, who acts, and the links that do it."""
+
+    text: str
+    actor: str
+    actions: tuple[Action, ...] = field(default_factory=tuple)
+
+    @property
+    def actor_label(self) -> str:
+        return str(ACTORS.get(self.actor, self.actor))
+
+
+Provider = Callable[[Person], "list[Action]"]
+_providers: dict[tuple[str | None, str], list[Provider]] = {}
+
+
+def provides(state: str, role: str | None = None) -> Callable[[Provider], Provider]:
+    """Register ``func(person) -> [Action]`` for people in ``state`` (of ``role``, or both).
+
+    A later step adds the links that act on it (enrol in a training, open the duo) to the
+    sentence this module writes, without this module importing that step.
+    """
+
+    def decorate(func: Provider) -> Provider:
+        _providers.setdefault((role, state), []).append(func)
+        return func
+
+    return decorate
+
+
+def next_step(person: Person) -> NextStep:
+    """What happens next for ``person`` (never empty), with every registered action."""
+    step = _default(person)
+    extra = [
+        action
+        for key in ((person.role, person.state), (None, person.state))
+        for func in _providers.get(key, ())
+        for action in func(person)
+    ]
+    if not extra:
+        return step
+    return NextStep(step.text, step.actor, (*extra, *step.actions))
+
+
+def _intake(person: Person, label: object) -> Action:
+    return Action(str(label), url_for("people.intake", person_id=person.id))
+
+
+def _default(person: Person) -> NextStep:
+    s = person.state
+    if s == states.REGISTERED:
+        return NextStep(
+            str(
+                _l(
+                    "The candidate has signed up for an information session. After it, "
+                    "plan the intake interview; you may also hold it now."
+                )
+            ),
+            CANDIDATE,
+            (_intake(person, _l("Record the intake")),),
+        )
+    if s == states.ATTENDED:
+        return NextStep(
+            str(
+                _l(
+                    "Schedule and hold the intake interview: the eligibility rules are "
+                    "applied when you record it."
+                )
+            ),
+            COORDINATOR,
+            (_intake(person, _l("Record the intake")),),
+        )
+    if s == states.INTAKE_DONE:
+        return NextStep(
+            str(_l("The intake is recorded; take the eligibility decision.")),
+            COORDINATOR,
+            (
+                _intake(person, _l("Complete the intake")),
+                Action(
+                    str(_l("Decide yourself")),
+                    url_for("people.override_decision", person_id=person.id),
+                    primary=False,
+                ),
+            ),
+        )
+    if s == states.NEEDS_REVIEW:
+        return NextStep(
+            str(
+                _l(
+                    "The rules cannot decide alone. Complete the missing answers in the "
+                    "intake, or decide yourself with a justification."
+                )
+            ),
+            COORDINATOR,
+            (
+                _intake(person, _l("Complete the intake")),
+                Action(
+                    str(_l("Decide yourself")),
+                    url_for("people.override_decision", person_id=person.id),
+                    primary=False,
+                ),
+            ),
+        )
+    if s == states.NOT_ELIGIBLE:
+        return NextStep(
+            str(
+                _l(
+                    "Not eligible: tell the candidate and, where useful, point them to "
+                    "another organisation. You may decide otherwise with a justification."
+                )
+            ),
+            COORDINATOR,
+            (
+                Action(
+                    str(_l("Decide otherwise")),
+                    url_for("people.override_decision", person_id=person.id),
+                    primary=False,
+                ),
+            ),
+        )
+    if s == states.ELIGIBLE and person.role == "mentor":
+        return NextStep(str(_l("Eligible: enrol the mentor in a mentor training.")), COORDINATOR)
+    if s == states.ELIGIBLE:
+        return NextStep(
+            str(_l("Eligible: the mentee waits for a matching session to meet a mentor.")),
+            COORDINATOR,
+        )
+    if s == states.IN_TRAINING:
+        return NextStep(
+            str(_l("The mentor attends the training; record the attendance after each module.")),
+            CANDIDATE,
+        )
+    if s == states.TRAINED:
+        return NextStep(
+            str(_l("Trained: the mentor waits for a matching session to meet a mentee.")),
+            COORDINATOR,
+        )
+    if s == states.MATCHED:
+        return NextStep(
+            str(
+                _l(
+                    "A duo is proposed: plan the first meeting; then mentor and mentee "
+                    "each decide whether to go on."
+                )
+            ),
+            BOTH,
+        )
+    if s == states.IN_DUO:
+        return NextStep(
+            str(
+                _l(
+                    "In a duo: mentor and mentee meet every week; follow the duo and "
+                    "evaluate it at the end."
+                )
+            ),
+            BOTH,
+        )
+    if s == states.ALUMNI:
+        if person.role == "mentor":
+            return NextStep(
+                str(_l("The duo is completed. The mentor may start another duo.")), COORDINATOR
+            )
+        return NextStep(
+            str(_l("The duo is completed. Follow up the outcome (job, internship, training).")),
+            COORDINATOR,
+        )
+    if s == states.WITHDRAWN:
+        return NextStep(str(_l("This candidate no longer takes part.")), NOBODY)
+    return NextStep(str(_l("No step is known for this state.")), NOBODY)
