@@ -1,4 +1,4 @@
-"""HQ API tokens (hashed)
+"""HQ API tokens (hashed) and the annual report's runs
 
 Revision ID: 0009_hq_api_tokens
 Revises: 0008_reporting_rollups
@@ -30,8 +30,27 @@ def upgrade():
         sa.UniqueConstraint("name", name=op.f("uq_hq_api_tokens_name")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_hq_api_tokens_token_hash")),
     )
+    op.create_table(
+        "report_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("locale", sa.String(length=8), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("progress", sa.Integer(), nullable=False),
+        sa.Column("requested_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("data_hash", sa.String(length=64), nullable=True),
+        sa.Column("pdf", sa.LargeBinary(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["requested_by_user_id"], ["users.id"],
+            name=op.f("fk_report_runs_requested_by_user_id_users"), ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_runs")),
+    )
     rls.migrate_app_role(op)
 
 
 def downgrade():
+    op.drop_table("report_runs")
     op.drop_table("hq_api_tokens")

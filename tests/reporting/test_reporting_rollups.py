@@ -79,7 +79,7 @@ def test_the_cube_adds_branches_into_countries_and_months_into_years(db, tenants
 
 def test_changes_to_people_ask_for_a_debounced_refresh(app, db, tenants, history) -> None:
     history.person("mechelen", signed_up=at(2025, 1))
-    db.session.commit()  # the test's savepoint: before_commit runs as in a request
+    history.person("mechelen", signed_up=at(2025, 2))  # the same minute: one job
     jobs = (
         db.session.execute(select(OutboxJob).where(OutboxJob.name == REFRESH_JOB)).scalars().all()
     )

@@ -146,4 +146,6 @@ class Settings:
             "WTF_CSRF_TIME_LIMIT": None,
             # Uploads (spreadsheet import) are small; refuse big bodies before reading them.
             "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+            # HQ hides figures over fewer people than this (duo.reporting.suppression).
+            "DUO_SUPPRESSION_THRESHOLD": max(2, int(_env("DUO_SUPPRESSION_THRESHOLD", "10") or 10)),
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
@@ -11,6 +13,7 @@ from duo.core.tenancy.models import Tenant
 from duo.reporting import tokens as api_tokens
 from duo.reporting.models import HqApiToken
 from duo.reporting.refresh import refresh_now
+from duo.reporting.report import LOCALES, annual_pdf
 
 
 @click.group("tokens", help="API tokens.")
@@ -73,3 +76,20 @@ def refresh(slug: str | None) -> None:
         result = refresh_now(tenant_id)
         db.session.commit()
         click.echo(f"{name:12} {result['cells']} cells")
+
+
+@click.group("report", help="Reports made from HQ's figures.")
+def report() -> None:
+    pass
+
+
+@report.command("annual")
+@click.argument("year", type=int)
+@click.option("--locale", type=click.Choice(LOCALES), default="en", show_default=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def annual(year: int, locale: str, out: str) -> None:
+    """Write the annual impact report of YEAR as a PDF."""
+    pdf, digest = annual_pdf(year, locale)
+    Path(out).write_bytes(pdf)
+    click.echo(f"{out}: {len(pdf)} bytes, data hash {digest}")

@@ -1,10 +1,11 @@
 """After a change the figures are made of, a debounced refresh of that branch's rollups.
 
 A flush that writes rows of a watched table (people, their history and profiles,
-registrations, eligibility decisions, duos and what follows them) marks the branch; just
-before the transaction commits, one refresh job per marked branch is written into the same
-transaction (:func:`duo.reporting.refresh.request_refresh`), so a change and the request to
-count it are committed together, and nothing needs to know reporting exists. The listeners
+registrations, eligibility decisions, duos and what follows them) writes, in the same
+transaction, one refresh job for the branch and the current minute
+(:func:`duo.reporting.refresh.request_refresh_on`, an insert that does nothing when the
+minute's job exists), so a change and the request to count it are committed together, and
+nothing needs to know reporting exists. The listeners
 are SQLAlchemy's, process-wide: :func:`connect` (called by the factory through
 ``reporting/plugin.py``) attaches them once, however many apps a process builds. The tables are
 matched by name: steps added later (meetings, evaluations, outcomes) are watched by prefix.
@@ -17,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from duo.core.tenancy.context import current_tenant_id
-from duo.reporting.refresh import request_refresh
+from duo.reporting.refresh import refresh_slot, request_refresh_on
 
 WATCHED = {
     "people",
@@ -36,30 +37,28 @@ def watched(table: str) -> bool:
     return table in WATCHED or table.startswith(WATCHED_PREFIXES)
 
 
-def _mark(session: Session, flush_context) -> None:
+def _request(session: Session, flush_context) -> None:
     tenant_id = current_tenant_id()
     if tenant_id is None:
         return
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        table = getattr(getattr(obj, "__table__", None), "name", "")
-        if watched(table):
-            session.info.setdefault(_KEY, set()).add(tenant_id)
-            return
-
-
-def _request(session: Session) -> None:
-    dirty = session.info.pop(_KEY, None)
-    if not dirty:
+    if not any(
+        watched(getattr(getattr(obj, "__table__", None), "name", ""))
+        for obj in (*session.new, *session.dirty, *session.deleted)
+    ):
         return
-    for tenant_id in sorted(dirty):
-        request_refresh(tenant_id)
+    asked = session.info.setdefault(_KEY, set())
+    key, _run_after = refresh_slot(tenant_id)
+    if key in asked:
+        return  # this transaction already asked for this minute's refresh
+    request_refresh_on(session.connection(), tenant_id)
+    asked.add(key)
 
 
 def _forget(session: Session) -> None:
     session.info.pop(_KEY, None)
 
 
-_LISTENERS = (("after_flush", _mark), ("before_commit", _request), ("after_rollback", _forget))
+_LISTENERS = (("after_flush", _request), ("after_commit", _forget), ("after_rollback", _forget))
 
 
 def connect(app: Flask | None = None) -> None:

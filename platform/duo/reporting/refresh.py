@@ -17,9 +17,11 @@ import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection
 
 from duo.core.db import db, utcnow
-from duo.core.jobs import enqueue, job
+from duo.core.jobs import enqueue, job, registered
+from duo.core.jobs.models import PENDING, OutboxJob
 from duo.core.plugins import Periodic
 from duo.core.tenancy.context import require_tenant_id, tenant_scope
 from duo.core.tenancy.models import Tenant
@@ -86,17 +88,47 @@ def _slot(now: datetime) -> int:
     return int(now.timestamp() // DEBOUNCE.total_seconds())
 
 
-def request_refresh(tenant_id: int, now: datetime | None = None) -> None:
-    """Ask for a refresh of ``tenant_id`` at the end of the current minute (once per minute)."""
+def refresh_slot(tenant_id: int, now: datetime | None = None) -> tuple[str, datetime]:
+    """The dedupe key of the current minute's refresh of a branch, and when it runs."""
     now = now or utcnow()
     slot = _slot(now)
     run_after = datetime.fromtimestamp((slot + 1) * DEBOUNCE.total_seconds(), tz=now.tzinfo)
-    enqueue(
-        REFRESH_JOB,
+    return f"{REFRESH_JOB}:{tenant_id}:{slot}", run_after
+
+
+def request_refresh(tenant_id: int, now: datetime | None = None) -> None:
+    """Ask for a refresh of ``tenant_id`` at the end of the current minute (once per minute)."""
+    now = now or utcnow()
+    key, run_after = refresh_slot(tenant_id, now)
+    enqueue(REFRESH_JOB, tenant_id=tenant_id, dedupe_key=key, run_after=run_after)
+
+
+def request_refresh_on(connection: Connection, tenant_id: int, now: datetime | None = None) -> str:
+    """The same, as one ``INSERT ... ON CONFLICT DO NOTHING`` on the flushing connection.
+
+    Used from inside a flush (:mod:`duo.reporting.listeners`), where the session cannot
+    flush again: the outbox row joins the transaction of the change that caused it.
+    """
+    now = now or utcnow()
+    key, run_after = refresh_slot(tenant_id, now)
+    table = OutboxJob.__table__
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(table).values(
+        name=REFRESH_JOB,
+        args=[],
         tenant_id=tenant_id,
-        dedupe_key=f"{REFRESH_JOB}:{tenant_id}:{slot}",
+        dedupe_key=key,
+        status=PENDING,
+        attempts=0,
+        max_attempts=registered()[REFRESH_JOB].max_attempts,
         run_after=run_after,
+        created_at=now,
     )
+    connection.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    return key
 
 
 @job(REFRESH_ALL_JOB)

@@ -219,3 +219,16 @@ def fairness(
         (_("Everybody"), [cell(shown[k][("", geo)], ind.indicator(k).kind) for k in keys])
     )
     return table
+
+
+def by_country(cubes: dict[str, Cube], countries: list[str]) -> Table:
+    """Every indicator (rows) for each country and the whole organisation (columns)."""
+    geos = [("c", c) for c in countries] + [ALL_GEO]
+    columns = [_("Indicator"), *(c.upper() for c in countries), _("All branches")]
+    table = Table("countries", _("Key figures per country"), columns)
+    for key, cube in cubes.items():
+        table.rows.append(
+            (str(cube.indicator.title), [cell(cube.get(g), cube.indicator.kind) for g in geos])
+        )
+        table.keys.append(key)
+    return table

@@ -6,11 +6,14 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy import select
 
+from duo.consumers.demo.guard import production_reasons
 from duo.consumers.demo.seed import demo_logins, run_queued_jobs, seed
 from duo.core.db import db
 from duo.core.db.maintenance import analyze
 from duo.core.tenancy.config import ConfigError, load_tenants
+from duo.core.tenancy.models import Tenant
 from duo.core.tenancy.sync import apply_plan, plan
 
 
@@ -19,6 +22,12 @@ from duo.core.tenancy.sync import apply_plan, plan
 @with_appcontext
 def setup(demo: bool) -> None:
     """Migrate the database, load tenants/, seed demo data and print the demo logins."""
+    reasons = production_reasons(current_app)
+    if demo and reasons:
+        raise click.ClickException(
+            "production configuration detected (" + "; ".join(reasons) + "): demo data is "
+            "never seeded here. Run `duo setup --no-demo`."
+        )
     upgrade()
     try:
         configs = load_tenants(__import__("pathlib").Path(current_app.config["DUO_TENANTS_PATH"]))
@@ -46,3 +55,31 @@ def setup(demo: bool) -> None:
         where = login.branch or "all branches (figures only)"
         click.echo(f"  {login.role:12} {login.email:48} {where}")
     click.echo(f"  password: {demo_logins()[0].password}")
+
+
+@click.group("demo", help="Demo data (never in production).")
+def demo_group() -> None:
+    pass
+
+
+@demo_group.command("seed")
+@click.option("--branch", "slugs", multiple=True, required=True, help="Branch slug (repeatable).")
+@click.option("--people", default=None, type=int, help="Candidates per branch.")
+@with_appcontext
+def demo_seed(slugs: tuple[str, ...], people: int | None) -> None:
+    """Seed demo people and a demo coordinator login for the named branch(es)."""
+    reasons = production_reasons(current_app)
+    if reasons:
+        raise click.ClickException(
+            "production configuration detected (" + "; ".join(reasons) + "): no demo data."
+        )
+    known = set(db.session.execute(select(Tenant.slug).where(Tenant.active)).scalars())
+    unknown = sorted(set(slugs) - known)
+    if unknown:
+        raise click.ClickException(f"unknown or inactive branch: {', '.join(unknown)}")
+    kwargs = {"people_per_branch": people} if people is not None else {}
+    if seed(only=list(slugs), **kwargs):
+        db.session.commit()
+        click.echo(f"demo data created for {', '.join(slugs)} ({run_queued_jobs()} jobs run)")
+    else:
+        click.echo("demo data already present (kept)")

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from duo.consumers.demo.cast import cast_for
+from duo.consumers.demo.figures import refresh_figures
 from duo.consumers.demo.parts import FULL_STORY
 from duo.consumers.demo.personas import Branch
 from duo.consumers.demo.story import BranchStory, existing_people
@@ -89,26 +90,39 @@ def _one_hash_for_the_demo_password() -> Iterator[None]:
         accounts.hash_password = original
 
 
-def seed(people_per_branch: int = DEFAULT_PEOPLE_PER_BRANCH, seed_value: int = 2026) -> bool:
+def seed(
+    people_per_branch: int = DEFAULT_PEOPLE_PER_BRANCH,
+    seed_value: int = 2026,
+    only: list[str] | None = None,
+) -> bool:
     """Create the demo users, and the story of every active branch that has no people yet.
 
     ``people_per_branch`` is the number of candidates each branch gets (the story's most
     telling parts first); ``seed_value`` chooses who they are. Returns whether anything
     was created: False the second time, when everything is already there.
+
+    A branch onboarded after the demo was first seeded gets no fake people and no demo
+    login unless it is named in ``only`` (``duo demo seed --branch SLUG``).
     """
     with _one_hash_for_the_demo_password():
-        return _seed(people_per_branch, seed_value)
+        created = _seed(people_per_branch, seed_value, only)
+    if created:
+        refresh_figures()  # HQ's dashboard shows the story at once
+    return created
 
 
-def _seed(people_per_branch: int, seed_value: int) -> bool:
+def _seed(people_per_branch: int, seed_value: int, only: list[str] | None = None) -> bool:
     created = False
-    if find_user(HQ_EMAIL) is None:
+    first_time = find_user(HQ_EMAIL) is None
+    if first_time:
         # No saved language: HQ pages follow the browser until the switcher is used.
         create_user(HQ_EMAIL, "HQ Demo", DEMO_PASSWORD, hq=True)
         created = True
     now = utcnow()
     tenants = db.session.execute(select(Tenant).where(Tenant.active).order_by(Tenant.slug))
     for tenant in tenants.scalars().all():
+        if (only is not None and tenant.slug not in only) or (only is None and not first_time):
+            continue
         coordinator = find_user(coordinator_email(tenant.slug))
         if coordinator is None:
             coordinator = create_user(

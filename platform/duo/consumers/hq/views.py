@@ -7,15 +7,16 @@ same tables feed the page, the CSV/XLSX export and the API.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from duo.core.auth.access import hq_required
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
-from duo.reporting import exports, filters, query, tables
+from duo.reporting import exports, filters, query, report, tables
 from duo.reporting import indicators as ind
 from duo.reporting.pages import dashboard
 from duo.reporting.settings import reporting_settings
@@ -61,7 +62,45 @@ def _board(chosen: filters.Filters):
 @hq_required
 def index():
     chosen = _filters()
-    return render_template("hq/index.html", board=_board(chosen), **_common(chosen))
+    return render_template(
+        "hq/index.html", board=_board(chosen), runs=report.recent_runs(), **_common(chosen)
+    )
+
+
+@bp.route("/reports", methods=["POST"])
+@hq_required
+def request_report():
+    """The annual report's button: a job whose progress the next page shows."""
+    chosen = filters.parse(request.form)
+    if chosen.problems:
+        for problem in chosen.problems:
+            flash(problem, "error")
+        return redirect(url_for("hq.index"))
+    run = report.request_report(chosen.year, request.form.get("locale", ""), current_user.id)
+    return redirect(url_for("hq.report_status", run_id=run.id))
+
+
+@bp.route("/reports/<int:run_id>")
+@hq_required
+def report_status(run_id: int):
+    run = report.report_run(run_id)
+    if run is None:
+        abort(404)
+    return render_template("hq/report.html", run=run)
+
+
+@bp.route("/reports/<int:run_id>/report.pdf")
+@hq_required
+def report_download(run_id: int):
+    run = report.report_run(run_id)
+    if run is None or run.status != "done" or run.pdf is None:
+        abort(404)
+    name = f"duo-impact-report-{run.year}-{run.locale}.pdf"
+    return Response(
+        run.pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @bp.route("/definitions/")
