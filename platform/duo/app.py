@@ -22,7 +22,15 @@ log = logging.getLogger(__name__)
 #: Every package that plugs into the app, in the order the factory reads them: the core
 #: first, then the capabilities in the order of the method's steps, then the consumers.
 #: Adding a capability means adding its package here (see ARCHITECTURE.md).
-CORE = ("core.tenancy", "core.auth", "core.i18n", "core.jobs", "core.mail", "core.dashboard")
+CORE = (
+    "core.tenancy",
+    "core.auth",
+    "core.i18n",
+    "core.jobs",
+    "core.mail",
+    "core.links",
+    "core.dashboard",
+)
 CAPABILITIES = (
     "sessions",
     "people",

@@ -53,7 +53,7 @@ from duo.consumers.demo.cast import Branch, Persona
 from duo.core import clock as platform_clock
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant
-from duo.duos import lifecycle
+from duo.duos import agreement, first_meeting, lifecycle
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
 from duo.eligibility import decisions
@@ -482,16 +482,11 @@ class BranchStory:
         if until == duo_states.PROPOSED:
             return
         first_meeting = held_on + timedelta(days=7)
-        self.at(
-            proposed + timedelta(days=3),
-            lambda: self.move_duo(part, duo_states.FIRST_MEETING, first_meeting_on=first_meeting),
-        )
-        self.at(
-            self.moment(first_meeting, time(17, 0)),
-            lambda: self.move_duo(part, duo_states.CONFIRMED),
-        )
+        meeting_at = self.moment(first_meeting, time(15, 0))
+        self.at(proposed + timedelta(days=3), lambda: self.plan_meeting(part, meeting_at))
+        self.at(self.moment(first_meeting, time(17, 0)), lambda: self.decide(part))
         signed = first_meeting + timedelta(days=3)
-        self.at(self.moment(signed, time(16, 0)), lambda: self.move_duo(part, duo_states.ACTIVE))
+        self.at(self.moment(signed, time(16, 0)), lambda: self.sign(part))
         if until == duo_states.ENDED:
             ends_on = lifecycle.add_months(signed, self.branch.duration_months)
             ended = min(ends_on, self.day(-20))
@@ -515,6 +510,60 @@ class BranchStory:
         )
         pool.close_session(session, by=self.coordinator)
         self.duos[part] = duos[0]
+
+    def _duo_people(self, part: str) -> tuple[Duo, Person, Person] | None:
+        duo = self.duos.get(part)
+        pair = self.pair(part)
+        if duo is None or pair is None:
+            return None
+        mentee, mentor = self.person(pair[0]), self.person(pair[1])
+        if mentee is None or mentor is None:
+            return None
+        return duo, mentee, mentor
+
+    def plan_meeting(self, part: str, at: datetime) -> None:
+        duo = self.duos.get(part)
+        if duo is None or duo.state != duo_states.PROPOSED:
+            return
+        meeting = first_meeting.MeetingPlan(
+            at=at, place=self.tenant.display_name(), coordinator_id=self.coordinator.id
+        )
+        first_meeting.plan(duo, meeting, by=self.coordinator, tenant=self.tenant)
+
+    def decide(self, part: str) -> None:
+        """Both say yes through their links (as people do: no staff user)."""
+        found = self._duo_people(part)
+        if found is None or found[0].state != duo_states.FIRST_MEETING:
+            return
+        duo, mentee, mentor = found
+        first_meeting.decide(duo, "mentee", True, tenant=self.tenant, by_person=mentee)
+        first_meeting.decide(duo, "mentor", True, tenant=self.tenant, by_person=mentor)
+
+    def sign(self, part: str) -> None:
+        """Mentee and mentor sign through their links, the coordinator countersigns."""
+        found = self._duo_people(part)
+        if found is None or found[0].state != duo_states.CONFIRMED:
+            return
+        duo, mentee, mentor = found
+        for party, person in (("mentee", mentee), ("mentor", mentor)):
+            agreement.sign(
+                duo,
+                party,
+                full_name=person.full_name,
+                accepted=True,
+                tenant=self.tenant,
+                expected_name=person.full_name,
+                person=person,
+            )
+        agreement.sign(
+            duo,
+            agreement.COORDINATOR,
+            full_name=self.coordinator.name,
+            accepted=True,
+            tenant=self.tenant,
+            expected_name=self.coordinator.name,
+            by=self.coordinator,
+        )
 
     def move_duo(self, part: str, to: str, **kwargs: Any) -> None:
         duo = self.duos.get(part)

@@ -69,7 +69,14 @@ __all__ = [
 ]
 
 #: The sections a country defines and a branch may override.
-SECTIONS: tuple[str, ...] = ("programme", "eligibility", "training", "matching")
+SECTIONS: tuple[str, ...] = (
+    "programme",
+    "eligibility",
+    "training",
+    "matching",
+    "duos",
+    "evaluation",
+)
 
 Segment = str | int
 FieldPath = tuple[Segment, ...]
@@ -381,6 +388,32 @@ def _merged_checks(merged: dict) -> list[tuple[FieldPath, str]]:
                             locale=locale,
                         )
                         found.append((("training", kind, index, name), message))
+    found.extend(_translation_checks(merged))
+    return found
+
+
+def _translation_checks(merged: dict) -> list[tuple[FieldPath, str]]:
+    """Texts people read in their language (agreement, charter, topics, questions)."""
+    places: list[tuple[FieldPath, Any]] = []
+    duos = merged.get("duos", {})
+    for doc in ("agreement", "charter"):
+        for name in ("title", "text"):
+            places.append((("duos", doc, name), duos.get(doc, {}).get(name)))
+    for kind in ("topics", "stop_reasons"):
+        for index, item in enumerate(duos.get(kind, [])):
+            places.append((("duos", kind, index, "title"), item.get("title")))
+    for index, item in enumerate(merged.get("evaluation", {}).get("questions", [])):
+        places.append((("evaluation", "questions", index, "text"), item.get("text")))
+    found: list[tuple[FieldPath, str]] = []
+    for path, texts in places:
+        if not isinstance(texts, dict):
+            continue
+        for locale in merged["locales"]:
+            if locale not in texts:
+                message = gettext(
+                    "missing the translation for the branch locale %(locale)s", locale=locale
+                )
+                found.append((path, message))
     return found
 
 
@@ -416,6 +449,10 @@ class BranchConfig:
     eligibility: dict[str, list[dict[str, Any]]]
     training: dict[str, list[dict[str, Any]]]
     matching: dict[str, Any]
+    #: Steps 5-7 (links, first meeting, agreement and charter texts, check-in topics...).
+    duos: dict[str, Any] = field(default_factory=dict)
+    #: Step 8 (survey questions, outcome follow-up).
+    evaluation: dict[str, Any] = field(default_factory=dict)
     source: Path = field(default=Path(), compare=False)
     digest: str = ""
 
@@ -462,6 +499,8 @@ class BranchConfig:
             "eligibility": copy.deepcopy(self.eligibility),
             "training": copy.deepcopy(self.training),
             "matching": copy.deepcopy(self.matching),
+            "duos": copy.deepcopy(self.duos),
+            "evaluation": copy.deepcopy(self.evaluation),
         }
 
     @classmethod
@@ -482,6 +521,8 @@ class BranchConfig:
             eligibility=copy.deepcopy(dict(data["eligibility"])),
             training=copy.deepcopy(dict(data["training"])),
             matching=copy.deepcopy(dict(data["matching"])),
+            duos=copy.deepcopy(dict(data.get("duos", {}))),
+            evaluation=copy.deepcopy(dict(data.get("evaluation", {}))),
             source=source or Path(),
         )
 
@@ -521,6 +562,8 @@ def _build(merged: dict, source: Path) -> BranchConfig:
             "recurring": _enabled(training.get("recurring", []), required=False),
         },
         matching=merged["matching"],
+        duos=merged["duos"],
+        evaluation=merged["evaluation"],
         source=source,
     )
 

@@ -587,6 +587,90 @@ class MatchingSchema(StrictSchema):
     weights = Nested(WeightsSchema, required=True)
 
 
+class ChoiceSchema(StrictSchema):
+    """An item of a configured list a person picks from (a check-in topic, a stop reason)."""
+
+    key = Text(required=True, validate=_identifier)
+    title = Translations(required=True)
+
+
+class DocumentTextSchema(StrictSchema):
+    """A text people sign (the mentoring agreement, the charter), versioned.
+
+    ``version`` is recorded with every signature: change it whenever the text changes.
+    """
+
+    version = Text(required=True, validate=_identifier)
+    title = Translations(required=True)
+    text = Translations(required=True)
+
+
+def _unique_keys(items: list[dict] | None, name: str) -> dict:
+    errors: dict[int, dict[str, list[str]]] = {}
+    seen: set[str] = set()
+    for index, item in enumerate(items or []):
+        key = item.get("key")
+        if key in seen:
+            errors[index] = {"key": [gettext("%(value)s is listed twice", value=key)]}
+        seen.add(key)
+    return {name: errors} if errors else {}
+
+
+class DuosSchema(StrictSchema):
+    """Steps 5-7: personal links, first meeting, agreement and charter, check-ins, ending.
+
+    Lists (``topics``, ``stop_reasons``) are replaced as a whole by a branch override.
+    """
+
+    link_valid_days = Integer(required=True, validate=at_least(1))
+    decision_pending_days = Integer(required=True, validate=at_least(1))
+    signature_pending_days = Integer(required=True, validate=at_least(1))
+    first_meeting_max_days_ahead = Integer(required=True, validate=at_least(1))
+    mentee_check_in = Boolean(required=True)
+    evaluation_due_days = Integer(required=True, validate=at_least(1))
+    topics = List(Complete(ChoiceSchema), required=True, non_empty=True)
+    stop_reasons = List(Complete(ChoiceSchema), required=True, non_empty=True)
+    agreement = Nested(DocumentTextSchema, required=True)
+    charter = Nested(DocumentTextSchema, required=True)
+
+    @validates_schema
+    def _check_keys(self, data: dict, **kwargs: Any) -> None:
+        errors = {
+            **_unique_keys(data.get("topics"), "topics"),
+            **_unique_keys(data.get("stop_reasons"), "stop_reasons"),
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+#: How an evaluation question is answered.
+QUESTION_KINDS: tuple[str, ...] = ("agree", "yes_no", "text")
+
+
+class QuestionSchema(StrictSchema):
+    """One survey question; ``version`` changes whenever its wording or meaning does."""
+
+    key = Text(required=True, validate=_identifier)
+    version = Integer(required=True, validate=at_least(1))
+    audience = Text(required=True, validate=one_of(("mentee", "mentor")))
+    kind = Text(required=True, validate=one_of(QUESTION_KINDS))
+    text = Translations(required=True)
+
+
+class EvaluationSchema(StrictSchema):
+    """Step 8: the end-of-duo survey and the outcome follow-up."""
+
+    questions = List(Complete(QuestionSchema), required=True, non_empty=True)
+    reminder_after_days = Integer(required=True, validate=at_least(1))
+    lost_after_days = Integer(required=True, validate=at_least(1))
+
+    @validates_schema
+    def _check_keys(self, data: dict, **kwargs: Any) -> None:
+        errors = _unique_keys(data.get("questions"), "questions")
+        if errors:
+            raise ValidationError(errors)
+
+
 class _Sections(StrictSchema):
     """The sections a country defines and a branch overrides, complete."""
 
@@ -594,6 +678,8 @@ class _Sections(StrictSchema):
     eligibility = Nested(EligibilitySchema, required=True)
     training = Nested(TrainingSchema, required=True)
     matching = Nested(MatchingSchema, required=True)
+    duos = Nested(DuosSchema, required=True)
+    evaluation = Nested(EvaluationSchema, required=True)
 
 
 class CountryHolidaysSchema(StrictSchema):
@@ -646,6 +732,8 @@ class BranchSchema(_BranchFields):
     eligibility = Partial(EligibilitySchema)
     training = Partial(TrainingSchema)
     matching = Partial(MatchingSchema)
+    duos = Partial(DuosSchema)
+    evaluation = Partial(EvaluationSchema)
 
 
 class MergedHolidaysSchema(StrictSchema):
