@@ -58,6 +58,7 @@ run: install
 	$(BIN)/duo run --host $(HOST) --port $(PORT)
 
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: install
@@ -65,6 +66,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 
 format: install

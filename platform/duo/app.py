@@ -102,6 +102,8 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
 
 def _register_capabilities(app: Flask) -> None:
     """Blueprints, jobs and navigation are discovered from each capability's modules."""
+    from duo.core.auth import access
+
     for cap in capabilities():
         _import_optional(f"duo.{cap}.jobs")
         views = _import_optional(f"duo.{cap}.views")
@@ -113,6 +115,7 @@ def _register_capabilities(app: Flask) -> None:
                 app.register_blueprint(blueprint)
 
     @app.route("/")
+    @access.public
     def home():  # noqa: ANN202
         if current_user.is_authenticated:
             from duo.core.auth.views import landing_url
@@ -123,6 +126,7 @@ def _register_capabilities(app: Flask) -> None:
         return render_template("home.html", branches=public_branches())
 
     @app.route("/healthz")
+    @access.public
     def healthz() -> Response:
         return Response("ok", mimetype="text/plain")
 

@@ -107,7 +107,7 @@ def test_users_create_cli(app, db) -> None:
             "users",
             "create",
             "--email",
-            "new.coordinator@duo.test",
+            "new.coordinator@duo.example.org",
             "--name",
             "New",
             "--password",
@@ -123,7 +123,7 @@ def test_users_create_cli(app, db) -> None:
             "users",
             "create",
             "--email",
-            "x@duo.test",
+            "x@duo.example.org",
             "--name",
             "X",
             "--password",
@@ -136,4 +136,4 @@ def test_users_create_cli(app, db) -> None:
     assert "unknown branch" in bad.output
     from duo.core.auth.accounts import find_user
 
-    assert find_user("x@duo.test") is None
+    assert find_user("x@duo.example.org") is None

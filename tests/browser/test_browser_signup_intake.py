@@ -12,7 +12,7 @@ back a day in the database after the sign-up (the day of the session has come).
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select, update
 
 from duo.consumers.demo.seed import DEMO_PASSWORD, coordinator_email
+from duo.core.db import utcnow
+from duo.core.i18n.zones import local_today
 from duo.core.settings import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -62,7 +64,7 @@ def branch_facts(live_server: Any) -> tuple[str, int]:
 
 def session_slot(zone: ZoneInfo) -> tuple[date, str, bool]:
     """A start later today in the branch's zone (date, HH:MM, True), else tomorrow 09:00."""
-    now = datetime.now(UTC)
+    now = utcnow()
     start = (now + timedelta(minutes=15)).astimezone(zone)
     start = start.replace(minute=start.minute - start.minute % 5, second=0, microsecond=0)
     # Not across midnight, nor in the hour the clocks change (a time that does not exist
@@ -108,7 +110,7 @@ def test_visitor_signs_up_in_dutch_and_coordinator_decides_eligibility(
 ) -> None:
     timezone, n_rules = branch_facts(live_server)
     zone = ZoneInfo(timezone)
-    today = datetime.now(zone).date()
+    today = local_today(timezone)
     token = uuid.uuid4().hex[:8]
     first, last = "Samira", f"El Idrissi {token}"
     email = f"samira.{token}@example.org"

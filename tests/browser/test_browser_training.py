@@ -10,9 +10,8 @@ enrolled and "in training". Dates are computed from today, so the test keeps wor
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from babel.support import Translations
@@ -20,6 +19,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from duo.consumers.demo.seed import DEMO_PASSWORD, coordinator_email
+from duo.core.i18n.zones import local_today
 from duo.core.settings import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def branch_calendar(live_server: Any, language: str) -> tuple[date, dict[date, s
 
     with live_server.app.app_context():
         tenant = db.session.execute(select(Tenant).where(Tenant.slug == BRANCH)).scalar_one()
-        today = datetime.now(ZoneInfo(tenant.timezone)).date()
+        today = local_today(tenant.timezone)
         settings = holiday_settings(tenant)
         names = country_holidays(
             settings["holidays_country"],

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 import duo.core.clock
-from duo.consumers.demo.cast import FULL_STORY, PRIORITY, Branch, cast_for
+from duo.consumers.demo.cast import cast_for
+from duo.consumers.demo.parts import FULL_STORY, PRIORITY
+from duo.consumers.demo.personas import Branch
 from duo.consumers.demo.seed import (
     DEFAULT_PEOPLE_PER_BRANCH,
     DEMO_PASSWORD,
@@ -47,7 +49,7 @@ def test_small_seed_covers_every_branch_and_is_idempotent(db, tenants, in_tenant
 
 def test_the_story_of_every_branch(db, tenants, in_tenant) -> None:
     assert seed() is True
-    now = datetime.now(UTC)
+    now = duo.core.db.utcnow()
     for slug, tenant in tenants.items():
         today = now.astimezone(ZoneInfo(tenant.timezone)).date()
         with in_tenant(slug):

@@ -13,14 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from duo.core.vocab.audiences import ROLES
+from duo.core.vocab.levels import CEFR_LEVELS
 from duo.eligibility.engine import Outcome, evaluate, rules_hash
 from duo.eligibility.reasons import describe
-from duo.eligibility.rules import CEFR_LEVELS, rule_list_problems
+from duo.eligibility.rules import rule_list_problems
 
 COUNTRIES_DIR = Path(__file__).resolve().parents[2] / "tenants" / "countries"
 TODAY = date(2026, 5, 15)
 COUNTRIES = ["be", "nl", "fr"]
-AUDIENCES = ["mentee", "mentor"]
 
 
 def load_rules(country: str, audience: str) -> list[dict]:
@@ -117,7 +118,7 @@ def describe_all(evaluation) -> list[str]:
     return sentences
 
 
-@pytest.fixture(params=[(c, a) for c in COUNTRIES for a in AUDIENCES], ids=lambda p: "-".join(p))
+@pytest.fixture(params=[(c, a) for c in COUNTRIES for a in ROLES], ids=lambda p: "-".join(p))
 def country_rules(request) -> tuple[str, str, list[dict]]:
     country, audience = request.param
     return country, audience, load_rules(country, audience)

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from duo.core.vocab.levels import CEFR_LEVELS, level_rank
 from duo.eligibility.engine import (
     REASON_CODES,
     Evaluation,
@@ -26,7 +27,7 @@ from duo.eligibility.reasons import (
     language_name,
     value_label,
 )
-from duo.eligibility.rules import CEFR_LEVELS, RULE_KINDS, level_rank, rule_problems
+from duo.eligibility.rules import RULE_KINDS, rule_problems
 
 TODAY = date(2026, 5, 15)
 

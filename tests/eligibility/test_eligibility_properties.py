@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from duo.core.vocab.levels import CEFR_LEVELS
 from duo.eligibility.engine import Outcome, age_on, combine, evaluate, rules_hash
 from duo.eligibility.reasons import describe
-from duo.eligibility.rules import CEFR_LEVELS, rule_problems
+from duo.eligibility.rules import rule_problems
 
 BOOL_FACTS = ["volunteer", "allowed_to_work", "other_barriers"]
 VALUES = ["non_eu_nationality", "parent_born_outside_eu", "grandparent_born_outside_eu", "none"]

@@ -13,8 +13,9 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from duo.core.vocab.levels import CEFR_LEVELS, CEFR_RANK
 from duo.matching.explain import criterion_sentence, unmatched_sentence
-from duo.matching.profiles import CEFR_LEVELS, CEFR_RANK, MenteeProfile, MentorProfile
+from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.matching.scoring import CRITERIA, score_matrix, score_pair
 from duo.matching.solver import suggest, waiting_bonus
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from duo.core.db import utcnow
-from duo.people import importing, states
+from duo.people import spreadsheet, states
 from duo.people.models import ImportBatch, Person, Profile, StateChange
 
 HEADER = (
@@ -59,7 +59,7 @@ def test_parse_csv_with_semicolons_bom_aliases_and_blank_lines() -> None:
         "\ufeffRole;First name;Last-Name;E-mail;Favourite colour\n"
         "\nmentor;Jan;Peeters;j@x.org;blue\n"
     )
-    parsed = importing.parse_upload("export.csv", body.encode("utf-8"))
+    parsed = spreadsheet.parse_upload("export.csv", body.encode("utf-8"))
     assert parsed.columns == ["role", "first_name", "last_name", "email"]
     assert parsed.ignored_columns == ["Favourite colour"]
     assert parsed.rows == [
@@ -86,7 +86,7 @@ def test_parse_xlsx() -> None:
     sheet.append(["mentor", "Jan", "Peeters", "jan@example.org", 1958.0])
     out = io.BytesIO()
     book.save(out)
-    parsed = importing.parse_upload("people.xlsx", out.getvalue())
+    parsed = spreadsheet.parse_upload("people.xlsx", out.getvalue())
     assert [r["cells"]["birth_year"] for r in parsed.rows] == ["2001", "1958"]
     assert [r["line"] for r in parsed.rows] == [2, 4]
 
@@ -115,15 +115,15 @@ def test_parse_xlsx() -> None:
     ],
 )
 def test_bad_files_are_refused_with_a_message(filename, body, message) -> None:
-    with pytest.raises(importing.ImportFileError) as err:
-        importing.parse_upload(filename, body)
+    with pytest.raises(spreadsheet.ImportFileError) as err:
+        spreadsheet.parse_upload(filename, body)
     assert message in str(err.value)
 
 
 def test_too_many_rows() -> None:
-    body = "role,first_name,last_name,email\n" + "mentee,A,B,a@x.org\n" * (importing.MAX_ROWS + 1)
-    with pytest.raises(importing.ImportFileError, match="more than"):
-        importing.parse_upload("big.csv", body.encode())
+    body = "role,first_name,last_name,email\n" + "mentee,A,B,a@x.org\n" * (spreadsheet.MAX_ROWS + 1)
+    with pytest.raises(spreadsheet.ImportFileError, match="more than"):
+        spreadsheet.parse_upload("big.csv", body.encode())
 
 
 # --------------------------------------------------------------------------- pages

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from duo.core.auth.access import COORDINATOR, access_of
+
 
 def branch_rules(app):  # noqa: ANN001, ANN201
     """Every GET rule of a branch page, with placeholder values for its other arguments."""
@@ -19,8 +21,8 @@ def branch_rules(app):  # noqa: ANN001, ANN201
     for rule in app.url_map.iter_rules():
         if "tenant" not in rule.arguments or "GET" not in rule.methods:
             continue
-        if getattr(app.view_functions[rule.endpoint], "duo_public", False):
-            continue  # open to anyone on purpose (duo.core.auth.access.public): the sign-up page
+        if access_of(app.view_functions[rule.endpoint]) != COORDINATOR:
+            continue  # open on purpose: sign-up page, personal links (duo.core.auth.access)
         path = rule.rule
         for conv, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", path):
             if name == "tenant":

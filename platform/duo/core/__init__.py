@@ -1,3 +1,4 @@
 """The core: what every capability stands on (database, settings, tenancy, auth, i18n,
-jobs, mail, and the dashboard frame). It imports no capability; capabilities plug into it
-through the registries it offers (navigation, to-dos, jobs, events)."""
+jobs, mail, calendar files, and the dashboard frame). It imports no capability;
+capabilities plug into it through what they declare (see :mod:`duo.core.plugins`).
+"""

@@ -8,7 +8,6 @@ and neither changes anything. What the person does here is recorded as done by t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -27,7 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from duo.core import links
-from duo.core.auth import access
+from duo.core.auth.access import personal_link
 from duo.core.db import db
 from duo.core.links.models import PersonalLink
 from duo.duos import agreement, config, first_meeting, pdf, states
@@ -36,10 +35,6 @@ from duo.duos.lifecycle import InvalidDuoTransition
 from duo.duos.models import Duo
 from duo.duos.notify import OBJECT, PURPOSE
 from duo.people.models import Person
-
-# ``personal_link`` marks routes reached through a token (the view checks it); the security
-# helper adds it to duo.core.auth.access. Until it is there, such a route is public.
-personal_link: Callable[..., Any] = getattr(access, "personal_link", access.public)
 
 link_bp = Blueprint("my_duo", __name__, url_prefix="/<tenant>/my", template_folder="templates")
 

@@ -14,17 +14,17 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from duo.core import links
-from duo.core.mail import external_url, queue_mail, render_mail
-from duo.core.tenancy.models import Tenant
-from duo.duos import config, display
-from duo.duos.models import Duo
-from duo.people.models import MENTEE, Person
-from duo.training.calendar_feed import (
+from duo.core.calendar import (
     FeedEvent,
     invitation_content_type,
     single_event_invitation,
     stable_uid,
 )
+from duo.core.mail import external_url, queue_mail, render_mail
+from duo.core.tenancy.models import Tenant
+from duo.duos import config, display
+from duo.duos.models import Duo
+from duo.people.models import MENTEE, Person
 
 #: The object type and purpose of the "my duo" link.
 OBJECT = "duo"

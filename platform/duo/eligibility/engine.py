@@ -47,17 +47,15 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from duo.core.vocab.levels import CEFR_RANK, level_rank, normalise_level, spoken_rank
 from duo.eligibility.rules import (
     AGE_RANGE,
     ANY_LANGUAGE_OF,
     ANY_OF,
-    CEFR_LEVELS,
     DEFAULT_MIN_LEVEL,
     MIN_VALUE,
     ONE_OF,
     REQUIRED_FACT,
-    level_rank,
-    normalize_level,
     rule_problems,
 )
 
@@ -364,18 +362,13 @@ def _language_key(code: Any) -> str | None:
     return code.strip().replace("_", "-").split("-", 1)[0].lower()
 
 
-def _rank_or_below(level: Any) -> int:
-    rank = level_rank(level)
-    return -1 if rank is None else rank
-
-
 def _any_language_of(rule: Mapping[str, Any], value: Any, result: Any) -> RuleResult:
     if not isinstance(value, Mapping):
         return result(Outcome.NEEDS_REVIEW, FACT_INVALID)
     if not value:
         return result(Outcome.NEEDS_REVIEW, FACT_MISSING)
-    min_level = normalize_level(rule.get("min_level", DEFAULT_MIN_LEVEL)) or DEFAULT_MIN_LEVEL
-    needed = CEFR_LEVELS.index(min_level)
+    min_level = normalise_level(rule.get("min_level", DEFAULT_MIN_LEVEL)) or DEFAULT_MIN_LEVEL
+    needed = CEFR_RANK[min_level]
     accepted = list(rule["languages"])
     spoken: dict[str, Any] = {}
     for code, level in value.items():
@@ -383,9 +376,9 @@ def _any_language_of(rule: Mapping[str, Any], value: Any, result: Any) -> RuleRe
         if key is None or key not in accepted:
             continue
         # Keep the best level when "nl" and "nl-BE" are both given.
-        if key not in spoken or _rank_or_below(level) > _rank_or_below(spoken[key]):
+        if key not in spoken or spoken_rank(level) > spoken_rank(spoken[key]):
             spoken[key] = level
-    best: tuple[int, str] | None = None
+    best: tuple[int, str] | None = None  # (rank, language)
     unclear: list[str] = []
     for code in accepted:  # the rule's order: the first listed language wins a tie
         if code not in spoken:
@@ -397,13 +390,12 @@ def _any_language_of(rule: Mapping[str, Any], value: Any, result: Any) -> RuleRe
             best = (rank, code)
     common = {"languages": accepted, "min_level": min_level}
     if best is not None:
-        rank, code = best
-        return result(
-            Outcome.ELIGIBLE, LANGUAGE_AT_LEVEL, language=code, level=CEFR_LEVELS[rank], **common
-        )
+        code = best[1]
+        level = normalise_level(spoken[code])
+        return result(Outcome.ELIGIBLE, LANGUAGE_AT_LEVEL, language=code, level=level, **common)
     if unclear:
         return result(Outcome.NEEDS_REVIEW, LANGUAGE_LEVEL_UNKNOWN, language=unclear[0], **common)
-    levels = {code: normalize_level(spoken[code]) for code in accepted if code in spoken}
+    levels = {code: normalise_level(spoken[code]) for code in accepted if code in spoken}
     return result(Outcome.NOT_ELIGIBLE, LANGUAGE_NONE_AT_LEVEL, spoken=levels, **common)
 
 

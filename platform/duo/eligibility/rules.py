@@ -28,9 +28,8 @@ from typing import Any
 
 from flask_babel import gettext
 
-#: CEFR levels from lowest to highest; "native" ranks above C2.
-CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
-CEFR_RANK: dict[str, int] = {level: rank for rank, level in enumerate(CEFR_LEVELS)}
+from duo.core.vocab.levels import CEFR_LEVELS, normalise_level
+
 DEFAULT_MIN_LEVEL = "A1"
 
 AGE_RANGE = "age_range"
@@ -60,23 +59,6 @@ KIND_KEYS: dict[str, frozenset[str]] = {
 MAX_AGE_BOUND = 130
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-
-
-def normalize_level(value: Any) -> str | None:
-    """Return the canonical CEFR level for ``value`` ("b2" -> "B2"), or None if it is not one."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.lower() == "native":
-        return "native"
-    text = text.upper()
-    return text if text in CEFR_RANK else None
-
-
-def level_rank(value: Any) -> int | None:
-    """Rank of a CEFR level (A1 = 0 ... native = 6), or None for anything else."""
-    level = normalize_level(value)
-    return None if level is None else CEFR_RANK[level]
 
 
 def _is_int(value: Any) -> bool:
@@ -229,7 +211,7 @@ def _check_any_language_of(rule: dict) -> list[tuple[str, str]]:
                 problems.append((field, gettext("%(value)s is listed twice.", value=code)))
             else:
                 seen.add(code)
-    if "min_level" in rule and normalize_level(rule["min_level"]) is None:
+    if "min_level" in rule and normalise_level(rule["min_level"]) is None:
         problems.append(
             (
                 "min_level",

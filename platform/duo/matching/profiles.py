@@ -20,36 +20,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-#: CEFR levels in increasing order; "native" ranks above C2.
-CEFR_LEVELS: tuple[str, ...] = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
-#: level -> rank, 1 (A1) .. 7 (native); 0 means "does not speak it".
-CEFR_RANK: Mapping[str, int] = MappingProxyType({lvl: i + 1 for i, lvl in enumerate(CEFR_LEVELS)})
+from duo.core.vocab.levels import CEFR_RANK, parse_level
+
 #: The rank a working language needs on both sides (B1) for a duo to be possible.
 WORKING_LEVEL_RANK = CEFR_RANK["B1"]
-#: The highest rank, used to normalise language quality to 0..1.
-MAX_LEVEL_RANK = CEFR_RANK["native"]
 
 DIGITAL_SKILL_MAX = 3
 
 _POSTCODE_JUNK = re.compile(r"[\s\-.]")
-
-
-def normalise_level(level: str) -> str:
-    """Return the canonical spelling of a CEFR level ("b2" -> "B2", "Native" -> "native")."""
-    text = str(level).strip()
-    if text.lower() == "native":
-        return "native"
-    text = text.upper()
-    if text not in CEFR_RANK:
-        raise ValueError(f"unknown CEFR level {level!r}; expected one of {', '.join(CEFR_LEVELS)}")
-    return text
-
-
-def level_rank(level: str | None) -> int:
-    """Rank of a canonical level, 0 when the language is not spoken at all."""
-    if level is None:
-        return 0
-    return CEFR_RANK[level]
 
 
 def normalise_postcode(postcode: str | None) -> str | None:
@@ -76,7 +54,7 @@ def _languages(values: Mapping[str, str]) -> Mapping[str, str]:
     out: dict[str, str] = {}
     for code, level in dict(values).items():
         key = str(code).strip().lower()
-        lvl = normalise_level(level)
+        lvl = parse_level(level)
         # Keep the better level if the same language was given twice ("FR" and "fr").
         if key not in out or CEFR_RANK[lvl] > CEFR_RANK[out[key]]:
             out[key] = lvl

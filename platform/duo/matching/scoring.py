@@ -51,13 +51,8 @@ from typing import Any
 
 import numpy as np
 
-from duo.matching.profiles import (
-    MAX_LEVEL_RANK,
-    WORKING_LEVEL_RANK,
-    MenteeProfile,
-    MentorProfile,
-    level_rank,
-)
+from duo.core.vocab.levels import MAX_LEVEL_RANK, spoken_rank
+from duo.matching.profiles import WORKING_LEVEL_RANK, MenteeProfile, MentorProfile
 
 #: Matching criteria, in the order they are scored, summed and shown.
 CRITERIA: tuple[str, ...] = (
@@ -204,15 +199,15 @@ def _languages(
 ) -> tuple[float, str, dict[str, Any], bool]:
     best, best_lang = 0, None
     for lang in working:
-        common = min(level_rank(e.languages.get(lang)), level_rank(m.languages.get(lang)))
+        common = min(spoken_rank(e.languages.get(lang)), spoken_rank(m.languages.get(lang)))
         if common > best:
             best, best_lang = common, lang
     shared = tuple(
         sorted(
             lang
             for lang in e.languages.keys() & m.languages.keys()
-            if level_rank(e.languages[lang]) >= WORKING_LEVEL_RANK
-            and level_rank(m.languages[lang]) >= WORKING_LEVEL_RANK
+            if spoken_rank(e.languages[lang]) >= WORKING_LEVEL_RANK
+            and spoken_rank(m.languages[lang]) >= WORKING_LEVEL_RANK
         )
     )
     quality = max(0, best - WORKING_LEVEL_RANK) / (MAX_LEVEL_RANK - WORKING_LEVEL_RANK)
@@ -220,7 +215,7 @@ def _languages(
     fraction = LANGUAGE_QUALITY_SHARE * quality + LANGUAGE_EXTRA_SHARE * extra
     ok = best >= WORKING_LEVEL_RANK
     if ok:
-        level = min(e.languages[best_lang], m.languages[best_lang], key=level_rank)
+        level = min(e.languages[best_lang], m.languages[best_lang], key=spoken_rank)
         params = {"languages": shared, "working": best_lang, "level": level}
         return fraction, "languages_shared", params, True
     params = {"languages": shared, "working_languages": working}
@@ -457,13 +452,13 @@ def score_matrix(
     # Languages: best common level among the working languages, and shared languages at B1+.
     best = np.zeros((n, m), dtype=np.int64)
     for lang in working:
-        e_rank = np.fromiter((level_rank(p.languages.get(lang)) for p in mentees), np.int64, n)
-        m_rank = np.fromiter((level_rank(p.languages.get(lang)) for p in mentors), np.int64, m)
+        e_rank = np.fromiter((spoken_rank(p.languages.get(lang)) for p in mentees), np.int64, n)
+        m_rank = np.fromiter((spoken_rank(p.languages.get(lang)) for p in mentors), np.int64, m)
         np.maximum(best, np.minimum(e_rank[:, None], m_rank[None, :]), out=best)
     language_ok = best >= WORKING_LEVEL_RANK
 
     def spoken(p: MenteeProfile | MentorProfile) -> frozenset[str]:
-        return frozenset(k for k, v in p.languages.items() if level_rank(v) >= WORKING_LEVEL_RANK)
+        return frozenset(k for k, v in p.languages.items() if spoken_rank(v) >= WORKING_LEVEL_RANK)
 
     if w["languages"]:
         a, b = _onehot([spoken(p) for p in mentees], [spoken(p) for p in mentors])

@@ -37,7 +37,8 @@ except ImportError:  # pragma: no cover - older WTForms
         return (value, label)
 
 
-from duo.core.db import utcnow
+from duo.core.i18n import branch_today
+from duo.core.vocab.levels import CEFR_LEVELS
 from duo.eligibility.engine import Outcome
 from duo.eligibility.reasons import describe_outcome, language_name
 from duo.people import vocab
@@ -113,7 +114,7 @@ class LanguageRow(Form):
         if language and language not in vocab.LANGUAGES:
             self.language.errors = [*self.language.errors, str(_l("Choose a language."))]
             ok = False
-        if level and level not in vocab.CEFR_LEVELS:
+        if level and level not in CEFR_LEVELS:
             self.level.errors = [*self.level.errors, str(_l("Choose a level."))]
             ok = False
         if language and not level:
@@ -167,7 +168,7 @@ class IntakeForm(FlaskForm):
     def validate_birth_date(self, field: DateField) -> None:
         if field.data is None:
             return
-        if field.data > utcnow().date():
+        if field.data > branch_today():
             raise FieldError(_l("The date of birth cannot be in the future."))
         if field.data.year < 1900:
             raise FieldError(_l("Enter a date of birth after 1900."))

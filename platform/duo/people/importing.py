@@ -1,8 +1,9 @@
 """Importing existing candidates from a spreadsheet: parse, preview, confirm.
 
-1. :func:`parse_upload` turns the uploaded bytes (CSV in UTF-8, or XLSX) into rows of text
-   cells keyed by column name, or raises :class:`ImportFileError` with a message for the
-   coordinator (not a spreadsheet, wrong encoding, missing columns, too large, empty).
+1. :func:`duo.people.spreadsheet.parse_upload` turns the uploaded bytes (CSV in UTF-8, or
+   XLSX) into rows of text cells keyed by column name, or raises ``ImportFileError`` with a
+   message for the coordinator (not a spreadsheet, wrong encoding, missing columns, too
+   large, empty).
 2. :func:`stage` keeps the rows in an :class:`ImportBatch` (server-side, short-lived,
    keyed by a random id) for the preview.
 3. :func:`review` validates every row (``duo.people.schemas``) and sorts it into *new*,
@@ -12,10 +13,7 @@
 4. :func:`confirm` writes every new row in the caller's transaction, or nothing at all when
    any row has an error.
 
-Choices: CSV must be UTF-8 (with or without BOM; Excel's "CSV UTF-8"), the delimiter is
-``,``, ``;`` or tab (European spreadsheets use ``;``), headers are matched case-insensitively
-with a few aliases (``e-mail``, ``first name``...), unknown columns are shown and ignored,
-blank lines are skipped, and line numbers are the spreadsheet's (the header is line 1).
+Step 1, reading the file, is :mod:`duo.people.spreadsheet`.
 Two rows of the file with the same e-mail and role are an error, not a silent merge.
 """
 
@@ -24,10 +22,9 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext, ngettext
@@ -37,177 +34,12 @@ from duo.core.db import db, utcnow
 from duo.people import history, states
 from duo.people.models import MENTEE, ImportBatch, Person, Profile
 from duo.people.pipeline import register, transition
-from duo.people.schemas import COLUMNS, REQUIRED_COLUMNS, import_row_schema
+from duo.people.schemas import COLUMNS, import_row_schema
+from duo.people.spreadsheet import ParsedFile
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
 LIFETIME = timedelta(hours=2)
 
 NEW, KNOWN, ERROR = "new", "known", "error"
-
-_ALIASES = {
-    "e-mail": "email",
-    "e_mail": "email",
-    "mail": "email",
-    "email_address": "email",
-    "firstname": "first_name",
-    "first": "first_name",
-    "given_name": "first_name",
-    "lastname": "last_name",
-    "last": "last_name",
-    "surname": "last_name",
-    "family_name": "last_name",
-    "telephone": "phone",
-    "phone_number": "phone",
-    "locale": "language",
-    "year_of_birth": "birth_year",
-    "postal_code": "postcode",
-    "zip": "postcode",
-    "zip_code": "postcode",
-    "sector": "sectors",
-    "audience": "role",
-}
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read as a candidates spreadsheet; ``str(err)`` is the message."""
-
-
-@dataclass(frozen=True)
-class ParsedFile:
-    columns: list[str]
-    ignored_columns: list[str]
-    rows: list[dict[str, Any]]  # {"line": 2, "cells": {"email": "..."}}
-
-
-def _column_key(header: Any) -> str:
-    text = str(header or "").replace("\ufeff", "").strip().lower()
-    if text in _ALIASES:
-        return _ALIASES[text]
-    text = "_".join(text.replace("-", "_").split())
-    return _ALIASES.get(text, text)
-
-
-def _is_xlsx(filename: str, data: bytes) -> bool:
-    return filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    if b"\x00" in data:
-        raise ImportFileError(gettext("This is not a CSV file. Upload a CSV or XLSX file."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            gettext(
-                "The file is not encoded in UTF-8. In your spreadsheet, save it as "
-                "“CSV UTF-8” and upload it again."
-            )
-        ) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise ImportFileError(
-            gettext("This CSV file cannot be read: %(error)s", error=exc)
-        ) from exc
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ImportFileError(
-            gettext("This file is not a readable XLSX spreadsheet. Upload a CSV or XLSX file.")
-        ) from exc
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises its own exception types too
-        raise ImportFileError(
-            gettext("This file is not a readable XLSX spreadsheet. Upload a CSV or XLSX file.")
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(value) for value in row])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def parse_upload(filename: str, data: bytes) -> ParsedFile:
-    """The file's rows as text cells keyed by (normalised) column name."""
-    name = (filename or "").lower()
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(
-            gettext("The file is too large (at most %(size)s MB).", size=MAX_BYTES // 2**20)
-        )
-    if not data.strip():
-        raise ImportFileError(gettext("The file is empty."))
-    if name.endswith((".xls", ".ods", ".numbers")):
-        raise ImportFileError(
-            gettext("This spreadsheet format is not supported: save it as XLSX or CSV.")
-        )
-    if _is_xlsx(name, data):
-        table = _read_xlsx(data)
-    elif name.endswith((".csv", ".txt")) or "." not in name:
-        table = _read_csv(data)
-    else:
-        raise ImportFileError(gettext("Upload a CSV or XLSX file."))
-
-    while table and not any(cell.strip() for cell in table[0]):
-        table.pop(0)  # blank lines above the header
-    if not table:
-        raise ImportFileError(gettext("The file is empty."))
-    header = [_column_key(cell) for cell in table[0]]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise ImportFileError(
-            ngettext(
-                "The column %(columns)s is missing. Start from the template.",
-                "The columns %(columns)s are missing. Start from the template.",
-                len(missing),
-                columns=", ".join(missing),
-            )
-        )
-    known = [c for c in header if c in COLUMNS]
-    ignored = [
-        str(cell).strip()
-        for cell, c in zip(table[0], header, strict=True)
-        if c not in COLUMNS and str(cell).strip()
-    ]
-    rows = []
-    for offset, cells in enumerate(table[1:], start=2):
-        if not any(str(cell).strip() for cell in cells):
-            continue
-        values: dict[str, str] = {}
-        for column, cell in zip(header, cells, strict=False):
-            if column in COLUMNS and column not in values:
-                values[column] = str(cell).strip()
-        rows.append({"line": offset, "cells": values})
-    if not rows:
-        raise ImportFileError(gettext("The file has no rows under its header."))
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(
-            gettext("The file has more than %(max)s rows; split it.", max=MAX_ROWS)
-        )
-    return ParsedFile(columns=list(dict.fromkeys(known)), ignored_columns=ignored, rows=rows)
 
 
 # --------------------------------------------------------------------------- staging

@@ -25,8 +25,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import SQLAlchemyError
 
 from duo.core.db import db
+from duo.core.vocab.audiences import ROLES
 from duo.people import states, vocab
-from duo.people.models import AUDIENCES, MENTEE, MENTOR, Person, Profile
+from duo.people.models import MENTEE, MENTOR, Person, Profile
 
 PER_PAGE = 50
 SORTS = ("name", "waiting", "newest")
@@ -69,7 +70,7 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     """Read filters from query arguments; anything unknown is dropped."""
     q = " ".join((args.get("q") or "").split())[:100]
     state = args.get("state") if args.get("state") in states.STATES else None
-    role = args.get("role") if args.get("role") in AUDIENCES else None
+    role = args.get("role") if args.get("role") in ROLES else None
     language = args.get("language") if vocab.is_language_code(args.get("language")) else None
     sector = args.get("sector") if args.get("sector") in vocab.SECTORS else None
     sort = args.get("sort") if args.get("sort") in SORTS else "name"

@@ -29,9 +29,9 @@ from duo.core.db import db, utcnow
 from duo.core.db.types import JSONType, UTCDateTime
 from duo.core.tenancy.models import TenantScoped
 
-MENTOR = "mentor"
-MENTEE = "mentee"
-AUDIENCES = (MENTOR, MENTEE)
+# The roles, offered beside the model that carries them (defined in the core vocabulary).
+from duo.core.vocab.audiences import MENTEE as MENTEE
+from duo.core.vocab.audiences import MENTOR as MENTOR
 
 
 class Person(TenantScoped, db.Model):

@@ -22,7 +22,9 @@ from marshmallow import (
     validates_schema,
 )
 
-from duo.core.db import utcnow
+from duo.core.emails import is_email
+from duo.core.i18n import branch_today
+from duo.core.vocab.levels import normalise_level
 from duo.people import states, vocab
 from duo.people.models import MENTEE, MENTOR
 
@@ -59,7 +61,7 @@ class _Languages(fields.Field):
                 continue
             code, sep, level = part.partition(":")
             code = code.strip().lower()
-            normalised = vocab.normalise_level(level)
+            normalised = normalise_level(level)
             if not sep or not vocab.is_language_code(code) or normalised is None:
                 raise ValidationError(
                     gettext(
@@ -97,10 +99,15 @@ class _Keys(fields.Field):
         return keys
 
 
+def _email(value: str) -> None:
+    if not is_email(value):
+        raise ValidationError(gettext("Not a valid e-mail address."))
+
+
 def import_row_schema(locales: list[str]) -> Schema:
     """A schema for one row, with messages in the current language."""
     required = {"required": gettext("This column is required.")}
-    this_year = utcnow().year
+    this_year = branch_today().year
 
     class ImportRowSchema(Schema):
         class Meta:
@@ -125,12 +132,15 @@ def import_row_schema(locales: list[str]) -> Schema:
                 max=100, error=gettext("Keep it under %(max)s characters.", max=100)
             ),
         )
-        email = fields.Email(
+        email = fields.String(
             required=True,
-            error_messages={**required, "invalid": gettext("Not a valid e-mail address.")},
-            validate=validate.Length(
-                max=254, error=gettext("Keep it under %(max)s characters.", max=254)
-            ),
+            error_messages=required,
+            validate=[
+                validate.Length(
+                    max=254, error=gettext("Keep it under %(max)s characters.", max=254)
+                ),
+                _email,
+            ],
         )
         phone = fields.String(
             validate=validate.Regexp(_PHONE, error=gettext("Not a valid phone number."))

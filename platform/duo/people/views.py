@@ -43,7 +43,7 @@ from duo.eligibility.decisions import (
     rules_for,
 )
 from duo.eligibility.engine import Outcome, rules_hash
-from duo.people import history, importing, listing, states, vocab
+from duo.people import history, importing, listing, spreadsheet, states, vocab
 from duo.people.forms import (
     EmptyForm,
     ImportUploadForm,
@@ -403,10 +403,10 @@ def import_upload():  # noqa: ANN201
     if not form.validate_on_submit():
         return render_template("people/import_upload.html", form=form), 400
     upload = form.file.data
-    data = upload.stream.read(importing.MAX_BYTES + 1)
+    data = upload.stream.read(spreadsheet.MAX_BYTES + 1)
     try:
-        parsed = importing.parse_upload(upload.filename or "", data)
-    except importing.ImportFileError as exc:
+        parsed = spreadsheet.parse_upload(upload.filename or "", data)
+    except spreadsheet.ImportFileError as exc:
         form.file.errors = [*form.file.errors, str(exc)]
         return render_template("people/import_upload.html", form=form), 400
     batch = importing.stage(parsed, upload.filename or "", by=current_user)

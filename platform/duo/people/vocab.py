@@ -14,8 +14,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from duo.eligibility.rules import CEFR_LEVELS as _RULE_LEVELS
-
 # --------------------------------------------------------------------------- sectors
 
 SECTOR_LABELS: Mapping[str, Any] = {
@@ -80,8 +78,7 @@ SLOTS: tuple[str, ...] = tuple(f"{day}-{part}" for day in DAYS for part in PARTS
 
 # --------------------------------------------------------------------------- languages
 
-#: CEFR levels, lowest first; "native" ranks above C2 (the eligibility engine's order).
-CEFR_LEVELS: tuple[str, ...] = tuple(_RULE_LEVELS)
+#: Form labels of the CEFR levels (:data:`duo.core.vocab.levels.CEFR_LEVELS`).
 LEVEL_LABELS: Mapping[str, Any] = {
     "A1": _l("A1 (beginner)"),
     "A2": _l("A2 (elementary)"),
@@ -206,16 +203,6 @@ def parse_tags(text: str | Iterable[str] | None) -> list[str]:
 
 def is_language_code(code: object) -> bool:
     return isinstance(code, str) and bool(_LANGUAGE_CODE.match(code))
-
-
-def normalise_level(level: object) -> str | None:
-    """ "b2" -> "B2", "Native" -> "native"; None when it is not a level."""
-    if not isinstance(level, str):
-        return None
-    text = level.strip()
-    if text.lower() == "native":
-        return "native"
-    return text.upper() if text.upper() in CEFR_LEVELS else None
 
 
 def label(labels: Mapping[Any, Any], key: Any) -> str:

@@ -15,15 +15,14 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from duo.core.auth.access import public
+from duo.core.auth.access import PUBLIC, access_of, coordinator_required, public
 from duo.core.extensions import csrf, limiter
-from duo.core.i18n import LOCALES
 from duo.core.mail import external_url
 from duo.core.tenancy.models import Tenant
+from duo.core.vocab.locales import LOCALES
 from duo.sessions import domain, privacy_notice
 from duo.sessions.models import ACTIVE, CANCELLED, FOR_MENTEES, FOR_MENTORS, InfoSession
 from duo.sessions.openapi import build_spec
@@ -91,7 +90,7 @@ def _http_error(exc: HTTPException) -> Response:
 def _cors(response: Response) -> Response:
     """Any website may call the public endpoints; they need and accept no cookies."""
     view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, "duo_public", False):
+    if access_of(view) == PUBLIC:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept-Language"
@@ -127,6 +126,7 @@ def session_payload(session: InfoSession, figures: domain.Figures, tenant: Tenan
 
 
 @api_bp.route("/openapi.json")
+@public
 def openapi() -> Response:
     response = jsonify(build_spec())
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -233,11 +233,8 @@ def signup() -> Response:
 
 
 @api_bp.route("/<tenant>/sessions/<uuid:session_id>/registrations")
+@coordinator_required  # anonymous callers get a JSON 401, others 404
 def registrations(session_id: uuid.UUID) -> Response:
-    if not current_user.is_authenticated:
-        abort(401)
-    if not current_user.coordinates(g.tenant.id):
-        abort(404)
     session = domain.get_session(session_id)
     if session is None:
         abort(404)

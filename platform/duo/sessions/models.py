@@ -21,12 +21,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from duo.core.db import db, utcnow
 from duo.core.db.types import UTCDateTime
 from duo.core.tenancy.models import TenantScoped
+from duo.core.vocab.audiences import BOTH as FOR_BOTH
+from duo.core.vocab.audiences import MENTEES as FOR_MENTEES
+from duo.core.vocab.audiences import MENTORS as FOR_MENTORS
+from duo.core.vocab.audiences import SESSION_AUDIENCES as AUDIENCES
+from duo.core.vocab.audiences import group_of
 from duo.people.models import MENTEE, MENTOR, Person
-
-FOR_MENTORS = "mentors"
-FOR_MENTEES = "mentees"
-FOR_BOTH = "both"
-AUDIENCES = (FOR_MENTORS, FOR_MENTEES, FOR_BOTH)
 
 #: A registration with a seat, on the waiting list, or cancelled by the registrant.
 REGISTERED = "registered"
@@ -49,7 +49,7 @@ HEARD_FROM = (
 
 def audiences_for_role(role: str) -> tuple[str, str]:
     """The session audiences a mentor or a mentee may register for."""
-    return (FOR_MENTORS if role == MENTOR else FOR_MENTEES, FOR_BOTH)
+    return (group_of(role), FOR_BOTH)
 
 
 class InfoSession(TenantScoped, db.Model):

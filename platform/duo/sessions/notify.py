@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 
-from duo.core.mail import external_url, queue_mail, render_mail
-from duo.core.tenancy.models import Tenant
-from duo.people.models import Person
-from duo.sessions import display
-from duo.sessions.models import REGISTERED, InfoSession, Registration
-from duo.sessions.tokens import make_token
-from duo.training.calendar_feed import (
+from duo.core.calendar import (
     FeedEvent,
     invitation_content_type,
     invitation_method,
     single_event_invitation,
     stable_uid,
 )
+from duo.core.mail import external_url, queue_mail, render_mail
+from duo.core.tenancy.models import Tenant
+from duo.people.models import Person
+from duo.sessions import display
+from duo.sessions.models import REGISTERED, InfoSession, Registration
+from duo.sessions.tokens import make_token
 
 
 def cancel_url(reg: Registration, tenant: Tenant) -> str:

@@ -6,12 +6,12 @@ language (see :func:`duo.sessions.api.errors_as_json`).
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from duo.core.i18n import LOCALES
+from duo.core.emails import is_email
+from duo.core.vocab.locales import LOCALES
 from duo.people import states
 from duo.sessions.forms import PHONE, birth_year_error
 from duo.sessions.models import ACTIVE, AUDIENCES, CANCELLED, HEARD_FROM
@@ -20,10 +20,8 @@ REQUIRED = {"required": _l("This field is required."), "null": _l("This field is
 
 
 def _email(value: str) -> None:
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValidationError(_("Enter a valid e-mail address.")) from exc
+    if not is_email(value):
+        raise ValidationError(_("Enter a valid e-mail address."))
 
 
 def _not_blank(value: str) -> None:

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import Form
 
-from duo.core.auth.access import coordinator_required, public
+from duo.core.auth.access import coordinator_required, personal_link, public
 from duo.core.dashboard import navigation
 from duo.core.db import db, utcnow
 from duo.core.extensions import limiter
@@ -407,7 +407,7 @@ def _registration_for(token: str) -> Registration | None:
 
 
 @public_bp.route("/registration/<token>", methods=["GET", "POST"])
-@public
+@personal_link
 @limiter.shared_limit(SIGNUP_LIMIT, scope="signup", methods=["POST"])
 def registration(token: str):  # noqa: ANN201
     """The personal link: see one's registration and cancel it."""

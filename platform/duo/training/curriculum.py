@@ -19,11 +19,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from duo.people.models import MENTEE, MENTOR
-
-MENTORS = "mentors"
-MENTEES = "mentees"
-DUOS = "duos"
+from duo.core.vocab.audiences import DUOS, MENTEE, MENTEES, MENTOR, MENTORS
 
 AUDIENCE_LABELS = {
     MENTORS: _l("Mentors"),

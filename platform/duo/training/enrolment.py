@@ -17,8 +17,8 @@ Rules (where the issue is silent, chosen here):
   cycle) they move to *trained*; if a correction of attendance makes a module missing
   again, a *trained* mentor goes back to *in training*. A mentor who leaves their last
   training place before being trained goes back to *eligible* (and shows up again among
-  the mentors waiting for training). All moves go through
-  :func:`duo.people.pipeline.transition`.
+  the mentors waiting for training). The moves are made in :mod:`duo.training.pipeline`,
+  through :func:`duo.people.pipeline.transition`.
 - **Attendance** is recorded for a session that has started and is not cancelled, for
   each participant: present or absent.
 """
@@ -33,16 +33,13 @@ from sqlalchemy import and_, func, or_, select
 
 from duo.core.db import db, utcnow
 from duo.core.jobs import enqueue
-from duo.core.tenancy.models import Tenant
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person
-from duo.people.pipeline import transition
-from duo.training import curriculum, status
+from duo.training import curriculum
 from duo.training.models import (
     ACTIVE_ENROLMENT,
     CANCELLED,
     ENROLLED,
-    MODULES,
     WAITING,
     WHOLE_CYCLE,
     WITHDRAWN,
@@ -51,6 +48,7 @@ from duo.training.models import (
     TrainingCycle,
     TrainingSession,
 )
+from duo.training.pipeline import back_to_eligible_if_no_place, on_place_given, sync_pipeline
 
 #: Roles each cycle audience takes.
 ROLES_OF_AUDIENCE = {
@@ -246,7 +244,7 @@ def withdraw(enrolment: Enrolment, *, by: object | None = None) -> list[Enrolmen
     enrolment.withdrawn_at = utcnow()
     db.session.flush()
     person = db.session.execute(select(Person).where(Person.id == enrolment.person_id)).scalar_one()
-    _back_to_eligible_if_no_place(person, by)
+    back_to_eligible_if_no_place(person, by)
     return promote_waiting(enrolment.cycle, by=by) if had_place else []
 
 
@@ -339,65 +337,3 @@ def attendance_of(session: TrainingSession) -> dict[uuid.UUID, bool]:
         select(Attendance.person_id, Attendance.present).where(Attendance.session_id == session.id)
     ).all()
     return dict(rows)
-
-
-# --------------------------------------------------------------------------- pipeline
-
-
-def _counts_as_training(cycle: TrainingCycle, tenant: Tenant | None = None) -> bool:
-    if cycle.kind != MODULES:
-        return False
-    if tenant is None:
-        tenant = db.session.get(Tenant, cycle.tenant_id)
-    required = set(curriculum.required_keys(tenant.config, MENTOR))
-    return bool(required & set(cycle.module_keys or ()))
-
-
-def on_place_given(cycle: TrainingCycle, person: Person, by: object | None = None) -> None:
-    """An eligible mentor with a place in the training is now in training."""
-    if person.role != MENTOR:
-        return
-    if person.state == states.ELIGIBLE and _counts_as_training(cycle):
-        transition(person, states.IN_TRAINING, by=by, reason="Enrolled in the mentor training")
-    sync_pipeline(person, by=by)
-
-
-def sync_pipeline(person: Person, *, by: object | None = None) -> None:
-    """Move a mentor to *trained* (or back) as their attendance now says."""
-    if person.role != MENTOR:
-        return
-    trained = status.is_trained(person)
-    if trained and person.state == states.IN_TRAINING:
-        transition(person, states.TRAINED, by=by, reason="Attended every required training module")
-    elif not trained and person.state == states.TRAINED:
-        transition(
-            person,
-            states.IN_TRAINING,
-            by=by,
-            reason="Attendance corrected: a required module is missing",
-        )
-
-
-def _back_to_eligible_if_no_place(person: Person, by: object | None) -> None:
-    if person.role != MENTOR or person.state != states.IN_TRAINING:
-        return
-    if status.is_trained(person):
-        return
-    places = db.session.execute(
-        select(func.count())
-        .select_from(Enrolment)
-        .join(
-            TrainingCycle,
-            and_(
-                TrainingCycle.tenant_id == Enrolment.tenant_id,
-                TrainingCycle.id == Enrolment.cycle_id,
-            ),
-        )
-        .where(
-            Enrolment.person_id == person.id,
-            Enrolment.status == ENROLLED,
-            TrainingCycle.kind == MODULES,
-        )
-    ).scalar_one()
-    if not places:
-        transition(person, states.ELIGIBLE, by=by, reason="No place left in a mentor training")

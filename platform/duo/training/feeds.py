@@ -28,11 +28,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 
+from duo.core.calendar import FeedEvent, build_calendar, stable_uid
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant
 from duo.people.models import Person
 from duo.training import curriculum
-from duo.training.calendar_feed import FeedEvent, build_calendar, stable_uid
 from duo.training.models import (
     BRANCH_FEED,
     CANCELLED,

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     Uuid,
+    and_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -247,3 +248,14 @@ class FeedToken(TenantScoped, db.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+# Joins along the composite keys (tenant_id and id), for queries that read two tables.
+#: An enrolment's cycle.
+CYCLE_OF_ENROLMENT = and_(
+    TrainingCycle.tenant_id == Enrolment.tenant_id, TrainingCycle.id == Enrolment.cycle_id
+)
+#: An attendance's session.
+SESSION_OF_ATTENDANCE = and_(
+    TrainingSession.tenant_id == Attendance.tenant_id, TrainingSession.id == Attendance.session_id
+)

@@ -18,14 +18,14 @@ from babel.dates import format_date, format_time
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from duo.core.mail import queue_mail, render_mail
-from duo.core.tenancy.models import Tenant
-from duo.people.models import Person
-from duo.training.calendar_feed import (
+from duo.core.calendar import (
     invitation_content_type,
     invitation_method,
     single_event_invitation,
 )
+from duo.core.mail import queue_mail, render_mail
+from duo.core.tenancy.models import Tenant
+from duo.people.models import Person
 from duo.training.models import TrainingSession
 
 REMINDER = "reminder"

@@ -6,7 +6,7 @@ cycle counts (a module missed in spring and caught up in autumn is attended), a 
 that was cancelled counts for nothing, and a module the branch drops from its curriculum
 stops being asked for. A branch without required modules has every mentor trained.
 
-The pipeline state ``trained`` follows from this (``enrolment.sync_pipeline``), but this
+The pipeline state ``trained`` follows from this (``pipeline.sync_pipeline``), but this
 module never reads it: a state set by hand cannot make an untrained mentor matchable.
 
 Public API (stable, used by matching): :func:`trained_mentor_ids`, :func:`is_trained`,
@@ -27,7 +27,7 @@ from duo.core.tenancy.context import tenant_scope
 from duo.core.tenancy.models import Tenant
 from duo.people.models import MENTOR, Person
 from duo.training.curriculum import required_keys
-from duo.training.models import CANCELLED, Attendance, TrainingSession
+from duo.training.models import CANCELLED, SESSION_OF_ATTENDANCE, Attendance, TrainingSession
 
 
 def _config(tenant_id: int) -> dict:
@@ -42,13 +42,7 @@ def _config(tenant_id: int) -> dict:
 def _attended_stmt():  # noqa: ANN202
     return (
         select(Attendance.person_id, TrainingSession.module_key)
-        .join(
-            TrainingSession,
-            and_(
-                TrainingSession.tenant_id == Attendance.tenant_id,
-                TrainingSession.id == Attendance.session_id,
-            ),
-        )
+        .join(TrainingSession, SESSION_OF_ATTENDANCE)
         .where(
             Attendance.present.is_(True),
             TrainingSession.status != CANCELLED,
@@ -128,13 +122,7 @@ def trained_mentor_ids(tenant_id: int) -> set[uuid.UUID]:
             return set(db.session.execute(stmt).scalars())
         stmt = (
             select(Attendance.person_id)
-            .join(
-                TrainingSession,
-                and_(
-                    TrainingSession.tenant_id == Attendance.tenant_id,
-                    TrainingSession.id == Attendance.session_id,
-                ),
-            )
+            .join(TrainingSession, SESSION_OF_ATTENDANCE)
             .join(
                 Person,
                 and_(Person.tenant_id == Attendance.tenant_id, Person.id == Attendance.person_id),

@@ -7,20 +7,24 @@ A *figure* is a function registered with :func:`figure` that measures one thing 
 a :class:`Measurement` (or a bare number). Every figure has:
 
 ``value``
-    the measurement, in ``unit`` (for times: the best of N runs with ``time.perf_counter``,
-    because the minimum is the run least disturbed by the rest of the machine).
+    the measurement, in ``unit``: for times, the *median* of N runs (``p95`` beside it), not
+    the best run: the best run hides the cost a coordinator meets on an ordinary request.
 ``baseline``
-    a reference for the same figure in the same unit, or ``None``; each figure's docstring
-    says what its baseline is (for matching: the naive pure-Python way of doing the work).
+    the same work done the plainest way, measured **in the same run, interleaved** with the
+    figure (A B A B ...: :func:`interleaved`), so that whatever else the machine is doing
+    weighs on both alike. Each figure's docstring says what its baseline is (matching:
+    scipy's solver alone on the same matrix; pages: a bare Flask route rendering a template
+    of the same size).
 ``ratio``
-    ``value / baseline``: below 1 means the figure beats its baseline (0.01 = 100x faster).
-``goal``
-    the bound the value must meet, written as ``"< 2"``, ``"<= 2"``, ``"> 10"`` or ``">= 10"``
-    in ``unit``; ``pass`` says whether it does (``None`` when there is no goal).
+    ``value / baseline``: below 1 means the figure beats its baseline.
+``goal`` / ``ratio_goal``
+    bounds written as ``"< 2"``, ``"<= 2"``, ``"> 10"`` or ``">= 10"``, on the value (in
+    ``unit``) and on the ratio; ``pass`` says whether both hold (``None`` without a goal).
+    A figure that raises is reported as failed with its error, and the run goes on.
 
-Figures are found by importing every module of this package and, for capabilities that keep
-their figures next to their code, any ``duo.<capability>.bench_figures`` module. Adding a
-figure is therefore: write a function, decorate it, put it in one of those places.
+Figures are found by importing every module of this package (a consumer: capabilities never
+import it). Adding a figure is therefore: write a function, decorate it, put it in a module
+here.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ import json
 import math
 import operator
 import pkgutil
+import statistics
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +46,9 @@ __all__ = [
     "Figure",
     "Measurement",
     "Result",
-    "best_of",
+    "Stats",
     "discover",
+    "interleaved",
     "figure",
     "format_table",
     "registry",
@@ -63,6 +70,53 @@ class Measurement:
 
     value: float
     baseline: float | None = None
+    p95: float | None = None
+    baseline_p95: float | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Median and 95th percentile of repeated timings (seconds)."""
+
+    median: float
+    p95: float
+    samples: tuple[float, ...]
+
+    @classmethod
+    def of(cls, samples: Iterable[float]) -> Stats:
+        values = tuple(samples)
+        ordered = sorted(values)
+        rank = max(0, math.ceil(0.95 * len(ordered)) - 1)
+        return cls(statistics.median(ordered), ordered[rank], values)
+
+    def scaled(self, factor: float) -> Stats:
+        return Stats(
+            self.median * factor, self.p95 * factor, tuple(v * factor for v in self.samples)
+        )
+
+
+def interleaved(
+    work: Callable[[], Any], baseline: Callable[[], Any], *, rounds: int = 15, warmup: int = 2
+) -> tuple[Stats, Stats]:
+    """Time ``work`` and ``baseline`` alternately (A B A B ...), after untimed warm-ups.
+
+    Alternating, rather than N of one then N of the other, is what makes the ratio honest on
+    a shared machine: a burst of load from elsewhere slows both sides of the same round.
+    """
+    for _ in range(warmup):
+        work()
+        baseline()
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        work()
+        a.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        baseline()
+        b.append(time.perf_counter() - start)
+    return Stats.of(a), Stats.of(b)
 
 
 @dataclass(frozen=True)
@@ -73,13 +127,18 @@ class Figure:
     unit: str
     goal: str | None
     func: Callable[[], Measurement | float]
+    ratio_goal: str | None = None
 
-    def check(self, value: float) -> bool | None:
-        """Whether ``value`` meets the goal; ``None`` without a goal."""
-        if self.goal is None:
-            return None
-        op, bound = parse_goal(self.goal)
-        return _OPERATORS[op](value, bound)
+    def check(self, value: float, ratio: float | None = None) -> bool | None:
+        """Whether ``value`` (and ``ratio``) meet the goals; ``None`` without a goal."""
+        verdicts = []
+        if self.goal is not None:
+            op, bound = parse_goal(self.goal)
+            verdicts.append(_OPERATORS[op](value, bound))
+        if self.ratio_goal is not None:
+            op, bound = parse_goal(self.ratio_goal)
+            verdicts.append(ratio is not None and _OPERATORS[op](ratio, bound))
+        return all(verdicts) if verdicts else None
 
 
 @dataclass(frozen=True)
@@ -93,6 +152,9 @@ class Result:
     ratio: float | None
     goal: str | None
     passed: bool | None
+    p95: float | None = None
+    baseline_p95: float | None = None
+    note: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -103,6 +165,9 @@ class Result:
             "ratio": None if self.ratio is None else _round(self.ratio),
             "goal": self.goal,
             "pass": self.passed,
+            "p95": None if self.p95 is None else _round(self.p95),
+            "baseline_p95": None if self.baseline_p95 is None else _round(self.baseline_p95),
+            "note": self.note,
         }
 
 
@@ -118,11 +183,19 @@ def parse_goal(goal: str) -> tuple[str, float]:
     raise ValueError(f"goal must look like '< 2', '<= 2', '> 2' or '>= 2', got {goal!r}")
 
 
-def figure(name: str, unit: str, goal: str | None = None) -> Callable[[Callable], Callable]:
+def _normal_goal(goal: str | None) -> str | None:
+    if goal is None:
+        return None
+    op, bound = parse_goal(goal)
+    return f"{op} {bound:g}"
+
+
+def figure(
+    name: str, unit: str, goal: str | None = None, *, ratio_goal: str | None = None
+) -> Callable[[Callable], Callable]:
     """Register the decorated function as the figure ``name`` (names are unique)."""
-    if goal is not None:
-        op, bound = parse_goal(goal)
-        goal = f"{op} {bound:g}"
+    goal = _normal_goal(goal)
+    ratio_goal = _normal_goal(ratio_goal)
 
     def register(func: Callable[[], Measurement | float]) -> Callable[[], Measurement | float]:
         existing = _REGISTRY.get(name)
@@ -133,7 +206,7 @@ def figure(name: str, unit: str, goal: str | None = None) -> Callable[[Callable]
             )
             if not same:
                 raise ValueError(f"benchmark figure {name!r} is registered twice")
-        _REGISTRY[name] = Figure(name, unit, goal, func)
+        _REGISTRY[name] = Figure(name, unit, goal, func, ratio_goal)
         return func
 
     return register
@@ -144,32 +217,11 @@ def registry() -> dict[str, Figure]:
     return dict(_REGISTRY)
 
 
-def best_of(func: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> float:
-    """Best wall-clock time of ``repeat`` calls, in seconds, after ``warmup`` untimed calls."""
-    for _ in range(warmup):
-        func()
-    best = math.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def discover() -> None:
-    """Import every figure module: ``duo.consumers.bench.*`` and ``duo.<capability>.bench_figures``.
-
-    A capability package is imported only when it has a ``bench_figures.py``, so a benchmark
-    run does not pull in the whole application.
-    """
-    import duo
-
+    """Import every figure module of this package (``duo.consumers.bench.*``)."""
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}")
-    for root in duo.__path__:
-        for candidate in sorted(Path(root).glob("*/bench_figures.py")):
-            importlib.import_module(f"duo.{candidate.parent.name}.bench_figures")
 
 
 def run(names: Iterable[str] | None = None, *, match: str | None = None) -> list[Result]:
@@ -180,17 +232,39 @@ def run(names: Iterable[str] | None = None, *, match: str | None = None) -> list
         chosen = [f for f in chosen if f.name in wanted]
     if match:
         chosen = [f for f in chosen if match.lower() in f.name.lower()]
-    results = []
-    for fig in chosen:
+    return [measure(fig) for fig in chosen]
+
+
+def measure(fig: Figure) -> Result:
+    """Run one figure; an error becomes a failed row with its message, not a crashed run."""
+    try:
         outcome = fig.func()
-        measured = outcome if isinstance(outcome, Measurement) else Measurement(float(outcome))
-        value = float(measured.value)
-        baseline = None if measured.baseline is None else float(measured.baseline)
-        ratio = value / baseline if baseline else None
-        results.append(
-            Result(fig.name, value, fig.unit, baseline, ratio, fig.goal, fig.check(value))
-        )
-    return results
+    except Exception as exc:  # a benchmark reports what broke and goes on to the next figure
+        traceback.print_exc()
+        note = f"error: {type(exc).__name__}: {exc}"[:200]
+        return Result(fig.name, math.nan, fig.unit, None, None, _goals(fig), False, note=note)
+    measured = outcome if isinstance(outcome, Measurement) else Measurement(float(outcome))
+    value = float(measured.value)
+    baseline = None if measured.baseline is None else float(measured.baseline)
+    ratio = value / baseline if baseline else None
+    return Result(
+        fig.name,
+        value,
+        fig.unit,
+        baseline,
+        ratio,
+        _goals(fig),
+        fig.check(value, ratio),
+        p95=measured.p95,
+        baseline_p95=measured.baseline_p95,
+        note=measured.note,
+    )
+
+
+def _goals(fig: Figure) -> str | None:
+    parts = [fig.goal or "", f"ratio {fig.ratio_goal}" if fig.ratio_goal else ""]
+    text = ", ".join(p for p in parts if p)
+    return text or None
 
 
 def _round(value: float) -> float:
@@ -208,10 +282,23 @@ def _cell(value: Any) -> str:
 
 
 def format_table(results: Iterable[Result]) -> str:
-    """A plain-text table: figure, value, unit, baseline, ratio, goal, pass."""
-    header = ("figure", "value", "unit", "baseline", "ratio", "goal", "pass")
+    """A plain-text table: figure, median, p95, unit, baseline, ratio, goal, pass, note."""
+    header = ("figure", "median", "p95", "unit", "baseline", "ratio", "goal", "pass", "note")
     rows = [
-        tuple(_cell(v) for v in (r.figure, r.value, r.unit, r.baseline, r.ratio, r.goal, r.passed))
+        tuple(
+            _cell(v)
+            for v in (
+                r.figure,
+                r.value,
+                r.p95,
+                r.unit,
+                r.baseline,
+                r.ratio,
+                r.goal,
+                r.passed,
+                r.note or "",
+            )
+        )
         for r in results
     ]
     widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]

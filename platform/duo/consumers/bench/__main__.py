@@ -6,6 +6,7 @@ Exit status 1 when a figure misses its goal, so ``make bench`` can gate a releas
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from duo.consumers.bench import discover, format_table, run, write_json
@@ -21,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
         help="where to write the JSON results (default: instance/bench.json)",
     )
     args = parser.parse_args(argv)
+    # Migrations and the app log at INFO; the table is what a bench run is read for.
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     discover()
     results = run(match=args.match)
     print(format_table(results))

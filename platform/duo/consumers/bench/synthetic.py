@@ -12,7 +12,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from duo.matching.profiles import CEFR_LEVELS, MenteeProfile, MentorProfile
+from duo.core.vocab.levels import CEFR_LEVELS
+from duo.matching.profiles import MenteeProfile, MentorProfile
 
 SECTORS = (
     "administration",

@@ -6,10 +6,8 @@ the same day give the same people with the same profiles; dates of birth are rel
 the branch's today. No database here: :mod:`duo.consumers.demo.story` makes the people live through
 the platform's own functions.
 
-Each :class:`Persona` has a **part** in the story (see :data:`PARTS`). The parts come in
-a fixed order of priority (:data:`PRIORITY`) so that a small demo (``people_per_branch=4``)
-still shows the main steps, a pool mentee and a trained mentor first; beyond the full story
-(:data:`FULL_STORY` people), extra people join the pool and the next information sessions.
+Each :class:`~duo.consumers.demo.personas.Persona` has a **part** in the story
+(:mod:`duo.consumers.demo.parts` says which parts there are and who gets them).
 
 Choices that make the matching page worth looking at:
 
@@ -27,228 +25,26 @@ Choices that make the matching page worth looking at:
 from __future__ import annotations
 
 import random
-import unicodedata
 import zlib
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from faker import Faker
 
-from duo.consumers.demo import data
+from duo.consumers.demo import data, draw
+from duo.consumers.demo.parts import (
+    DUO_PARTS,
+    NEEDS_REVIEW,
+    NOT_ELIGIBLE,
+    POOL_MID,
+    WAITING_TRAINING,
+    parts_for,
+)
+from duo.consumers.demo.personas import Branch, Persona
 from duo.people.models import MENTEE, MENTOR
 from duo.people.vocab import HELP_QUESTIONS
 
 _LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
-
-# --------------------------------------------------------------------------- parts
-
-#: Cohort of last year: trained, then a duo that ran six months and ended (mentee alumni).
-DUO_ENDED = "duo_ended"
-#: This year's training cohort: trained mentors, some now in duos.
-TRAINED = "trained"
-DUO_ACTIVE = "duo_active"
-DUO_PROPOSED = "duo_proposed"
-#: Mentees eligible and waiting for a mentor, since about 10 weeks, 5 weeks, 1 week.
-POOL_EARLY = "pool_early"
-POOL_MID = "pool_mid"
-POOL_RECENT = "pool_recent"
-#: Mentors in the training cycle running now, and one eligible mentor still waiting for it.
-IN_TRAINING = "in_training"
-WAITING_TRAINING = "waiting_training"
-#: Decisions other than "eligible".
-NEEDS_REVIEW = "needs_review"
-NOT_ELIGIBLE = "not_eligible"
-#: Came to the last information session, intake interview still to hold.
-ATTENDED = "attended"
-#: Registered for last Thursday's session, whose attendance is not recorded yet.
-UNRECORDED = "unrecorded"
-#: Registered for an information session still to come.
-UPCOMING = "upcoming"
-#: Attended a session, then found a job and withdrew.
-WITHDRAWN = "withdrawn"
-
-PARTS = (
-    DUO_ENDED,
-    TRAINED,
-    DUO_ACTIVE,
-    DUO_PROPOSED,
-    POOL_EARLY,
-    POOL_MID,
-    POOL_RECENT,
-    IN_TRAINING,
-    WAITING_TRAINING,
-    NEEDS_REVIEW,
-    NOT_ELIGIBLE,
-    ATTENDED,
-    UNRECORDED,
-    UPCOMING,
-    WITHDRAWN,
-)
-DUO_PARTS = (DUO_ENDED, DUO_ACTIVE, DUO_PROPOSED)
-
-#: The full story of a branch, most telling parts first (a smaller demo keeps a prefix).
-PRIORITY: tuple[tuple[str, str], ...] = (
-    (TRAINED, MENTOR),
-    (POOL_EARLY, MENTEE),
-    (UPCOMING, MENTEE),
-    (ATTENDED, MENTOR),
-    (NEEDS_REVIEW, MENTEE),
-    (IN_TRAINING, MENTOR),
-    (POOL_MID, MENTEE),
-    (TRAINED, MENTOR),
-    (NOT_ELIGIBLE, MENTEE),
-    (TRAINED, MENTOR),
-    (POOL_RECENT, MENTEE),
-    (WAITING_TRAINING, MENTOR),
-    (DUO_ACTIVE, MENTEE),
-    (DUO_ACTIVE, MENTOR),
-    (UNRECORDED, MENTEE),
-    (TRAINED, MENTOR),
-    (POOL_EARLY, MENTEE),
-    (DUO_PROPOSED, MENTEE),
-    (DUO_PROPOSED, MENTOR),
-    (UPCOMING, MENTOR),
-    (DUO_ENDED, MENTEE),
-    (DUO_ENDED, MENTOR),
-    (ATTENDED, MENTEE),
-    (TRAINED, MENTOR),
-    (POOL_MID, MENTEE),
-    (IN_TRAINING, MENTOR),
-    (NOT_ELIGIBLE, MENTOR),
-    (TRAINED, MENTOR),
-    (POOL_RECENT, MENTEE),
-    (UPCOMING, MENTEE),
-    (NEEDS_REVIEW, MENTOR),
-    (TRAINED, MENTOR),
-    (POOL_MID, MENTEE),
-    (UNRECORDED, MENTEE),
-    (WITHDRAWN, MENTEE),
-    (POOL_EARLY, MENTEE),
-)
-FULL_STORY = len(PRIORITY)
-#: Beyond the full story: more people in the pool and at the next sessions, in turn.
-EXTRA: tuple[tuple[str, str], ...] = (
-    (POOL_RECENT, MENTEE),
-    (TRAINED, MENTOR),
-    (UPCOMING, MENTEE),
-    (UPCOMING, MENTOR),
-    (POOL_MID, MENTEE),
-    (TRAINED, MENTOR),
-)
-
-
-def parts_for(n: int) -> list[tuple[str, str]]:
-    """The (part, role) of each of ``n`` people, in priority order."""
-    n = max(0, n)
-    parts = list(PRIORITY[:n])
-    while len(parts) < n:
-        parts.append(EXTRA[(len(parts) - FULL_STORY) % len(EXTRA)])
-    return parts
-
-
-# --------------------------------------------------------------------------- people
-
-
-@dataclass(frozen=True)
-class Persona:
-    """One demo person: who they are, what the intake will record, their part in the story."""
-
-    number: int  # 0-based position in the branch's cast
-    part: str
-    rank: int  # how many of this part came before (spreads their dates)
-    role: str
-    first_name: str
-    last_name: str
-    email: str
-    phone: str
-    locale: str
-    birth_date: date
-    heard_from: str
-    answers: dict[str, Any] = field(default_factory=dict)
-    #: Consent to record migration background and residence status (mentees).
-    consent: bool = True
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-
-@dataclass(frozen=True)
-class Branch:
-    """What the cast needs to know of a branch (plain values, so tests need no database)."""
-
-    slug: str
-    country: str
-    locales: tuple[str, ...]
-    working_languages: tuple[str, ...]
-    #: The branch accepts "other barriers" instead of a migration background (some French
-    #: branches): one pool mentee then shows it.
-    accepts_other_barriers: bool = False
-    duration_months: int = 6
-
-    @classmethod
-    def of(cls, tenant: Any) -> Branch:
-        config = tenant.config or {}
-        mentee_rules = (config.get("eligibility") or {}).get("mentee") or []
-        other_barriers = any(
-            rule.get("kind") == "any_of"
-            and any(sub.get("fact") == "other_barriers" for sub in rule.get("rules") or [])
-            for rule in mentee_rules
-            if rule.get("enabled", True)
-        )
-        return cls(
-            slug=tenant.slug,
-            country=tenant.country,
-            locales=tuple(tenant.locales),
-            working_languages=tuple(config.get("working_languages") or tenant.locales),
-            accepts_other_barriers=other_barriers,
-            duration_months=int((config.get("programme") or {}).get("duration_months", 6)),
-        )
-
-    @property
-    def language(self) -> str:
-        """The branch's first language: tags, notes and occupations are written in it."""
-        return self.locales[0]
-
-
-def _weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
-    values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights=weights)[0]
-
-
-_FOLD = str.maketrans({"ı": "i", "ø": "o", "ß": "ss", "ł": "l", "æ": "ae", "œ": "oe", "đ": "d"})
-
-
-def _ascii(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    folded = folded.encode("ascii", "ignore").decode("ascii")
-    return "".join(ch for ch in folded.lower() if ch.isalnum() or ch == "-")
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return (day - timedelta(days=1)).replace(year=day.year - years)
-
-
-def _plain_family_name(name: str) -> bool:
-    """One family name, maybe after particles: not Faker's "Aelftrud van Wessex"."""
-    words = name.split()
-    return bool(words) and all(w.lower() in data.NAME_PARTICLES for w in words[:-1])
-
-
-def _birth_date(rng: random.Random, today: date, age: int) -> date:
-    """A date of birth giving exactly ``age`` today."""
-    return _years_before(today - timedelta(days=rng.randint(1, 360)), age)
-
-
-def _phone(rng: random.Random, country: str) -> str:
-    prefix, starts, groups = data.PHONE_FORMATS.get(country, data.PHONE_FORMATS["be"])
-    digits = [rng.choice(starts)]
-    digits += ["".join(str(rng.randint(0, 9)) for _ in range(size)) for size in groups]
-    return prefix + " ".join(digits)
 
 
 class _Caster:
@@ -306,16 +102,19 @@ class _Caster:
         self.used_words.add(value)
         return value
 
-    def unique_name(self, draw: Any) -> tuple[str, str]:
+    def unique_name(self, draw_name: Any) -> tuple[str, str]:
         for _attempt in range(50):
-            first, last = draw()
+            first, last = draw_name()
             if f"{first} {last}" not in self.names:
                 break
         self.names.add(f"{first} {last}")
         return first, last
 
     def email(self, first: str, last: str) -> str:
-        base = ".".join(part for part in (_ascii(first), _ascii(last)) if part) or "candidate"
+        base = (
+            ".".join(part for part in (draw.ascii_fold(first), draw.ascii_fold(last)) if part)
+            or "candidate"
+        )
         address, n = f"{base}@example.org", 1
         while address in self.emails:
             n += 1
@@ -326,6 +125,26 @@ class _Caster:
     def sample(self, values: tuple[str, ...], low: int, high: int) -> list[str]:
         k = min(len(values), self.rng.randint(low, high))
         return sorted(self.rng.sample(values, k), key=values.index)
+
+    def persona(
+        self,
+        role: str,
+        first: str,
+        last: str,
+        heard_from: tuple[tuple[str, int], ...],
+        **values: Any,
+    ) -> Persona:
+        """The persona with its contacts drawn (phone, then how they heard of us: in that
+        order, so that the same seed gives the same people)."""
+        return Persona(
+            role=role,
+            first_name=first,
+            last_name=last,
+            email=self.email(first, last),
+            phone=draw.phone(self.rng, self.branch.country),
+            heard_from=draw.weighted(self.rng, heard_from),
+            **values,
+        )
 
     # ----------------------------------------------------------------- mentees
 
@@ -381,7 +200,9 @@ class _Caster:
         migration = (
             "non_eu_nationality"
             if not second_generation
-            else _weighted(rng, (("parent_born_outside_eu", 4), ("grandparent_born_outside_eu", 1)))
+            else draw.weighted(
+                rng, (("parent_born_outside_eu", 4), ("grandparent_born_outside_eu", 1))
+            )
         )
         other_barriers = None
         if part == POOL_MID and rank == 0 and branch.accepts_other_barriers:
@@ -395,14 +216,14 @@ class _Caster:
             notes = data.text(data.NOTES["mentee_no_consent"], self.lang)
         if part == NOT_ELIGIBLE:
             notes = data.text(data.NOTES["mentee_too_old"], self.lang)
-        birth_date = _birth_date(rng, self.today, age)
+        birth_date = draw.birth_date(rng, self.today, age)
         answers = {
             "postcode": rng.choice(self.postcodes),
             "birth_date": birth_date,
             "languages": languages,
             "availability": slots,
             "interests": self.sample(data.INTERESTS[self.lang], 2, 4),
-            "digital_skills": _weighted(rng, (("1", 3), ("2", 4), ("3", 2), ("0", 1))),
+            "digital_skills": draw.weighted(rng, (("1", 3), ("2", 4), ("3", 2), ("0", 1))),
             "personality": self.sample(data.PERSONALITY[self.lang], 1, 3),
             "notes": notes,
             "help_questions": help_questions,
@@ -416,18 +237,16 @@ class _Caster:
             "allowed_to_work": True,
         }
         answers["digital_skills"] = int(answers["digital_skills"])
-        return Persona(
+        return self.persona(
+            MENTEE,
+            first,
+            last,
+            data.HEARD_FROM_MENTEES,
             number=number,
             part=part,
             rank=rank,
-            role=MENTEE,
-            first_name=first,
-            last_name=last,
-            email=self.email(first, last),
-            phone=_phone(rng, branch.country),
             locale=locale,
             birth_date=birth_date,
-            heard_from=_weighted(rng, data.HEARD_FROM_MENTEES),
             answers=answers,
             consent=consent,
         )
@@ -440,23 +259,23 @@ class _Caster:
         fake = self.faker(locale)
         first_names = data.MENTOR_FIRST_NAMES.get(self.faker_locale(locale))
 
-        def draw() -> tuple[str, str]:
+        def draw_name() -> tuple[str, str]:
             last = fake.last_name()
             for _attempt in range(20):
-                if _plain_family_name(last):
+                if draw.plain_family_name(last):
                     break
                 last = fake.last_name()
             return (self.fresh(first_names) if first_names else fake.first_name()), last
 
-        first, last = self.unique_name(draw)
+        first, last = self.unique_name(draw_name)
         age = rng.randint(52, 72)
         if part == NOT_ELIGIBLE:
             age = 46  # mentors are 50 or older
-        birth_date = _birth_date(rng, self.today, age)
+        birth_date = draw.birth_date(rng, self.today, age)
         if part == WAITING_TRAINING:
             # Turns 50 in about two months: the rules say no, the coordinator says yes.
             birthday = self.today + timedelta(days=rng.randint(40, 80))
-            birth_date = _years_before(birthday, 50)
+            birth_date = draw.years_before(birthday, 50)
         retired = age >= 63 or (age >= 58 and rng.random() < 0.4)
         languages = {locale: "native"}
         first_language = branch.language
@@ -514,7 +333,7 @@ class _Caster:
             "languages": languages,
             "availability": slots,
             "interests": interests,
-            "digital_skills": int(_weighted(rng, (("2", 5), ("3", 3), ("1", 2)))),
+            "digital_skills": int(draw.weighted(rng, (("2", 5), ("3", 3), ("1", 2)))),
             "personality": personality,
             "notes": notes,
             "help_questions": expertise,
@@ -525,18 +344,16 @@ class _Caster:
             "volunteer": True,
             "available_six_months": available,
         }
-        return Persona(
+        return self.persona(
+            MENTOR,
+            first,
+            last,
+            data.HEARD_FROM_MENTORS,
             number=number,
             part=part,
             rank=rank,
-            role=MENTOR,
-            first_name=first,
-            last_name=last,
-            email=self.email(first, last),
-            phone=_phone(rng, branch.country),
             locale=locale,
             birth_date=birth_date,
-            heard_from=_weighted(rng, data.HEARD_FROM_MENTORS),
             answers=answers,
         )
 

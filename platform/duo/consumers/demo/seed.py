@@ -26,7 +26,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from duo.consumers.demo.cast import FULL_STORY, Branch, cast_for
+from duo.consumers.demo.cast import cast_for
+from duo.consumers.demo.parts import FULL_STORY
+from duo.consumers.demo.personas import Branch
 from duo.consumers.demo.story import BranchStory, existing_people
 from duo.core.auth import accounts
 from duo.core.auth.accounts import create_user, find_user

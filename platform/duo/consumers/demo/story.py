@@ -47,9 +47,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from sqlalchemy import select
 
-from duo.consumers.demo import cast as parts
-from duo.consumers.demo import data
-from duo.consumers.demo.cast import Branch, Persona
+from duo.consumers.demo import data, parts
+from duo.consumers.demo.personas import Branch, Persona
 from duo.core import clock as platform_clock
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant

@@ -1,4 +1,17 @@
-"""Who may open what. Branch pages answer 404 to anyone but that branch's coordinators.
+"""Who may open what, declared next to every route, and refused when not declared.
+
+Every view carries one of five marks, set by the decorators below:
+
+* ``public`` — anyone (the sign-up page, the home page, the API's public endpoints);
+* ``personal_link`` — a person without an account, through a token in the URL; the view
+  checks the token (wrong, expired or revoked gives a clear page and changes nothing);
+* ``signed_in`` — any logged-in staff user (the branch chooser, logout);
+* ``coordinator`` — a coordinator of the branch in the URL; anyone else gets 404;
+* ``hq`` — a user with the HQ role; coordinators get 404.
+
+Deny by default: a ``before_request`` hook answers 404 to any endpoint whose view has no
+mark (Flask's ``static`` aside), so a route that forgets its declaration is closed rather
+than open, and ``tests/auth/test_route_access.py`` fails on it.
 
 404 rather than 403: a coordinator of Brussels must not learn what exists in Antwerp, and
 HQ staff never open a branch page (they see figures, not people).
@@ -10,13 +23,26 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, g, redirect, request, url_for
+from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from sqlalchemy import select
 
 from duo.core.auth.models import User
 from duo.core.db import db
+
+PUBLIC = "public"
+PERSONAL_LINK = "personal_link"
+SIGNED_IN = "signed_in"
+COORDINATOR = "coordinator"
+HQ = "hq"
+KINDS = (PUBLIC, PERSONAL_LINK, SIGNED_IN, COORDINATOR, HQ)
+
+#: Endpoints Flask itself adds; they serve files from the package, nothing else.
+UNMARKED_OK = frozenset({"static"})
+
+#: Attribute holding a view's kind of access (copied to wrappers by ``functools.wraps``).
+ATTR = "duo_access"
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -35,6 +61,12 @@ def _load_user(session_id: str) -> User | None:
     return user
 
 
+def access_of(view: Callable[..., Any] | None) -> str | None:
+    """The declared kind of access of a view function, or None when it declares none."""
+    kind = getattr(view, ATTR, None)
+    return kind if kind in KINDS else None
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
 
@@ -44,9 +76,55 @@ def init_app(app: Flask) -> None:
         # (tests, CLI); load it afresh so a changed password or deactivation counts now.
         g.pop("_login_user", None)
 
+    @app.before_request
+    def _deny_undeclared() -> None:
+        endpoint = request.endpoint
+        if endpoint is None or endpoint in UNMARKED_OK:
+            return  # no route matched: the routing error (404/405) follows
+        if access_of(current_app.view_functions.get(endpoint)) is None:
+            current_app.logger.error("route %s declares no access; refused", endpoint)
+            abort(404)
+
+
+def _mark(view: Callable[..., Any], kind: str) -> Callable[..., Any]:
+    setattr(view, ATTR, kind)
+    return view
+
 
 def _login_redirect():  # noqa: ANN202
+    if request.blueprint and request.path.startswith("/api/"):
+        abort(401)  # an API caller gets JSON, not a login page
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def public(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A page anyone may open (candidates have no account), e.g. the sign-up page.
+
+    Nothing is checked: the mark says this page is open on purpose.
+    """
+    return _mark(view, PUBLIC)
+
+
+def personal_link(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A page opened through a personal link (a token in the URL) by a person without account.
+
+    Nothing is checked here: the view looks the token up and answers a clear page for a
+    wrong, expired, revoked or used one. The mark also tells the response headers to send
+    no referrer, so the token never leaves in a ``Referer``.
+    """
+    return _mark(view, PERSONAL_LINK)
+
+
+def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Any logged-in staff user (coordinator or HQ); anonymous visitors go to the login."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return _login_redirect()
+        return view(*args, **kwargs)
+
+    return _mark(wrapper, SIGNED_IN)
 
 
 def coordinator_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -63,16 +141,7 @@ def coordinator_required(view: Callable[..., Any]) -> Callable[..., Any]:
             abort(404)
         return view(*args, **kwargs)
 
-    return wrapper
-
-
-def public(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A branch page anyone may open (candidates have no account), e.g. the sign-up page.
-
-    Nothing is checked: the mark tells the route tests that this page is open on purpose.
-    """
-    view.duo_public = True  # type: ignore[attr-defined]
-    return view
+    return _mark(wrapper, COORDINATOR)
 
 
 def hq_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -86,4 +155,4 @@ def hq_required(view: Callable[..., Any]) -> Callable[..., Any]:
             abort(404)
         return view(*args, **kwargs)
 
-    return wrapper
+    return _mark(wrapper, HQ)

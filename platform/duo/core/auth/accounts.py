@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from duo.core.auth.models import COORDINATOR, HQ, RoleGrant, User
 from duo.core.auth.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 from duo.core.db import db, utcnow
+from duo.core.emails import is_email
 from duo.core.tenancy.models import Tenant
 
 
@@ -34,7 +35,7 @@ def create_user(
 ) -> User:
     """Create a staff user with coordinator roles for ``branches`` (slugs) and/or HQ."""
     email = email.strip()
-    if "@" not in email:
+    if not is_email(email):
         raise AccountError(f"not an e-mail address: {email!r}")
     if len(password) < MIN_LENGTH:
         raise AccountError(f"password must have at least {MIN_LENGTH} characters")

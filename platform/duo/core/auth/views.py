@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from duo.core.auth.access import public, signed_in
 from duo.core.auth.accounts import authenticate
 from duo.core.auth.forms import LoginForm
 from duo.core.auth.models import User
@@ -43,6 +44,7 @@ def landing_url(user: User) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 @limiter.limit("10 per minute", methods=["POST"])
 def login():  # noqa: ANN201
     form = LoginForm()
@@ -62,6 +64,7 @@ def login():  # noqa: ANN201
 
 
 @bp.route("/logout", methods=["POST"])
+@public  # logging out must work for a session that has already expired
 def logout():  # noqa: ANN201
     logout_user()
     flash(_("You are logged out."), "info")
@@ -69,7 +72,7 @@ def logout():  # noqa: ANN201
 
 
 @bp.route("/branches")
-@login_required
+@signed_in
 def choose_branch():  # noqa: ANN201
     ids = current_user.branch_ids
     if not ids:

@@ -16,8 +16,9 @@ from flask_babel import format_date, format_datetime, format_time, get_locale, r
 from flask_login import current_user
 
 from duo.core.extensions import babel
+from duo.core.i18n import zones
+from duo.core.vocab.locales import LOCALES
 
-LOCALES = ("en", "fr", "nl")
 DEFAULT_TIMEZONE = "Europe/Brussels"
 
 
@@ -55,6 +56,15 @@ def select_locale() -> str:
 def select_timezone() -> str:
     tenant = g.get("tenant") if has_request_context() else None
     return tenant.timezone if tenant is not None else DEFAULT_TIMEZONE
+
+
+def branch_today() -> date:
+    """Today in the current branch's time zone (outside a branch page: the default zone).
+
+    Forms and schemas ask this rather than the machine's clock: "not in the future" and
+    "this year" change at the branch's midnight, and the one clock (``utcnow``) decides.
+    """
+    return zones.local_today(select_timezone())
 
 
 def language_label(code: str) -> str:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, request, session, url_for
 from flask_login import current_user
 
+from duo.core.auth.access import public
 from duo.core.db import db
-from duo.core.i18n import LOCALES
+from duo.core.vocab.locales import LOCALES
 
 bp = Blueprint("i18n", __name__)
 
 
 @bp.route("/language", methods=["POST"])
+@public
 def set_language():  # noqa: ANN201
     code = request.form.get("locale", "")
     if code not in LOCALES:

@@ -134,7 +134,7 @@ def dispatch(limit: int = 200) -> int:
     for row in rows:
         try:
             queue.enqueue_call(
-                "duo.core.jobs.runner.run_outbox_job",
+                "duo.worker.run_outbox_job",
                 args=(row.id,),
                 job_id=f"outbox-{row.id}-{row.attempts}",
                 result_ttl=3600,

@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
+from duo.core.db import utcnow
 from duo.core.mail.models import OutgoingMail
 
 
@@ -32,7 +33,7 @@ def build_message(mail: OutgoingMail, *, sender: str, reply_to: str | None = Non
         message["Reply-To"] = reply_to
     message["Subject"] = mail.subject
     message["Message-ID"] = mail.message_id
-    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message["Date"] = formatdate(utcnow().timestamp(), usegmt=True)
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from duo.core.db import utcnow
+from duo.core.emails import is_email
 
 DEFAULT_PRODID = "-//DUO for a JOB//duo//EN"
 
@@ -43,7 +44,6 @@ FEED_CONTENT_TYPE = "text/calendar; charset=utf-8"
 REFRESH_INTERVAL = dt.timedelta(hours=1)
 
 _UID_PART = re.compile(r"[^A-Za-z0-9._-]+")
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+$")
 
 
 def invitation_content_type(method: str = "REQUEST") -> str:
@@ -200,7 +200,7 @@ def build_calendar(
 
 def _address(email: str, name: str | None, **params: str) -> vCalAddress:
     email = email.strip()
-    if not _EMAIL.match(email):
+    if not is_email(email):
         raise ValueError(f"not an e-mail address: {email!r}")
     address = vCalAddress(f"mailto:{email}")
     if name:

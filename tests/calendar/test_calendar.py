@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from duo.training.calendar_feed import (
+from duo.core.calendar import (
     DEFAULT_PRODID,
     FeedEvent,
     build_calendar,

@@ -1,0 +1,133 @@
+"""Coordinator pages at the size of the biggest branch, each beside a bare Flask page.
+
+Baseline: a bare Flask application (no database, no login, no tenancy, no translations)
+whose one route renders a Jinja template producing the same number of bytes as the real
+page, requested through the same kind of test client. The two are requested alternately
+(A B A B ...) in the same run, so the ratio says how much the platform's own work per
+request costs over Flask and Jinja doing nothing but rendering (goal: at most 3x).
+
+Each page also gets a row for the SQL statements one request runs (goal: at most 10,
+whatever the size of the branch).
+"""
+
+from __future__ import annotations
+
+import atexit
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+
+from flask import Flask, render_template_string
+from sqlalchemy import event
+
+from duo.consumers.bench import Measurement, figure, interleaved
+from duo.consumers.bench.world import BIG_BRANCH, EMAIL, PASSWORD, World, world
+from duo.core.db import db
+
+_BARE_TEMPLATE = (
+    "<!doctype html><html><head><title>{{ title }}</title></head><body>"
+    "{% for line in lines %}<p>{{ line }}</p>{% endfor %}</body></html>"
+)
+
+
+def bare_app() -> Flask:
+    """The baseline: Flask and Jinja rendering ``n`` bytes of HTML, nothing else."""
+    app = Flask("bare")
+
+    @app.route("/<int:size>")
+    def page(size: int) -> str:
+        lines = ["x" * 90] * max(0, (size - 100) // 97)
+        return render_template_string(_BARE_TEMPLATE, title="bare", lines=lines)
+
+    return app
+
+
+@cache
+def _shared_world() -> tuple[World, Iterator[World]]:
+    manager = world()
+    built = manager.__enter__()  # kept for the whole bench run: seeding is the slow part
+    atexit.register(manager.__exit__, None, None, None)
+    return built, manager
+
+
+def _login(built: World):  # noqa: ANN202 - a Flask test client
+    client = built.app.test_client()
+    response = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
+    if response.status_code != 302:
+        raise RuntimeError(f"the bench coordinator could not log in ({response.status_code})")
+    return client
+
+
+@contextmanager
+def counting_statements(app: Flask) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _page(path: Callable[[World], str]) -> Callable[[], Measurement]:
+    def measure() -> Measurement:
+        built, _ = _shared_world()
+        client = _login(built)
+        url = path(built)
+        first = client.get(url)
+        if first.status_code != 200:
+            raise RuntimeError(f"{url} answered {first.status_code}")
+        size = len(first.data)
+        bare = bare_app().test_client()
+
+        def ours() -> None:
+            assert client.get(url).status_code == 200
+
+        def baseline() -> None:
+            assert bare.get(f"/{size}").status_code == 200
+
+        a, b = interleaved(ours, baseline, rounds=15, warmup=2)
+        return Measurement(
+            a.median * 1000,
+            b.median * 1000,
+            p95=a.p95 * 1000,
+            baseline_p95=b.p95 * 1000,
+            note=f"{size // 1024} KB, {built.counts.get('people', 0)} people",
+        )
+
+    return measure
+
+
+def _statements(path: Callable[[World], str]) -> Callable[[], Measurement]:
+    def measure() -> Measurement:
+        built, _ = _shared_world()
+        client = _login(built)
+        url = path(built)
+        client.get(url)
+        with counting_statements(built.app) as statements:
+            response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return Measurement(float(len(statements)))
+
+    return measure
+
+
+PAGES: dict[str, Callable[[World], str]] = {
+    "dashboard": lambda w: f"/{BIG_BRANCH}/",
+    "people list": lambda w: f"/{BIG_BRANCH}/people/",
+    "person": lambda w: f"/{BIG_BRANCH}/people/{w.person_id}",
+    "duos list": lambda w: f"/{BIG_BRANCH}/duos/",
+    "duo": lambda w: f"/{BIG_BRANCH}/duos/{w.duo_id}",
+}
+
+for _name, _path in PAGES.items():
+    figure(f"page {_name} @5000 people", unit="ms", ratio_goal="<= 3")(_page(_path))
+    figure(f"page {_name} @5000 people: SQL statements", unit="statements", goal="<= 10")(
+        _statements(_path)
+    )

@@ -1,0 +1,139 @@
+"""Recording who came to a session, and which held sessions still lack their attendance.
+
+Attendance moves each person who came to ``attended_info_session`` (through the people
+pipeline); it can be recorded from the session's local day on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from duo.core.db import db, utcnow
+from duo.core.i18n import zones
+from duo.core.tenancy.models import Tenant
+from duo.people import pipeline, states
+from duo.sessions.domain.errors import SessionError
+from duo.sessions.domain.queries import registrations_of
+from duo.sessions.models import ACTIVE, InfoSession, Registration
+
+
+def local_today(tenant: Tenant, now: datetime | None = None) -> date:
+    return zones.local_today(tenant.timezone, now)
+
+
+def attendance_open(session: InfoSession, tenant: Tenant, now: datetime | None = None) -> bool:
+    """From the day of the session on (local date), unless it was cancelled."""
+    if session.is_cancelled:
+        return False
+    zone = ZoneInfo(tenant.timezone)
+    return session.starts_at.astimezone(zone).date() <= local_today(tenant, now)
+
+
+@dataclass
+class AttendanceResult:
+    attended: int = 0
+    absent: int = 0
+    moved: list[uuid.UUID] = field(default_factory=list)
+    reverted: list[uuid.UUID] = field(default_factory=list)
+
+
+def record_attendance(
+    session: InfoSession,
+    attended_ids: Iterable[uuid.UUID],
+    *,
+    tenant: Tenant,
+    by: object | None = None,
+    now: datetime | None = None,
+) -> AttendanceResult:
+    """Mark who came; each person who came moves to ``attended_info_session``.
+
+    Unticking someone recorded by mistake moves them back to ``registered`` when this
+    session was their only attended one and they have not gone further since.
+    """
+    now = now or utcnow()
+    if not attendance_open(session, tenant, now):
+        raise SessionError(_("Attendance can be recorded from the day of the session on."))
+    regs = registrations_of(session)
+    wanted = set(attended_ids)
+    unknown = wanted - {reg.id for reg in regs}
+    if unknown:
+        raise SessionError(_("Someone in the list is not registered for this session."))
+    result = AttendanceResult()
+    when = local_start_label(session, tenant)
+    for reg in regs:
+        came = reg.id in wanted
+        was = reg.attended
+        reg.attended = came
+        person = reg.person
+        if came:
+            result.attended += 1
+            if person.state == states.REGISTERED:
+                pipeline.transition(
+                    person,
+                    states.ATTENDED,
+                    by=by,
+                    reason=_("Attended the information session of %(date)s.", date=when),
+                )
+                result.moved.append(person.id)
+        else:
+            result.absent += 1
+            if was is True and person.state == states.ATTENDED and not _attended_elsewhere(reg):
+                pipeline.transition(
+                    person,
+                    states.REGISTERED,
+                    by=by,
+                    reason=_(
+                        "Attendance of the information session of %(date)s corrected.", date=when
+                    ),
+                )
+                result.reverted.append(person.id)
+    session.attendance_recorded_at = now
+    db.session.flush()
+    return result
+
+
+def local_start_label(session: InfoSession, tenant: Tenant) -> str:
+    return session.starts_at.astimezone(ZoneInfo(tenant.timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def _attended_elsewhere(reg: Registration) -> bool:
+    return (
+        db.session.execute(
+            select(Registration.id)
+            .where(
+                Registration.person_id == reg.person_id,
+                Registration.id != reg.id,
+                Registration.attended.is_(True),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def attendance_missing(tenant: Tenant, now: datetime | None = None, days: int = 30) -> int:
+    """Sessions held in the last ``days`` with people expected and no attendance recorded."""
+    now = now or utcnow()
+    has_people = (
+        select(Registration.id)
+        .where(Registration.session_id == InfoSession.id, Registration.status.in_(ACTIVE))
+        .exists()
+    )
+    return db.session.execute(
+        select(func.count())
+        .select_from(InfoSession)
+        .where(
+            InfoSession.starts_at <= now,
+            InfoSession.starts_at > now - timedelta(days=days),
+            InfoSession.cancelled_at.is_(None),
+            InfoSession.attendance_recorded_at.is_(None),
+            has_people,
+        )
+    ).scalar_one()

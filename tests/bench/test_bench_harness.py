@@ -1,0 +1,54 @@
+"""The bench harness itself: honest statistics, interleaving, and a run that survives a
+broken figure. (The figures are never run here: benchmarks are not part of `make test`.)"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from duo.consumers import bench
+from duo.consumers.bench import Figure, Measurement, Stats, interleaved, measure, write_json
+
+
+def test_stats_reports_median_and_p95_not_the_best_run() -> None:
+    stats = Stats.of([5.0, 1.0, 3.0, 2.0, 4.0, 100.0, 2.5, 3.5, 1.5, 4.5])
+    assert stats.median == 3.25
+    assert stats.p95 == 100.0
+    assert min(stats.samples) == 1.0
+
+
+def test_interleaved_alternates_work_and_baseline() -> None:
+    order: list[str] = []
+    interleaved(lambda: order.append("a"), lambda: order.append("b"), rounds=3, warmup=1)
+    assert order == ["a", "b"] * 4
+
+
+def test_ratio_goal_and_value_goal_both_count() -> None:
+    fig = Figure("x", "s", "< 1", lambda: Measurement(0.5, 0.1), ratio_goal="<= 3")
+    result = measure(fig)
+    assert result.ratio == pytest.approx(5.0)
+    assert result.passed is False
+    fig_ok = Figure("y", "s", "< 1", lambda: Measurement(0.2, 0.1), ratio_goal="<= 3")
+    assert measure(fig_ok).passed is True
+
+
+def test_a_broken_figure_is_a_failed_row_not_a_crashed_run() -> None:
+    def broken() -> Measurement:
+        raise RuntimeError("seeder ran out of mentors")
+
+    result = measure(Figure("broken", "ms", "< 300", broken))
+    assert result.passed is False
+    assert math.isnan(result.value)
+    assert "seeder ran out of mentors" in (result.note or "")
+
+
+def test_bench_json_has_the_keys_the_readme_promises(tmp_path) -> None:
+    result = measure(Figure("z", "ms", "< 300", lambda: Measurement(12.0, 4.0, p95=20.0)))
+    path = write_json([result], tmp_path / "bench.json")
+    (row,) = json.loads(path.read_text())
+    for key in ("figure", "value", "unit", "baseline", "ratio", "goal", "pass"):
+        assert key in row
+    assert row["ratio"] == 3.0 and row["p95"] == 20.0
+    assert "ratio" in bench.format_table([result])
