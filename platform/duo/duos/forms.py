@@ -9,6 +9,7 @@ from wtforms import (
     DateField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -32,6 +33,8 @@ class FirstMeetingForm(FlaskForm):
 
 
 class StopForm(FlaskForm):
+    #: The branch's configured reasons (``duos.stop_reasons``); choices set by the view.
+    reason_key = SelectField(_l("Reason"), validators=[Optional()])
     reason = TextAreaField(
         _l("Why does the duo stop?"),
         validators=[
@@ -175,4 +178,43 @@ class PartyForm(FlaskForm):
             SelectChoice("mentor", _l("the mentor")),
         ],
         validators=[InputRequired()],
+    )
+
+
+class CheckInForm(FlaskForm):
+    """The weekly one-tap check-in through the link; topics are set per branch."""
+
+    met = RadioField(
+        _l("Did you meet this week?"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[InputRequired(message=_l("Choose yes or no."))],
+    )
+    minutes = SelectField(_l("For how long?"), validators=[Optional()])
+    topics = SelectMultipleField(_l("What about?"), validators=[Optional()])
+    note = TextAreaField(
+        _l("Anything to add? (optional)"),
+        validators=[Optional(), Length(max=2000, message=_l("Keep it under %(max)d characters."))],
+    )
+    contact_me = BooleanField(_l("I'd like the coordinator to contact me"))
+
+
+class LogForm(FlaskForm):
+    """A coordinator's own check-in: a call, a visit, an intervision, a meeting."""
+
+    kind = SelectField(
+        _l("How were you in touch?"),
+        choices=[
+            SelectChoice("call", _l("call")),
+            SelectChoice("visit", _l("visit")),
+            SelectChoice("intervision", _l("intervision")),
+            SelectChoice("meeting", _l("meeting with the duo")),
+        ],
+        validators=[InputRequired()],
+    )
+    note = TextAreaField(
+        _l("Note"),
+        validators=[
+            DataRequired(message=_l("Write a short note.")),
+            Length(max=2000, message=_l("Keep it under %(max)d characters.")),
+        ],
     )

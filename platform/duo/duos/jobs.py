@@ -16,15 +16,19 @@ A job keyed by the step it follows runs once; re-running one changes nothing.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from duo.core.db import db
+from duo.core.auth.models import User
+from duo.core.db import db, utcnow
+from duo.core.i18n import zones
 from duo.core.jobs import enqueue, job
+from duo.core.jobs.schedule import Periodic, register_periodic
 from duo.core.mail import queue_mail, render_mail
-from duo.core.tenancy.context import require_tenant_id
+from duo.core.tenancy.context import require_tenant_id, tenant_scope
 from duo.core.tenancy.models import Tenant
-from duo.duos import lifecycle, notify, pdf, states
+from duo.duos import accompaniment, config, health, lifecycle, notify, pdf, states
 from duo.duos.models import Duo, DuoStateChange
 from duo.people.models import MENTEE, Person
 
@@ -34,6 +38,11 @@ DECLINED_JOB = "duos.declined"
 SIGN_JOB = "duos.sign_request"
 STARTED_JOB = "duos.started"
 FRESH_LINK_JOB = "duos.fresh_link"
+HEALTH_JOB = "duos.health"
+DIGEST_JOB = "duos.digest"
+CHECK_IN_JOB = "duos.check_in_reminder"
+
+register_periodic(Periodic("duos-health", HEALTH_JOB, timedelta(days=1)))
 
 
 @lifecycle.on_transition
@@ -182,4 +191,108 @@ def proposed(duo_id: str) -> str:
     mentee, mentor = people[duo.mentee_id], people[duo.mentor_id]
     _mail_proposed(mentee, mentor, tenant)
     _mail_proposed(mentor, mentee, tenant)
+    return "sent"
+
+
+# --------------------------------------------------------------------------- daily
+
+
+@job(HEALTH_JOB)
+def daily(now_iso: str | None = None) -> int:
+    """Every active branch: raise and clear duo alerts, one digest per coordinator, and
+    this week's check-in requests. Returns the number of alerts raised."""
+    now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
+    total = 0
+    tenants = db.session.execute(select(Tenant).where(Tenant.active).order_by(Tenant.id))
+    for tenant in tenants.scalars().all():
+        with tenant_scope(tenant.id):
+            raised, _cleared = health.check(tenant, now)
+            total += raised
+            day = zones.local_date(now, tenant.timezone).isoformat()
+            if health.open_alerts():
+                for user in health.coordinators(tenant):
+                    enqueue(
+                        DIGEST_JOB,
+                        str(user.id),
+                        day,
+                        tenant_id=tenant.id,
+                        dedupe_key=f"{DIGEST_JOB}:{tenant.id}:{user.id}:{day}",
+                    )
+            _request_check_ins(tenant)
+    return total
+
+
+def _request_check_ins(tenant: Tenant) -> None:
+    week = accompaniment.this_week(tenant).isoformat()
+    for duo in db.session.execute(select(Duo).where(Duo.state == states.ACTIVE)).scalars():
+        parties = ["mentor"] + (["mentee"] if config.setting(tenant, "mentee_check_in") else [])
+        for party in parties:
+            person_id = duo.mentor_id if party == "mentor" else duo.mentee_id
+            enqueue(
+                CHECK_IN_JOB,
+                str(duo.id),
+                str(person_id),
+                week,
+                tenant_id=tenant.id,
+                dedupe_key=f"{CHECK_IN_JOB}:{duo.id}:{person_id}:{week}",
+            )
+
+
+@job(CHECK_IN_JOB)
+def check_in_reminder(duo_id: str, person_id: str, week: str) -> str:
+    found = _context(duo_id)
+    if found is None or found[0].state != states.ACTIVE:
+        return "skipped"
+    duo, tenant, mentee, mentor = found
+    person, partner = (mentee, mentor) if str(mentee.id) == person_id else (mentor, mentee)
+    if str(person.id) != person_id:
+        return "skipped"
+    notify.send("check_in", duo, person, partner, tenant, kind=CHECK_IN_JOB)
+    return "sent"
+
+
+@job(DIGEST_JOB)
+def digest(user_id: str, day: str) -> str:
+    """One mail to one coordinator: the branch's open alerts, most urgent first."""
+    tenant = db.session.get(Tenant, require_tenant_id())
+    user = db.session.get(User, int(user_id))
+    alerts = health.open_alerts()
+    if user is None or not user.active or not user.coordinates(tenant.id) or not alerts:
+        return "skipped"
+    duos = {
+        d.id: d
+        for d in db.session.execute(
+            select(Duo).where(Duo.id.in_([a.duo_id for a in alerts]))
+        ).scalars()
+    }
+    people = {
+        p.id: p
+        for p in db.session.execute(
+            select(Person).where(
+                Person.id.in_([x for d in duos.values() for x in (d.mentee_id, d.mentor_id)])
+            )
+        ).scalars()
+    }
+    locale = user.locale if user.locale in tenant.locales else tenant.default_locale
+    lines = sorted(
+        (
+            health.KINDS[a.kind][1],
+            a.kind,
+            people[duos[a.duo_id].mentee_id].full_name,
+            people[duos[a.duo_id].mentor_id].full_name,
+            notify.external_url("duos.detail", tenant=tenant.slug, duo_id=a.duo_id),
+        )
+        for a in alerts
+        if a.duo_id in duos
+    )
+    mail = render_mail(
+        "duos/mail/digest",
+        locale,
+        user=user,
+        lines=lines,
+        kinds=health.KINDS,
+        branch_name=tenant.display_name(locale),
+        day=day,
+    )
+    queue_mail(user.email, mail.subject, mail.text, html=mail.html, kind=DIGEST_JOB)
     return "sent"

@@ -18,19 +18,21 @@ from flask import (
     g,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from duo.core import links
 from duo.core.auth.access import personal_link
 from duo.core.db import db
 from duo.core.links.models import PersonalLink
-from duo.duos import agreement, config, first_meeting, pdf, states
-from duo.duos.forms import DecisionForm, SignForm
+from duo.duos import accompaniment, agreement, config, first_meeting, pdf, states
+from duo.duos.forms import CheckInForm, DecisionForm, SignForm
 from duo.duos.lifecycle import InvalidDuoTransition
 from duo.duos.models import Duo
 from duo.duos.notify import OBJECT, PURPOSE
@@ -77,6 +79,18 @@ def _open(token: str) -> Visit | tuple[str, int]:
     return Visit(link, person, duo, partner)
 
 
+def check_in_form(tenant: Any, locale: str, formdata: Any = None) -> CheckInForm:
+    """The check-in form with the branch's topics and durations, labels in ``locale``."""
+    form = CheckInForm(formdata=formdata)
+    form.minutes.choices = [SelectChoice("", "-")] + [
+        SelectChoice(str(m), _("%(minutes)d min", minutes=m)) for m in accompaniment.DURATIONS
+    ]
+    form.topics.choices = [
+        SelectChoice(key, title) for key, title in config.choices(tenant, "topics", locale)
+    ]
+    return form
+
+
 def _page(visit: Visit, status: int = 200, **forms: Any):  # noqa: ANN202
     duo, tenant = visit.duo, g.tenant
     decided = first_meeting.decisions(duo).get(visit.party)
@@ -103,6 +117,9 @@ def _page(visit: Visit, status: int = 200, **forms: Any):  # noqa: ANN202
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
         sign_form=forms.get("sign_form") or SignForm(formdata=None),
         locale=locale,
+        may_check_in=accompaniment.may_check_in(duo, visit.party, tenant),
+        check_in_form=forms.get("check_in_form") or _with_locale(locale, check_in_form, tenant),
+        weeks=accompaniment.timeline(duo, tenant),
     )
 
 
@@ -174,6 +191,41 @@ def sign(token: str):  # noqa: ANN201
         except InvalidDuoTransition as exc:
             return _failed(visit, exc, form, "sign_form")
         flash(_("Thank you: you signed the agreement."), "success")
+    return redirect(url_for("my_duo.page", token=token))
+
+
+def _with_locale(locale: str, func: Any, *args: Any) -> Any:
+    with force_locale(locale):
+        return func(*args, locale)
+
+
+@link_bp.route("/<token>/check-in", methods=["POST"])
+@personal_link
+def check_in(token: str):  # noqa: ANN201
+    visit = _open(token)
+    if not isinstance(visit, Visit):
+        return visit
+    locale = _locale(visit.person)
+    with force_locale(locale):
+        form = check_in_form(g.tenant, locale, formdata=request.form)
+        if not form.validate_on_submit():
+            return _page(visit, 400, check_in_form=form)
+        met = form.met.data == "yes"
+        try:
+            accompaniment.check_in(
+                visit.duo,
+                visit.party,
+                tenant=g.tenant,
+                person_id=visit.person.id,
+                met=met,
+                minutes=int(form.minutes.data) if met and form.minutes.data else None,
+                topics=list(form.topics.data or []),
+                note=form.note.data,
+                contact_me=bool(form.contact_me.data),
+            )
+        except InvalidDuoTransition as exc:
+            return _failed(visit, exc, form, "check_in_form")
+        flash(_("Thank you: your check-in is recorded."), "success")
     return redirect(url_for("my_duo.page", token=token))
 
 

@@ -267,3 +267,74 @@ class DuoDocument(TenantScoped, db.Model):
     locale: Mapped[str] = mapped_column(String(8))
     text_version: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+#: How a check-in was made: through the person's link, or logged by the coordinator.
+CHECK_IN_KINDS = ("link", "call", "visit", "intervision", "meeting")
+
+
+class DuoCheckIn(TenantScoped, db.Model):
+    """A check-in of the accompaniment (step 7), for one week of one duo.
+
+    Through a link (``kind`` "link", ``by_person_id`` the mentor or mentee): ``met`` this
+    week, for ``minutes``, about ``topics`` (keys of the branch's ``duos.topics``), a
+    ``note``, and ``contact_me`` when they want the coordinator to call (a concern). By
+    the coordinator (``by_user_id``; kind call, visit, intervision or meeting): a note.
+    ``week_start`` is the Monday of the branch-local week it is about.
+    """
+
+    __tablename__ = "duo_check_ins"
+    __table_args__ = (
+        _duo_fk(),
+        ForeignKeyConstraint(
+            ["tenant_id", "by_person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
+        ),
+    )
+    __hq_groupable__ = ("kind", "met", "contact_me")
+
+    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(12))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    met: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    topics: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    contact_me: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    by: Mapped[User | None] = relationship(User, viewonly=True)
+
+
+_OPEN_ALERT_SQL = "cleared_at IS NULL"
+
+
+class DuoAlert(TenantScoped, db.Model):
+    """A health alert of a duo, raised once by the daily job and cleared when resolved.
+
+    One open alert per duo and kind (a partial unique index): running the job again
+    raises nothing new. ``kind`` is one of :data:`duo.duos.health.KINDS`.
+    """
+
+    __tablename__ = "duo_alerts"
+    __table_args__ = (
+        _duo_fk(),
+        Index(
+            "uq_duo_alerts_open",
+            "tenant_id",
+            "duo_id",
+            "kind",
+            unique=True,
+            sqlite_where=text(_OPEN_ALERT_SQL),
+            postgresql_where=text(_OPEN_ALERT_SQL),
+        ),
+    )
+    __hq_groupable__ = ("kind",)
+
+    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
