@@ -39,6 +39,7 @@ CAPABILITIES = (
     "training",
     "matching",
     "duos",
+    "evaluation",
 )
 CONSUMERS = ("consumers.hq", "consumers.demo")
 

@@ -51,11 +51,16 @@ def setup(db, in_tenant, pool_factory, create_user, tenants):  # noqa: ANN001, A
                 role: links.issue(person.id, "duo", duo.id, "duo", valid_for=valid)[1]
                 for role, person in (("mentee", mentee), ("mentor", mentor))
             }
+            shot = SimpleNamespace(
+                duo=snapshot(duo, ("id", "tenant_id", "mentee_id", "mentor_id")),
+                mentee=snapshot(mentee, ("id", "full_name", "first_name")),
+                mentor=snapshot(mentor, ("id", "full_name", "first_name")),
+            )
             db.session.commit()
         return SimpleNamespace(
-            duo=snapshot(duo, ("id", "tenant_id", "mentee_id", "mentor_id")),
-            mentee=snapshot(mentee, ("id", "full_name", "first_name")),
-            mentor=snapshot(mentor, ("id", "full_name", "first_name")),
+            duo=shot.duo,
+            mentee=shot.mentee,
+            mentor=shot.mentor,
             tokens=tokens,
             tenant=tenant,
             user=user,

@@ -5,12 +5,14 @@ rendering the page with every step's form (``views`` and ``step_views`` add the 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, g, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
@@ -49,6 +51,16 @@ GENERIC_MOVES = (states.ENDED, states.EVALUATED, states.STOPPED)
 navigation.register("duos.index", _l("Duos"), 50)
 
 STATE_ORDER = case({s: i for i, s in enumerate(states.STATES)}, value=Duo.state)
+
+
+#: Panels later capabilities add to the duo page (evaluation): ``panel(duo) -> html``.
+PANELS: list[Callable[[Duo], str]] = []
+
+
+def register_panel(panel: Callable[[Duo], str]) -> Callable[[Duo], str]:
+    """Add a section to the duo page (a later step registers it; duos imports none)."""
+    PANELS.append(panel)
+    return panel
 
 
 def load(duo_id: uuid.UUID) -> Duo:
@@ -160,6 +172,7 @@ def render(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None
             topic_titles=dict(config.choices(g.tenant, "topics", str(get_locale()))),
             log_form=steps.get("log_form") or LogForm(prefix="log", formdata=None),
             workshops=_workshops(duo),
+            panels=[Markup(panel(duo)) for panel in PANELS],
             alerts=[a for a in health.open_alerts() if a.duo_id == duo.id],
             alert_kinds=health.KINDS,
             attending=db.session.get(User, duo.first_meeting_coordinator_id)
