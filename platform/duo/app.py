@@ -10,7 +10,16 @@ import importlib
 import logging
 from typing import Any
 
-from flask import Flask, Response, has_request_context, redirect, render_template
+from flask import (
+    Flask,
+    Response,
+    g,
+    has_request_context,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -30,6 +39,7 @@ CORE = (
     "core.mail",
     "core.links",
     "core.dashboard",
+    "core.observability",
 )
 CAPABILITIES = (
     "sessions",
@@ -40,6 +50,7 @@ CAPABILITIES = (
     "matching",
     "duos",
     "evaluation",
+    "reporting",
 )
 CONSUMERS = ("consumers.hq", "consumers.demo")
 
@@ -76,7 +87,7 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     if overrides:
         app.config.update(overrides)
 
-    from duo.core import clock, extensions
+    from duo.core import clock, extensions, validation
     from duo.core.auth import access
     from duo.core.db import db
     from duo.core.i18n import init_app as init_i18n
@@ -90,9 +101,10 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     db.init_app(app)
     extensions.migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     extensions.csrf.init_app(app)
-    extensions.limiter.init_app(app)
+    extensions.init_limiter(app)
     init_i18n(app)
     access.init_app(app)
+    validation.init_app(app)
     routing.init_app(app)
     _register_capabilities(app)
     _register_request_cycle(app)
@@ -126,11 +138,6 @@ def _register_capabilities(app: Flask) -> None:
 
         return render_template("home.html", branches=public_branches())
 
-    @app.route("/healthz")
-    @access.public
-    def healthz() -> Response:
-        return Response("ok", mimetype="text/plain")
-
 
 def _register_request_cycle(app: Flask) -> None:
     """One commit per request, in one place; jobs are dispatched only after it."""
@@ -143,6 +150,8 @@ def _register_request_cycle(app: Flask) -> None:
             db.session.rollback()
             return response
         db.session.commit()
+        if g.get("duo_no_dispatch"):  # probes and scrapes: frequent, and they write nothing
+            return response
         try:
             dispatch()
         except Exception:  # noqa: BLE001 - the outbox keeps the job; the worker retries it
@@ -162,6 +171,17 @@ def _register_request_cycle(app: Flask) -> None:
         return {"navigation": navigation_for}
 
 
+def _is_api() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _json_error(status: int, message: str) -> Response:
+    """API callers read JSON, whatever failed (an unknown URL, a method, a crash)."""
+    response = jsonify({"message": message, "errors": {}})
+    response.status_code = status
+    return response
+
+
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):  # noqa: ANN202
@@ -174,6 +194,8 @@ def _register_errors(app: Flask) -> None:
             429: _("Too many attempts. Please wait a minute and try again."),
         }
         title = titles.get(exc.code or 500, _("Something went wrong."))
+        if has_request_context() and _is_api():
+            return _json_error(exc.code or 500, title)
         if isinstance(exc, SecurityError) or not has_request_context():
             # e.g. an untrusted Host: no URL can be built for it, so no page either
             return Response(title, status=exc.code or 400, mimetype="text/plain")
@@ -188,6 +210,8 @@ def _register_errors(app: Flask) -> None:
 
         db.session.rollback()
         title = _("Something went wrong. Nothing was saved; please try again.")
+        if has_request_context() and _is_api():
+            return _json_error(500, title)
         return render_template("error.html", code=500, title=title), 500
 
 

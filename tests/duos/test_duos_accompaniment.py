@@ -11,17 +11,14 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
+import steps
 from duo.core import clock, links
 from duo.core.jobs import dispatch
 from duo.core.mail.models import OutgoingMail
 from duo.duos import accompaniment, health, lifecycle, states
 from duo.duos import jobs as duo_jobs
 from duo.duos.models import Duo, DuoAlert, DuoCheckIn
-from duos import factories, steps
-from duos.factories import snapshot
-
-coordinator = factories.coordinator
-pool_factory = factories.pool_factory
+from support import snapshot
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
 FRENCH = {"fr": "native"}
@@ -210,7 +207,7 @@ def test_alerts_are_ranked_to_dos_linking_to_the_duo(db, in_tenant, coordinator,
     with clock.frozen(day):
         duo_jobs.daily(day.isoformat())
         db.session.commit()
-        html = coordinator("brussels").get("/brussels/").get_data(as_text=True)
+        html = coordinator("brussels", locale="en").get("/brussels/").get_data(as_text=True)
     assert "decision after the first meeting pending" in html
     assert re.search(rf'href="/brussels/duos/{s.duo.id}"', html)
     assert health.KINDS["concern"][1] < health.KINDS["ending_soon"][1]

@@ -9,16 +9,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
+import steps
 from duo.core import clock
 from duo.core.jobs.models import OutboxJob
 from duo.duos import lifecycle, states
 from duo.duos.lifecycle import InvalidDuoTransition, add_months
 from duo.duos.models import Duo, DuoStateChange
 from duo.people import states as person_states
-from duos import factories, steps
-
-# Fixtures shared with the other matching and duo tests.
-pool_factory = factories.pool_factory
 
 
 @pytest.fixture

@@ -14,17 +14,15 @@ from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+import steps
 from duo.core import clock, links
 from duo.core.db import utcnow
 from duo.core.mail.models import OutgoingMail
 from duo.duos import agreement, lifecycle, states
 from duo.duos.models import Duo, DuoDecision, DuoEvent, DuoSignature
 from duo.people import states as person_states
-from duos import factories, steps
-from duos.factories import drain_jobs, snapshot
-
-coordinator = factories.coordinator
-pool_factory = factories.pool_factory
+from support import run_jobs as drain_jobs
+from support import snapshot
 
 LOCALES = ("en", "fr", "nl")
 FRENCH = {"fr": "native"}
@@ -259,7 +257,7 @@ def test_decisions_are_private_and_a_no_is_announced_without_who(
 
 
 def test_the_pair_is_never_suggested_again(db, in_tenant, setup, tenants) -> None:  # noqa: ANN001
-    from duo.matching import pool
+    from duo.matching import session as matching_session
 
     s = setup()
     with in_tenant("brussels"), clock.frozen(START + dt.timedelta(days=3)):
@@ -267,8 +265,8 @@ def test_the_pair_is_never_suggested_again(db, in_tenant, setup, tenants) -> Non
         from duo.duos import first_meeting
 
         first_meeting.decide(duo, "mentee", False, tenant=tenants["brussels"])
-        session = pool.start_session(tenants["brussels"], by=s.user)
-        run = pool.run_session(session, tenants["brussels"])
+        session = matching_session.start_session(tenants["brussels"], by=s.user)
+        run = matching_session.run_session(session, tenants["brussels"])
         pairs = {(p.mentee_id, p.mentor_id) for p in run.suggestion.pairs}
         assert (s.duo.mentee_id, s.duo.mentor_id) not in pairs
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+import steps
 from duo.core import clock
 from duo.core.db import utcnow
 from duo.core.jobs.models import OutboxJob
@@ -14,12 +15,8 @@ from duo.core.tenancy.models import Tenant
 from duo.duos import agreement, lifecycle, states
 from duo.duos.models import Duo, DuoStateChange
 from duo.people import states as person_states
-from duos import factories, steps
-from duos.factories import drain_jobs, snapshot
-
-# Fixtures shared with the other matching and duo tests.
-coordinator = factories.coordinator
-pool_factory = factories.pool_factory
+from support import run_jobs as drain_jobs
+from support import snapshot
 
 
 @pytest.fixture
@@ -54,7 +51,7 @@ def _count(db, in_tenant, branch: str, model=DuoStateChange) -> int:  # noqa: AN
 def test_the_list_says_what_to_do_next(coordinator, make_duo) -> None:
     make_duo(mentee="Amina", mentor="Jan")
     make_duo(mentee="Youssef", mentor="Piet", steps=[states.FIRST_MEETING])
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     html = client.get("/rotterdam/duos/").get_data(as_text=True)
     assert "Amina" in html and "Youssef" in html
     assert "first meeting to plan" in html
@@ -66,7 +63,7 @@ def test_the_list_says_what_to_do_next(coordinator, make_duo) -> None:
 def test_the_list_needs_the_same_queries_for_few_and_many_duos(
     coordinator, make_duo, count_queries
 ) -> None:
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     make_duo(mentee="A0", mentor="M0")
     drain_jobs()
     with count_queries() as few:
@@ -82,7 +79,11 @@ def test_the_list_needs_the_same_queries_for_few_and_many_duos(
 
 def test_the_duo_page_shows_history_and_the_allowed_moves(coordinator, make_duo) -> None:
     duo = make_duo()
-    html = coordinator("rotterdam").get(f"/rotterdam/duos/{duo.id}").get_data(as_text=True)
+    html = (
+        coordinator("rotterdam", locale="en")
+        .get(f"/rotterdam/duos/{duo.id}")
+        .get_data(as_text=True)
+    )
     assert 'id="duo-plan-form"' in html
     assert 'id="duo-to-stopped"' in html
     # No state skips its step: there is no button to confirm or activate by hand.
@@ -93,7 +94,7 @@ def test_the_duo_page_shows_history_and_the_allowed_moves(coordinator, make_duo)
 
 def test_planning_the_first_meeting_through_the_page(db, in_tenant, coordinator, make_duo) -> None:
     duo = make_duo()
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     day = (utcnow() + dt.timedelta(days=5)).date().isoformat()
     response = client.post(
         f"/rotterdam/duos/{duo.id}/first-meeting",
@@ -116,7 +117,7 @@ def test_a_stop_without_reason_is_refused_at_the_field(
     db, in_tenant, coordinator, make_duo
 ) -> None:
     duo = make_duo(steps=[states.FIRST_MEETING])
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     before = _count(db, in_tenant, "rotterdam")
     response = client.post(
         f"/rotterdam/duos/{duo.id}/to/stopped",
@@ -141,7 +142,7 @@ def test_a_stop_without_reason_is_refused_at_the_field(
 
 def test_a_move_made_stale_by_someone_else_is_refused(db, in_tenant, coordinator, make_duo) -> None:
     duo = make_duo(steps=[states.FIRST_MEETING])
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     before = _count(db, in_tenant, "rotterdam")
     response = client.post(f"/rotterdam/duos/{duo.id}/to/ended")
     assert response.status_code == 400
@@ -153,7 +154,7 @@ def test_a_move_made_stale_by_someone_else_is_refused(db, in_tenant, coordinator
 
 def test_a_bad_date_is_refused_at_the_field(db, in_tenant, coordinator, make_duo) -> None:
     duo = make_duo()
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     url = f"/rotterdam/duos/{duo.id}/first-meeting"
     response = client.post(url, data={"plan-day": "tomorrow-ish", "plan-time": "10:00"})
     assert response.status_code == 400
@@ -179,7 +180,7 @@ def test_another_branch_gets_404_and_changes_nothing(
     db, in_tenant, coordinator, hq_client, make_duo
 ) -> None:
     lyon_duo = make_duo("lyon", mentee="Awa", mentor="Claire")
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     assert client.get(f"/rotterdam/duos/{lyon_duo.id}").status_code == 404
     assert client.get(f"/lyon/duos/{lyon_duo.id}").status_code == 404
     assert client.get("/lyon/duos/").status_code == 404
@@ -196,14 +197,14 @@ def test_another_branch_gets_404_and_changes_nothing(
 def test_dashboard_lists_duos_without_a_first_meeting(coordinator, make_duo) -> None:
     make_duo()
     make_duo(mentee="Youssef", mentor="Piet")
-    html = coordinator("rotterdam").get("/rotterdam/").get_data(as_text=True)
+    html = coordinator("rotterdam", locale="en").get("/rotterdam/").get_data(as_text=True)
     assert "duos proposed without a first meeting" in html
     assert "/rotterdam/duos/?state=proposed" in html
 
 
 def test_people_follow_the_duo_through_the_pages(db, in_tenant, coordinator, make_duo) -> None:
     duo = make_duo(steps=[states.FIRST_MEETING, states.CONFIRMED])
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     from duo.people.models import Person
 
     with in_tenant("rotterdam"):

@@ -13,16 +13,14 @@ from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
+import steps
 from duo.core import clock
 from duo.core.jobs import dispatch
 from duo.core.mail.models import OutgoingMail
 from duo.duos import lifecycle, states
 from duo.evaluation import jobs as evaluation_jobs
 from duo.evaluation.models import EvaluationAnswer, Outcome, OutcomeAsk
-from duos import factories, steps
-from duos.factories import snapshot
-
-pool_factory = factories.pool_factory
+from support import snapshot
 
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
 FRENCH = {"fr": "native"}

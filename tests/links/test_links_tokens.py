@@ -7,9 +7,7 @@ import uuid
 
 from duo.core import clock, links
 from duo.core.links.models import PersonalLink
-from duos import factories
 
-pool_factory = factories.pool_factory
 AT = dt.datetime(2026, 5, 4, 8, 0, tzinfo=dt.UTC)
 
 

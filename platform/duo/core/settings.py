@@ -121,7 +121,8 @@ class Settings:
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.app_database_url,
             "DUO_OWNER_DATABASE_URL": self.database_url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            # hide_parameters: a database error must never write a person's data to the log
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
             "DUO_REDIS_URL": self.redis_url,
             "DUO_TENANTS_PATH": str(self.tenants_path),
             "MAIL_SERVER": self.mail_server,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,14 +16,15 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
+from duo.core.validation import Form
 from duo.duos import states
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     """A move that needs nothing but the coordinator's click (confirmed, active, ...)."""
 
 
-class FirstMeetingForm(FlaskForm):
+class FirstMeetingForm(Form):
     first_meeting_on = DateField(
         _l("Date of the first meeting (optional)"),
         validators=[Optional()],
@@ -32,7 +32,7 @@ class FirstMeetingForm(FlaskForm):
     )
 
 
-class StopForm(FlaskForm):
+class StopForm(Form):
     #: The branch's configured reasons (``duos.stop_reasons``); choices set by the view.
     reason_key = SelectField(_l("Reason"), validators=[Optional()])
     reason = TextAreaField(
@@ -51,7 +51,7 @@ class StopForm(FlaskForm):
     )
 
 
-class EndForm(FlaskForm):
+class EndForm(Form):
     """Ending the accompaniment: before the planned end it asks for a confirmation and why."""
 
     confirm_early = BooleanField(_l("Yes, the duo ends before its planned end"))
@@ -64,7 +64,7 @@ class EndForm(FlaskForm):
     )
 
 
-def form_for(target: str, at_first_meeting: bool, **kwargs: object) -> FlaskForm:
+def form_for(target: str, at_first_meeting: bool, **kwargs: object) -> Form:
     """The form of the move to ``target``, its fields prefixed with the target (unique ids)."""
     if target == states.FIRST_MEETING:
         return FirstMeetingForm(prefix=target, **kwargs)
@@ -81,7 +81,7 @@ def form_for(target: str, at_first_meeting: bool, **kwargs: object) -> FlaskForm
 # --------------------------------------------------------------------------- steps 5 and 6
 
 
-class PlanMeetingForm(FlaskForm):
+class PlanMeetingForm(Form):
     """The coordinator plans the first meeting (date, time, place or video link, who)."""
 
     day = DateField(
@@ -109,7 +109,7 @@ class PlanMeetingForm(FlaskForm):
     coordinator_id = SelectField(_l("Coordinator attending"), coerce=str, validators=[Optional()])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """Go on or not, after the first meeting (private)."""
 
     go_on = RadioField(
@@ -146,7 +146,7 @@ class OnBehalfDecisionForm(DecisionForm):
     )
 
 
-class SignForm(FlaskForm):
+class SignForm(Form):
     """A signature: the typed full name and an explicit checkbox."""
 
     full_name = StringField(
@@ -168,7 +168,7 @@ class SignForm(FlaskForm):
     )
 
 
-class PartyForm(FlaskForm):
+class PartyForm(Form):
     """Send a fresh link to, or revoke the links of, the mentee or the mentor."""
 
     party = SelectField(
@@ -181,7 +181,7 @@ class PartyForm(FlaskForm):
     )
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     """The weekly one-tap check-in through the link; topics are set per branch."""
 
     met = RadioField(
@@ -198,7 +198,7 @@ class CheckInForm(FlaskForm):
     contact_me = BooleanField(_l("I'd like the coordinator to contact me"))
 
 
-class LogForm(FlaskForm):
+class LogForm(Form):
     """A coordinator's own check-in: a call, a visit, an intervision, a meeting."""
 
     kind = SelectField(

@@ -14,12 +14,12 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from duo.core import links
 from duo.core.auth.access import coordinator_required, personal_link
 from duo.core.db import db
+from duo.core.validation import Form
 from duo.duos import config
 from duo.duos.lifecycle import InvalidDuoTransition
 from duo.duos.models import Duo
@@ -79,7 +79,7 @@ def survey_page(token: str):  # noqa: ANN201
     status = 200
     if request.method == "POST" and not done:
         with force_locale(locale):
-            if not FlaskForm().validate_on_submit():
+            if not Form().validate_on_submit():
                 abort(400)
             try:
                 survey.answer(duo, party, request.form.to_dict(), tenant=g.tenant,
@@ -94,7 +94,7 @@ def survey_page(token: str):  # noqa: ANN201
     return _render(
         "evaluation/survey.html", person, status, person=person, done=done, errors=errors,
         questions=survey.questions(g.tenant, party, locale), agree=survey.AGREE,
-        yes_no=survey.YES_NO, values=request.form, form=FlaskForm(formdata=None),
+        yes_no=survey.YES_NO, values=request.form, form=Form(formdata=None),
     )  # fmt: skip
 
 
@@ -132,7 +132,7 @@ def outcome(token: str):  # noqa: ANN201
     status = 200
     if request.method == "POST":
         with force_locale(_locale(person)):
-            if not FlaskForm().validate_on_submit():
+            if not Form().validate_on_submit():
                 abort(400)
             try:
                 outcomes.record(ask, duo, _outcome_data(request.form))
@@ -147,7 +147,7 @@ def outcome(token: str):  # noqa: ANN201
         "evaluation/outcome.html", person, status, person=person, ask=ask, errors=errors,
         statuses=[(s, outcomes.STATUS_LABELS[s]) for s in STATUSES],
         contracts=[(c, outcomes.CONTRACT_LABELS[c]) for c in CONTRACTS],
-        values=request.form, form=FlaskForm(formdata=None),
+        values=request.form, form=Form(formdata=None),
         action=url_for("evaluation.outcome", token=token),
     )  # fmt: skip
 
@@ -159,7 +159,7 @@ def record_outcome(duo_id: uuid.UUID, months: int):  # noqa: ANN201
     ask = next((a for a in outcomes.asks_of(duo) if a.months_after == months), None)
     if ask is None:
         abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not Form().validate_on_submit():
         abort(400)
     try:
         outcomes.record(ask, duo, _outcome_data(request.form), by=current_user)
@@ -189,5 +189,5 @@ def _panel(duo: Duo) -> str:
         contracts=[(c, outcomes.CONTRACT_LABELS[c]) for c in CONTRACTS],
         status_labels=outcomes.STATUS_LABELS,
         contract_labels=outcomes.CONTRACT_LABELS,
-        form=FlaskForm(formdata=None),
+        form=Form(formdata=None),
     )

@@ -10,10 +10,10 @@ from __future__ import annotations
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, StringField
 from wtforms.validators import DataRequired, ValidationError
 
+from duo.core.validation import Form
 from duo.matching.models import KINDS
 
 Pair = tuple[uuid.UUID, uuid.UUID]
@@ -49,15 +49,15 @@ class PairListField(Field):
         self.data = pairs
 
 
-class StartSessionForm(FlaskForm):
+class StartSessionForm(Form):
     """Start (or re-open) the branch's matching session: nothing to fill in."""
 
 
-class CloseSessionForm(FlaskForm):
+class CloseSessionForm(Form):
     """Close the session: its locks and exclusions are kept for the record."""
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     """Accept one pair (``accept_one``), the ticked ones (``pair``) or all suggested ones."""
 
     pair = PairListField(_l("Selected duos"))
@@ -81,7 +81,7 @@ class AcceptForm(FlaskForm):
                 raise ValidationError(str(exc)) from None
 
 
-class ConstraintForm(FlaskForm):
+class ConstraintForm(Form):
     """Lock or exclude one pair: the value of the row's button."""
 
     constraint = StringField(
@@ -103,5 +103,5 @@ class ConstraintForm(FlaskForm):
         return kind, parse_pair(rest)
 
 
-class RemoveConstraintForm(FlaskForm):
+class RemoveConstraintForm(Form):
     """Lift a lock or an exclusion."""

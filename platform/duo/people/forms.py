@@ -10,13 +10,11 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -38,6 +36,7 @@ except ImportError:  # pragma: no cover - older WTForms
 
 
 from duo.core.i18n import branch_today
+from duo.core.validation import Form, SubForm
 from duo.core.vocab.levels import CEFR_LEVELS
 from duo.eligibility.engine import Outcome
 from duo.eligibility.reasons import describe_outcome, language_name
@@ -92,7 +91,7 @@ class TagsField(StringField):
         return vocab.parse_tags(self.data or "")
 
 
-class LanguageRow(Form):
+class LanguageRow(SubForm):
     """One language and the level it is spoken at (a sub-form: no CSRF of its own)."""
 
     language = SelectField(_l("Language"), choices=[], validate_choice=False)
@@ -126,7 +125,7 @@ class LanguageRow(Form):
         return ok
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(Form):
     """What both audiences answer at the intake interview."""
 
     role = ""
@@ -388,7 +387,7 @@ def intake_form_class(role: str) -> type[IntakeForm]:
     return MentorIntakeForm if role == MENTOR else MenteeIntakeForm
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     outcome = RadioField(
         _l("Decision"),
         choices=[],
@@ -412,7 +411,7 @@ class OverrideForm(FlaskForm):
         ]
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         validators=[
@@ -422,11 +421,11 @@ class WithdrawForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A button that only needs its CSRF token (re-evaluate, reinstate, confirm import)."""
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     file = FileField(
         _l("Spreadsheet (CSV or XLSX)"),
         validators=[FileRequired(message=_l("Choose a file to upload."))],

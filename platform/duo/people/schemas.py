@@ -14,7 +14,6 @@ from typing import Any
 from flask_babel import gettext
 from marshmallow import (
     EXCLUDE,
-    Schema,
     ValidationError,
     fields,
     pre_load,
@@ -24,6 +23,7 @@ from marshmallow import (
 
 from duo.core.emails import is_email
 from duo.core.i18n import branch_today
+from duo.core.validation import Schema
 from duo.core.vocab.levels import normalise_level
 from duo.people import states, vocab
 from duo.people.models import MENTEE, MENTOR
@@ -45,7 +45,7 @@ COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 IMPORT_STATES: tuple[str, ...] = (states.REGISTERED, states.ATTENDED)
 
 _LIST_SPLIT = re.compile(r"[;,]+")
-_PHONE = re.compile(r"^\+?[0-9 ()./\-]{6,40}$")
+_PHONE = re.compile(r"^(?=.{6,40}$)\+?[0-9 ()./\-]+$")  # 40: the column
 _POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,15}$")
 _ROLE_WORDS = {"mentor": MENTOR, "mentee": MENTEE, "mentoré": MENTEE, "mentorée": MENTEE}
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     IntegerField,
     RadioField,
     SelectField,
@@ -21,7 +19,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -31,6 +28,8 @@ from wtforms.validators import (
 )
 
 from duo.core.db import utcnow
+from duo.core.emails import email_field
+from duo.core.validation import Form
 
 try:  # WTForms >= 3.3 declares choices as SelectChoice (tuples are deprecated there)
     from wtforms.fields.choices import SelectChoice as choice
@@ -42,7 +41,8 @@ except ImportError:  # pragma: no cover - older WTForms
 
 from duo.sessions.domain import MAX_CAPACITY, MAX_DURATION, MIN_CAPACITY, MIN_DURATION
 
-PHONE = re.compile(r"^\+?[0-9 ()./-]{6,40}$")
+#: 6 to 40 characters in all (the column holds 40), an optional leading +.
+PHONE = re.compile(r"^(?=.{6,40}$)\+?[0-9 ()./-]+$")
 #: Youngest and oldest ages a sign-up may give (a typo guard, not an eligibility rule).
 MIN_AGE, MAX_AGE = 15, 100
 
@@ -58,18 +58,18 @@ def birth_year_error(value: object) -> str | None:
     return None
 
 
-def _birth_year(form: FlaskForm, field: StringField) -> None:
+def _birth_year(form: Form, field: StringField) -> None:
     message = birth_year_error(field.data)
     if message:
         raise ValidationError(message)
 
 
-def _honeypot(form: FlaskForm, field: StringField) -> None:
+def _honeypot(form: Form, field: StringField) -> None:
     if field.data:
         raise ValidationError(_l("Leave this field empty."))
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     start_date = DateField(
         _l("Date"), validators=[InputRequired(message=_l("Enter the date of the session."))]
     )
@@ -118,21 +118,21 @@ class SessionForm(FlaskForm):
     )
 
 
-class CancelSessionForm(FlaskForm):
+class CancelSessionForm(Form):
     reason = TextAreaField(
         _l("Message to the registrants (optional)"), validators=[Optional(), Length(max=1000)]
     )
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     """Only the CSRF token: the ticked boxes are read from the request as a list."""
 
 
-class CancelRegistrationForm(FlaskForm):
+class CancelRegistrationForm(Form):
     """The registrant's "yes, cancel" button (CSRF only)."""
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     audience = RadioField(
         _l("I would like to"),
         choices=[
@@ -160,14 +160,7 @@ class JoinForm(FlaskForm):
         _l("Last name"),
         validators=[DataRequired(message=_l("Enter your last name.")), Length(max=100)],
     )
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(message=_l("Enter your e-mail address.")),
-            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field()
     phone = TelField(
         _l("Phone number (optional)"),
         validators=[
@@ -186,3 +179,12 @@ class JoinForm(FlaskForm):
     )
     #: Honeypot: hidden from people (and from screen readers); bots fill in every field.
     website = StringField(_l("Leave this field empty"), validators=[_honeypot])
+
+
+def add_error(form: Form, field: str | None, message: str) -> None:
+    """Put a domain message at its field, or at the top of the form when it has none."""
+    target = getattr(form, field, None) if field else None
+    if target is not None:
+        target.errors = [*target.errors, message]
+    else:
+        form.form_errors.append(message)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, ValidationError, fields, validate
 
 from duo.core.emails import is_email
+from duo.core.validation import Schema
 from duo.core.vocab.locales import LOCALES
 from duo.people import states
 from duo.sessions.forms import PHONE, birth_year_error
@@ -121,9 +122,10 @@ class SignupSchema(BaseSchema):
     phone = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Regexp(
-            PHONE, error=_l("Enter a phone number: digits, spaces and + only.")
-        ),
+        validate=[
+            _at_most(40),
+            validate.Regexp(PHONE, error=_l("Enter a phone number: digits, spaces and + only.")),
+        ],
     )
     birth_year = fields.Integer(
         required=True,

@@ -7,10 +7,11 @@ before validation.
 
 from __future__ import annotations
 
+from typing import Any
+
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -29,6 +30,8 @@ from wtforms.validators import (
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from duo.core.validation import Form
 
 MODULES_CHOICE = "modules"
 WORKSHOP_PREFIX = "workshop:"
@@ -54,12 +57,48 @@ def weekday_choices() -> list[tuple[int, str]]:
     return [(day, names[day].capitalize()) for day in range(7)]
 
 
-class CycleForm(FlaskForm):
-    title = StringField(
+# Fields that several forms ask the same way.
+
+
+def _cycle_name(**kwargs: Any) -> StringField:
+    return StringField(
         _l("Name of the cycle"),
         validators=[DataRequired(message=_l("Give the cycle a name.")), Length(max=200)],
-        description=_l("For example: Mentor training, spring 2026"),
+        **kwargs,
     )
+
+
+def _starts_at() -> TimeField:
+    return TimeField(
+        _l("Starts at"), validators=[InputRequired(message=_l("Enter a time, e.g. 18:00."))]
+    )
+
+
+def _ends_at() -> TimeField:
+    return TimeField(
+        _l("Ends at"), validators=[InputRequired(message=_l("Enter a time, e.g. 21:00."))]
+    )
+
+
+def _place(**kwargs: Any) -> StringField:
+    return StringField(
+        _l("Place or video link"), validators=[Optional(), Length(max=300)], **kwargs
+    )
+
+
+def _places_per_session(description: Any) -> IntegerField:
+    return IntegerField(
+        _l("Places per session"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500.")),
+        ],
+        description=description,
+    )
+
+
+class CycleForm(Form):
+    title = _cycle_name(description=_l("For example: Mentor training, spring 2026"))
     content = SelectField(_l("What is planned"), validators=[DataRequired()])
     modules = CheckboxListField(_l("Modules"), coerce=str)
     start_date = DateField(
@@ -67,12 +106,8 @@ class CycleForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter a date (day, month, year)."))],
     )
     weekdays = CheckboxListField(_l("Days of the week"), coerce=int)
-    start_time = TimeField(
-        _l("Starts at"), validators=[InputRequired(message=_l("Enter a time, e.g. 18:00."))]
-    )
-    end_time = TimeField(
-        _l("Ends at"), validators=[InputRequired(message=_l("Enter a time, e.g. 21:00."))]
-    )
+    start_time = _starts_at()
+    end_time = _ends_at()
     every_weeks = IntegerField(
         _l("Every how many weeks"),
         default=1,
@@ -89,14 +124,9 @@ class CycleForm(FlaskForm):
         ],
         description=_l("Leave empty for one session per module."),
     )
-    location = StringField(_l("Place or video link"), validators=[Optional(), Length(max=300)])
-    capacity = IntegerField(
-        _l("Places per session"),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500.")),
-        ],
-        description=_l("Leave empty for no limit. Beyond it, people go on a waiting list."),
+    location = _place()
+    capacity = _places_per_session(
+        _l("Leave empty for no limit. Beyond it, people go on a waiting list.")
     )
 
     def __init__(self, *args, modules=(), workshops=(), locale="en", **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
@@ -123,53 +153,35 @@ class CycleForm(FlaskForm):
         return ok
 
 
-class CycleSettingsForm(FlaskForm):
-    title = StringField(
-        _l("Name of the cycle"),
-        validators=[DataRequired(message=_l("Give the cycle a name.")), Length(max=200)],
-    )
-    location = StringField(_l("Place or video link"), validators=[Optional(), Length(max=300)])
-    capacity = IntegerField(
-        _l("Places per session"),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500.")),
-        ],
-        description=_l("Leave empty for no limit."),
-    )
+class CycleSettingsForm(Form):
+    title = _cycle_name()
+    location = _place()
+    capacity = _places_per_session(_l("Leave empty for no limit."))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     date = DateField(
         _l("New date"), validators=[InputRequired(message=_l("Enter a date (day, month, year)."))]
     )
-    start_time = TimeField(
-        _l("Starts at"), validators=[InputRequired(message=_l("Enter a time, e.g. 18:00."))]
-    )
-    end_time = TimeField(
-        _l("Ends at"), validators=[InputRequired(message=_l("Enter a time, e.g. 21:00."))]
-    )
-    location = StringField(
-        _l("Place or video link"),
-        validators=[Optional(), Length(max=300)],
-        description=_l("Leave empty to keep the cycle's place."),
-    )
+    start_time = _starts_at()
+    end_time = _ends_at()
+    location = _place(description=_l("Leave empty to keep the cycle's place."))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(
         _l("Reason (sent to the participants)"), validators=[Optional(), Length(max=500)]
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     person_id = SelectField(_l("Person"), validators=[DataRequired(message=_l("Choose a person."))])
     session_id = SelectField(_l("Enrol in"), default="")
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     present = CheckboxListField(_l("Present"), coerce=str)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: CSRF only."""

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import HiddenField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from duo.core.emails import email_field
+from duo.core.validation import Form
 
 
-class LoginForm(FlaskForm):
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(message=_l("Enter your e-mail address.")),
-            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+class LoginForm(Form):
+    email = email_field()
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(message=_l("Enter your password.")), Length(max=200)],

@@ -28,10 +28,6 @@ def _filter_to_current_tenant(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     scope = current_scope()
-    if scope.hq_aggregate:
-        # Only duo.core.tenancy.aggregates enters this scope, and it refuses statements that
-        # would return rows rather than counts.
-        return
     tenant_id = scope.tenant_id
     if tenant_id is None:
         if any(_is_scoped(m.class_) for m in state.all_mappers):

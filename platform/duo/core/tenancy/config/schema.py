@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext
-from marshmallow import RAISE, Schema, ValidationError, validates_schema
+from marshmallow import RAISE, ValidationError, validates_schema
 
 from duo.core.tenancy.config import validators as check
 from duo.core.tenancy.config.fields import (
@@ -53,6 +53,7 @@ from duo.core.tenancy.config.vocabulary import (
     RULE_KINDS,
     WEIGHT_KEYS,
 )
+from duo.core.validation import Schema
 
 _ALL_RULE_PARAMS = frozenset().union(*RULE_KIND_PARAMS.values())
 

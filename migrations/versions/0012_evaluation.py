@@ -1,7 +1,7 @@
 """evaluation answers, outcome asks and outcomes
 
-Revision ID: 0009_evaluation
-Revises: 0008_duo_accompaniment
+Revision ID: 0012_evaluation
+Revises: 0011_duo_accompaniment
 Create Date: 2026-12-01 20:45:06.211962
 """
 
@@ -12,8 +12,8 @@ import duo.core.db.types
 from duo.core.tenancy import rls
 
 
-revision = '0009_evaluation'
-down_revision = '0008_duo_accompaniment'
+revision = '0012_evaluation'
+down_revision = '0011_duo_accompaniment'
 branch_labels = None
 
 TENANT_TABLES = ("evaluation_answers", "outcome_asks", "outcomes")

@@ -1,7 +1,7 @@
 """duo first meeting, links, signatures
 
-Revision ID: 0007_duo_steps
-Revises: 0006_merge_capabilities
+Revision ID: 0010_duo_steps
+Revises: 0009_hq_api_tokens
 Create Date: 2026-12-01 19:57:36.672238
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 import duo.core.db.types
 from duo.core.tenancy import rls
 
-revision = '0007_duo_steps'
-down_revision = '0006_merge_capabilities'
+revision = '0010_duo_steps'
+down_revision = '0009_hq_api_tokens'
 branch_labels = None
 
 TENANT_TABLES = ("personal_links", "duo_decisions", "duo_documents", "duo_events", "duo_signatures")

@@ -1,7 +1,7 @@
 """duo check-ins and health alerts
 
-Revision ID: 0008_duo_accompaniment
-Revises: 0007_duo_steps
+Revision ID: 0011_duo_accompaniment
+Revises: 0010_duo_steps
 Create Date: 2026-12-01 20:38:03.052536
 """
 
@@ -14,8 +14,8 @@ import duo.core.db.types
 from duo.core.tenancy import rls
 from sqlalchemy.dialects import postgresql
 
-revision = '0008_duo_accompaniment'
-down_revision = '0007_duo_steps'
+revision = '0011_duo_accompaniment'
+down_revision = '0010_duo_steps'
 branch_labels = None
 
 TENANT_TABLES = ("duo_alerts", "duo_check_ins")
