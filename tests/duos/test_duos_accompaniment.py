@@ -105,7 +105,7 @@ def test_the_coordinator_sees_the_timeline_and_logs_a_check_in(db, in_tenant, lo
         with in_tenant("brussels"):
             duo = db.session.get(Duo, (s.duo.tenant_id, s.duo.id))
             accompaniment.check_in(duo, "mentor", tenant=s.tenant, person_id=s.duo.mentor_id,
-                                   met=False, minutes=None, topics=[], note="Ill",
+                                   met=True, minutes=60, topics=["cv"], note="Ill",
                                    contact_me=True)  # fmt: skip
             db.session.commit()
         url = f"/brussels/duos/{s.duo.id}/check-in"
@@ -118,6 +118,7 @@ def test_the_coordinator_sees_the_timeline_and_logs_a_check_in(db, in_tenant, lo
         html = client.get(f"/brussels/duos/{s.duo.id}").get_data(as_text=True)
     assert 'id="duo-accompaniment"' in html and "Called Sara" in html
     assert "asks to be contacted" in html
+    assert "CV and cover letter" in html  # the topic's title, not its key
     assert html.count('class="week') >= 20  # six months of weeks
     other = login(branches=["antwerp"], locale="en")
     assert other.post(url, data={"log-kind": "call", "log-note": "x"}).status_code == 404

@@ -18,7 +18,7 @@ for the person who tried, and changes nothing):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -70,7 +70,7 @@ def plan(duo: Duo, meeting: MeetingPlan, *, by: object, tenant: Tenant) -> None:
     if video is not None and not video.startswith(("https://", "http://")):
         raise InvalidDuoTransition(_("A video link starts with https:// or http://."), "video_url")
     again = duo.state == states.FIRST_MEETING
-    duo.first_meeting_at = at
+    duo.first_meeting_at = at.astimezone(UTC)
     duo.first_meeting_on = zones.local_date(at, tenant.timezone)
     duo.first_meeting_place = place
     duo.first_meeting_video_url = video

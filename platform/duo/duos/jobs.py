@@ -16,7 +16,7 @@ A job keyed by the step it follows runs once; re-running one changes nothing.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -60,8 +60,15 @@ def _enqueue(duo: Duo, change: DuoStateChange) -> None:
 @lifecycle.on_event
 def _enqueue_event(duo: Duo, kind: str) -> None:
     if kind == "first_meeting_planned" and duo.first_meeting_at is not None:
-        moment = duo.first_meeting_at.isoformat()
+        moment = _utc_iso(duo.first_meeting_at)
         enqueue(INVITE_JOB, str(duo.id), moment, dedupe_key=f"{INVITE_JOB}:{duo.id}:{moment}")
+
+
+def _utc_iso(moment: datetime) -> str:
+    """A moment as the same text whatever zone it was given or read back in."""
+    if moment.tzinfo is None:  # SQLite may hand back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def request_fresh_link(duo: Duo, person_id: uuid.UUID, link_id: uuid.UUID) -> None:
@@ -97,7 +104,7 @@ def invite(duo_id: str, moment: str) -> str:
     duo, tenant, mentee, mentor = found
     if duo.state != states.FIRST_MEETING or duo.first_meeting_at is None:
         return "skipped"
-    if duo.first_meeting_at.isoformat() != moment:
+    if _utc_iso(duo.first_meeting_at) != moment:
         return "skipped"  # planned again since: that invitation follows
     for person, partner in ((mentee, mentor), (mentor, mentee)):
         ics = notify.meeting_invitation(duo, person, tenant)
