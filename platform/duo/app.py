@@ -51,6 +51,7 @@ CORE = (
     "core.jobs",
     "core.mail",
     "core.audit",
+    "core.links",
     "core.dashboard",
     "core.observability",
 )
@@ -63,6 +64,7 @@ CAPABILITIES = (
     "training",
     "duos",
     "matching",
+    "evaluation",
     "reporting",
 )
 CONSUMERS = ("consumers.hq", "consumers.demo")

@@ -317,7 +317,7 @@ def test_matching_session_accepts_two_duos(
     expect(page.locator("main h1")).to_have_text(f"Duo {zahra.name} and {mentors[zahra]}")
     expect(page.locator("#duo-state")).to_have_text("proposed")
     expect(page.locator("#duo-next-step")).to_have_text("first meeting to plan")
-    expect(page.locator("#duo-to-first_meeting")).to_be_visible()
+    expect(page.locator("#duo-plan-submit")).to_be_visible()
     history = page.locator("#duo-history tbody tr")
     expect(history).to_have_count(1)
     expect(history.first.locator("td").nth(1)).to_have_text("proposed")

@@ -9,6 +9,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
+import steps
+from duo.core import clock
 from duo.core.jobs.models import OutboxJob
 from duo.duos import lifecycle, states
 from duo.duos.lifecycle import InvalidDuoTransition, add_months
@@ -47,19 +49,33 @@ def test_propose_takes_both_out_of_the_pool_and_records_who(
         assert job.args == [str(duo.id)]
 
 
-def test_the_whole_flow_moves_the_people_with_the_duo(db, in_tenant, tenants, pair) -> None:
+START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def test_the_whole_flow_moves_the_people_with_the_duo(
+    db, in_tenant, tenants, create_user, pair
+) -> None:
     mentee, mentor = pair
-    with in_tenant("rotterdam"):
+    tenant = tenants["rotterdam"]
+    coordinator = create_user(branches=["rotterdam"])
+    with in_tenant("rotterdam"), clock.frozen(START) as c:
         duo = lifecycle.propose(mentee, mentor)
-        lifecycle.transition(duo, states.FIRST_MEETING, first_meeting_on=dt.date(2026, 3, 10))
+        steps.plan(duo, tenant, by=coordinator, at=START + dt.timedelta(days=8))
         assert duo.first_meeting_on == dt.date(2026, 3, 10)
-        lifecycle.transition(duo, states.CONFIRMED)
-        lifecycle.transition(duo, states.ACTIVE)
-        assert duo.started_at is not None
-        months = tenants["rotterdam"].config["programme"]["duration_months"]
-        zone = ZoneInfo(tenants["rotterdam"].timezone)
+        c.advance(dt.timedelta(days=9))
+        steps.both_yes(duo, tenant, mentee, mentor)
+        assert duo.state == states.CONFIRMED
+        c.advance(dt.timedelta(days=3))
+        steps.sign_all(duo, tenant, mentee, mentor, coordinator)
+        assert duo.started_at.replace(microsecond=0) == START + dt.timedelta(days=12)
+        months = tenant.config["programme"]["duration_months"]
+        zone = ZoneInfo(tenant.timezone)
         assert duo.ends_on == add_months(duo.started_at.astimezone(zone).date(), months)
         assert mentee.state == mentor.state == person_states.IN_DUO
+        with pytest.raises(InvalidDuoTransition) as early:
+            lifecycle.transition(duo, states.ENDED)
+        assert early.value.field == "confirm_early"
+        c.advance(dt.timedelta(days=190))
         lifecycle.transition(duo, states.ENDED)
         assert mentee.state == person_states.ALUMNI
         assert mentor.state == person_states.TRAINED  # free for a next mentee
@@ -72,6 +88,21 @@ def test_the_whole_flow_moves_the_people_with_the_duo(db, in_tenant, tenants, pa
             "ended",
             "evaluated",
         ]
+
+
+def test_no_state_skips_a_step(in_tenant, tenants, pair) -> None:
+    """The probes: no first meeting without a plan, no 'both continue' without both
+    decisions, no 'active' without the signatures, no end before the start."""
+    mentee, mentor = pair
+    tenant = tenants["rotterdam"]
+    with in_tenant("rotterdam"), clock.frozen(START):
+        duo = lifecycle.propose(mentee, mentor)
+        with pytest.raises(InvalidDuoTransition):
+            lifecycle.transition(duo, states.FIRST_MEETING)
+        steps.plan(duo, tenant)
+        with pytest.raises(InvalidDuoTransition):
+            lifecycle.transition(duo, states.CONFIRMED)
+        assert duo.state == states.FIRST_MEETING
 
 
 def test_moves_outside_the_flow_are_refused(in_tenant, pair) -> None:
@@ -102,27 +133,29 @@ def test_a_stop_needs_a_reason_and_returns_both_to_the_pool(in_tenant, pair) -> 
         assert lifecycle.declined_pairs() == set()
 
 
-def test_a_decline_at_the_first_meeting_is_remembered(in_tenant, pair) -> None:
+def test_a_decline_at_the_first_meeting_is_remembered(in_tenant, tenants, pair) -> None:
     mentee, mentor = pair
-    with in_tenant("rotterdam"):
+    tenant = tenants["rotterdam"]
+    with in_tenant("rotterdam"), clock.frozen(START) as c:
         duo = lifecycle.propose(mentee, mentor)
         with pytest.raises(InvalidDuoTransition):  # not at the first meeting yet
             lifecycle.transition(duo, states.STOPPED, reason="No click", declined_by="mentee")
-        lifecycle.transition(duo, states.FIRST_MEETING)
+        steps.plan(duo, tenant)
         with pytest.raises(InvalidDuoTransition):
             lifecycle.transition(duo, states.STOPPED, reason="No click", declined_by="cat")
+        c.advance(dt.timedelta(days=3))
         lifecycle.transition(duo, states.STOPPED, reason="No click", declined_by="both")
         assert duo.declined_by == "both"
         assert duo.history[-1].details == {"declined_by": "both"}
         assert lifecycle.declined_pairs() == {(mentee.id, mentor.id)}
 
 
-def test_an_active_duo_stopped_early_frees_both(in_tenant, pair) -> None:
+def test_an_active_duo_stopped_early_frees_both(in_tenant, tenants, create_user, pair) -> None:
     mentee, mentor = pair
-    with in_tenant("rotterdam"):
+    coordinator = create_user(branches=["rotterdam"])
+    with in_tenant("rotterdam"), clock.frozen(START):
         duo = lifecycle.propose(mentee, mentor)
-        for step in (states.FIRST_MEETING, states.CONFIRMED, states.ACTIVE):
-            lifecycle.transition(duo, step)
+        steps.to_active(duo, tenants["rotterdam"], mentee, mentor, coordinator)
         lifecycle.transition(duo, states.STOPPED, reason="Mentee found a job")
         assert (mentee.state, mentor.state) == (person_states.ELIGIBLE, person_states.TRAINED)
         assert lifecycle.busy_mentor_ids() == set()

@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
-from duo.duos import lifecycle, states
+import steps
+from duo.core import clock
+from duo.core.db import utcnow
+from duo.core.jobs.models import OutboxJob
+from duo.core.tenancy.models import Tenant
+from duo.duos import agreement, lifecycle, states
 from duo.duos.models import Duo, DuoStateChange
 from duo.people import states as person_states
-from support import run_jobs, snapshot
+from support import run_jobs as drain_jobs
+from support import snapshot
 
 
 @pytest.fixture
-def make_duo(in_tenant, pool_factory):
+def make_duo(db, in_tenant, pool_factory, create_user):
+    """A duo proposed a month ago, taken through ``steps`` with the real step functions."""
+
     def make(branch: str = "rotterdam", mentee: str = "Amina", mentor: str = "Jan", **kw):
         languages = {"fr": "native"} if branch == "lyon" else {"nl": "native"}
         e = pool_factory.mentee(branch, mentee, languages=languages)
         m = pool_factory.mentor(branch, mentor, languages=languages)
-        with in_tenant(branch):
+        wanted = kw.get("steps", ())
+        with in_tenant(branch), clock.frozen(utcnow() - dt.timedelta(days=30)) as c:
+            tenant = db.session.execute(select(Tenant).where(Tenant.slug == branch)).scalar_one()
             duo = lifecycle.propose(e, m)
-            for step in kw.get("steps", ()):
-                lifecycle.transition(duo, step)
+            if states.FIRST_MEETING in wanted:
+                steps.plan(duo, tenant)
+                c.advance(dt.timedelta(days=3))
+            if states.CONFIRMED in wanted:
+                steps.both_yes(duo, tenant, e, m)
+            if states.ACTIVE in wanted:
+                steps.sign_all(duo, tenant, e, m, create_user(branches=[branch]))
         return snapshot(duo, ("id", "tenant_id", "mentee_id", "mentor_id"))
 
     return make
@@ -48,12 +65,12 @@ def test_the_list_needs_the_same_queries_for_few_and_many_duos(
 ) -> None:
     client = coordinator("rotterdam", locale="en")
     make_duo(mentee="A0", mentor="M0")
-    run_jobs()
+    drain_jobs()
     with count_queries() as few:
         assert client.get("/rotterdam/duos/").status_code == 200
     for n in range(1, 8):
         make_duo(mentee=f"A{n}", mentor=f"M{n}")
-    run_jobs()
+    drain_jobs()
     with count_queries() as many:
         assert client.get("/rotterdam/duos/").status_code == 200
     assert many.count == few.count
@@ -67,30 +84,33 @@ def test_the_duo_page_shows_history_and_the_allowed_moves(coordinator, make_duo)
         .get(f"/rotterdam/duos/{duo.id}")
         .get_data(as_text=True)
     )
-    assert 'id="duo-to-first_meeting"' in html
+    assert 'id="duo-plan-form"' in html
     assert 'id="duo-to-stopped"' in html
-    assert 'id="duo-to-active"' not in html
+    # No state skips its step: there is no button to confirm or activate by hand.
+    for target in ("first_meeting", "confirmed", "active"):
+        assert f'id="duo-to-{target}"' not in html
     assert "proposed" in html
 
 
-def test_moving_a_duo_through_the_pages(db, in_tenant, coordinator, make_duo) -> None:
+def test_planning_the_first_meeting_through_the_page(db, in_tenant, coordinator, make_duo) -> None:
     duo = make_duo()
     client = coordinator("rotterdam", locale="en")
-    url = f"/rotterdam/duos/{duo.id}/to"
+    day = (utcnow() + dt.timedelta(days=5)).date().isoformat()
     response = client.post(
-        f"{url}/first_meeting", data={"first_meeting-first_meeting_on": "2026-03-10"}
-    )
+        f"/rotterdam/duos/{duo.id}/first-meeting",
+        data={"plan-day": day, "plan-time": "18:30", "plan-place": "Café Rotterdam",
+              "plan-coordinator_id": str(client.user.id)},
+    )  # fmt: skip
     assert response.status_code == 302
-    assert client.post(f"{url}/confirmed").status_code == 302
-    assert client.post(f"{url}/active").status_code == 302
     with in_tenant("rotterdam"):
         db.session.expire_all()
         stored = db.session.get(Duo, (duo.tenant_id, duo.id))
-        assert stored.state == states.ACTIVE
-        assert stored.ends_on is not None
-        assert [c.by_user_id for c in stored.history][1:] == [client.user.id] * 3
+        assert stored.state == states.FIRST_MEETING
+        assert stored.first_meeting_place == "Café Rotterdam"
+        assert stored.first_meeting_coordinator_id == client.user.id
+        assert stored.history[-1].by_user_id == client.user.id
     html = client.get(f"/rotterdam/duos/{duo.id}").get_data(as_text=True)
-    assert client.user.name in html
+    assert "Café Rotterdam" in html and client.user.name in html
 
 
 def test_a_stop_without_reason_is_refused_at_the_field(
@@ -124,21 +144,36 @@ def test_a_move_made_stale_by_someone_else_is_refused(db, in_tenant, coordinator
     duo = make_duo(steps=[states.FIRST_MEETING])
     client = coordinator("rotterdam", locale="en")
     before = _count(db, in_tenant, "rotterdam")
-    response = client.post(f"/rotterdam/duos/{duo.id}/to/first_meeting")
+    response = client.post(f"/rotterdam/duos/{duo.id}/to/ended")
     assert response.status_code == 400
     assert "Nothing was changed" in response.get_data(as_text=True)
     assert _count(db, in_tenant, "rotterdam") == before
     assert client.post(f"/rotterdam/duos/{duo.id}/to/nowhere").status_code == 404
+    assert client.post(f"/rotterdam/duos/{duo.id}/to/confirmed").status_code == 404
 
 
-def test_a_bad_date_is_refused_at_the_field(coordinator, make_duo) -> None:
+def test_a_bad_date_is_refused_at_the_field(db, in_tenant, coordinator, make_duo) -> None:
     duo = make_duo()
-    response = coordinator("rotterdam", locale="en").post(
-        f"/rotterdam/duos/{duo.id}/to/first_meeting",
-        data={"first_meeting-first_meeting_on": "tomorrow-ish"},
+    client = coordinator("rotterdam", locale="en")
+    url = f"/rotterdam/duos/{duo.id}/first-meeting"
+    response = client.post(url, data={"plan-day": "tomorrow-ish", "plan-time": "10:00"})
+    assert response.status_code == 400
+    assert 'id="plan-day-error"' in response.get_data(as_text=True)
+    # 1990: before the duo was proposed.
+    response = client.post(
+        url, data={"plan-day": "1990-05-01", "plan-time": "10:00", "plan-place": "Office"}
     )
     assert response.status_code == 400
-    assert 'id="first_meeting-first_meeting_on-error"' in response.get_data(as_text=True)
+    assert "cannot be before the duo was proposed" in response.get_data(as_text=True)
+    far = (utcnow() + dt.timedelta(days=400)).date().isoformat()
+    response = client.post(url, data={"plan-day": far, "plan-time": "10:00", "plan-place": "x"})
+    assert response.status_code == 400
+    assert "within 90 days" in response.get_data(as_text=True)
+    response = client.post(url, data={"plan-day": far[:4] + "-01-01", "plan-time": "10:00"})
+    assert response.status_code == 400
+    with in_tenant("rotterdam"):
+        db.session.expire_all()
+        assert db.session.get(Duo, (duo.tenant_id, duo.id)).state == states.PROPOSED
 
 
 def test_another_branch_gets_404_and_changes_nothing(
@@ -170,13 +205,41 @@ def test_dashboard_lists_duos_without_a_first_meeting(coordinator, make_duo) -> 
 def test_people_follow_the_duo_through_the_pages(db, in_tenant, coordinator, make_duo) -> None:
     duo = make_duo(steps=[states.FIRST_MEETING, states.CONFIRMED])
     client = coordinator("rotterdam", locale="en")
-    assert client.post(f"/rotterdam/duos/{duo.id}/to/active").status_code == 302
+    from duo.people.models import Person
+
+    with in_tenant("rotterdam"):
+        stored = db.session.get(Duo, (duo.tenant_id, duo.id))
+        tenant = db.session.get(Tenant, duo.tenant_id)
+        for person in db.session.execute(
+            select(Person).where(Person.id.in_([stored.mentee_id, stored.mentor_id]))
+        ).scalars():
+            agreement.sign(
+                stored, person.role, full_name=person.full_name, accepted=True, tenant=tenant,
+                expected_name=person.full_name, person=person,
+            )  # fmt: skip
+        db.session.commit()  # a refused request below rolls back what is not committed
+    url = f"/rotterdam/duos/{duo.id}/countersign"
+    wrong = client.post(url, data={"countersign-full_name": "Someone Else",
+                                   "countersign-accepted": "y"})  # fmt: skip
+    assert wrong.status_code == 400
+    assert "Type your full name as we know it" in wrong.get_data(as_text=True)
+    unticked = client.post(url, data={"countersign-full_name": client.user.name})
+    assert unticked.status_code == 400
+    response = client.post(
+        url, data={"countersign-full_name": client.user.name, "countersign-accepted": "y"}
+    )
+    assert response.status_code == 302
     with in_tenant("rotterdam"):
         db.session.expire_all()
         stored = db.session.get(Duo, (duo.tenant_id, duo.id))
-        from duo.people.models import Person
-
+        assert stored.state == states.ACTIVE
         people = db.session.execute(
             select(Person).where(Person.id.in_([stored.mentee_id, stored.mentor_id]))
         ).scalars()
         assert {p.state for p in people} == {person_states.IN_DUO}
+        job = db.session.execute(
+            select(OutboxJob).where(OutboxJob.name == "duos.started")
+        ).scalar_one()
+        assert job.status == "done", job.last_error
+    pdf = client.get(f"/rotterdam/duos/{duo.id}/agreement.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

@@ -14,7 +14,13 @@ from duo.core.plugins import Periodic, Plugin, install
 def test_schedule_gathers_every_package_in_the_factory_order(app: Flask) -> None:
     with app.app_context():
         ids = [item.id for item in schedule()]
-    assert ids == ["outbox-housekeeping", "training-reminders", "reporting-nightly"]
+    assert ids == [
+        "outbox-housekeeping",
+        "training-reminders",
+        "duos-health",
+        "evaluation-follow-up",
+        "reporting-nightly",
+    ]
 
 
 def test_duo_jobs_schedule_prints_the_schedule(app: Flask) -> None:

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from duo.duos import lifecycle
+from duo.core.db import utcnow
+from duo.duos import first_meeting, lifecycle
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
 from duo.matching import decisions
@@ -63,8 +64,11 @@ def test_a_decline_keeps_the_mentees_place_in_the_queue(
     mentee = pool_factory.mentee("rotterdam", "Amina", weeks=10)
     mentor = pool_factory.mentor("rotterdam", "Jan")
     duo = lifecycle.propose(mentee, mentor)
-    lifecycle.transition(duo, duo_states.FIRST_MEETING)
-    lifecycle.transition(duo, duo_states.STOPPED, reason="No click", declined_by="mentor")
+    # The first meeting took place an hour ago; the mentor said no through their link.
+    meeting = first_meeting.MeetingPlan(at=utcnow() - dt.timedelta(hours=1), place="Office")
+    first_meeting.plan(duo, meeting, by=None, tenant=rotterdam)
+    first_meeting.decide(duo, "mentor", False, tenant=rotterdam, by_person=mentor)
+    assert duo.state == duo_states.STOPPED
     pool = matching_pool.load_pool(rotterdam)
     assert mentee.state == person_states.ELIGIBLE
     waited = matching_pool.branch_today(rotterdam) - pool.waiting_since[mentee.id]

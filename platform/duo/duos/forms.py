@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
 from duo.core.validation import Form
 from duo.duos import states
@@ -24,6 +33,8 @@ class FirstMeetingForm(Form):
 
 
 class StopForm(Form):
+    #: The branch's configured reasons (``duos.stop_reasons``); choices set by the view.
+    reason_key = SelectField(_l("Reason"), validators=[Optional()])
     reason = TextAreaField(
         _l("Why does the duo stop?"),
         validators=[
@@ -40,13 +51,170 @@ class StopForm(Form):
     )
 
 
+class EndForm(Form):
+    """Ending the accompaniment: before the planned end it asks for a confirmation and why."""
+
+    confirm_early = BooleanField(_l("Yes, the duo ends before its planned end"))
+    reason = TextAreaField(
+        _l("Why does it end early? (needed before the planned end)"),
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Keep the reason under %(max)d characters.")),
+        ],
+    )
+
+
 def form_for(target: str, at_first_meeting: bool, **kwargs: object) -> Form:
     """The form of the move to ``target``, its fields prefixed with the target (unique ids)."""
     if target == states.FIRST_MEETING:
         return FirstMeetingForm(prefix=target, **kwargs)
+    if target == states.ENDED:
+        return EndForm(prefix=target, **kwargs)
     if target == states.STOPPED:
         form = StopForm(prefix=target, **kwargs)
         if not at_first_meeting:
             del form.declined_by
         return form
     return StepForm(prefix=target, **kwargs)
+
+
+# --------------------------------------------------------------------------- steps 5 and 6
+
+
+class PlanMeetingForm(Form):
+    """The coordinator plans the first meeting (date, time, place or video link, who)."""
+
+    day = DateField(
+        _l("Date"),
+        validators=[InputRequired(message=_l("Give the date of the meeting."))],
+        format="%Y-%m-%d",
+    )
+    time = TimeField(
+        _l("Time"),
+        validators=[InputRequired(message=_l("Give the time of the meeting."))],
+        format="%H:%M",
+    )
+    place = StringField(
+        _l("Place"),
+        validators=[Optional(), Length(max=300, message=_l("Keep it under %(max)d characters."))],
+    )
+    video_url = StringField(
+        _l("Video link"),
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Keep it under %(max)d characters.")),
+            URL(message=_l("Give a full web address (https://...).")),
+        ],
+    )
+    coordinator_id = SelectField(_l("Coordinator attending"), coerce=str, validators=[Optional()])
+
+
+class DecisionForm(Form):
+    """Go on or not, after the first meeting (private)."""
+
+    go_on = RadioField(
+        _l("Do you want to go on together?"),
+        choices=[
+            SelectChoice("yes", _l("Yes, I want to go on")),
+            SelectChoice("no", _l("No, I do not want to go on")),
+        ],
+        validators=[InputRequired(message=_l("Choose yes or no."))],
+    )
+    reason = TextAreaField(
+        _l("Anything the coordinator should know? (optional, only the coordinator reads it)"),
+        validators=[Optional(), Length(max=2000, message=_l("Keep it under %(max)d characters."))],
+    )
+
+
+class OnBehalfDecisionForm(DecisionForm):
+    """The coordinator records one side's decision for them: marked, with why."""
+
+    party = SelectField(
+        _l("Decision of"),
+        choices=[
+            SelectChoice("mentee", _l("the mentee")),
+            SelectChoice("mentor", _l("the mentor")),
+        ],
+        validators=[InputRequired(message=_l("Choose the mentor or the mentee."))],
+    )
+    on_behalf_reason = TextAreaField(
+        _l("Why do you record it for them?"),
+        validators=[
+            DataRequired(message=_l("Say why you record this decision for them.")),
+            Length(max=2000, message=_l("Keep it under %(max)d characters.")),
+        ],
+    )
+
+
+class SignForm(Form):
+    """A signature: the typed full name and an explicit checkbox."""
+
+    full_name = StringField(
+        _l("Your full name"),
+        validators=[
+            DataRequired(message=_l("Type your full name to sign.")),
+            Length(max=200, message=_l("Keep it under %(max)d characters.")),
+        ],
+    )
+    accepted = BooleanField(
+        _l("I have read and accept the agreement and the charter"),
+        validators=[
+            DataRequired(
+                message=_l(
+                    "Tick the box to say you have read and accept the agreement and the charter."
+                )
+            )
+        ],
+    )
+
+
+class PartyForm(Form):
+    """Send a fresh link to, or revoke the links of, the mentee or the mentor."""
+
+    party = SelectField(
+        _l("For"),
+        choices=[
+            SelectChoice("mentee", _l("the mentee")),
+            SelectChoice("mentor", _l("the mentor")),
+        ],
+        validators=[InputRequired()],
+    )
+
+
+class CheckInForm(Form):
+    """The weekly one-tap check-in through the link; topics are set per branch."""
+
+    met = RadioField(
+        _l("Did you meet this week?"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[InputRequired(message=_l("Choose yes or no."))],
+    )
+    minutes = SelectField(_l("For how long?"), validators=[Optional()])
+    topics = SelectMultipleField(_l("What about?"), validators=[Optional()])
+    note = TextAreaField(
+        _l("Anything to add? (optional)"),
+        validators=[Optional(), Length(max=2000, message=_l("Keep it under %(max)d characters."))],
+    )
+    contact_me = BooleanField(_l("I'd like the coordinator to contact me"))
+
+
+class LogForm(Form):
+    """A coordinator's own check-in: a call, a visit, an intervision, a meeting."""
+
+    kind = SelectField(
+        _l("How were you in touch?"),
+        choices=[
+            SelectChoice("call", _l("call")),
+            SelectChoice("visit", _l("visit")),
+            SelectChoice("intervision", _l("intervision")),
+            SelectChoice("meeting", _l("meeting with the duo")),
+        ],
+        validators=[InputRequired()],
+    )
+    note = TextAreaField(
+        _l("Note"),
+        validators=[
+            DataRequired(message=_l("Write a short note.")),
+            Length(max=2000, message=_l("Keep it under %(max)d characters.")),
+        ],
+    )

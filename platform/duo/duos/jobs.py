@@ -5,32 +5,165 @@ every step; the listener here (connected in ``duos/plugin.py``) enqueues a job i
 transaction (so a step and its consequences are never out of step), and the job looks at
 the duo as it is when it runs: a duo stopped meanwhile gets no "you have been matched" mail.
 
-For now one step has a consequence outside the platform: when a duo is proposed, mentor and
-mentee each get a mail in their language saying who their partner is (first name only) and
-that the coordinator will plan the first meeting with them.
+When a duo is proposed, mentor and mentee each get a mail in their language saying who
+their partner is (first name only) and that the coordinator will plan the first meeting.
+Then, each with the person's personal link: the invitation to the first meeting (with an
+``.ics``; again when it is moved), "the duo will not go on" after a "no" (never saying
+who), the request to sign once both said yes, and the signed agreement (PDF) at the start.
+A job keyed by the step it follows runs once; re-running one changes nothing.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from duo.core.db import db
+from duo.core.auth.models import User
+from duo.core.db import db, utcnow
+from duo.core.i18n import zones
 from duo.core.jobs import enqueue, job
+from duo.core.jobs.schedule import Periodic
 from duo.core.mail import queue_mail, render_mail
-from duo.core.tenancy.context import require_tenant_id
+from duo.core.tenancy.context import require_tenant_id, tenant_scope
 from duo.core.tenancy.models import Tenant
-from duo.duos import states
+from duo.duos import accompaniment, config, health, lifecycle, notify, pdf, states
 from duo.duos.models import Duo, DuoStateChange
 from duo.people.models import MENTEE, Person
 
 PROPOSED_JOB = "duos.proposed"
+INVITE_JOB = "duos.invite"
+DECLINED_JOB = "duos.declined"
+SIGN_JOB = "duos.sign_request"
+STARTED_JOB = "duos.started"
+FRESH_LINK_JOB = "duos.fresh_link"
+HEALTH_JOB = "duos.health"
+DIGEST_JOB = "duos.digest"
+CHECK_IN_JOB = "duos.check_in_reminder"
+
+#: The daily duo health check (declared in ``duos/plugin.py``).
+HEALTH = Periodic("duos-health", HEALTH_JOB, timedelta(days=1))
 
 
 def enqueue_consequences(duo: Duo, change: DuoStateChange) -> None:
     if change.to_state == states.PROPOSED:
         enqueue(PROPOSED_JOB, str(duo.id), dedupe_key=f"{PROPOSED_JOB}:{duo.id}")
+    elif change.to_state == states.STOPPED and duo.declined_by is not None:
+        enqueue(DECLINED_JOB, str(duo.id), dedupe_key=f"{DECLINED_JOB}:{duo.id}")
+    elif change.to_state == states.CONFIRMED:
+        enqueue(SIGN_JOB, str(duo.id), dedupe_key=f"{SIGN_JOB}:{duo.id}")
+    elif change.to_state == states.ACTIVE:
+        enqueue(STARTED_JOB, str(duo.id), dedupe_key=f"{STARTED_JOB}:{duo.id}")
+
+
+@lifecycle.on_event
+def _enqueue_event(duo: Duo, kind: str) -> None:
+    if kind == "first_meeting_planned" and duo.first_meeting_at is not None:
+        moment = _utc_iso(duo.first_meeting_at)
+        enqueue(INVITE_JOB, str(duo.id), moment, dedupe_key=f"{INVITE_JOB}:{duo.id}:{moment}")
+
+
+def _utc_iso(moment: datetime) -> str:
+    """A moment as the same text whatever zone it was given or read back in."""
+    if moment.tzinfo is None:  # SQLite may hand back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def request_fresh_link(duo: Duo, person_id: uuid.UUID, link_id: uuid.UUID) -> None:
+    """Mail ``person_id`` a new link (the old ones were revoked by the caller)."""
+    enqueue(
+        FRESH_LINK_JOB,
+        str(duo.id),
+        str(person_id),
+        dedupe_key=f"{FRESH_LINK_JOB}:{duo.id}:{person_id}:{link_id}",
+    )
+
+
+def _context(duo_id: str) -> tuple[Duo, Tenant, Person, Person] | None:
+    duo = db.session.execute(select(Duo).where(Duo.id == uuid.UUID(duo_id))).scalar_one_or_none()
+    if duo is None:
+        return None
+    people = {
+        p.id: p
+        for p in db.session.execute(
+            select(Person).where(Person.id.in_([duo.mentee_id, duo.mentor_id]))
+        ).scalars()
+    }
+    tenant = db.session.get(Tenant, require_tenant_id())
+    return duo, tenant, people[duo.mentee_id], people[duo.mentor_id]
+
+
+@job(INVITE_JOB)
+def invite(duo_id: str, moment: str) -> str:
+    """The first-meeting invitation, unless the meeting moved or the duo moved on."""
+    found = _context(duo_id)
+    if found is None:
+        return "skipped"
+    duo, tenant, mentee, mentor = found
+    if duo.state != states.FIRST_MEETING or duo.first_meeting_at is None:
+        return "skipped"
+    if _utc_iso(duo.first_meeting_at) != moment:
+        return "skipped"  # planned again since: that invitation follows
+    for person, partner in ((mentee, mentor), (mentor, mentee)):
+        ics = notify.meeting_invitation(duo, person, tenant)
+        notify.send(
+            "first_meeting", duo, person, partner, tenant, kind=INVITE_JOB, attachments=[ics]
+        )
+    return "sent"
+
+
+@job(DECLINED_JOB)
+def declined(duo_id: str) -> str:
+    """Both are told the duo will not go on; the mail is the same whoever said no."""
+    found = _context(duo_id)
+    if found is None:
+        return "skipped"
+    duo, tenant, mentee, mentor = found
+    for person, partner in ((mentee, mentor), (mentor, mentee)):
+        notify.send("declined", duo, person, partner, tenant, kind=DECLINED_JOB)
+    return "sent"
+
+
+@job(SIGN_JOB)
+def sign_request(duo_id: str) -> str:
+    found = _context(duo_id)
+    if found is None or found[0].state != states.CONFIRMED:
+        return "skipped"
+    duo, tenant, mentee, mentor = found
+    for person, partner in ((mentee, mentor), (mentor, mentee)):
+        notify.send("sign", duo, person, partner, tenant, kind=SIGN_JOB)
+    return "sent"
+
+
+@job(STARTED_JOB)
+def started(duo_id: str) -> str:
+    """Render the signed agreement, keep it with the duo, and send it to both."""
+    found = _context(duo_id)
+    if found is None or found[0].started_at is None:
+        return "skipped"
+    duo, tenant, mentee, mentor = found
+    doc = pdf.store(duo, tenant)
+    attachment = (doc.filename, doc.content_type, doc.content)
+    for person, partner in ((mentee, mentor), (mentor, mentee)):
+        notify.send(
+            "started", duo, person, partner, tenant, kind=STARTED_JOB, attachments=[attachment]
+        )
+    return "sent"
+
+
+@job(FRESH_LINK_JOB)
+def fresh_link(duo_id: str, person_id: str) -> str:
+    found = _context(duo_id)
+    if found is None:
+        return "skipped"
+    duo, tenant, mentee, mentor = found
+    person, partner = (mentee, mentor) if str(mentee.id) == person_id else (mentor, mentee)
+    if str(person.id) != person_id:
+        return "skipped"
+    notify.send("fresh_link", duo, person, partner, tenant, kind=FRESH_LINK_JOB)
+    return "sent"
 
 
 def _mail_proposed(person: Person, partner: Person, tenant: Tenant) -> None:
@@ -65,4 +198,108 @@ def proposed(duo_id: str) -> str:
     mentee, mentor = people[duo.mentee_id], people[duo.mentor_id]
     _mail_proposed(mentee, mentor, tenant)
     _mail_proposed(mentor, mentee, tenant)
+    return "sent"
+
+
+# --------------------------------------------------------------------------- daily
+
+
+@job(HEALTH_JOB)
+def daily(now_iso: str | None = None) -> int:
+    """Every active branch: raise and clear duo alerts, one digest per coordinator, and
+    this week's check-in requests. Returns the number of alerts raised."""
+    now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
+    total = 0
+    tenants = db.session.execute(select(Tenant).where(Tenant.active).order_by(Tenant.id))
+    for tenant in tenants.scalars().all():
+        with tenant_scope(tenant.id):
+            raised, _cleared = health.check(tenant, now)
+            total += raised
+            day = zones.local_date(now, tenant.timezone).isoformat()
+            if health.open_alerts():
+                for user in health.coordinators(tenant):
+                    enqueue(
+                        DIGEST_JOB,
+                        str(user.id),
+                        day,
+                        tenant_id=tenant.id,
+                        dedupe_key=f"{DIGEST_JOB}:{tenant.id}:{user.id}:{day}",
+                    )
+            _request_check_ins(tenant)
+    return total
+
+
+def _request_check_ins(tenant: Tenant) -> None:
+    week = accompaniment.this_week(tenant).isoformat()
+    for duo in db.session.execute(select(Duo).where(Duo.state == states.ACTIVE)).scalars():
+        parties = ["mentor"] + (["mentee"] if config.setting(tenant, "mentee_check_in") else [])
+        for party in parties:
+            person_id = duo.mentor_id if party == "mentor" else duo.mentee_id
+            enqueue(
+                CHECK_IN_JOB,
+                str(duo.id),
+                str(person_id),
+                week,
+                tenant_id=tenant.id,
+                dedupe_key=f"{CHECK_IN_JOB}:{duo.id}:{person_id}:{week}",
+            )
+
+
+@job(CHECK_IN_JOB)
+def check_in_reminder(duo_id: str, person_id: str, week: str) -> str:
+    found = _context(duo_id)
+    if found is None or found[0].state != states.ACTIVE:
+        return "skipped"
+    duo, tenant, mentee, mentor = found
+    person, partner = (mentee, mentor) if str(mentee.id) == person_id else (mentor, mentee)
+    if str(person.id) != person_id:
+        return "skipped"
+    notify.send("check_in", duo, person, partner, tenant, kind=CHECK_IN_JOB)
+    return "sent"
+
+
+@job(DIGEST_JOB)
+def digest(user_id: str, day: str) -> str:
+    """One mail to one coordinator: the branch's open alerts, most urgent first."""
+    tenant = db.session.get(Tenant, require_tenant_id())
+    user = db.session.get(User, int(user_id))
+    alerts = health.open_alerts()
+    if user is None or not user.active or not user.coordinates(tenant.id) or not alerts:
+        return "skipped"
+    duos = {
+        d.id: d
+        for d in db.session.execute(
+            select(Duo).where(Duo.id.in_([a.duo_id for a in alerts]))
+        ).scalars()
+    }
+    people = {
+        p.id: p
+        for p in db.session.execute(
+            select(Person).where(
+                Person.id.in_([x for d in duos.values() for x in (d.mentee_id, d.mentor_id)])
+            )
+        ).scalars()
+    }
+    locale = user.locale if user.locale in tenant.locales else tenant.default_locale
+    lines = sorted(
+        (
+            health.KINDS[a.kind][1],
+            a.kind,
+            people[duos[a.duo_id].mentee_id].full_name,
+            people[duos[a.duo_id].mentor_id].full_name,
+            notify.external_url("duos.detail", tenant=tenant.slug, duo_id=a.duo_id),
+        )
+        for a in alerts
+        if a.duo_id in duos
+    )
+    mail = render_mail(
+        "duos/mail/digest",
+        locale,
+        user=user,
+        lines=lines,
+        kinds=health.KINDS,
+        branch_name=tenant.display_name(locale),
+        day=day,
+    )
+    queue_mail(user.email, mail.subject, mail.text, html=mail.html, kind=DIGEST_JOB)
     return "sent"

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -35,13 +36,15 @@ from duo.core.hooks import Event
 from duo.core.i18n import sentences, zones
 from duo.core.tenancy.models import Tenant
 from duo.duos import states
-from duo.duos.models import Duo, DuoStateChange
+from duo.duos.models import Duo, DuoDecision, DuoSignature, DuoStateChange
 from duo.people import pipeline
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person
 
 #: ``listener(duo, change)`` after every recorded step (creation too), in the same transaction.
 TRANSITIONED = Event("duos.transitioned", "A duo moved a step.")
+EventListener = Callable[[Duo, str], None]
+_event_listeners: list[EventListener] = []
 
 Pair = tuple[uuid.UUID, uuid.UUID]
 
@@ -63,6 +66,42 @@ PROPOSED_WITH = sentences.register("duos.proposed_with", _l("Duo proposed with %
 
 def _notify(duo: Duo, change: DuoStateChange) -> None:
     TRANSITIONED.emit(duo, change)
+
+
+def on_event(listener: EventListener) -> EventListener:
+    """Register ``listener(duo, kind)`` for steps that are not a change of state (a first
+    meeting planned again, a signature...): the mails follow from there."""
+    _event_listeners.append(listener)
+    return listener
+
+
+def notify_event(duo: Duo, kind: str) -> None:
+    for listener in _event_listeners:
+        listener(duo, kind)
+
+
+def _require_step(duo: Duo, to: str) -> None:
+    """No state skips a step: what must be true before each move (see the module doc)."""
+    if to == states.FIRST_MEETING and duo.first_meeting_at is None:
+        raise InvalidDuoTransition(
+            _("Plan the first meeting with its date, time and place first."), "to"
+        )
+    if to == states.CONFIRMED:
+        yes = db.session.execute(
+            select(DuoDecision.party).where(DuoDecision.duo_id == duo.id, DuoDecision.go_on)
+        ).scalars()
+        if set(yes) != {MENTEE, MENTOR}:
+            raise InvalidDuoTransition(
+                _("Both the mentor and the mentee must first say they want to go on."), "to"
+            )
+    if to == states.ACTIVE:
+        signed = db.session.execute(
+            select(DuoSignature.party).where(DuoSignature.duo_id == duo.id)
+        ).scalars()
+        if not {MENTEE, MENTOR, "coordinator"} <= set(signed):
+            raise InvalidDuoTransition(
+                _("The agreement needs the signatures of both and of the coordinator."), "to"
+            )
 
 
 def add_months(day: date, months: int) -> date:
@@ -169,6 +208,9 @@ def transition(
     declined_by: str | None = None,
     first_meeting_on: date | None = None,
     tenant: Tenant | None = None,
+    started_at: datetime | None = None,
+    confirm_early: bool = False,
+    stop_reason_key: str | None = None,
 ) -> DuoStateChange:
     """Move ``duo`` to state ``to``; ``by`` is the staff user (None for a candidate or a job).
 
@@ -204,6 +246,22 @@ def transition(
         )
     if tenant is None or tenant.id != duo.tenant_id:
         tenant = db.session.get(Tenant, duo.tenant_id)
+    _require_step(duo, to)
+    now = utcnow()
+    if to == states.ENDED:
+        if duo.started_at is None or now < duo.started_at:
+            raise InvalidDuoTransition(_("A duo cannot end before it has started."), "to")
+        if duo.ends_on is not None and _local_date(now, tenant) < duo.ends_on:
+            if not confirm_early:
+                raise InvalidDuoTransition(
+                    _(
+                        "The planned end is %(day)s: confirm that the duo ends early.",
+                        day=duo.ends_on.isoformat(),
+                    ),
+                    "confirm_early",
+                )
+            if note is None:
+                raise InvalidDuoTransition(_("Say why the duo ends early."), "reason")
 
     people = {
         p.id: p
@@ -213,7 +271,6 @@ def transition(
     }
     mentee, mentor = people[duo.mentee_id], people[duo.mentor_id]
 
-    now = utcnow()
     from_state = duo.state
     details: dict[str, Any] = {}
     label = str(states.LABELS[to])
@@ -221,9 +278,9 @@ def transition(
         duo.first_meeting_on = first_meeting_on
         details["first_meeting_on"] = first_meeting_on.isoformat()
     elif to == states.ACTIVE:
-        duo.started_at = now
+        duo.started_at = started_at or now
         months = int(tenant.config.get("programme", {}).get("duration_months", 6))
-        duo.ends_on = add_months(_local_date(now, tenant), months)
+        duo.ends_on = add_months(_local_date(duo.started_at, tenant), months)
         details["ends_on"] = duo.ends_on.isoformat()
         for person in (mentee, mentor):
             _move(person, (person_states.MATCHED,), person_states.IN_DUO, by, label)
@@ -237,6 +294,8 @@ def transition(
         duo.declined_by = declined_by
         if declined_by is not None:
             details["declined_by"] = declined_by
+        if stop_reason_key is not None:
+            details["stop_reason"] = stop_reason_key
         held = (person_states.MATCHED, person_states.IN_DUO)
         _move(mentee, held, person_states.ELIGIBLE, by, note or label)
         _move(mentor, held, person_states.TRAINED, by, note or label)

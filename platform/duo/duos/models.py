@@ -14,12 +14,16 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Date,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    Integer,
+    LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
     and_,
     text,
@@ -73,8 +77,19 @@ class Duo(TenantScoped, db.Model):
     state: Mapped[str] = mapped_column(String(20), default=states.PROPOSED, index=True)
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: The day of the first meeting, when the coordinator gave it.
+    #: The day of the first meeting, when the coordinator gave it (local day of
+    #: ``first_meeting_at``).
     first_meeting_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: When the first meeting is planned (step 5); decisions open from then on.
+    first_meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    first_meeting_place: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    first_meeting_video_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    #: The coordinator who attends the first meeting.
+    first_meeting_coordinator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    #: The language the pair's agreement is written and signed in (a branch locale).
+    agreement_locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
     #: The agreement was signed: the official start.
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: Start + the branch's programme.duration_months (the planned end).
@@ -144,3 +159,182 @@ class DuoStateChange(TenantScoped, db.Model):
 
     duo: Mapped[Duo] = relationship(back_populates="history")
     by: Mapped[User | None] = relationship(User, viewonly=True)
+
+
+def _duo_fk() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["tenant_id", "duo_id"], ["duos.tenant_id", "duos.id"], ondelete="CASCADE"
+    )
+
+
+#: The two people of a duo, as the words used in decisions, signatures and links.
+PARTIES = ("mentee", "mentor")
+
+
+class DuoEvent(TenantScoped, db.Model):
+    """Something that happened to a duo that is not a change of state: a decision, a
+    signature, a link sent or revoked, a check-in, a first meeting planned again.
+
+    Exactly one of ``by_user_id`` (a staff user) and ``by_person_id`` (the mentor or
+    mentee acting through their personal link) is set, or neither for the system.
+    ``on_behalf`` marks a step a coordinator recorded for a person; ``note`` then says why.
+    """
+
+    __tablename__ = "duo_events"
+    __table_args__ = (
+        _duo_fk(),
+        ForeignKeyConstraint(
+            ["tenant_id", "by_person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
+        ),
+    )
+    __hq_groupable__ = ("kind",)
+
+    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    by_person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+
+    by: Mapped[User | None] = relationship(User, viewonly=True)
+
+
+class DuoDecision(TenantScoped, db.Model):
+    """One side's decision after the first meeting (step 5): go on, or not.
+
+    Private: the other side never sees it; ``reason`` is for the coordinator only.
+    ``recorded_by_user_id`` is set when a coordinator recorded it on the person's behalf,
+    with ``on_behalf_reason``.
+    """
+
+    __tablename__ = "duo_decisions"
+    __table_args__ = (_duo_fk(), UniqueConstraint("tenant_id", "duo_id", "party"))
+    __hq_groupable__ = ("party", "go_on")
+
+    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    #: mentee or mentor
+    party: Mapped[str] = mapped_column(String(10))
+    go_on: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    on_behalf_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class DuoSignature(TenantScoped, db.Model):
+    """A signature of the mentoring agreement and charter (step 6).
+
+    ``party`` is mentee, mentor or coordinator; ``full_name`` as typed, ``accepted`` the
+    explicit checkbox, ``text_version`` the version of the agreement text read and
+    ``locale`` its language. The coordinator's countersignature carries ``by_user_id``.
+    """
+
+    __tablename__ = "duo_signatures"
+    __table_args__ = (_duo_fk(), UniqueConstraint("tenant_id", "duo_id", "party"))
+    __hq_groupable__ = ("party",)
+
+    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    party: Mapped[str] = mapped_column(String(12))
+    full_name: Mapped[str] = mapped_column(String(200))
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    text_version: Mapped[str] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(8))
+    by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class DuoDocument(TenantScoped, db.Model):
+    """A file kept with the duo: the signed agreement as a PDF, in the pair's language."""
+
+    __tablename__ = "duo_documents"
+    __table_args__ = (_duo_fk(), UniqueConstraint("tenant_id", "duo_id", "kind"))
+    __hq_groupable__ = ("kind",)
+
+    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(60))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    locale: Mapped[str] = mapped_column(String(8))
+    text_version: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+#: How a check-in was made: through the person's link, or logged by the coordinator.
+CHECK_IN_KINDS = ("link", "call", "visit", "intervision", "meeting")
+
+
+class DuoCheckIn(TenantScoped, db.Model):
+    """A check-in of the accompaniment (step 7), for one week of one duo.
+
+    Through a link (``kind`` "link", ``by_person_id`` the mentor or mentee): ``met`` this
+    week, for ``minutes``, about ``topics`` (keys of the branch's ``duos.topics``), a
+    ``note``, and ``contact_me`` when they want the coordinator to call (a concern). By
+    the coordinator (``by_user_id``; kind call, visit, intervision or meeting): a note.
+    ``week_start`` is the Monday of the branch-local week it is about.
+    """
+
+    __tablename__ = "duo_check_ins"
+    __table_args__ = (
+        _duo_fk(),
+        ForeignKeyConstraint(
+            ["tenant_id", "by_person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
+        ),
+    )
+    __hq_groupable__ = ("kind", "met", "contact_me")
+
+    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(12))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    met: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    topics: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    contact_me: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    by: Mapped[User | None] = relationship(User, viewonly=True)
+
+
+_OPEN_ALERT_SQL = "cleared_at IS NULL"
+
+
+class DuoAlert(TenantScoped, db.Model):
+    """A health alert of a duo, raised once by the daily job and cleared when resolved.
+
+    One open alert per duo and kind (a partial unique index): running the job again
+    raises nothing new. ``kind`` is one of :data:`duo.duos.health.KINDS`.
+    """
+
+    __tablename__ = "duo_alerts"
+    __table_args__ = (
+        _duo_fk(),
+        Index(
+            "uq_duo_alerts_open",
+            "tenant_id",
+            "duo_id",
+            "kind",
+            unique=True,
+            sqlite_where=text(_OPEN_ALERT_SQL),
+            postgresql_where=text(_OPEN_ALERT_SQL),
+        ),
+    )
+    __hq_groupable__ = ("kind",)
+
+    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -1,16 +1,28 @@
-"""What duos add (steps 5 to 8): their pages, the to-do of first meetings, and the mails
-that follow a duo's steps (a listener of the duo's own lifecycle event)."""
+"""What duos add (steps 5 to 7): the coordinator's duo pages and the person's "my duo" pages,
+the to-dos of every duo step and of the daily health check, the mails that follow a duo's
+steps (a listener of the duo's own lifecycle event), and the daily jobs."""
 
 from flask_babel import lazy_gettext as _l
 
 from duo.core.plugins import NavItem, Plugin
 from duo.duos import jobs, lifecycle
-from duo.duos.views import bp, duo_todos
+from duo.duos.views import blueprints, duo_todos
 
 PLUGIN = Plugin(
-    blueprints=[bp],
+    blueprints=blueprints,
     navigation=[NavItem("duos.index", _l("Duos"), 50)],
     todos=[duo_todos],
-    jobs=[jobs.proposed],
+    jobs=[
+        jobs.proposed,
+        jobs.invite,
+        jobs.declined,
+        jobs.sign_request,
+        jobs.started,
+        jobs.fresh_link,
+        jobs.daily,
+        jobs.check_in_reminder,
+        jobs.digest,
+    ],
+    periodic=[jobs.HEALTH],
     listeners=[(lifecycle.TRANSITIONED, jobs.enqueue_consequences)],
 )

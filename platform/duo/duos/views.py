@@ -1,32 +1,42 @@
-"""Duo pages of a branch: the list (state and what to do next) and one duo (history, moves)."""
+"""Duo pages of a branch: the list (state and what to do next) and one duo (history, moves).
+
+Steps have their own forms (``step_views``): planning the first meeting, recording a
+decision on someone's behalf, countersigning, check-ins, sending a fresh link or revoking
+links. The generic "move" here only ends, stops or closes a duo: every earlier state
+needs its step done.
+"""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from duo.core.auth.access import coordinator_required
 from duo.core.dashboard.todos import Todo
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
-from duo.duos import lifecycle, states
+from duo.duos import (
+    health,
+    lifecycle,
+    states,
+    step_views,  # noqa: F401  (adds the step routes to ``bp``)
+)
 from duo.duos.forms import form_for
-from duo.duos.models import Duo, DuoStateChange
+from duo.duos.link_views import link_bp
+from duo.duos.models import Duo
+from duo.duos.pages import GENERIC_MOVES, STATE_ORDER, bp, load, render, stop_choices
 from duo.people import next_step
 from duo.people import states as person_states
 from duo.people.models import Person
 
-bp = Blueprint("duos", __name__, url_prefix="/<tenant>/duos", template_folder="templates")
-
-
-_STATE_ORDER = case({s: i for i, s in enumerate(states.STATES)}, value=Duo.state)
+blueprints = [bp, link_bp]
 
 
 @bp.route("/")
@@ -40,10 +50,14 @@ def index():
         select(Duo, mentee, mentor)
         .join(mentee, (mentee.tenant_id == Duo.tenant_id) & (mentee.id == Duo.mentee_id))
         .join(mentor, (mentor.tenant_id == Duo.tenant_id) & (mentor.id == Duo.mentor_id))
-        .order_by(_STATE_ORDER, Duo.state_changed_at, Duo.id)
+        .order_by(STATE_ORDER, Duo.state_changed_at, Duo.id)
     )
     if wanted:
         stmt = stmt.where(Duo.state == wanted)
+    alert = request.args.get("alert")
+    if alert in health.KINDS:
+        alerted = {a.duo_id for a in health.open_alerts() if a.kind == alert}
+        stmt = stmt.where(Duo.id.in_(alerted))
     rows = db.session.execute(stmt).all()
     counts = dict(db.session.execute(select(Duo.state, func.count()).group_by(Duo.state)).all())
     return render_template(
@@ -55,58 +69,20 @@ def index():
     )
 
 
-def _load(duo_id: uuid.UUID) -> Duo:
-    duo = db.session.execute(
-        select(Duo)
-        .where(Duo.id == duo_id)
-        .options(
-            selectinload(Duo.mentee),
-            selectinload(Duo.mentor),
-            selectinload(Duo.history).selectinload(DuoStateChange.by),
-        )
-    ).scalar_one_or_none()
-    if duo is None:
-        abort(404)
-    return duo
-
-
-def _forms(duo: Duo, failed: tuple[str, object] | None = None) -> dict[str, object]:
-    """A form for every move allowed from the duo's state; ``failed`` replaces one of them."""
-    at_first_meeting = duo.state == states.FIRST_MEETING
-    forms = {}
-    for target in states.next_states(duo.state):
-        if failed is not None and failed[0] == target:
-            forms[target] = failed[1]
-        else:
-            forms[target] = form_for(target, at_first_meeting, formdata=None)
-    return forms
-
-
-def _detail(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None):
-    return (
-        render_template(
-            "duos/detail.html",
-            duo=duo,
-            forms=_forms(duo, failed),
-            states=states,
-        ),
-        status,
-    )
-
-
 @bp.route("/<uuid:duo_id>")
 @coordinator_required
 def detail(duo_id: uuid.UUID):
-    return _detail(_load(duo_id))
+    return render(load(duo_id))
 
 
 @bp.route("/<uuid:duo_id>/to/<target>", methods=["POST"])
 @coordinator_required
 def move(duo_id: uuid.UUID, target: str):
-    if target not in states.STATES:
+    if target not in GENERIC_MOVES:
         abort(404)
-    duo = _load(duo_id)
+    duo = load(duo_id)
     form = form_for(target, duo.state == states.FIRST_MEETING)
+    stop_choices(form)
     if not states.allowed(duo.state, target):
         # Usually a stale page: someone else moved the duo meanwhile.
         flash(
@@ -118,9 +94,9 @@ def move(duo_id: uuid.UUID, target: str):
             ),
             "error",
         )
-        return _detail(duo, 400)
+        return render(duo, 400)
     if not form.validate_on_submit():
-        return _detail(duo, 400, (target, form))
+        return render(duo, 400, (target, form))
     declined = getattr(form, "declined_by", None)
     first = getattr(form, "first_meeting_on", None)
     reason = getattr(form, "reason", None)
@@ -133,6 +109,8 @@ def move(duo_id: uuid.UUID, target: str):
             declined_by=(declined.data or None) if declined is not None else None,
             first_meeting_on=first.data if first is not None else None,
             tenant=g.tenant,
+            confirm_early=bool(getattr(form, "confirm_early", None) and form.confirm_early.data),
+            stop_reason_key=(form.reason_key.data or None) if hasattr(form, "reason_key") else None,
         )
     except lifecycle.InvalidDuoTransition as exc:
         field = getattr(form, exc.field, None) if exc.field else None
@@ -140,7 +118,7 @@ def move(duo_id: uuid.UUID, target: str):
             field.errors = [*field.errors, str(exc)]
         else:
             flash(str(exc), "error")
-        return _detail(duo, 400, (target, form))
+        return render(duo, 400, (target, form))
     flash(_("The duo is now “%(state)s”.", state=states.LABELS[target]), "success")
     return redirect(url_for("duos.detail", duo_id=duo.id))
 
@@ -152,7 +130,7 @@ def duo_todos(tenant: Tenant) -> list[Todo]:
     proposed = db.session.execute(
         select(func.count()).select_from(Duo).where(Duo.state == states.PROPOSED)
     ).scalar_one()
-    return [
+    items = [
         Todo(
             label=ngettext(
                 "%(num)d duo proposed without a first meeting",
@@ -162,9 +140,28 @@ def duo_todos(tenant: Tenant) -> list[Todo]:
             count=proposed,
             url=url_for("duos.index", tenant=tenant.slug, state=states.PROPOSED),
             urgency=30,
-        ),
-        *_waiting_duos(tenant),
+        )
     ]
+    by_kind: dict[str, list[uuid.UUID]] = {}
+    for alert in health.open_alerts():
+        by_kind.setdefault(alert.kind, []).append(alert.duo_id)
+    for kind, duo_ids in by_kind.items():
+        label, urgency = health.KINDS[kind]
+        url = (
+            url_for("duos.detail", tenant=tenant.slug, duo_id=duo_ids[0])
+            if len(duo_ids) == 1
+            else url_for("duos.index", tenant=tenant.slug, alert=kind)
+        )
+        items.append(
+            Todo(
+                label=ngettext("%(num)d duo: %(what)s", "%(num)d duos: %(what)s",
+                               len(duo_ids), what=label),
+                count=len(duo_ids),
+                url=url,
+                urgency=urgency,
+            )
+        )  # fmt: skip
+    return [*items, *_waiting_duos(tenant)]
 
 
 def _waiting_duos(tenant: Tenant) -> list[Todo]:

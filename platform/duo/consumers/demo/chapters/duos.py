@@ -1,21 +1,30 @@
 """Duos in the story: proposed by a matching session, then first meeting, agreement, end.
 
+Every step goes through the platform's own functions, as the people would have taken it:
+the coordinator plans the first meeting, mentor and mentee say yes through their links,
+sign, and the coordinator countersigns (the PDF is made by the job); the mentor checks in
+most weeks (a gap and a concern now and then); an ended duo answers its evaluation and
+the mentee tells their outcome at the end.
+
 It reads the story's state and clock helpers (``tenant``, ``at``, ``moment``, ``person``...)
 from :class:`~duo.consumers.demo.story.BranchStory`, which it is mixed into.
 """
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from duo.consumers.demo.personas import Persona
-from duo.duos import lifecycle
+from duo.core.db import utcnow
+from duo.duos import accompaniment, agreement, config, first_meeting, lifecycle
 from duo.duos import states as duo_states
+from duo.duos.models import Duo
+from duo.evaluation import outcomes, survey
 from duo.matching import decisions
 from duo.matching import session as matching_session
 from duo.people import states
-from duo.people.models import MENTEE, MENTOR
+from duo.people.models import MENTEE, MENTOR, Person
 
 
 class DuosChapter:
@@ -40,21 +49,29 @@ class DuosChapter:
         self.at(proposed, lambda: self.match(part, mentee, mentor))
         if until == duo_states.PROPOSED:
             return
-        first_meeting = held_on + timedelta(days=7)
-        self.at(
-            proposed + timedelta(days=3),
-            lambda: self.move_duo(part, duo_states.FIRST_MEETING, first_meeting_on=first_meeting),
-        )
-        self.at(
-            self.moment(first_meeting, time(17, 0)),
-            lambda: self.move_duo(part, duo_states.CONFIRMED),
-        )
-        signed = first_meeting + timedelta(days=3)
-        self.at(self.moment(signed, time(16, 0)), lambda: self.move_duo(part, duo_states.ACTIVE))
+        meeting_day = held_on + timedelta(days=7)
+        meeting_at = self.moment(meeting_day, time(15, 0))
+        self.at(proposed + timedelta(days=3), lambda: self.plan_meeting(part, meeting_at))
+        self.at(self.moment(meeting_day, time(17, 0)), lambda: self.decide(part))
+        signed = meeting_day + timedelta(days=3)
+        self.at(self.moment(signed, time(16, 0)), lambda: self.sign(part))
+        ends_on = lifecycle.add_months(signed, self.branch.duration_months)
+        last = min(ends_on, self.day(-20)) if until == duo_states.ENDED else self.day(-1)
+        week, index = signed + timedelta(days=6), 0
+        while week <= last:
+            # Most weeks a meeting; every fifth week a gap; once a concern.
+            if index % 5 != 3:
+                concern = index == 6
+                self.at(self.moment(week, time(19, 0)),
+                        lambda concern=concern: self.check_in(part, concern))  # fmt: skip
+            week += timedelta(days=7)
+            index += 1
         if until == duo_states.ENDED:
-            ends_on = lifecycle.add_months(signed, self.branch.duration_months)
-            ended = min(ends_on, self.day(-20))
+            ended = last
             self.at(self.moment(ended, time(16, 0)), lambda: self.move_duo(part, duo_states.ENDED))
+            self.at(
+                self.moment(ended + timedelta(days=2), time(18, 0)), lambda: self.evaluate(part)
+            )
 
     def match(self, part: str, mentee: Persona, mentor: Persona) -> None:
         mentee_person, mentor_person = self.person(mentee), self.person(mentor)
@@ -80,3 +97,84 @@ class DuosChapter:
         if duo is None or not duo_states.allowed(duo.state, to):
             return
         lifecycle.transition(duo, to, by=self.coordinator, tenant=self.tenant, **kwargs)
+
+    # ----------------------------------------------------------------- the steps
+
+    def _duo_people(self, part: str) -> tuple[Duo, Person, Person] | None:
+        duo = self.duos.get(part)
+        pair = self.pair(part)
+        if duo is None or pair is None:
+            return None
+        mentee, mentor = self.person(pair[0]), self.person(pair[1])
+        if mentee is None or mentor is None:
+            return None
+        return duo, mentee, mentor
+
+    def plan_meeting(self, part: str, at: datetime) -> None:
+        duo = self.duos.get(part)
+        if duo is None or duo.state != duo_states.PROPOSED:
+            return
+        meeting = first_meeting.MeetingPlan(
+            at=at, place=self.tenant.display_name(), coordinator_id=self.coordinator.id
+        )
+        first_meeting.plan(duo, meeting, by=self.coordinator, tenant=self.tenant)
+
+    def decide(self, part: str) -> None:
+        """Both say yes through their links (as people do: no staff user)."""
+        found = self._duo_people(part)
+        if found is None or found[0].state != duo_states.FIRST_MEETING:
+            return
+        duo, mentee, mentor = found
+        first_meeting.decide(duo, "mentee", True, tenant=self.tenant, by_person=mentee)
+        first_meeting.decide(duo, "mentor", True, tenant=self.tenant, by_person=mentor)
+
+    def sign(self, part: str) -> None:
+        """Mentee and mentor sign through their links, the coordinator countersigns."""
+        found = self._duo_people(part)
+        if found is None or found[0].state != duo_states.CONFIRMED:
+            return
+        duo, mentee, mentor = found
+        for party, person in (("mentee", mentee), ("mentor", mentor)):
+            agreement.sign(
+                duo, party, full_name=person.full_name, accepted=True, tenant=self.tenant,
+                expected_name=person.full_name, person=person,
+            )  # fmt: skip
+        agreement.sign(
+            duo, agreement.COORDINATOR, full_name=self.coordinator.name, accepted=True,
+            tenant=self.tenant, expected_name=self.coordinator.name, by=self.coordinator,
+        )  # fmt: skip
+
+    def check_in(self, part: str, concern: bool) -> None:
+        found = self._duo_people(part)
+        if found is None or found[0].state != duo_states.ACTIVE:
+            return
+        duo, _mentee, mentor = found
+        topics = [key for key, _t in accompaniment_topics(self.tenant)][:2]
+        accompaniment.check_in(
+            duo, "mentor", tenant=self.tenant, person_id=mentor.id, met=not concern,
+            minutes=None if concern else 120, topics=[] if concern else topics,
+            note=None, contact_me=concern,
+        )  # fmt: skip
+
+    def evaluate(self, part: str) -> None:
+        """Both answer the survey (agreeing mostly); the mentee found a job."""
+        found = self._duo_people(part)
+        if found is None or found[0].state != duo_states.ENDED:
+            return
+        duo, mentee, mentor = found
+        for party, person in (("mentee", mentee), ("mentor", mentor)):
+            values = {
+                q["key"]: {"agree": "4", "yes_no": "yes"}.get(q["kind"], "")
+                for q in survey.questions(self.tenant, party, self.tenant.default_locale)
+            }
+            survey.answer(duo, party, values, tenant=self.tenant, person_id=person.id)
+        ask = next((a for a in outcomes.asks_of(duo) if a.months_after == 0), None)
+        if ask is not None:
+            started = utcnow().date() - timedelta(days=30)  # on the story's clock
+            job = {"status": "job", "contract_type": "fixed_term", "hours_per_week": 30}
+            outcomes.record(ask, duo, {**job, "job_started_on": started})
+
+
+def accompaniment_topics(tenant: Any) -> list[tuple[str, str]]:
+
+    return config.choices(tenant, "topics", tenant.default_locale)

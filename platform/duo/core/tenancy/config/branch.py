@@ -57,6 +57,10 @@ class BranchConfig:
     matching: dict[str, Any]
     #: Country lists a branch may narrow (``employment_services``: proper names).
     choices: dict[str, Any] = field(default_factory=dict)
+    #: Steps 5-7 (links, first meeting, agreement and charter texts, check-in topics...).
+    duos: dict[str, Any] = field(default_factory=dict)
+    #: Step 8 (survey questions, outcome follow-up).
+    evaluation: dict[str, Any] = field(default_factory=dict)
     source: Path = field(default=Path(), compare=False)
     digest: str = ""
 
@@ -102,6 +106,8 @@ class BranchConfig:
             "training": copy.deepcopy(self.training),
             "matching": copy.deepcopy(self.matching),
             "choices": copy.deepcopy(self.choices),
+            "duos": copy.deepcopy(self.duos),
+            "evaluation": copy.deepcopy(self.evaluation),
         }
 
     @classmethod
@@ -123,6 +129,8 @@ class BranchConfig:
             training=copy.deepcopy(dict(data["training"])),
             matching=copy.deepcopy(dict(data["matching"])),
             choices=copy.deepcopy(dict(data.get("choices") or {})),
+            duos=copy.deepcopy(dict(data.get("duos", {}))),
+            evaluation=copy.deepcopy(dict(data.get("evaluation", {}))),
             source=source or Path(),
         )
 
@@ -163,5 +171,7 @@ def build_config(merged: dict, source: Path) -> BranchConfig:
         },
         matching=merged["matching"],
         choices=merged["choices"],
+        duos=merged["duos"],
+        evaluation=merged["evaluation"],
         source=source,
     )

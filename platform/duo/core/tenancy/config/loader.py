@@ -27,6 +27,7 @@ from duo.core.tenancy.config.problems import (
     format_path,
 )
 from duo.core.tenancy.config.schema import branch_schema, country_schema, merged_schema
+from duo.core.tenancy.config.steps import translation_places
 
 # --------------------------------------------------------------------------- reading
 
@@ -166,6 +167,15 @@ def _merged_checks(merged: dict) -> list[tuple[FieldPath, str]]:
                             locale=locale,
                         )
                         found.append((("training", kind, index, name), message))
+    for path, texts in translation_places(merged):
+        if not isinstance(texts, dict):
+            continue
+        for locale in merged["locales"]:
+            if locale not in texts:
+                message = gettext(
+                    "missing the translation for the branch locale %(locale)s", locale=locale
+                )
+                found.append((path, message))
     return found
 
 

@@ -14,7 +14,15 @@ from typing import Any
 from duo.core.tenancy.config.problems import FieldPath, Segment
 
 #: The sections a country defines and a branch may override.
-SECTIONS: tuple[str, ...] = ("choices", "programme", "eligibility", "training", "matching")
+SECTIONS: tuple[str, ...] = (
+    "choices",
+    "programme",
+    "eligibility",
+    "training",
+    "matching",
+    "duos",
+    "evaluation",
+)
 
 
 def _identity(path: FieldPath) -> str | None:

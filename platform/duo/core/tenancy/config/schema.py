@@ -45,6 +45,7 @@ from duo.core.tenancy.config.fields import (
     Text,
     Translations,
 )
+from duo.core.tenancy.config.steps import DuosSchema, EvaluationSchema
 from duo.core.tenancy.config.vocabulary import (
     AUDIENCES,
     MAX_AGE_BOUND,
@@ -291,6 +292,8 @@ class _Sections(StrictSchema):
     eligibility = Nested(EligibilitySchema, required=True)
     training = Nested(TrainingSchema, required=True)
     matching = Nested(MatchingSchema, required=True)
+    duos = Nested(DuosSchema, required=True)
+    evaluation = Nested(EvaluationSchema, required=True)
 
 
 class CountryHolidaysSchema(StrictSchema):
@@ -344,6 +347,8 @@ class BranchSchema(_BranchFields):
     eligibility = Partial(EligibilitySchema)
     training = Partial(TrainingSchema)
     matching = Partial(MatchingSchema)
+    duos = Partial(DuosSchema)
+    evaluation = Partial(EvaluationSchema)
 
 
 class MergedHolidaysSchema(StrictSchema):

@@ -1,0 +1,136 @@
+"""Schemas of the sections for steps 5-8: ``[duos]`` (links, first meeting, agreement and
+charter texts, check-in topics, stop reasons) and ``[evaluation]`` (survey questions,
+outcome follow-up). Imported by :mod:`duo.core.tenancy.config.schema` into its sections.
+
+Texts people read or sign (agreement, charter, topics, questions) are translations per
+locale; the loader checks every branch locale has one. The agreement and charter carry a
+``version`` recorded with every signature, questions a ``version`` recorded with every
+answer: change it whenever the wording or meaning changes. Lists are replaced as a whole
+by a branch override, and their ``key`` values must be unique.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+from marshmallow import RAISE, Schema, ValidationError, validates_schema
+
+from duo.core.tenancy.config import validators as check
+from duo.core.tenancy.config.fields import (
+    Boolean,
+    Complete,
+    Integer,
+    List,
+    Nested,
+    Text,
+    Translations,
+)
+
+#: How an evaluation question is answered.
+QUESTION_KINDS: tuple[str, ...] = ("agree", "yes_no", "text")
+
+
+class _Strict(Schema):
+    """Unknown keys are errors, messages in the current locale (as ``schema.StrictSchema``;
+    defined here so that module can import these sections without a cycle)."""
+
+    class Meta:
+        unknown = RAISE
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.error_messages = {
+            **self.error_messages,
+            "unknown": gettext("unknown field"),
+            "type": gettext("must be a table"),
+        }
+
+
+def _unique_keys(items: list[dict] | None, name: str) -> dict:
+    errors: dict[int, dict[str, list[str]]] = {}
+    seen: set[str] = set()
+    for index, item in enumerate(items or []):
+        key = item.get("key")
+        if key in seen:
+            errors[index] = {"key": [gettext("%(value)s is listed twice", value=key)]}
+        seen.add(key)
+    return {name: errors} if errors else {}
+
+
+class ChoiceSchema(_Strict):
+    """An item of a configured list a person picks from (a check-in topic, a stop reason)."""
+
+    key = Text(required=True, validate=check.identifier)
+    title = Translations(required=True)
+
+
+class DocumentTextSchema(_Strict):
+    """A text people sign (the mentoring agreement, the charter), versioned."""
+
+    version = Text(required=True, validate=check.identifier)
+    title = Translations(required=True)
+    text = Translations(required=True)
+
+
+class DuosSchema(_Strict):
+    """Steps 5-7: personal links, first meeting, agreement and charter, check-ins, ending."""
+
+    link_valid_days = Integer(required=True, validate=check.at_least(1))
+    decision_pending_days = Integer(required=True, validate=check.at_least(1))
+    signature_pending_days = Integer(required=True, validate=check.at_least(1))
+    first_meeting_max_days_ahead = Integer(required=True, validate=check.at_least(1))
+    mentee_check_in = Boolean(required=True)
+    evaluation_due_days = Integer(required=True, validate=check.at_least(1))
+    topics = List(Complete(ChoiceSchema), required=True, non_empty=True)
+    stop_reasons = List(Complete(ChoiceSchema), required=True, non_empty=True)
+    agreement = Nested(DocumentTextSchema, required=True)
+    charter = Nested(DocumentTextSchema, required=True)
+
+    @validates_schema
+    def _check_keys(self, data: dict, **kwargs: Any) -> None:
+        errors = {
+            **_unique_keys(data.get("topics"), "topics"),
+            **_unique_keys(data.get("stop_reasons"), "stop_reasons"),
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+class QuestionSchema(_Strict):
+    """One survey question; ``version`` changes whenever its wording or meaning does."""
+
+    key = Text(required=True, validate=check.identifier)
+    version = Integer(required=True, validate=check.at_least(1))
+    audience = Text(required=True, validate=check.one_of(("mentee", "mentor")))
+    kind = Text(required=True, validate=check.one_of(QUESTION_KINDS))
+    text = Translations(required=True)
+
+
+class EvaluationSchema(_Strict):
+    """Step 8: the end-of-duo survey and the outcome follow-up."""
+
+    questions = List(Complete(QuestionSchema), required=True, non_empty=True)
+    reminder_after_days = Integer(required=True, validate=check.at_least(1))
+    lost_after_days = Integer(required=True, validate=check.at_least(1))
+
+    @validates_schema
+    def _check_keys(self, data: dict, **kwargs: Any) -> None:
+        errors = _unique_keys(data.get("questions"), "questions")
+        if errors:
+            raise ValidationError(errors)
+
+
+def translation_places(merged: dict) -> list[tuple[tuple, Any]]:
+    """(path, translations) of every text of these sections a person reads."""
+    places: list[tuple[tuple, Any]] = []
+    duos = merged.get("duos", {})
+    for doc in ("agreement", "charter"):
+        for name in ("title", "text"):
+            places.append((("duos", doc, name), duos.get(doc, {}).get(name)))
+    for kind in ("topics", "stop_reasons"):
+        for index, item in enumerate(duos.get(kind, [])):
+            places.append((("duos", kind, index, "title"), item.get("title")))
+    for index, item in enumerate(merged.get("evaluation", {}).get("questions", [])):
+        places.append((("evaluation", "questions", index, "text"), item.get("text")))
+    return places

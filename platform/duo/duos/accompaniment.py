@@ -1,0 +1,172 @@
+"""Step 7: six months of weekly meetings, told through check-ins, and the duo's timeline.
+
+A check-in is one tap through the person's link (the mentor always; the mentee when the
+branch's ``duos.mentee_check_in`` says so): did you meet this week, how long, what about
+(the branch's ``duos.topics``), a note, and "I'd like the coordinator to contact me" (a
+concern, shown on the coordinator's dashboard until they log a check-in of their own).
+A second check-in of the same person in the same week replaces the first. Coordinators
+log calls, visits, intervisions and meetings with a note.
+
+:func:`timeline` gives the weeks from the start to the planned end: meetings logged per
+week, the gaps (a past week without one) and the concerns.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from duo.core.db import db, utcnow
+from duo.core.i18n import zones
+from duo.core.tenancy.models import Tenant
+from duo.duos import config, history, states
+from duo.duos.lifecycle import InvalidDuoTransition
+from duo.duos.models import CHECK_IN_KINDS, Duo, DuoCheckIn
+
+#: Choices of "how long did you meet", in minutes.
+DURATIONS = (30, 60, 90, 120, 180, 240)
+
+
+def week_of(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def this_week(tenant: Tenant) -> date:
+    return week_of(zones.local_today(tenant.timezone))
+
+
+def may_check_in(duo: Duo, party: str, tenant: Tenant) -> bool:
+    if duo.state != states.ACTIVE:
+        return False
+    return party == "mentor" or bool(config.setting(tenant, "mentee_check_in"))
+
+
+def check_in(
+    duo: Duo,
+    party: str,
+    *,
+    tenant: Tenant,
+    person_id: uuid.UUID,
+    met: bool,
+    minutes: int | None,
+    topics: list[str],
+    note: str | None,
+    contact_me: bool,
+) -> DuoCheckIn:
+    """Record (or replace) this week's check-in of ``party`` through their link."""
+    if not may_check_in(duo, party, tenant):
+        raise InvalidDuoTransition(_("Check-ins are open while the duo is running."))
+    known = {key for key, _title in config.choices(tenant, "topics", tenant.default_locale)}
+    unknown = [t for t in topics if t not in known]
+    if unknown:
+        raise InvalidDuoTransition(_("Choose topics from the list."), "topics")
+    if met and minutes not in DURATIONS:
+        raise InvalidDuoTransition(_("Say how long you met."), "minutes")
+    week = this_week(tenant)
+    row = db.session.execute(
+        select(DuoCheckIn).where(
+            DuoCheckIn.duo_id == duo.id,
+            DuoCheckIn.by_person_id == person_id,
+            DuoCheckIn.week_start == week,
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        row = DuoCheckIn(tenant_id=duo.tenant_id, duo_id=duo.id, week_start=week, kind="link")
+        db.session.add(row)
+    row.by_person_id = person_id
+    row.at = utcnow()
+    row.met = bool(met)
+    row.minutes = minutes if met else None
+    row.topics = list(dict.fromkeys(topics)) if met else []
+    row.note = (note or "").strip()[:2000] or None
+    row.contact_me = bool(contact_me)
+    history.record(
+        duo,
+        "concern" if contact_me else "check_in",
+        person_id=person_id,
+        details={"week": week.isoformat(), "met": bool(met)},
+    )
+    db.session.flush()
+    return row
+
+
+def log(duo: Duo, kind: str, note: str, *, by: object, tenant: Tenant) -> DuoCheckIn:
+    """A coordinator's own check-in (call, visit, intervision, meeting) with a note."""
+    if kind not in CHECK_IN_KINDS or kind == "link":
+        raise InvalidDuoTransition(_("Choose how you were in touch."), "kind")
+    if duo.state not in (states.ACTIVE, states.ENDED):
+        raise InvalidDuoTransition(_("Check-ins are open while the duo is running."))
+    text = (note or "").strip()
+    if not text:
+        raise InvalidDuoTransition(_("Write a short note."), "note")
+    row = DuoCheckIn(
+        tenant_id=duo.tenant_id,
+        duo_id=duo.id,
+        week_start=this_week(tenant),
+        kind=kind,
+        at=utcnow(),
+        by_user_id=getattr(by, "id", None),
+        met=True if kind == "meeting" else None,
+        note=text[:2000],
+    )
+    db.session.add(row)
+    history.record(duo, "check_in", by=by, note=text[:200], details={"kind": kind})
+    db.session.flush()
+    return row
+
+
+def check_ins(duo: Duo) -> list[DuoCheckIn]:
+    return list(
+        db.session.execute(
+            select(DuoCheckIn).where(DuoCheckIn.duo_id == duo.id).order_by(DuoCheckIn.at)
+        ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date
+    meetings: int
+    minutes: int
+    concern: bool
+    gap: bool  # a past week of the accompaniment without any meeting logged
+    current: bool
+
+
+def timeline(duo: Duo, tenant: Tenant, rows: list[DuoCheckIn] | None = None) -> list[Week]:
+    """The weeks from the start to the planned end (or today if later), oldest first."""
+    if duo.started_at is None:
+        return []
+    rows = check_ins(duo) if rows is None else rows
+    first = week_of(zones.local_date(duo.started_at, tenant.timezone))
+    today = zones.local_today(tenant.timezone)
+    last_day = duo.ends_on or today
+    if duo.ended_at is not None:
+        last_day = min(last_day, zones.local_date(duo.ended_at, tenant.timezone))
+    weeks: list[Week] = []
+    start = first
+    while start <= week_of(last_day):
+        in_week = [r for r in rows if r.week_start == start]
+        met = [r for r in in_week if r.met]
+        weeks.append(
+            Week(
+                start=start,
+                meetings=len(met),
+                minutes=sum(r.minutes or 0 for r in met),
+                concern=any(r.contact_me for r in in_week),
+                gap=not met and start + timedelta(days=7) <= today,
+                current=start == week_of(today),
+            )
+        )
+        start += timedelta(days=7)
+    return weeks
+
+
+def last_meeting_day(duo: Duo, rows: list[DuoCheckIn], tenant: Tenant) -> date | None:
+    met = [r.at for r in rows if r.met]
+    return zones.local_date(max(met), tenant.timezone) if met else None

@@ -1,0 +1,252 @@
+""" "My duo": the personal page of a mentor or mentee, reached through their link only.
+
+Phone first, in the person's language (their own choice on the page's language switch,
+else the language we know them in). Every path checks the token first: a wrong one (or
+another branch's) gets a 404 page, an expired, revoked or used one a 410 page naming why,
+and neither changes anything. What the person does here is recorded as done by them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from duo.core import links
+from duo.core.auth.access import personal_link
+from duo.core.db import db
+from duo.core.links.models import PersonalLink
+from duo.duos import accompaniment, agreement, config, first_meeting, pdf, states
+from duo.duos.forms import CheckInForm, DecisionForm, SignForm
+from duo.duos.lifecycle import InvalidDuoTransition
+from duo.duos.models import Duo
+from duo.duos.notify import OBJECT, PURPOSE
+from duo.people.models import Person
+
+link_bp = Blueprint("my_duo", __name__, url_prefix="/<tenant>/my", template_folder="templates")
+
+
+class Visit:
+    """What a valid link opened: the link, the person, their duo, partner and side."""
+
+    def __init__(self, link: PersonalLink, person: Person, duo: Duo, partner: Person) -> None:
+        self.link, self.person, self.duo, self.partner = link, person, duo, partner
+        self.party = "mentee" if duo.mentee_id == person.id else "mentor"
+
+
+def _locale(person: Person | None) -> str:
+    chosen = session.get("locale")
+    if chosen in g.tenant.locales:
+        return chosen
+    return config.person_locale(g.tenant, person)
+
+
+def _render(template: str, person: Person | None, status: int = 200, **context: Any):
+    with force_locale(_locale(person)):
+        return render_template(template, **context), status
+
+
+def _open(token: str) -> Visit | tuple[str, int]:
+    found = links.lookup(token, purposes=(PURPOSE,))
+    if found.status == links.WRONG or found.link is None:
+        return _render("duos/link/invalid.html", None, 404, reason=links.WRONG)
+    link = found.link
+    person = db.session.execute(
+        select(Person).where(Person.id == link.person_id)
+    ).scalar_one_or_none()
+    duo = db.session.execute(select(Duo).where(Duo.id == link.object_id)).scalar_one_or_none()
+    if person is None or duo is None or link.object_type != OBJECT:
+        return _render("duos/link/invalid.html", None, 404, reason=links.WRONG)
+    if not found.ok:
+        return _render("duos/link/invalid.html", person, 410, reason=found.status)
+    partner_id = duo.mentor_id if duo.mentee_id == person.id else duo.mentee_id
+    partner = db.session.execute(select(Person).where(Person.id == partner_id)).scalar_one()
+    return Visit(link, person, duo, partner)
+
+
+def check_in_form(tenant: Any, locale: str, formdata: Any = None) -> CheckInForm:
+    """The check-in form with the branch's topics and durations, labels in ``locale``."""
+    form = CheckInForm(formdata=formdata)
+    form.minutes.choices = [SelectChoice("", "-")] + [
+        SelectChoice(str(m), _("%(minutes)d min", minutes=m)) for m in accompaniment.DURATIONS
+    ]
+    form.topics.choices = [
+        SelectChoice(key, title) for key, title in config.choices(tenant, "topics", locale)
+    ]
+    return form
+
+
+def _page(visit: Visit, status: int = 200, **forms: Any):
+    duo, tenant = visit.duo, g.tenant
+    decided = first_meeting.decisions(duo).get(visit.party)
+    signed = agreement.signatures(duo)
+    locale = _locale(visit.person)
+    people = {
+        visit.party: visit.person,
+        ("mentor" if visit.party == "mentee" else "mentee"): visit.partner,
+    }
+    pair_locale = agreement.locale_of(duo, tenant, people["mentee"], people["mentor"])
+    return _render(
+        "duos/link/page.html",
+        visit.person,
+        status,
+        visit=visit,
+        duo=duo,
+        states=states,
+        decided=decided,
+        decision_open=first_meeting.decision_open(duo),
+        signed=signed,
+        texts=agreement.texts(duo, tenant, pair_locale),
+        pair_locale=pair_locale,
+        document=pdf.document(duo) if duo.started_at else None,
+        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
+        sign_form=forms.get("sign_form") or SignForm(formdata=None),
+        locale=locale,
+        may_check_in=accompaniment.may_check_in(duo, visit.party, tenant),
+        check_in_form=forms.get("check_in_form") or _with_locale(locale, check_in_form, tenant),
+        weeks=accompaniment.timeline(duo, tenant),
+    )
+
+
+@link_bp.route("/<token>")
+@personal_link
+def page(token: str):
+    visit = _open(token)
+    if not isinstance(visit, Visit):
+        return visit
+    links.opened(visit.link)
+    return _page(visit)
+
+
+def _failed(visit: Visit, exc: InvalidDuoTransition, form: Any, name: str):
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(exc)]
+    else:
+        flash(str(exc), "error")
+    db.session.rollback()
+    return _page(visit, 400, **{name: form})
+
+
+@link_bp.route("/<token>/decision", methods=["POST"])
+@personal_link
+def decide(token: str):
+    visit = _open(token)
+    if not isinstance(visit, Visit):
+        return visit
+    with force_locale(_locale(visit.person)):
+        form = DecisionForm()
+        if not form.validate_on_submit():
+            return _page(visit, 400, decision_form=form)
+        try:
+            first_meeting.decide(
+                visit.duo,
+                visit.party,
+                form.go_on.data == "yes",
+                tenant=g.tenant,
+                reason=form.reason.data,
+                by_person=visit.person,
+            )
+        except InvalidDuoTransition as exc:
+            return _failed(visit, exc, form, "decision_form")
+        flash(_("Thank you: your answer is recorded."), "success")
+    return redirect(url_for("my_duo.page", token=token))
+
+
+@link_bp.route("/<token>/sign", methods=["POST"])
+@personal_link
+def sign(token: str):
+    visit = _open(token)
+    if not isinstance(visit, Visit):
+        return visit
+    with force_locale(_locale(visit.person)):
+        form = SignForm()
+        if not form.validate_on_submit():
+            return _page(visit, 400, sign_form=form)
+        try:
+            agreement.sign(
+                visit.duo,
+                visit.party,
+                full_name=form.full_name.data,
+                accepted=bool(form.accepted.data),
+                tenant=g.tenant,
+                expected_name=visit.person.full_name,
+                person=visit.person,
+            )
+        except InvalidDuoTransition as exc:
+            return _failed(visit, exc, form, "sign_form")
+        flash(_("Thank you: you signed the agreement."), "success")
+    return redirect(url_for("my_duo.page", token=token))
+
+
+def _with_locale(locale: str, func: Any, *args: Any) -> Any:
+    with force_locale(locale):
+        return func(*args, locale)
+
+
+@link_bp.route("/<token>/check-in", methods=["POST"])
+@personal_link
+def check_in(token: str):
+    visit = _open(token)
+    if not isinstance(visit, Visit):
+        return visit
+    locale = _locale(visit.person)
+    with force_locale(locale):
+        form = check_in_form(g.tenant, locale, formdata=request.form)
+        if not form.validate_on_submit():
+            return _page(visit, 400, check_in_form=form)
+        met = form.met.data == "yes"
+        try:
+            accompaniment.check_in(
+                visit.duo,
+                visit.party,
+                tenant=g.tenant,
+                person_id=visit.person.id,
+                met=met,
+                minutes=int(form.minutes.data) if met and form.minutes.data else None,
+                topics=list(form.topics.data or []),
+                note=form.note.data,
+                contact_me=bool(form.contact_me.data),
+            )
+        except InvalidDuoTransition as exc:
+            return _failed(visit, exc, form, "check_in_form")
+        flash(_("Thank you: your check-in is recorded."), "success")
+    return redirect(url_for("my_duo.page", token=token))
+
+
+@link_bp.route("/<token>/agreement.pdf")
+@personal_link
+def agreement_pdf(token: str):
+    visit = _open(token)
+    if not isinstance(visit, Visit):
+        return visit
+    doc = pdf.document(visit.duo)
+    if doc is None:
+        abort(404)
+    return pdf_response(doc)
+
+
+def pdf_response(doc: Any) -> Response:
+    return Response(
+        doc.content,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{doc.filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,0 +1,214 @@
+"""Step 7 and duo health: weekly check-ins through the link, the coordinator's own, the
+timeline, and the daily job that raises each alert once, clears it and mails one digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+import pytest
+from flask_babel import force_locale, gettext
+from sqlalchemy import func, select
+
+import steps
+from duo.core import clock, links
+from duo.core.jobs import dispatch
+from duo.core.mail.models import OutgoingMail
+from duo.duos import accompaniment, health, lifecycle, states
+from duo.duos import jobs as duo_jobs
+from duo.duos.models import Duo, DuoAlert, DuoCheckIn
+from support import snapshot
+
+START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
+FRENCH = {"fr": "native"}
+
+
+@pytest.fixture
+def make(db, in_tenant, pool_factory, create_user, tenants):
+    """``make(upto, name)``: a Brussels duo taken to ``upto`` from START (clock frozen)."""
+    user = create_user(branches=["brussels"], name="Coordinator Brussels")
+
+    def build(upto: str = states.ACTIVE, name: str = "Sara", locale: str = "en") -> SimpleNamespace:
+        mentee = pool_factory.mentee("brussels", name, languages=FRENCH, locale=locale)
+        mentor = pool_factory.mentor("brussels", f"M{name}", languages=FRENCH, locale=locale)
+        tenant = tenants["brussels"]
+        with in_tenant("brussels"), clock.frozen(START) as c:
+            duo = lifecycle.propose(mentee, mentor)
+            if upto != states.PROPOSED:
+                steps.plan(duo, tenant, by=user)
+                c.advance(dt.timedelta(days=3))
+            if upto in (states.CONFIRMED, states.ACTIVE, states.ENDED):
+                steps.both_yes(duo, tenant, mentee, mentor)
+            if upto in (states.ACTIVE, states.ENDED):
+                c.advance(dt.timedelta(days=1))
+                steps.sign_all(duo, tenant, mentee, mentor, user)
+            if upto == states.ENDED:
+                c.advance(dt.timedelta(days=200))
+                lifecycle.transition(duo, states.ENDED, by=user)
+            tokens = {
+                role: links.issue(p.id, "duo", duo.id, "duo", valid_for=dt.timedelta(days=400))[1]
+                for role, p in (("mentee", mentee), ("mentor", mentor))
+            }
+            shot = snapshot(duo, ("id", "tenant_id", "mentee_id", "mentor_id", "started_at"))
+            db.session.commit()
+        return SimpleNamespace(
+            duo=shot,
+            tokens=tokens, tenant=tenant, user=user,
+        )  # fmt: skip
+
+    return build
+
+
+def _text(locale: str, message: str, **values: object) -> str:
+    with force_locale(locale):
+        return gettext(message, **values)
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "nl"])
+def test_a_weekly_check_in_through_the_link(app, db, in_tenant, make, locale) -> None:
+    s = make(locale=locale)
+    client = app.test_client()
+    shown = locale
+    with clock.frozen(START + dt.timedelta(days=10)):
+        page = client.get(f"/brussels/my/{s.tokens['mentor']}").get_data(as_text=True)
+        assert 'id="check-in-form"' in page
+        assert _text(shown, "How was this week?") in page
+        url = f"/brussels/my/{s.tokens['mentor']}/check-in"
+        missing = client.post(url, data={})
+        assert missing.status_code == 400
+        no_length = client.post(url, data={"met": "yes"})
+        assert no_length.status_code == 400
+        assert _text(shown, "Say how long you met.") in no_length.get_data(as_text=True)
+        ok = client.post(url, data={"met": "yes", "minutes": "120", "topics": ["cv", "network"],
+                                    "note": "CV redone"})  # fmt: skip
+        assert ok.status_code == 302
+        again = client.post(url, data={"met": "yes", "minutes": "90", "topics": ["cv"]})
+        assert again.status_code == 302
+        # The mentee has no check-in in this branch (duos.mentee_check_in = false).
+        mentee_page = client.get(f"/brussels/my/{s.tokens['mentee']}").get_data(as_text=True)
+        assert 'id="check-in-form"' not in mentee_page
+        refused = client.post(f"/brussels/my/{s.tokens['mentee']}/check-in",
+                              data={"met": "yes", "minutes": "60"})  # fmt: skip
+        assert refused.status_code == 400
+    with in_tenant("brussels"):
+        rows = db.session.execute(select(DuoCheckIn)).scalars().all()
+    assert len(rows) == 1  # the second check-in of the week replaced the first
+    assert (rows[0].minutes, rows[0].topics, rows[0].by_person_id) == (90, ["cv"], s.duo.mentor_id)
+    assert rows[0].week_start == dt.date(2026, 3, 9)
+
+
+def test_the_coordinator_sees_the_timeline_and_logs_a_check_in(db, in_tenant, login, make) -> None:
+    s = make()
+    client = login(branches=["brussels"], locale="en")
+    with clock.frozen(START + dt.timedelta(days=30)):
+        with in_tenant("brussels"):
+            duo = db.session.get(Duo, (s.duo.tenant_id, s.duo.id))
+            accompaniment.check_in(duo, "mentor", tenant=s.tenant, person_id=s.duo.mentor_id,
+                                   met=True, minutes=60, topics=["cv"], note="Ill",
+                                   contact_me=True)  # fmt: skip
+            db.session.commit()
+        url = f"/brussels/duos/{s.duo.id}/check-in"
+        empty = client.post(url, data={"log-kind": "call", "log-note": " "})
+        assert empty.status_code == 400
+        assert (
+            client.post(url, data={"log-kind": "call", "log-note": "Called Sara"}).status_code
+            == 302
+        )
+        html = client.get(f"/brussels/duos/{s.duo.id}").get_data(as_text=True)
+    assert 'id="duo-accompaniment"' in html and "Called Sara" in html
+    assert "asks to be contacted" in html
+    assert "CV and cover letter" in html  # the topic's title, not its key
+    assert html.count('class="week') >= 20  # six months of weeks
+    other = login(branches=["antwerp"], locale="en")
+    assert other.post(url, data={"log-kind": "call", "log-note": "x"}).status_code == 404
+
+
+def _alerts(db, in_tenant) -> list[tuple[str, str]]:
+    with in_tenant("brussels"):
+        return sorted(
+            (str(a.duo_id), a.kind)
+            for a in db.session.execute(select(DuoAlert).where(DuoAlert.cleared_at.is_(None)))
+            .scalars()
+        )  # fmt: skip
+
+
+def test_the_daily_job_raises_each_alert_once_and_clears_it(
+    app, db, in_tenant, make, tenants
+) -> None:
+    active = make(states.ACTIVE, "Sara")
+    pending = make(states.FIRST_MEETING, "Lina")
+    unsigned = make(states.CONFIRMED, "Omar")
+    ended = make(states.ENDED, "Noor")
+    day = START + dt.timedelta(days=30)
+    with clock.frozen(day):
+        duo_jobs.daily(day.isoformat())
+        duo_jobs.daily(day.isoformat())  # twice the same day: nothing new
+        dispatch()
+    found = _alerts(db, in_tenant)
+    assert found == sorted([
+        (str(active.duo.id), "no_meeting"),
+        (str(pending.duo.id), "decision_pending"),
+        (str(unsigned.duo.id), "signature_pending"),
+    ])  # fmt: skip
+    # The ended duo: evaluation due 21 days after its end (200 days in), not yet.
+    with in_tenant("brussels"):
+        digests = (
+            db.session.execute(select(OutgoingMail).where(OutgoingMail.kind == "duos.digest"))
+            .scalars()
+            .all()
+        )
+        assert len(digests) == 1  # one coordinator, one day
+        assert "Sara" in digests[0].text and "Lina" in digests[0].text
+        requests = db.session.execute(
+            select(func.count()).select_from(OutgoingMail).where(
+                OutgoingMail.kind == "duos.check_in_reminder")
+        ).scalar()  # fmt: skip
+        assert requests == 1  # the active duo's mentor, once this week
+    # A meeting logged, a concern raised: one alert clears, another appears.
+    later = day + dt.timedelta(days=1)
+    with in_tenant("brussels"), clock.frozen(later):
+        duo = db.session.get(Duo, (active.duo.tenant_id, active.duo.id))
+        accompaniment.check_in(duo, "mentor", tenant=tenants["brussels"],
+                               person_id=active.duo.mentor_id, met=True, minutes=60,
+                               topics=["cv"], note=None, contact_me=True)  # fmt: skip
+        db.session.commit()
+    with clock.frozen(later):
+        duo_jobs.daily(later.isoformat())
+    kinds = {k for d, k in _alerts(db, in_tenant) if d == str(active.duo.id)}
+    assert kinds == {"concern"}
+    # Months later: the end is near, then past; the ended duo's evaluation is overdue.
+    near = active.duo.started_at + dt.timedelta(days=170)
+    with clock.frozen(near):
+        duo_jobs.daily(near.isoformat())
+    kinds = {k for d, k in _alerts(db, in_tenant) if d == str(active.duo.id)}
+    assert "ending_soon" in kinds and "no_meeting" in kinds
+    past = active.duo.started_at + dt.timedelta(days=200)
+    with clock.frozen(past):
+        duo_jobs.daily(past.isoformat())
+    found = _alerts(db, in_tenant)
+    assert (str(active.duo.id), "past_end") in found
+    assert (str(active.duo.id), "ending_soon") not in found
+    overdue = past + dt.timedelta(days=30)
+    with clock.frozen(overdue):
+        duo_jobs.daily(overdue.isoformat())
+    assert (str(ended.duo.id), "evaluation_overdue") in _alerts(db, in_tenant)
+    with in_tenant("brussels"):
+        # Raised once per episode however often the job ran: "no meeting" twice (cleared
+        # by the meeting in between), every other kind once.
+        rows = db.session.execute(select(DuoAlert.duo_id, DuoAlert.kind)).all()
+        counts = {key: rows.count(key) for key in set(rows)}
+        assert counts.pop((active.duo.id, "no_meeting")) == 2
+        assert set(counts.values()) == {1}
+
+
+def test_alerts_are_ranked_to_dos_linking_to_the_duo(db, in_tenant, coordinator, make) -> None:
+    s = make(states.FIRST_MEETING, "Lina")
+    day = START + dt.timedelta(days=30)
+    with clock.frozen(day):
+        duo_jobs.daily(day.isoformat())
+        db.session.commit()
+        html = coordinator("brussels", locale="en").get("/brussels/").get_data(as_text=True)
+    assert "decision after the first meeting pending" in html
+    assert re.search(rf'href="/brussels/duos/{s.duo.id}"', html)
+    assert health.KINDS["concern"][1] < health.KINDS["ending_soon"][1]

@@ -1,0 +1,189 @@
+"""Step 8: the survey through the link (answers per question version), outcomes asked at
+the end and 3/6/12 months after (sent once, reminded once, lost to follow-up), and the
+coordinator's panel and on-behalf outcome; every link path in en, fr and nl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+import pytest
+from flask_babel import force_locale, gettext
+from markupsafe import escape
+from sqlalchemy import func, select
+
+import steps
+from duo.core import clock
+from duo.core.jobs import dispatch
+from duo.core.mail.models import OutgoingMail
+from duo.duos import lifecycle, states
+from duo.evaluation import jobs as evaluation_jobs
+from duo.evaluation.models import EvaluationAnswer, Outcome, OutcomeAsk
+from support import snapshot
+
+START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+FRENCH = {"fr": "native"}
+
+
+@pytest.fixture
+def ended(db, in_tenant, pool_factory, create_user, tenants):
+    """``ended(locale)``: a Brussels duo that ran six months and ended at ``s.end``."""
+
+    def make(locale: str = "en") -> SimpleNamespace:
+        mentee = pool_factory.mentee("brussels", "Amina", languages=FRENCH, locale=locale)
+        mentor = pool_factory.mentor("brussels", "Luc", languages=FRENCH, locale=locale)
+        user = create_user(branches=["brussels"])
+        tenant = tenants["brussels"]
+        with in_tenant("brussels"), clock.frozen(START) as c:
+            duo = lifecycle.propose(mentee, mentor)
+            steps.to_active(duo, tenant, mentee, mentor, user)
+            c.advance(dt.timedelta(days=190))
+            lifecycle.transition(duo, states.ENDED, by=user)
+            end = c.peek()
+            shot = snapshot(duo, ("id", "tenant_id", "mentee_id", "mentor_id"))
+            db.session.commit()
+        dispatch()
+        return SimpleNamespace(duo=shot, end=end, user=user, tenant=tenant)
+
+    return make
+
+
+def _text(locale: str, message: str, **values: object) -> str:
+    with force_locale(locale):
+        return gettext(message, **values)
+
+
+def _mails(db, in_tenant, kind: str) -> list[OutgoingMail]:
+    with in_tenant("brussels"):
+        return list(
+            db.session.execute(
+                select(OutgoingMail)
+                .where(OutgoingMail.kind == kind)
+                .order_by(OutgoingMail.created_at)
+            ).scalars()
+        )
+
+
+def _token(mail: OutgoingMail, path: str) -> str:
+    return re.search(rf"/brussels/{path}/([A-Za-z0-9_-]+)", mail.text).group(1)
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "nl"])
+def test_the_survey_through_the_link(app, db, in_tenant, ended, locale) -> None:
+    s = ended(locale)
+    with in_tenant("brussels"):
+        asks = db.session.execute(select(OutcomeAsk.months_after)).scalars().all()
+    assert sorted(asks) == [0, 3, 6, 12]
+    mails = _mails(db, in_tenant, "duos.survey") or _mails(db, in_tenant, "evaluation.survey")
+    assert {m.person_id for m in mails} == {s.duo.mentee_id, s.duo.mentor_id}
+    mentee_mail = next(m for m in mails if m.person_id == s.duo.mentee_id)
+    assert mentee_mail.subject == _text(locale, "DUO for a JOB: how was your duo?")
+    token = _token(mentee_mail, "evaluation")
+    client = app.test_client()
+    with clock.frozen(s.end + dt.timedelta(days=1)):
+        page = client.get(f"/brussels/evaluation/{token}").get_data(as_text=True)
+        question = s.tenant.config["evaluation"]["questions"][0]["text"][locale]
+        assert str(escape(question)) in page and f'<html lang="{locale}"' in page
+        partial = client.post(f"/brussels/evaluation/{token}", data={"autonomy": "4"})
+        assert partial.status_code == 400
+        assert _text(locale, "Answer every question.") in partial.get_data(as_text=True)
+        with in_tenant("brussels"):
+            assert (
+                db.session.execute(select(func.count()).select_from(EvaluationAnswer)).scalar() == 0
+            )
+        answers = {
+            q["key"]: ("yes" if q["kind"] == "yes_no" else "4" if q["kind"] == "agree" else "Merci")
+            for q in s.tenant.config["evaluation"]["questions"]
+            if q["audience"] == "mentee"
+        }
+        assert client.post(f"/brussels/evaluation/{token}", data=answers).status_code == 302
+        again = client.get(f"/brussels/evaluation/{token}").get_data(as_text=True)
+        assert 'id="evaluation-done"' in again
+        assert client.get("/brussels/evaluation/wrong-token").status_code == 404
+        assert client.get(f"/antwerp/evaluation/{token}").status_code == 404
+    with clock.frozen(s.end + dt.timedelta(days=400)):
+        expired = client.get(f"/brussels/evaluation/{token}")
+        assert expired.status_code == 410
+        assert _text(locale, "This link has expired") in expired.get_data(as_text=True)
+    with in_tenant("brussels"):
+        rows = db.session.execute(select(EvaluationAnswer)).scalars().all()
+    assert {r.party for r in rows} == {"mentee"} and len(rows) == len(answers)
+    assert all(r.question_version == 1 and r.recorded_by_user_id is None for r in rows)
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "nl"])
+def test_outcomes_are_asked_once_reminded_once_then_lost(app, db, in_tenant, ended, locale) -> None:
+    s = ended(locale)
+    first = s.end + dt.timedelta(hours=1)
+    with clock.frozen(first):
+        evaluation_jobs.follow_up(first.isoformat())
+        evaluation_jobs.follow_up(first.isoformat())
+        dispatch()
+    asks = _mails(db, in_tenant, "evaluation.ask")
+    assert len(asks) == 1 and asks[0].person_id == s.duo.mentee_id
+    assert asks[0].subject == _text(locale, "DUO for a JOB would like to hear from you")
+    week = s.end + dt.timedelta(days=8)
+    with clock.frozen(week):
+        evaluation_jobs.follow_up(week.isoformat())
+        evaluation_jobs.follow_up(week.isoformat())
+        dispatch()
+    mails = _mails(db, in_tenant, "evaluation.ask")
+    assert len(mails) == 2
+    assert mails[1].subject == _text(locale, "Reminder: DUO for a JOB would like to hear from you")
+    month = s.end + dt.timedelta(days=31)
+    with clock.frozen(month):
+        evaluation_jobs.follow_up(month.isoformat())
+    with in_tenant("brussels"):
+        ask = db.session.execute(
+            select(OutcomeAsk).where(OutcomeAsk.months_after == 0)
+        ).scalar_one()
+        assert ask.lost_at is not None and ask.answered_at is None
+    # Three months on, the next ask goes out; the mentee answers with a job.
+    later = s.end + dt.timedelta(days=95)
+    with clock.frozen(later):
+        evaluation_jobs.follow_up(later.isoformat())
+        dispatch()
+        token = _token(_mails(db, in_tenant, "evaluation.ask")[-1], "evaluation/outcome")
+        client = app.test_client()
+        page = client.get(f"/brussels/evaluation/outcome/{token}")
+        assert page.status_code == 200
+        bad = client.post(f"/brussels/evaluation/outcome/{token}", data={"status": "job"})
+        assert bad.status_code == 400
+        assert _text(locale, "Choose the type of contract.") in bad.get_data(as_text=True)
+        ok = client.post(f"/brussels/evaluation/outcome/{token}", data={
+            "status": "job", "contract_type": "permanent", "hours_per_week": "38",
+            "job_started_on": "2026-08-01"})  # fmt: skip
+        assert ok.status_code == 200 and 'id="outcome-done"' in ok.get_data(as_text=True)
+        used = client.get(f"/brussels/evaluation/outcome/{token}")
+        assert used.status_code == 410
+        assert _text(locale, "This link was already used") in used.get_data(as_text=True)
+    with in_tenant("brussels"):
+        outcome = db.session.execute(select(Outcome)).scalar_one()
+        assert (outcome.months_after, outcome.status, outcome.contract_type) == (
+            3,
+            "job",
+            "permanent",
+        )
+        assert (outcome.hours_per_week, outcome.job_started_on) == (38, dt.date(2026, 8, 1))
+        assert not outcome.by_coordinator
+
+
+def test_the_coordinator_sees_answers_and_records_an_outcome(
+    db, in_tenant, login, hq_client, ended
+) -> None:
+    s = ended("en")
+    client = login(branches=["brussels"], locale="en")
+    url = f"/brussels/evaluation/duos/{s.duo.id}/outcome/6"
+    with clock.frozen(s.end + dt.timedelta(days=200)):
+        html = client.get(f"/brussels/duos/{s.duo.id}").get_data(as_text=True)
+        assert 'id="duo-evaluation"' in html and "not asked yet" in html
+        other = login(branches=["antwerp"], locale="en")
+        assert other.post(url, data={"status": "training"}).status_code == 404
+        assert hq_client.post(url, data={"status": "training"}).status_code == 404
+        assert client.post(url, data={"status": "training"}).status_code == 302
+        html = client.get(f"/brussels/duos/{s.duo.id}").get_data(as_text=True)
+    assert "recorded by the coordinator" in html
+    with in_tenant("brussels"):
+        outcome = db.session.execute(select(Outcome)).scalar_one()
+        assert outcome.by_coordinator and outcome.recorded_by_user_id == client.user.id
