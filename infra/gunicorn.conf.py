@@ -25,14 +25,14 @@ loglevel = os.environ.get("DUO_LOG_LEVEL", "info")
 wsgi_app = "duo.wsgi:app"
 
 
-def on_starting(server):  # noqa: ANN001, ANN201
+def on_starting(server):
     path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if path:
         shutil.rmtree(path, ignore_errors=True)
         os.makedirs(path, exist_ok=True)
 
 
-def child_exit(server, worker):  # noqa: ANN001, ANN201
+def child_exit(server, worker):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 

@@ -47,7 +47,7 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:  # noqa: ANN001
+def _run(connection) -> None:
     context.configure(connection=connection, **_options(connection.dialect.name == "sqlite"))
     with context.begin_transaction():
         context.run_migrations()

@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -115,15 +116,15 @@ def db(app: Flask) -> Iterator[object]:
 
 
 @pytest.fixture
-def tenants(db) -> dict[str, object]:  # noqa: ANN001
+def tenants(db) -> dict[str, object]:
     return {t.slug: t for t in db.session.execute(select(Tenant)).scalars()}
 
 
 @pytest.fixture
-def in_tenant(tenants):  # noqa: ANN001, ANN201
+def in_tenant(tenants):
     """``with in_tenant("brussels"):`` works for that branch inside the block."""
 
-    def enter(slug: str):  # noqa: ANN202
+    def enter(slug: str):
         return tenant_scope(tenants[slug].id)
 
     return enter
@@ -133,10 +134,10 @@ def in_tenant(tenants):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def create_user(db) -> Callable[..., object]:  # noqa: ANN001
+def create_user(db) -> Callable[..., object]:
     counter = iter(range(1, 10_000))
 
-    def factory(branches: list[str] = (), hq: bool = False, **kwargs: object) -> object:  # type: ignore[assignment]
+    def factory(branches: Sequence[str] = (), hq: bool = False, **kwargs: Any) -> Any:
         n = next(counter)
         email = kwargs.pop("email", None) or f"user{n}-{uuid.uuid4().hex[:6]}@test.duo"
         return _create(
@@ -152,7 +153,7 @@ def create_user(db) -> Callable[..., object]:  # noqa: ANN001
 
 
 @pytest.fixture
-def create_person(db, tenants) -> Callable[..., object]:  # noqa: ANN001
+def create_person(db, tenants) -> Callable[..., object]:
     def factory(branch: str, **values: object) -> object:
         defaults = {
             "role": "mentee",
@@ -175,34 +176,34 @@ def create_person(db, tenants) -> Callable[..., object]:  # noqa: ANN001
 
 
 @pytest.fixture
-def client(app: Flask, db) -> FlaskClient:  # noqa: ANN001
+def client(app: Flask, db) -> FlaskClient:
     return app.test_client()
 
 
 @pytest.fixture
-def login(app: Flask, db, create_user) -> Callable[..., FlaskClient]:  # noqa: ANN001
+def login(app: Flask, db, create_user) -> Callable[..., FlaskClient]:
     """``login(branches=["brussels"])`` or ``login(hq=True)``: a client logged in as such."""
 
-    def factory(branches: list[str] = (), hq: bool = False, **kwargs: object) -> FlaskClient:  # type: ignore[assignment]
+    def factory(branches: Sequence[str] = (), hq: bool = False, **kwargs: Any) -> FlaskClient:
         user = create_user(branches=branches, hq=hq, **kwargs)
         client = app.test_client()
         response = client.post("/login", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 302, response.get_data(as_text=True)
-        client.user = user  # type: ignore[attr-defined]
+        client.user = user
         return client
 
     return factory
 
 
 @pytest.fixture
-def coordinator(login) -> Callable[..., FlaskClient]:  # noqa: ANN001
+def coordinator(login) -> Callable[..., FlaskClient]:
     """``coordinator("brussels")``: a client of that branch's coordinator, who reads the
     branch's language; ``coordinator("brussels", locale="en")`` reads English."""
     return lambda slug, locale=None: login(branches=[slug], locale=locale)
 
 
 @pytest.fixture
-def hq_client(login) -> FlaskClient:  # noqa: ANN001
+def hq_client(login) -> FlaskClient:
     return login(hq=True)
 
 
@@ -228,7 +229,7 @@ _IGNORED = re.compile(
 
 
 @pytest.fixture
-def count_queries(db) -> Callable[[], object]:  # noqa: ANN001
+def count_queries(db) -> Callable[[], object]:
     """``with count_queries() as q: ...; assert q.count <= 5`` (transaction noise excluded)."""
 
     @contextmanager
@@ -236,7 +237,7 @@ def count_queries(db) -> Callable[[], object]:  # noqa: ANN001
         counter = QueryCounter()
         engine = db.engine
 
-        def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        def before(conn, cursor, statement, parameters, context, executemany):
             if not _IGNORED.match(statement):
                 counter.statements.append(statement)
 
@@ -258,7 +259,8 @@ def redis_url() -> str:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except redis.exceptions.RedisError as exc:
         need(False, f"Redis at {REDIS_URL} is unreachable: {exc}")
-    return REDIS_URL  # type: ignore[return-value]
+    assert REDIS_URL is not None
+    return REDIS_URL
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -281,20 +283,20 @@ def past(days: int = 2) -> datetime:
     return (utcnow() - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
 
 
-def make_session(tenant: object, **values: object) -> InfoSession:
+def make_session(tenant: Any, **values: object) -> InfoSession:
     """An InfoSession of ``tenant`` written directly (past ones too), flushed."""
-    defaults: dict[str, object] = {
+    defaults: dict[str, Any] = {
         "starts_at": future(),
         "duration_minutes": 90,
         "place": "Rue du Progrès 1",
         "online_url": None,
-        "language": tenant.locales[0],  # type: ignore[attr-defined]
+        "language": tenant.locales[0],
         "audience": "both",
         "capacity": 10,
         "sequence": 0,
     }
     defaults.update(values)
-    with tenant_scope(tenant.id):  # type: ignore[attr-defined]
+    with tenant_scope(tenant.id):
         info = InfoSession(**defaults)
         app_db.session.add(info)
         app_db.session.flush()
@@ -302,7 +304,7 @@ def make_session(tenant: object, **values: object) -> InfoSession:
 
 
 def request_for(session_id: uuid.UUID, **values: object) -> SignupRequest:
-    defaults: dict[str, object] = {
+    defaults: dict[str, Any] = {
         "session_id": session_id,
         "role": "mentee",
         "first_name": "Amina",
@@ -316,7 +318,7 @@ def request_for(session_id: uuid.UUID, **values: object) -> SignupRequest:
         "waitlist": False,
     }
     defaults.update(values)
-    return SignupRequest(**defaults)  # type: ignore[arg-type]
+    return SignupRequest(**defaults)
 
 
 def form_for(session_id: uuid.UUID | str, **values: object) -> dict[str, str]:
@@ -339,6 +341,24 @@ def form_for(session_id: uuid.UUID | str, **values: object) -> dict[str, str]:
     return data
 
 
+def session_form(**values: object) -> dict[str, str]:
+    """The coordinator's new-session form, filled in for a Brussels evening 40 days ahead."""
+    day = future(days=40).astimezone(ZoneInfo("Europe/Brussels"))
+    data = {
+        "start_date": day.date().isoformat(),
+        "start_time": "18:30",
+        "duration_minutes": "90",
+        "place": "Rue du Progrès 1, Bruxelles",
+        "online_url": "",
+        "language": "fr",
+        "audience": "mentees",
+        "capacity": "15",
+        "details": "",
+    }
+    data.update({k: str(v) for k, v in values.items()})
+    return data
+
+
 def run_jobs(rounds: int = 10) -> int:
     """Run due outbox jobs in-process until none is left (jobs may enqueue jobs); how many ran.
 
@@ -353,9 +373,9 @@ def run_jobs(rounds: int = 10) -> int:
     return total
 
 
-def counts(tenant: object) -> dict[str, int]:
+def counts(tenant: Any) -> dict[str, int]:
     """Rows a sign-up writes, in one branch: to check that bad input writes nothing."""
-    with tenant_scope(tenant.id):  # type: ignore[attr-defined]
+    with tenant_scope(tenant.id):
         result = {
             model.__name__: app_db.session.scalar(select(func.count()).select_from(model))
             for model in (Person, StateChange, Consent, Registration, OutgoingMail, InfoSession)
@@ -366,8 +386,8 @@ def counts(tenant: object) -> dict[str, int]:
     return result
 
 
-def mails_to(tenant: object, address: str) -> list[OutgoingMail]:
-    with tenant_scope(tenant.id):  # type: ignore[attr-defined]
+def mails_to(tenant: Any, address: str) -> list[OutgoingMail]:
+    with tenant_scope(tenant.id):
         return list(
             app_db.session.execute(
                 select(OutgoingMail)
@@ -408,12 +428,32 @@ def next_spring_forward() -> dt.date:
     raise AssertionError("unreachable")
 
 
-def required_modules(tenant) -> list[str]:  # noqa: ANN001
+def required_modules(tenant) -> list[str]:
     return curriculum.required_keys(tenant.config)
 
 
+def cycle_form(tenant: Any = None, **values: object) -> dict[str, Any]:
+    """The new-cycle form (a preview), for ``tenant``'s required modules when one is given."""
+    data: dict[str, Any] = {
+        "title": "Autumn training",
+        "content": "modules",
+        "modules": required_modules(tenant) if tenant is not None else None,
+        "start_date": future(days=30).date().isoformat(),
+        "weekdays": ["1"],
+        "start_time": "18:00",
+        "end_time": "21:00",
+        "every_weeks": "1",
+        "count": "",
+        "location": "Rue Royale 1",
+        "capacity": "12",
+        "action": "preview",
+    }
+    data.update(values)
+    return data
+
+
 def make_cycle(
-    tenant,  # noqa: ANN001
+    tenant,
     *,
     start: dt.date = FUTURE,
     weekdays: tuple[int, ...] = (TUE,),
@@ -612,5 +652,5 @@ def snapshot(obj: Any, fields: tuple[str, ...] = PERSON_FIELDS) -> SimpleNamespa
 
 
 @pytest.fixture
-def pool_factory(db, tenants) -> PoolFactory:  # noqa: ANN001
+def pool_factory(db, tenants) -> PoolFactory:
     return PoolFactory(db, tenants)

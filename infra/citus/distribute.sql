@@ -10,7 +10,8 @@
 -- The tables are found from the schema itself, so a new branch-owned table needs no
 -- edit here:
 --   * branch-owned tables: row-level security enabled (every migration of a branch
---     table calls rls.migrate_enable) and a tenant_id column. Each key includes
+--     table calls rls.migrate_enable; the reporting rollups have their own policies)
+--     and a tenant_id column. Each key includes
 --     tenant_id (tests/tenancy/test_citus_ready.py), so they are distributed by it and
 --     co-located: joins and foreign keys stay on one shard per branch.
 --   * reference tables (copied to every node): the global tables branch tables point at

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 
-def create_app(*args: Any, **kwargs: Any):  # noqa: ANN201 - re-exported factory
+def create_app(*args: Any, **kwargs: Any):
     """Build the Flask application (see :mod:`duo.app`)."""
-    from duo.app import create_app as _create_app
+    from duo.app import create_app as _create_app  # lazy: `import duo` stays cheap
 
     return _create_app(*args, **kwargs)

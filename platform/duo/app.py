@@ -24,13 +24,26 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from duo.core import clock, extensions, validation
+from duo.core.auth import access
+from duo.core.auth.views import landing_url
+from duo.core.dashboard.navigation import navigation_for
+from duo.core.db import db
+from duo.core.i18n import init_app as init_i18n
+from duo.core.jobs import dispatch, registered
+from duo.core.plugins import Plugin, install
 from duo.core.settings import REPO_ROOT, Settings
+from duo.core.tenancy import rls as _rls  # noqa: F401  (importing registers the RLS hook)
+from duo.core.tenancy import routing
+from duo.core.tenancy import scoping as _scoping  # noqa: F401  (registers the tenant filter)
+from duo.core.tenancy.directory import public_branches
 
 log = logging.getLogger(__name__)
 
 #: Every package that plugs into the app, in the order the factory reads them: the core
-#: first, then the capabilities in the order of the method's steps, then the consumers.
-#: Adding a capability means adding its package here (see ARCHITECTURE.md).
+#: first, then the capabilities in the order of their layers (the method's steps, see
+#: ARCHITECTURE.md for the few places the layers differ from it), then the consumers.
+#: Adding a capability means adding its package here and to the import-linter contract.
 CORE = (
     "core.tenancy",
     "core.auth",
@@ -42,13 +55,14 @@ CORE = (
     "core.observability",
 )
 CAPABILITIES = (
-    "sessions",
-    "people",
     "privacy",
+    "people",
+    "sessions",
     "eligibility",
+    "intake",
     "training",
-    "matching",
     "duos",
+    "matching",
     "reporting",
 )
 CONSUMERS = ("consumers.hq", "consumers.demo")
@@ -66,6 +80,19 @@ def _import_optional(name: str) -> Any:
         if exc.name == name:
             return None
         raise
+
+
+def plugins() -> list[tuple[str, Plugin]]:
+    """Each package's declaration (its ``plugin.py``), in the factory's order.
+
+    A package without a ``plugin.py`` adds nothing but its models.
+    """
+    found = []
+    for name in capabilities():
+        module = _import_optional(f"duo.{name}.plugin")
+        if module is not None:
+            found.append((name, module.PLUGIN))
+    return found
 
 
 def load_models() -> None:
@@ -86,16 +113,7 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     if overrides:
         app.config.update(overrides)
 
-    from duo.core import clock, extensions, validation
-    from duo.core.auth import access
-    from duo.core.db import db
-    from duo.core.i18n import init_app as init_i18n
-    from duo.core.tenancy import routing
-
     load_models()
-    import duo.core.tenancy.rls  # noqa: F401  (registers the RLS transaction hook)
-    import duo.core.tenancy.scoping  # noqa: F401  (registers the ORM tenant filter)
-
     clock.install_for_requests(app)  # first: every later hook reads the same clock
     db.init_app(app)
     extensions.migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
@@ -105,43 +123,25 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     access.init_app(app)
     validation.init_app(app)
     routing.init_app(app)
-    _register_capabilities(app)
+    declared = plugins()  # importing them registers their jobs' names
+    install(app, declared, set(registered()))
+    _register_home(app)
     _register_request_cycle(app)
     _register_errors(app)
-    _register_cli(app)
     return app
 
 
-def _register_capabilities(app: Flask) -> None:
-    """Blueprints, jobs and navigation are discovered from each capability's modules."""
-    from duo.core.auth import access
-
-    for cap in capabilities():
-        _import_optional(f"duo.{cap}.jobs")
-        views = _import_optional(f"duo.{cap}.views")
-        if views is None:
-            continue
-        # A capability exposes ``bp``, or ``blueprints`` when it has several (pages + API).
-        for blueprint in getattr(views, "blueprints", [getattr(views, "bp", None)]):
-            if blueprint is not None:
-                app.register_blueprint(blueprint)
-
+def _register_home(app: Flask) -> None:
     @app.route("/")
     @access.public
-    def home():  # noqa: ANN202
+    def home():
         if current_user.is_authenticated:
-            from duo.core.auth.views import landing_url
-
             return redirect(landing_url(current_user))
-        from duo.core.tenancy.directory import public_branches
-
         return render_template("home.html", branches=public_branches())
 
 
 def _register_request_cycle(app: Flask) -> None:
     """One commit per request, in one place; jobs are dispatched only after it."""
-    from duo.core.db import db
-    from duo.core.jobs import dispatch
 
     @app.after_request
     def _commit(response: Response) -> Response:
@@ -153,7 +153,7 @@ def _register_request_cycle(app: Flask) -> None:
             return response
         try:
             dispatch()
-        except Exception:  # noqa: BLE001 - the outbox keeps the job; the worker retries it
+        except Exception:
             log.exception("dispatch after request failed; jobs stay in the outbox")
             db.session.rollback()
         return response
@@ -165,8 +165,6 @@ def _register_request_cycle(app: Flask) -> None:
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
-        from duo.core.dashboard.navigation import navigation_for
-
         return {"navigation": navigation_for}
 
 
@@ -183,7 +181,7 @@ def _json_error(status: int, message: str) -> Response:
 
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):  # noqa: ANN202
+    def _http_error(exc: HTTPException):
         titles = {
             400: _("This request could not be understood."),
             403: _("You cannot open this page."),
@@ -201,22 +199,12 @@ def _register_errors(app: Flask) -> None:
         return render_template("error.html", code=exc.code, title=title), exc.code or 500
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # noqa: ANN202
+    def _unexpected(exc: Exception):
         if app.testing:
             raise exc
         log.exception("unhandled error")
-        from duo.core.db import db
-
         db.session.rollback()
         title = _("Something went wrong. Nothing was saved; please try again.")
         if has_request_context() and _is_api():
             return _json_error(500, title)
         return render_template("error.html", code=500, title=title), 500
-
-
-def _register_cli(app: Flask) -> None:
-    for cap in capabilities():
-        module = _import_optional(f"duo.{cap}.cli")
-        if module is not None:
-            for command in getattr(module, "commands", []):
-                app.cli.add_command(command)

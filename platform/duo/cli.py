@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 from flask.cli import FlaskGroup
 
+from duo.app import create_app
 
-def _create(*args: object, **kwargs: object):  # noqa: ANN202
-    from duo.app import create_app
 
+def _create(*args: object, **kwargs: object):
     return create_app()
 
 

@@ -8,7 +8,7 @@ from duo.core import audit
 from duo.core.audit.models import AuditEvent
 
 
-def test_an_event_belongs_to_its_branch_only(db, in_tenant, create_user) -> None:  # noqa: ANN001
+def test_an_event_belongs_to_its_branch_only(db, in_tenant, create_user) -> None:
     user = create_user(branches=["ghent"])
     with in_tenant("ghent"):
         event = audit.record("export", "people.csv", actor=user, details={"rows": 3})

@@ -83,7 +83,7 @@ def test_passwords_are_hashed_with_argon2(create_user) -> None:
 
 
 @pytest.fixture
-def csrf_app(tmp_path, database_url):  # noqa: ANN001, ANN201
+def csrf_app(tmp_path, database_url):
     from appfactory import migrate_and_load
 
     if database_url:

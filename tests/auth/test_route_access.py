@@ -35,7 +35,7 @@ BRANCH = "brussels"
 OTHER = "antwerp"
 
 
-def every_rule(app):  # noqa: ANN001, ANN201
+def every_rule(app):
     """(endpoint, kind, method, path) for every rule and method, placeholders filled in."""
     for rule in app.url_map.iter_rules():
         if rule.endpoint in UNMARKED_OK:
@@ -66,13 +66,13 @@ def test_sweep_covers_post_only_routes(app) -> None:
     assert len({e for e, _ in methods}) >= 60
 
 
-def _is_login_redirect(response, path: str) -> bool:  # noqa: ANN001
+def _is_login_redirect(response, path: str) -> bool:
     if path.startswith("/api/"):
         return response.status_code == 401 and response.is_json
     return response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def _send(client, method: str, path: str):  # noqa: ANN001, ANN202
+def _send(client, method: str, path: str):
     return client.open(path, method=method, data={} if method == "POST" else None)
 
 

@@ -39,7 +39,7 @@ import pytest
 from flask import Flask, got_request_exception
 from werkzeug.serving import make_server
 
-from appfactory import PASSWORD, build_app, make_settings, migrate_and_load, postgres_database  # noqa: E501,F401
+from appfactory import PASSWORD, build_app, make_settings, migrate_and_load, postgres_database  # noqa: F401
 from duo.core.settings import REPO_ROOT
 from support import DATABASE_URL, need
 

@@ -30,7 +30,7 @@ def html_lang(page: Any) -> str:
 
 
 @pytest.fixture
-def demo_locales_restored(live_server) -> Iterator[None]:  # noqa: ANN001
+def demo_locales_restored(live_server) -> Iterator[None]:
     """The language switcher stores the choice on the user: put the demo users back after."""
     yield
     from duo.core.auth.models import User
@@ -52,7 +52,7 @@ def demo_locales_restored(live_server) -> Iterator[None]:  # noqa: ANN001
 def test_coordinator_logs_in_switches_language_and_logs_out(
     page,
     login_as,
-    demo_locales_restored,  # noqa: ANN001
+    demo_locales_restored,
 ) -> None:
     login_as(page, BRUSSELS, DEMO_PASSWORD)
     assert page.url.endswith("/brussels/")
@@ -85,7 +85,7 @@ def test_coordinator_logs_in_switches_language_and_logs_out(
     assert "/login" in page.url  # the session is really gone
 
 
-def test_hq_lands_on_figures_without_personal_data(page, login_as, live_server) -> None:  # noqa: ANN001
+def test_hq_lands_on_figures_without_personal_data(page, login_as, live_server) -> None:
     from duo.core.db import db
     from duo.core.tenancy.context import tenant_scope
     from duo.core.tenancy.models import Tenant
@@ -117,7 +117,7 @@ def test_hq_lands_on_figures_without_personal_data(page, login_as, live_server) 
     assert page.locator(".error-page").count() == 1  # HQ never opens a branch page
 
 
-def test_coordinator_typing_another_branch_url_gets_404(page, login_as) -> None:  # noqa: ANN001
+def test_coordinator_typing_another_branch_url_gets_404(page, login_as) -> None:
     login_as(page, BRUSSELS, DEMO_PASSWORD)
     response = page.goto("/antwerp/")
     assert response is not None and response.status == 404
@@ -138,7 +138,7 @@ PAGES = {
 }
 
 
-def open_page(new_page, login_as, device: str, name: str) -> Any:  # noqa: ANN001
+def open_page(new_page, login_as, device: str, name: str) -> Any:
     user, path = PAGES[name]
     page = new_page(device)
     if user:
@@ -151,13 +151,13 @@ def open_page(new_page, login_as, device: str, name: str) -> Any:  # noqa: ANN00
 
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("device", ["laptop", "phone"])
-def test_page_passes_axe(new_page, login_as, axe, device: str, name: str) -> None:  # noqa: ANN001
+def test_page_passes_axe(new_page, login_as, axe, device: str, name: str) -> None:
     page = open_page(new_page, login_as, device, name)
     axe(page)
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_no_horizontal_scroll_on_phone(new_page, login_as, name: str) -> None:  # noqa: ANN001
+def test_no_horizontal_scroll_on_phone(new_page, login_as, name: str) -> None:
     page = open_page(new_page, login_as, "phone", name)
     width = page.viewport_size["width"]
     sizes = page.evaluate(
@@ -166,7 +166,7 @@ def test_no_horizontal_scroll_on_phone(new_page, login_as, name: str) -> None:  
     assert sizes["scroll"] <= min(sizes["inner"], width), sizes
 
 
-def test_login_errors_are_shown_at_the_field(page, axe) -> None:  # noqa: ANN001
+def test_login_errors_are_shown_at_the_field(page, axe) -> None:
     page.goto("/login")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()

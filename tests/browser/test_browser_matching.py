@@ -97,15 +97,15 @@ def _mentor_answers(facts: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def rotterdam_pool(live_server) -> Pool:  # noqa: ANN001
+def rotterdam_pool(live_server) -> Pool:
     """Waiting mentees and trained mentors of Rotterdam, written as the coordinator would."""
     from duo.core.auth.accounts import find_user
     from duo.core.db import db
     from duo.core.tenancy.context import tenant_scope
     from duo.core.tenancy.models import Tenant
     from duo.eligibility.decisions import local_today, rules_for
+    from duo.intake.interview import record_intake
     from duo.people import pipeline, states
-    from duo.people.intake import record_intake
     from duo.people.models import MENTEE, MENTOR, Person
     from duo.training import curriculum, enrolment, planning
     from duo.training.models import MODULES
@@ -168,7 +168,7 @@ def rotterdam_pool(live_server) -> Pool:  # noqa: ANN001
 
 
 @pytest.fixture
-def coordinator_locale_restored(live_server) -> Iterator[None]:  # noqa: ANN001
+def coordinator_locale_restored(live_server) -> Iterator[None]:
     """The header's language switcher stores the choice on the user: put it back after."""
     yield
     from duo.core.auth.models import User
@@ -208,7 +208,7 @@ def test_matching_session_accepts_two_duos(
     login_as,
     axe,
     rotterdam_pool: Pool,
-    coordinator_locale_restored,  # noqa: ANN001
+    coordinator_locale_restored,
 ) -> None:
     zahra, yonas, lina = (rotterdam_pool.mentees[n] for n in ("Zahra", "Yonas", "Lina"))
 

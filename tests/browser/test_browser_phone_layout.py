@@ -89,7 +89,7 @@ def shoot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
-    print(f"screenshot: {path}")  # noqa: T201 - the artefact's path, in the test output
+    print(f"screenshot: {path}")
 
 
 @pytest.mark.parametrize("device", ["phone", "laptop"])
@@ -100,7 +100,7 @@ def test_page_fits_the_screen(
     axe,
     demo_ids,
     device: str,
-    name: str,  # noqa: ANN001
+    name: str,
 ) -> None:
     page = new_page(device)
     if name != "join":
@@ -114,7 +114,7 @@ def test_page_fits_the_screen(
     axe(page)
 
 
-def test_phone_header_is_compact_and_its_menu_folds(new_page, login_as) -> None:  # noqa: ANN001
+def test_phone_header_is_compact_and_its_menu_folds(new_page, login_as) -> None:
     page = new_page("phone")
     login_as(page, BRUSSELS, DEMO_PASSWORD)
     page.goto("/brussels/people/")
@@ -135,7 +135,7 @@ def test_phone_header_is_compact_and_its_menu_folds(new_page, login_as) -> None:
     assert laptop.locator("nav.main-nav a").first.is_visible()
 
 
-def test_lists_are_cards_on_a_phone(new_page, login_as) -> None:  # noqa: ANN001
+def test_lists_are_cards_on_a_phone(new_page, login_as) -> None:
     page = new_page("phone")
     login_as(page, BRUSSELS, DEMO_PASSWORD)
     page.goto("/brussels/people/")
@@ -147,7 +147,7 @@ def test_lists_are_cards_on_a_phone(new_page, login_as) -> None:  # noqa: ANN001
     assert head is None or head["height"] <= 1, head  # column headings only for screen readers
 
 
-def test_matching_session_is_short_pairs_first_details_on_demand(new_page, login_as, axe) -> None:  # noqa: ANN001
+def test_matching_session_is_short_pairs_first_details_on_demand(new_page, login_as, axe) -> None:
     page = new_page("phone")
     login_as(page, coordinator_email("liege"), DEMO_PASSWORD)
     page.goto("/liege/matching/")

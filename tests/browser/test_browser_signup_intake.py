@@ -106,7 +106,7 @@ def test_visitor_signs_up_in_dutch_and_coordinator_decides_eligibility(
     new_page,
     login_as,
     axe,
-    live_server,  # noqa: ANN001
+    live_server,
 ) -> None:
     timezone, n_rules = branch_facts(live_server)
     zone = ZoneInfo(timezone)
@@ -257,7 +257,7 @@ def test_visitor_signs_up_in_dutch_and_coordinator_decides_eligibility(
 
 
 @pytest.mark.parametrize("path", ["join", "join?audience=mentee"])
-def test_join_page_on_a_phone_in_dutch(new_page, axe, path: str) -> None:  # noqa: ANN001
+def test_join_page_on_a_phone_in_dutch(new_page, axe, path: str) -> None:
     page = new_page("phone", locale="nl-BE")
     response = page.goto(f"/{BRANCH}/{path}")
     assert response is not None and response.status == 200

@@ -126,7 +126,7 @@ def test_coordinator_plans_a_cycle_and_enrols_a_mentor(
     page,
     login_as,
     axe,
-    live_server,  # noqa: ANN001
+    live_server,
 ) -> None:
     token = uuid.uuid4().hex[:8]
     first, last = "Marc", f"Verhoeven {token}"

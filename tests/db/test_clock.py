@@ -42,7 +42,7 @@ def test_advance_shifts_frozen_and_real_time() -> None:
 
 def test_naive_moments_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        clock.Clock(datetime(2026, 1, 1))  # noqa: DTZ001
+        clock.Clock(datetime(2026, 1, 1))
 
 
 def test_other_threads_keep_real_time() -> None:
@@ -54,7 +54,7 @@ def test_other_threads_keep_real_time() -> None:
     assert seen[0] > AT + timedelta(days=1)
 
 
-def test_column_defaults_are_stamped_by_the_clock(db, tenants) -> None:  # noqa: ANN001
+def test_column_defaults_are_stamped_by_the_clock(db, tenants) -> None:
     from duo.core.auth.models import User
 
     with clock.frozen(AT):

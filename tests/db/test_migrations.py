@@ -15,7 +15,7 @@ from support import DATABASE_URL
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def empty_app(request, tmp_path: Path):  # noqa: ANN001, ANN201
+def empty_app(request, tmp_path: Path):
     if request.param == "postgresql":
         if not DATABASE_URL:
             pytest.skip("DATABASE_URL is not set: PostgreSQL migration check skipped")
@@ -27,7 +27,7 @@ def empty_app(request, tmp_path: Path):  # noqa: ANN001, ANN201
         yield build_app(make_settings(tmp_path, None))
 
 
-def _diff(app) -> list:  # noqa: ANN001
+def _diff(app) -> list:
     from duo.core.db import db
 
     engine = sa.create_engine(app.config["DUO_OWNER_DATABASE_URL"])

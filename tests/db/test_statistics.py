@@ -20,7 +20,7 @@ def _reltuples(owner_url: str, table: str) -> float:
 
 
 @pytest.mark.postgres
-def test_migrations_leave_statistics_and_analyze_refreshes_them(tmp_path) -> None:  # noqa: ANN001
+def test_migrations_leave_statistics_and_analyze_refreshes_them(tmp_path) -> None:
     from jobs.live import live_deployment
     from support import DATABASE_URL, need
 
@@ -36,7 +36,7 @@ def test_migrations_leave_statistics_and_analyze_refreshes_them(tmp_path) -> Non
                 analyze(["tenants; DROP TABLE people"])
 
 
-def test_analyze_is_a_no_op_on_sqlite(app) -> None:  # noqa: ANN001
+def test_analyze_is_a_no_op_on_sqlite(app) -> None:
     from support import DATABASE_URL
 
     if DATABASE_URL:

@@ -17,7 +17,7 @@ from duo.people import states as person_states
 
 
 @pytest.fixture
-def pair(pool_factory):  # noqa: ANN001, ANN201
+def pair(pool_factory):
     mentee = pool_factory.mentee("rotterdam", "Amina")
     mentor = pool_factory.mentor("rotterdam", "Jan")
     return mentee, mentor
@@ -172,5 +172,5 @@ def test_duo_rows_stay_in_their_branch(db, in_tenant, pair) -> None:
         (dt.date(2026, 12, 15), 1, dt.date(2027, 1, 15)),
     ],
 )
-def test_add_months_clamps_to_the_end_of_the_month(day, months, expected) -> None:  # noqa: ANN001
+def test_add_months_clamps_to_the_end_of_the_month(day, months, expected) -> None:
     assert add_months(day, months) == expected

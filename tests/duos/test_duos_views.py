@@ -12,8 +12,8 @@ from support import run_jobs, snapshot
 
 
 @pytest.fixture
-def make_duo(in_tenant, pool_factory):  # noqa: ANN001, ANN201
-    def make(branch: str = "rotterdam", mentee: str = "Amina", mentor: str = "Jan", **kw):  # noqa: ANN202
+def make_duo(in_tenant, pool_factory):
+    def make(branch: str = "rotterdam", mentee: str = "Amina", mentor: str = "Jan", **kw):
         languages = {"fr": "native"} if branch == "lyon" else {"nl": "native"}
         e = pool_factory.mentee(branch, mentee, languages=languages)
         m = pool_factory.mentor(branch, mentor, languages=languages)
@@ -26,7 +26,7 @@ def make_duo(in_tenant, pool_factory):  # noqa: ANN001, ANN201
     return make
 
 
-def _count(db, in_tenant, branch: str, model=DuoStateChange) -> int:  # noqa: ANN001
+def _count(db, in_tenant, branch: str, model=DuoStateChange) -> int:
     with in_tenant(branch):
         return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 

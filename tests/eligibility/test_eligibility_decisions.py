@@ -24,7 +24,7 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.fixture
-def mentor(db, in_tenant, create_person):  # noqa: ANN001, ANN201
+def mentor(db, in_tenant, create_person):
     """A Brussels mentor whose intake is done: 68, 40 years of experience, Dutch native."""
     person = create_person(
         "brussels", role="mentor", state=states.INTAKE_DONE, first_name="Marc", last_name="Dupont"
@@ -44,11 +44,11 @@ def mentor(db, in_tenant, create_person):  # noqa: ANN001, ANN201
     return person
 
 
-def _rules(tenant):  # noqa: ANN001, ANN202
+def _rules(tenant):
     return tenant.config["eligibility"]["mentor"]
 
 
-def _change_rules(db, tenant, **changes):  # noqa: ANN001, ANN003, ANN202
+def _change_rules(db, tenant, **changes):
     """Give the branch new mentor rules (as a config change would)."""
     config = copy.deepcopy(tenant.config)
     for rule in config["eligibility"]["mentor"]:

@@ -20,7 +20,7 @@ MARK = "Zorblaxia"
 
 
 @pytest.fixture
-def people(db, tenants):  # noqa: ANN001, ANN201
+def people(db, tenants):
     history = History(db, tenants)
     history.cohort("ghent", 11, 2025, 3)
     for i in range(3):
@@ -30,7 +30,7 @@ def people(db, tenants):  # noqa: ANN001, ANN201
     refresh_now(tenants["ghent"].id)
 
 
-def _hq_paths(app) -> list[str]:  # noqa: ANN001
+def _hq_paths(app) -> list[str]:
     paths = []
     for rule in app.url_map.iter_rules():
         if not (rule.rule.startswith("/hq") or rule.rule.startswith("/api/v1/hq")):
@@ -44,7 +44,7 @@ def _hq_paths(app) -> list[str]:  # noqa: ANN001
     return sorted(paths)
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     if "spreadsheetml" not in response.mimetype:
         return response.get_data(as_text=True)
     from openpyxl import load_workbook

@@ -11,7 +11,7 @@ from reporting.factories import History
 
 
 @pytest.fixture
-def seeded(db, tenants):  # noqa: ANN001, ANN201
+def seeded(db, tenants):
     history = History(db, tenants)
     history.cohort("ghent", 12, 2025, 2)
     history.cohort("antwerp", 14, 2025, 5)

@@ -30,7 +30,7 @@ def extracted() -> set[str]:
     return ids
 
 
-def catalogue(locale: str):  # noqa: ANN201
+def catalogue(locale: str):
     path = REPO_ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po"
     with open(path, "rb") as fh:
         return read_po(fh, locale=locale)

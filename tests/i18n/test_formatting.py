@@ -47,7 +47,7 @@ def test_a_stored_sentence_keeps_the_persons_words_and_unknown_text() -> None:
     assert sentences.render(None) == (None, None)
 
 
-def _person_with_history(db, in_tenant, create_person) -> Person:  # noqa: ANN001
+def _person_with_history(db, in_tenant, create_person) -> Person:
     person = create_person("brussels", role="mentee", state=states.REGISTERED)
     with in_tenant("brussels"):
         pipeline.register(person, reason=sentences.encode(SIGNED_UP))
@@ -63,7 +63,7 @@ def _person_with_history(db, in_tenant, create_person) -> Person:  # noqa: ANN00
 
 def test_history_sentences_and_their_dates_are_in_french(
     db, login, in_tenant, create_person
-) -> None:  # noqa: ANN001
+) -> None:
     person = _person_with_history(db, in_tenant, create_person)
     client = login(branches=["brussels"], locale="fr")
     page = client.get(f"/brussels/people/{person.id}").get_data(as_text=True)
@@ -76,7 +76,7 @@ def test_history_sentences_and_their_dates_are_in_french(
     assert ":00:00" not in page
 
 
-def test_history_in_dutch_and_in_european_english(db, login, in_tenant, create_person) -> None:  # noqa: ANN001
+def test_history_in_dutch_and_in_european_english(db, login, in_tenant, create_person) -> None:
     person = _person_with_history(db, in_tenant, create_person)
     page = (
         login(branches=["brussels"], locale="nl")
@@ -94,7 +94,7 @@ def test_history_in_dutch_and_in_european_english(db, login, in_tenant, create_p
     assert " PM" not in page and " AM" not in page and ":00:00" not in page
 
 
-def test_hq_follows_a_french_browser(db, login) -> None:  # noqa: ANN001
+def test_hq_follows_a_french_browser(db, login) -> None:
     client = login(hq=True)
     page = client.get("/hq/", headers={"Accept-Language": "fr-BE,fr;q=0.9"}).get_data(as_text=True)
     assert '<html lang="fr"' in page

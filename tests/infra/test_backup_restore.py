@@ -49,7 +49,7 @@ def _plain(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
 
-def test_a_backup_restores_into_a_fresh_database_with_every_row(tmp_path) -> None:  # noqa: ANN001
+def test_a_backup_restores_into_a_fresh_database_with_every_row(tmp_path) -> None:
     need(bool(DATABASE_URL), "DATABASE_URL is not set: backup test skipped")
     need(bool(shutil.which("pg_dump")), "pg_dump is not installed")
     with live_deployment(tmp_path / "live") as live:

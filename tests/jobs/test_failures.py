@@ -37,7 +37,7 @@ def count(key: str) -> None:
 
 
 @pytest.fixture
-def redis_server(tmp_path):  # noqa: ANN001, ANN201
+def redis_server(tmp_path):
     server = RedisServer(tmp_path)
     server.start()
     try:
@@ -51,13 +51,13 @@ def _clear() -> None:
     runs.clear()
 
 
-def _connection(url: str):  # noqa: ANN202
+def _connection(url: str):
     from redis import Redis
 
     return Redis.from_url(url)
 
 
-def _work_until(app, url: str, done, timeout: float = 30) -> None:  # noqa: ANN001
+def _work_until(app, url: str, done, timeout: float = 30) -> None:
     """Run an RQ worker (burst, in this thread) until ``done()`` holds."""
     from rq import SimpleWorker
 
@@ -70,7 +70,7 @@ def _work_until(app, url: str, done, timeout: float = 30) -> None:  # noqa: ANN0
     wait_for(step, timeout, step=0.05, explain=lambda: _rows(app))
 
 
-def _rows(app) -> list[tuple]:  # noqa: ANN001
+def _rows(app) -> list[tuple]:
     with app.app_context():
         rows = db.session.execute(
             select(OutboxJob.id, OutboxJob.name, OutboxJob.status, OutboxJob.last_error).where(
@@ -81,7 +81,7 @@ def _rows(app) -> list[tuple]:  # noqa: ANN001
     return [tuple(r) for r in rows]
 
 
-def _statuses(app) -> Counter[str]:  # noqa: ANN001
+def _statuses(app) -> Counter[str]:
     """Statuses of the jobs these tests make: the reporting refresh that any change to
     people asks for (debounced, due at the end of the minute) is left out."""
     with app.app_context():
@@ -96,7 +96,7 @@ def _statuses(app) -> Counter[str]:  # noqa: ANN001
     return Counter(rows)
 
 
-def _enqueue_many(app, n: int) -> list[int]:  # noqa: ANN001
+def _enqueue_many(app, n: int) -> list[int]:
     with app.app_context():
         ids = [enqueue("test.count", f"k{i}", tenant_id=None).id for i in range(n)]
         db.session.commit()
@@ -104,7 +104,7 @@ def _enqueue_many(app, n: int) -> list[int]:  # noqa: ANN001
     return ids
 
 
-def test_two_dispatchers_at_once_hand_each_job_out_once(tmp_path, redis_server) -> None:  # noqa: ANN001
+def test_two_dispatchers_at_once_hand_each_job_out_once(tmp_path, redis_server) -> None:
     """The request-end dispatcher and the worker's loop at the same moment: 60 jobs, 60 handed."""
     with live_deployment(tmp_path, DUO_REDIS_URL=redis_server.url) as live:
         _enqueue_many(live.app, 60)
@@ -134,7 +134,7 @@ def test_two_dispatchers_at_once_hand_each_job_out_once(tmp_path, redis_server) 
 
 def test_a_job_finished_before_the_dispatcher_commits_is_not_run_again(
     tmp_path, redis_server
-) -> None:  # noqa: ANN001
+) -> None:
     """A worker racing the dispatcher: every row ends done, each job ran once."""
     with live_deployment(tmp_path, DUO_REDIS_URL=redis_server.url) as live:
         _enqueue_many(live.app, 60)
@@ -154,7 +154,7 @@ def test_a_job_finished_before_the_dispatcher_commits_is_not_run_again(
 
 def test_jobs_lost_with_an_emptied_redis_are_found_at_once_and_run_once(
     tmp_path, redis_server
-) -> None:  # noqa: ANN001
+) -> None:
     """Redis restarted empty under dispatched jobs: RQ no longer knows them; they run again."""
     with live_deployment(tmp_path, DUO_REDIS_URL=redis_server.url) as live:
         _enqueue_many(live.app, 5)
@@ -178,7 +178,7 @@ def test_jobs_lost_with_an_emptied_redis_are_found_at_once_and_run_once(
 
 def test_jobs_waiting_in_redis_or_just_claimed_are_not_taken_for_lost(
     tmp_path, redis_server
-) -> None:  # noqa: ANN001
+) -> None:
     with live_deployment(tmp_path, DUO_REDIS_URL=redis_server.url) as live:
         _enqueue_many(live.app, 3)
         with live.app.app_context():
@@ -191,7 +191,7 @@ def test_jobs_waiting_in_redis_or_just_claimed_are_not_taken_for_lost(
             db.session.remove()
 
 
-def _signup(client, session_id, n: int):  # noqa: ANN001, ANN202
+def _signup(client, session_id, n: int):
     from duo.privacy.consent import PRIVACY_NOTICE, TEXT_VERSIONS
 
     body = {
@@ -212,7 +212,7 @@ def _signup(client, session_id, n: int):  # noqa: ANN001, ANN202
     )
 
 
-def test_redis_killed_during_sign_ups_loses_none_and_mails_each_once(tmp_path) -> None:  # noqa: ANN001
+def test_redis_killed_during_sign_ups_loses_none_and_mails_each_once(tmp_path) -> None:
     """The limiter counts in memory while Redis is away; the jobs wait in the outbox."""
     from support import make_session
 
@@ -224,7 +224,7 @@ def test_redis_killed_during_sign_ups_loses_none_and_mails_each_once(tmp_path) -
         redis_server.kill()
 
 
-def _redis_killed_during_sign_ups(tmp_path, redis_server, make_session) -> None:  # noqa: ANN001
+def _redis_killed_during_sign_ups(tmp_path, redis_server, make_session) -> None:
     with live_deployment(
         tmp_path,
         DUO_REDIS_URL=redis_server.url,

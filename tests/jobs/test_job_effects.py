@@ -27,25 +27,25 @@ def two_mails(to: str) -> None:
     queue_mail(to, "second", "two")
 
 
-def run_twice(db, row_id: int) -> None:  # noqa: ANN001
+def run_twice(db, row_id: int) -> None:
     assert execute(row_id) == DONE
     db.session.execute(update(OutboxJob).where(OutboxJob.id == row_id).values(status=PENDING))
     db.session.commit()
     assert execute(row_id) == DONE
 
 
-def mails(db, tenant) -> list[OutgoingMail]:  # noqa: ANN001
+def mails(db, tenant) -> list[OutgoingMail]:
     with tenant_scope(tenant.id):
         return list(
             db.session.execute(select(OutgoingMail).order_by(OutgoingMail.subject)).scalars()
         )
 
 
-def jobs_named(db, name: str) -> list[OutboxJob]:  # noqa: ANN001
+def jobs_named(db, name: str) -> list[OutboxJob]:
     return list(db.session.execute(select(OutboxJob).where(OutboxJob.name == name)).scalars())
 
 
-def test_a_job_run_twice_writes_each_of_its_mails_once(db, tenants) -> None:  # noqa: ANN001
+def test_a_job_run_twice_writes_each_of_its_mails_once(db, tenants) -> None:
     lyon = tenants["lyon"]
     with tenant_scope(lyon.id):
         row = enqueue("test.two_mails", "a@example.org")
@@ -58,14 +58,14 @@ def test_a_job_run_twice_writes_each_of_its_mails_once(db, tenants) -> None:  # 
     assert len(sends) == 2
 
 
-def test_a_mail_queued_outside_a_job_is_not_keyed(db, tenants) -> None:  # noqa: ANN001
+def test_a_mail_queued_outside_a_job_is_not_keyed(db, tenants) -> None:
     with tenant_scope(tenants["lille"].id):
         a = queue_mail("x@example.org", "s", "t")
         b = queue_mail("x@example.org", "s", "t")
     assert a.id != b.id and a.effect_key is None and b.effect_key is None
 
 
-def test_enrolment_confirmed_twice_sends_one_place_mail(db, tenants, create_person) -> None:  # noqa: ANN001
+def test_enrolment_confirmed_twice_sends_one_place_mail(db, tenants, create_person) -> None:
     brussels = tenants["brussels"]
     cycle = make_cycle(brussels, count=2)
     person = create_person("brussels", role="mentor", state=states.ELIGIBLE, locale="fr")
@@ -77,7 +77,7 @@ def test_enrolment_confirmed_twice_sends_one_place_mail(db, tenants, create_pers
     assert len([m for m in mails(db, brussels) if m.kind == "training.place"]) == 1
 
 
-def test_send_reminder_twice_sends_one_reminder(db, tenants, create_person) -> None:  # noqa: ANN001
+def test_send_reminder_twice_sends_one_reminder(db, tenants, create_person) -> None:
     brussels = tenants["brussels"]
     cycle = make_cycle(brussels, count=1)
     person = create_person("brussels", role="mentor", state=states.ELIGIBLE, locale="fr")
@@ -90,7 +90,7 @@ def test_send_reminder_twice_sends_one_reminder(db, tenants, create_person) -> N
     assert len([m for m in mails(db, brussels) if m.kind == "training.reminder"]) == 1
 
 
-def test_duo_proposed_twice_mails_each_side_once(db, tenants, pool_factory) -> None:  # noqa: ANN001
+def test_duo_proposed_twice_mails_each_side_once(db, tenants, pool_factory) -> None:
     rotterdam = tenants["rotterdam"]
     mentee = pool_factory.mentee("rotterdam", "Amina")
     mentor = pool_factory.mentor("rotterdam", "Jan")
@@ -104,7 +104,7 @@ def test_duo_proposed_twice_mails_each_side_once(db, tenants, pool_factory) -> N
     assert sorted(m.recipient for m in proposed) == emails
 
 
-def test_keys_are_unique_per_branch_in_the_schema(db) -> None:  # noqa: ANN001
+def test_keys_are_unique_per_branch_in_the_schema(db) -> None:
     constraints = {
         tuple(c.columns.keys())
         for c in OutgoingMail.__table__.constraints

@@ -34,7 +34,7 @@ def _reset() -> None:
     failures.clear()
 
 
-def rows(db) -> list[OutboxJob]:  # noqa: ANN001
+def rows(db) -> list[OutboxJob]:
     return list(db.session.execute(select(OutboxJob).order_by(OutboxJob.id)).scalars())
 
 

@@ -34,7 +34,7 @@ class SlowInbox:
         self.in_rcpt = threading.Event()
         self._slowed = False
 
-    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001, ANN201, N802
+    async def handle_RCPT(self, server, session, envelope, address, options):
         if not self._slowed:
             self._slowed = True
             self.in_rcpt.set()
@@ -42,13 +42,13 @@ class SlowInbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(message_from_bytes(envelope.content, policy=default))
         return "250 OK"
 
 
 @pytest.fixture
-def stack(tmp_path):  # noqa: ANN001, ANN201
+def stack(tmp_path):
     redis_server = RedisServer(tmp_path, persistent=True)
     redis_server.start()
     inbox = SlowInbox(delay=4)
@@ -70,7 +70,7 @@ def stack(tmp_path):  # noqa: ANN001, ANN201
         redis_server.kill()
 
 
-def _queue_one(live) -> tuple[object, int]:  # noqa: ANN001
+def _queue_one(live) -> tuple[object, int]:
     with live.app.app_context():
         tenant_id = db.session.execute(select(Tenant.id).where(Tenant.slug == "ghent")).scalar_one()
         with tenant_scope(tenant_id):
@@ -81,7 +81,7 @@ def _queue_one(live) -> tuple[object, int]:  # noqa: ANN001
     return tenant_id, mail_id
 
 
-def _state(live, tenant_id: int, mail_id) -> tuple[str, str]:  # noqa: ANN001
+def _state(live, tenant_id: int, mail_id) -> tuple[str, str]:
     with live.app.app_context():
         job = db.session.execute(
             select(OutboxJob.status).where(OutboxJob.dedupe_key == f"mail.send:{mail_id}")
@@ -94,7 +94,7 @@ def _state(live, tenant_id: int, mail_id) -> tuple[str, str]:  # noqa: ANN001
     return job, mail
 
 
-def test_a_worker_killed_mid_send_is_replaced_and_the_mail_goes_out_once(stack) -> None:  # noqa: ANN001
+def test_a_worker_killed_mid_send_is_replaced_and_the_mail_goes_out_once(stack) -> None:
     tenant_id, mail_id = _queue_one(stack)
     first = stack.spawn("worker", "--interval", "0.5", log="worker-a")
     assert stack.inbox.in_rcpt.wait(60), stack.logs()
@@ -112,7 +112,7 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_mail_goes_out_once(stack) 
     assert stack.inbox.messages[0]["To"] == "jan@example.org"
 
 
-def test_sigterm_lets_the_running_job_finish(stack) -> None:  # noqa: ANN001
+def test_sigterm_lets_the_running_job_finish(stack) -> None:
     tenant_id, mail_id = _queue_one(stack)
     worker = stack.spawn("worker", "--interval", "0.5", log="worker")
     assert stack.inbox.in_rcpt.wait(60), stack.logs()

@@ -18,7 +18,7 @@ from duo.sessions.signup import SignupRequest, sign_up
 from support import make_session
 
 
-def _queue(tenant, to: str = "reader@example.org", **values) -> OutgoingMail:  # noqa: ANN001
+def _queue(tenant, to: str = "reader@example.org", **values) -> OutgoingMail:
     with tenant_scope(tenant.id):
         return queue_mail(
             to,
@@ -97,7 +97,7 @@ def test_the_outbox_page_shows_the_branch_mails(db, tenants, coordinator, hq_cli
     assert hq_client.get(f"/brussels/outbox/{mine_id}").status_code == 404
 
 
-def request(session_id, email: str, locale: str) -> SignupRequest:  # noqa: ANN001
+def request(session_id, email: str, locale: str) -> SignupRequest:
     return SignupRequest(
         session_id=session_id,
         role="mentee",
@@ -110,7 +110,7 @@ def request(session_id, email: str, locale: str) -> SignupRequest:  # noqa: ANN0
     )
 
 
-def mail_to(tenant, address: str) -> OutgoingMail:  # noqa: ANN001
+def mail_to(tenant, address: str) -> OutgoingMail:
     with tenant_scope(tenant.id):
         return db.session.execute(
             select(OutgoingMail).where(OutgoingMail.recipient == address)

@@ -10,7 +10,7 @@ from duo.core.mail.models import OutgoingMail
 from duo.core.tenancy.context import tenant_scope
 
 
-def _queue(tenant, subject: str) -> str:  # noqa: ANN001
+def _queue(tenant, subject: str) -> str:
     """The new mail's id (read inside the branch: the row is hidden outside it)."""
     with tenant_scope(tenant.id):
         return queue_mail(
@@ -38,7 +38,7 @@ def test_mail_of_another_branch_is_404_and_not_listed(login, tenants) -> None:
     assert client.get(f"/antwerp/outbox/{mail_id}").status_code == 404
 
 
-def test_counting_with_select_from_stays_in_the_branch(db, tenants) -> None:  # noqa: ANN001
+def test_counting_with_select_from_stays_in_the_branch(db, tenants) -> None:
     """The dashboard's to-dos and the outbox total count with ``select_from(Model)``."""
     _queue(tenants["antwerp"], "one")
     _queue(tenants["antwerp"], "two")

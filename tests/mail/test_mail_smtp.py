@@ -34,14 +34,14 @@ class Inbox:
         self.refuse = False
         self.logins: list[tuple[str, str]] = []
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802
+    async def handle_DATA(self, server, session, envelope) -> str:
         if self.refuse:
             return "554 5.7.1 Message refused for the test"
         self.envelopes.append(envelope)
         self.messages.append(message_from_bytes(envelope.content, policy=default))
         return "250 OK"
 
-    def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:  # noqa: ANN001
+    def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
         login = auth_data.login.decode(), auth_data.password.decode()
         self.logins.append(login)
         return AuthResult(success=login == ("duo", "s3cret"))
@@ -54,7 +54,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def smtp(app, monkeypatch) -> Iterator[Inbox]:  # noqa: ANN001
+def smtp(app, monkeypatch) -> Iterator[Inbox]:
     inbox = Inbox()
     port = free_port()
     controller = Controller(
@@ -77,7 +77,7 @@ def smtp(app, monkeypatch) -> Iterator[Inbox]:  # noqa: ANN001
         controller.stop()
 
 
-def _queue_and_commit(tenant, **values) -> tuple[object, int]:  # noqa: ANN001
+def _queue_and_commit(tenant, **values) -> tuple[object, int]:
     with tenant_scope(tenant.id):
         mail = queue_mail(
             values.pop("to", "amina@example.org"),
@@ -101,7 +101,7 @@ def _queue_and_commit(tenant, **values) -> tuple[object, int]:  # noqa: ANN001
     return mail_id, job_id
 
 
-def _mail(tenant, mail_id) -> OutgoingMail:  # noqa: ANN001
+def _mail(tenant, mail_id) -> OutgoingMail:
     with tenant_scope(tenant.id):
         return db.session.execute(
             select(OutgoingMail).where(OutgoingMail.id == mail_id)

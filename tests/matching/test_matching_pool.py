@@ -20,13 +20,13 @@ FRENCH = {"fr": "native"}
 
 
 @pytest.fixture
-def rotterdam(in_tenant, tenants):  # noqa: ANN001, ANN201
+def rotterdam(in_tenant, tenants):
     """Work inside Rotterdam; returns the tenant."""
     with in_tenant("rotterdam"):
         yield tenants["rotterdam"]
 
 
-def _duo_count(db) -> int:  # noqa: ANN001
+def _duo_count(db) -> int:
     return db.session.execute(select(func.count()).select_from(Duo)).scalar_one()
 
 

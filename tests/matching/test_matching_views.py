@@ -17,7 +17,7 @@ FRENCH = {"fr": "native"}
 
 
 @pytest.fixture
-def people(pool_factory):  # noqa: ANN001, ANN201
+def people(pool_factory):
     """Two mentees and two mentors of Rotterdam whose best pairs are obvious."""
     made = {
         "amina": pool_factory.mentee(
@@ -56,17 +56,17 @@ def people(pool_factory):  # noqa: ANN001, ANN201
     return {name: snapshot(person) for name, person in made.items()}
 
 
-def _start(client) -> str:  # noqa: ANN001
+def _start(client) -> str:
     response = client.post("/rotterdam/matching/sessions")
     assert response.status_code == 302
     return response.headers["Location"]
 
 
-def _key(mentee, mentor) -> str:  # noqa: ANN001
+def _key(mentee, mentor) -> str:
     return f"{mentee.id}:{mentor.id}"
 
 
-def _counts(db, in_tenant, branch: str = "rotterdam") -> tuple[int, int, int]:  # noqa: ANN001
+def _counts(db, in_tenant, branch: str = "rotterdam") -> tuple[int, int, int]:
     with in_tenant(branch):
         return tuple(
             db.session.execute(select(func.count()).select_from(model)).scalar_one()

@@ -28,7 +28,7 @@ def _terminate_all(owner_url: str) -> int:
         engine.dispose()
 
 
-def test_the_app_recovers_from_lost_connections_without_5xx(tmp_path) -> None:  # noqa: ANN001
+def test_the_app_recovers_from_lost_connections_without_5xx(tmp_path) -> None:
     from support import DATABASE_URL, need
 
     need(bool(DATABASE_URL), "DATABASE_URL is not set: PostgreSQL recovery test skipped")

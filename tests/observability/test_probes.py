@@ -23,12 +23,12 @@ def noop() -> None:
     pass
 
 
-def test_healthz_answers_while_the_process_lives(client) -> None:  # noqa: ANN001
+def test_healthz_answers_while_the_process_lives(client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_data(as_text=True) == "ok"
 
 
-def test_readyz_reports_every_part(client) -> None:  # noqa: ANN001
+def test_readyz_reports_every_part(client) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
     body = response.get_json()
@@ -37,14 +37,14 @@ def test_readyz_reports_every_part(client) -> None:  # noqa: ANN001
     assert body["checks"]["migrations"]["database"] == body["checks"]["migrations"]["code"]
 
 
-def test_readyz_names_a_schema_behind_the_code(db, client) -> None:  # noqa: ANN001
+def test_readyz_names_a_schema_behind_the_code(db, client) -> None:
     db.session.execute(text("UPDATE alembic_version SET version_num = '0006_merge_capabilities'"))
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["failing"] == ["migrations"]
 
 
-def test_readyz_names_an_outbox_that_does_not_move(db, client) -> None:  # noqa: ANN001
+def test_readyz_names_an_outbox_that_does_not_move(db, client) -> None:
     enqueue("test.noop", tenant_id=None, run_after=utcnow() - timedelta(hours=2))
     db.session.flush()
     response = client.get("/readyz")
@@ -54,14 +54,14 @@ def test_readyz_names_an_outbox_that_does_not_move(db, client) -> None:  # noqa:
     assert body["checks"]["outbox"]["oldest_due_seconds"] >= 7200 - 60
 
 
-def test_readyz_names_redis_when_it_is_down(app, client, monkeypatch) -> None:  # noqa: ANN001
+def test_readyz_names_redis_when_it_is_down(app, client, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "DUO_REDIS_URL", "redis://127.0.0.1:1/0")
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["failing"] == ["redis"]
 
 
-def test_readyz_names_the_database_when_it_is_gone(tmp_path) -> None:  # noqa: ANN001
+def test_readyz_names_the_database_when_it_is_gone(tmp_path) -> None:
     settings = make_settings(tmp_path, f"sqlite:///{tmp_path / 'missing' / 'nowhere.sqlite3'}")
     app = build_app(settings)
     response = app.test_client().get("/readyz")
@@ -70,7 +70,7 @@ def test_readyz_names_the_database_when_it_is_gone(tmp_path) -> None:  # noqa: A
     assert app.test_client().get("/healthz").status_code == 200
 
 
-def test_metrics_from_this_machine(db, client, tenants) -> None:  # noqa: ANN001
+def test_metrics_from_this_machine(db, client, tenants) -> None:
     with tenant_scope(tenants["lyon"].id):
         queue_mail("amina.secret@example.org", "Bienvenue Amina", "Bonjour")
     db.session.flush()
@@ -93,7 +93,7 @@ def test_metrics_from_this_machine(db, client, tenants) -> None:  # noqa: ANN001
     assert 'duo_outbox_jobs{status="pending"}' in body
 
 
-def test_metrics_are_refused_outside_the_allowed_networks(app, client, monkeypatch) -> None:  # noqa: ANN001
+def test_metrics_are_refused_outside_the_allowed_networks(app, client, monkeypatch) -> None:
     outside = {"REMOTE_ADDR": "203.0.113.7"}
     assert client.get("/metrics", environ_base=outside).status_code == 404
     monkeypatch.setitem(app.config, "DUO_METRICS_ALLOW", "10.0.0.0/8, 203.0.113.0/24")
@@ -102,13 +102,13 @@ def test_metrics_are_refused_outside_the_allowed_networks(app, client, monkeypat
 
 
 @pytest.mark.parametrize("header", ["abc", "x" * 100, "bad id with spaces"])
-def test_a_strange_request_id_is_replaced(client, header) -> None:  # noqa: ANN001
+def test_a_strange_request_id_is_replaced(client, header) -> None:
     response = client.get("/healthz", headers={"X-Request-ID": header})
     assert response.headers["X-Request-ID"] != header
     assert len(response.headers["X-Request-ID"]) == 32
 
 
-def test_json_request_log_has_no_personal_data(app, client, monkeypatch, caplog) -> None:  # noqa: ANN001
+def test_json_request_log_has_no_personal_data(app, client, monkeypatch, caplog) -> None:
     monkeypatch.setitem(app.config, "DUO_LOG_JSON", True)
     with caplog.at_level(logging.INFO, logger="duo.request"):
         response = client.get(

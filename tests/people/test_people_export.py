@@ -20,7 +20,7 @@ def test_formula_cells_are_neutralised() -> None:
     assert neutralise(3) == 3 and neutralise(None) == ""
 
 
-def _people(create_person) -> None:  # noqa: ANN001
+def _people(create_person) -> None:
     create_person(
         "brussels",
         role="mentee",
@@ -36,7 +36,7 @@ def _people(create_person) -> None:  # noqa: ANN001
     )
 
 
-def test_csv_export_applies_the_filters_and_is_audited(db, login, in_tenant, create_person) -> None:  # noqa: ANN001
+def test_csv_export_applies_the_filters_and_is_audited(db, login, in_tenant, create_person) -> None:
     _people(create_person)
     client = login(branches=["brussels"], locale="en")
     response = client.get("/brussels/people/export.csv?role=mentee")
@@ -59,7 +59,7 @@ def test_csv_export_applies_the_filters_and_is_audited(db, login, in_tenant, cre
         assert event.details["filters"] == {"role": "mentee"}
 
 
-def test_xlsx_export_opens_in_a_spreadsheet(db, login, create_person) -> None:  # noqa: ANN001
+def test_xlsx_export_opens_in_a_spreadsheet(db, login, create_person) -> None:
     _people(create_person)
     client = login(branches=["brussels"], locale="fr")
     response = client.get("/brussels/people/export.xlsx?state=trained")
@@ -70,7 +70,7 @@ def test_xlsx_export_opens_in_a_spreadsheet(db, login, create_person) -> None:  
     assert [v[:2] for v in values[1:]] == [["Dupont", "Marc"]]
 
 
-def test_another_branch_and_hq_get_404(db, login, create_person) -> None:  # noqa: ANN001
+def test_another_branch_and_hq_get_404(db, login, create_person) -> None:
     _people(create_person)
     assert login(branches=["antwerp"]).get("/brussels/people/export.csv").status_code == 404
     assert login(hq=True).get("/brussels/people/export.csv").status_code == 404

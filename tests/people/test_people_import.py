@@ -32,7 +32,7 @@ GOOD = (
 )
 
 
-def upload(client, body: bytes | str, filename: str = "people.csv", slug: str = "brussels"):  # noqa: ANN001, ANN201
+def upload(client, body: bytes | str, filename: str = "people.csv", slug: str = "brussels"):
     data = body.encode("utf-8") if isinstance(body, str) else body
     return client.post(
         f"/{slug}/people/import",
@@ -41,12 +41,12 @@ def upload(client, body: bytes | str, filename: str = "people.csv", slug: str = 
     )
 
 
-def batch_url(response) -> str:  # noqa: ANN001
+def batch_url(response) -> str:
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     return response.headers["Location"]
 
 
-def count_people(db, in_tenant, slug="brussels") -> int:  # noqa: ANN001
+def count_people(db, in_tenant, slug="brussels") -> int:
     with in_tenant(slug):
         return db.session.execute(select(func.count()).select_from(Person)).scalar()
 

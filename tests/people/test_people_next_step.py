@@ -9,7 +9,7 @@ from duo.people.models import MENTEE, MENTOR
 
 
 @pytest.mark.parametrize("role", [MENTOR, MENTEE])
-def test_every_state_has_a_next_step(app, db, tenants, in_tenant, create_person, role) -> None:  # noqa: ANN001
+def test_every_state_has_a_next_step(app, db, tenants, in_tenant, create_person, role) -> None:
     with app.test_request_context("/brussels/"), in_tenant("brussels"):
         from flask import g
 
@@ -21,7 +21,7 @@ def test_every_state_has_a_next_step(app, db, tenants, in_tenant, create_person,
             assert step.actor in next_step.ACTORS, (role, state)
 
 
-def test_an_eligible_mentor_is_told_to_enrol_in_training(db, login, create_person) -> None:  # noqa: ANN001
+def test_an_eligible_mentor_is_told_to_enrol_in_training(db, login, create_person) -> None:
     mentor = create_person("brussels", role=MENTOR, state=states.ELIGIBLE)
     page = login(branches=["brussels"], locale="en").get(f"/brussels/people/{mentor.id}")
     text = page.get_data(as_text=True)
@@ -31,7 +31,7 @@ def test_an_eligible_mentor_is_told_to_enrol_in_training(db, login, create_perso
     assert "You (the coordinator)" in text
 
 
-def test_a_trained_mentor_waits_for_a_matching_session(db, login, create_person) -> None:  # noqa: ANN001
+def test_a_trained_mentor_waits_for_a_matching_session(db, login, create_person) -> None:
     mentor = create_person("brussels", role=MENTOR, state=states.TRAINED)
     text = (
         login(branches=["brussels"], locale="fr")
@@ -43,7 +43,7 @@ def test_a_trained_mentor_waits_for_a_matching_session(db, login, create_person)
     assert "/brussels/matching/" in text
 
 
-def test_dashboard_todos_include_mentors_and_undecided_intakes(db, login, create_person) -> None:  # noqa: ANN001
+def test_dashboard_todos_include_mentors_and_undecided_intakes(db, login, create_person) -> None:
     create_person("brussels", role=MENTOR, state=states.TRAINED)
     create_person("brussels", role=MENTEE, state=states.INTAKE_DONE)
     text = login(branches=["brussels"], locale="en").get("/brussels/").get_data(as_text=True)

@@ -10,7 +10,7 @@ from duo.people.models import Person, StateChange
 from duo.people.pipeline import InvalidTransition, register, transition
 
 
-def _changes(db, person):  # noqa: ANN001, ANN202
+def _changes(db, person):
     return (
         db.session.execute(
             select(StateChange).where(StateChange.person_id == person.id).order_by(StateChange.at)

@@ -47,7 +47,7 @@ def test_tags_are_kept_as_typed_unique_and_trimmed() -> None:
     assert normalise_level("fluent") is None
 
 
-def _profile(db, person, **values):  # noqa: ANN001, ANN003, ANN202
+def _profile(db, person, **values):
     profile = Profile(person_id=person.id, **values)
     db.session.add(profile)
     db.session.flush()

@@ -23,7 +23,7 @@ LIST_BUDGET = 10
 PERSON_BUDGET = 12
 
 
-def seed(db, tenant, n: int) -> list[uuid.UUID]:  # noqa: ANN001
+def seed(db, tenant, n: int) -> list[uuid.UUID]:
     """Bulk insert ``n`` people with a profile and two history entries each."""
     rng = random.Random(n)
     start = datetime(2026, 1, 1, tzinfo=UTC)
@@ -99,7 +99,7 @@ def seed(db, tenant, n: int) -> list[uuid.UUID]:  # noqa: ANN001
     return [p["id"] for p in people]
 
 
-def add_decisions(db, tenant, person_id: uuid.UUID, n: int) -> None:  # noqa: ANN001
+def add_decisions(db, tenant, person_id: uuid.UUID, n: int) -> None:
     rules = tenant.config["eligibility"]["mentee"]
     evaluation = evaluate(rules, {}, datetime(2026, 11, 1).date())
     db.session.execute(
@@ -154,7 +154,7 @@ def measure(
     client,
     count_queries,
     slug: str,
-    person_id: uuid.UUID,  # noqa: ANN001
+    person_id: uuid.UUID,
     expect_rows: bool,
 ) -> dict[str, int]:
     counts = {}

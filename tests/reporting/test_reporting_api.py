@@ -15,7 +15,7 @@ from reporting.factories import History
 
 
 @pytest.fixture
-def seeded(db, tenants):  # noqa: ANN001, ANN201
+def seeded(db, tenants):
     history = History(db, tenants)
     history.cohort("ghent", 12, 2025, 2)
     history.cohort("antwerp", 12, 2025, 3)
@@ -27,13 +27,13 @@ def seeded(db, tenants):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def token(db) -> str:  # noqa: ANN001
+def token(db) -> str:
     _row, value = tokens.create("bi-tool")
     db.session.commit()  # a request answering 400 rolls back; the token must outlive it
     return value
 
 
-def _get(client, path: str, token: str | None = None):  # noqa: ANN001, ANN202
+def _get(client, path: str, token: str | None = None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return client.get(path, headers=headers)
 
@@ -44,7 +44,7 @@ def test_token_is_stored_hashed(db, token) -> None:
     assert token not in row.token_hash
 
 
-def test_cli_prints_the_token_once(app, db) -> None:  # noqa: ARG001
+def test_cli_prints_the_token_once(app, db) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(args=["tokens", "create", "--hq", "--name", "powerbi"])
     assert result.exit_code == 0, result.output

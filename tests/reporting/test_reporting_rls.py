@@ -54,7 +54,7 @@ ATTEMPTS = [
 ]
 
 
-def _policy_settings(db) -> set[str]:  # noqa: ANN001
+def _policy_settings(db) -> set[str]:
     rows = db.session.execute(text("SELECT qual, with_check FROM pg_policies")).all()
     found: set[str] = set()
     for qual, check in rows:
@@ -73,7 +73,7 @@ def test_no_policy_reads_any_setting_but_the_branch(db) -> None:
         assert "hq" not in qual and " OR " not in qual.upper(), (table, qual)
 
 
-def _visible_branches(db) -> set[int]:  # noqa: ANN001
+def _visible_branches(db) -> set[int]:
     branches: set[int] = set()
     for table in tenant_owned_tables():
         branches |= set(

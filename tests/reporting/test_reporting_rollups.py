@@ -16,11 +16,11 @@ from reporting.factories import History, at
 
 
 @pytest.fixture
-def history(db, tenants) -> History:  # noqa: ANN001
+def history(db, tenants) -> History:
     return History(db, tenants)
 
 
-def _cells(db, tenant_id: int, measure: str, dimension: str = "") -> dict:  # noqa: ANN001
+def _cells(db, tenant_id: int, measure: str, dimension: str = "") -> dict:
     rows = db.session.execute(
         select(RollupCell).where(
             RollupCell.tenant_id == tenant_id,

@@ -11,7 +11,7 @@ from reporting.factories import History
 
 
 @pytest.fixture
-def seeded(db, tenants):  # noqa: ANN001, ANN201
+def seeded(db, tenants):
     History(db, tenants).cohort("paris", 3, 2025, 2)
     refresh_now(tenants["paris"].id)
 

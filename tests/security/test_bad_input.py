@@ -21,26 +21,26 @@ from duo.people import states
 from duo.people.models import Person
 from duo.sessions.models import InfoSession
 from duo.training.models import TrainingCycle
-from support import PoolFactory, form_for, future, make_cycle, make_session, required_modules
+from support import PoolFactory, cycle_form, form_for, make_cycle, make_session, session_form
 
 NUL = "Ami\x00na"
 CONTROL = "Remove the invisible control characters from this text."
 
 
-def saved(obj):  # noqa: ANN001, ANN201
+def saved(obj):
     """Commit the test's setup and keep the keys (on PostgreSQL, RLS hides rows outside scope)."""
     keys = SimpleNamespace(id=obj.id, tenant_id=obj.tenant_id)
     _db.session.commit()
     return keys
 
 
-def count(model, tenant) -> int:  # noqa: ANN001
+def count(model, tenant) -> int:
     with tenant_scope(tenant.id):
         return _db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 @pytest.fixture
-def english(login):  # noqa: ANN001, ANN201
+def english(login):
     return lambda slug: login(branches=[slug], locale="en")
 
 
@@ -60,7 +60,7 @@ def test_nul_in_the_signup_form_is_refused_at_the_field(client, tenants, field) 
     assert count(Person, brussels) == before
 
 
-def _api_body(session_id, **values) -> dict:  # noqa: ANN001, ANN003
+def _api_body(session_id, **values) -> dict:
     body = {
         "session_id": str(session_id),
         "audience": "mentee",
@@ -148,22 +148,6 @@ def test_nul_in_an_info_session_cancel_reason_is_refused(english, tenants) -> No
         assert _db.session.get(InfoSession, (info.tenant_id, info.id)).cancelled_at is None
 
 
-def _session_form(**values: str) -> dict[str, str]:
-    data = {
-        "start_date": future(days=40).date().isoformat(),
-        "start_time": "18:30",
-        "duration_minutes": "90",
-        "place": "Rue du Progrès 1, Bruxelles",
-        "online_url": "",
-        "language": "fr",
-        "audience": "mentees",
-        "capacity": "15",
-        "details": "",
-    }
-    data.update(values)
-    return data
-
-
 @pytest.mark.parametrize(
     ("values", "field"),
     [
@@ -178,29 +162,10 @@ def _session_form(**values: str) -> dict[str, str]:
 def test_an_info_session_with_bad_values_is_refused(english, tenants, values, field) -> None:
     brussels = tenants["brussels"]
     before = count(InfoSession, brussels)
-    response = english("brussels").post("/brussels/sessions/new", data=_session_form(**values))
+    response = english("brussels").post("/brussels/sessions/new", data=session_form(**values))
     assert response.status_code == 400
     assert f'id="{field}-error"' in response.get_data(as_text=True)
     assert count(InfoSession, brussels) == before
-
-
-def _cycle_form(tenant, **values: object) -> dict:  # noqa: ANN001
-    data = {
-        "title": "Autumn training",
-        "content": "modules",
-        "modules": required_modules(tenant),
-        "start_date": future(days=30).date().isoformat(),
-        "weekdays": ["1"],
-        "start_time": "18:00",
-        "end_time": "21:00",
-        "every_weeks": "1",
-        "count": "",
-        "location": "Rue Royale 1",
-        "capacity": "12",
-        "action": "preview",
-    }
-    data.update(values)
-    return data
 
 
 @pytest.mark.parametrize(
@@ -215,7 +180,7 @@ def test_a_training_cycle_with_bad_values_is_refused(english, tenants, values, f
     rotterdam = tenants["rotterdam"]
     before = count(TrainingCycle, rotterdam)
     for action in ("preview", "save"):
-        data = _cycle_form(rotterdam, action=action, **values)
+        data = cycle_form(rotterdam, action=action, **values)
         response = english("rotterdam").post("/rotterdam/training/cycles/new", data=data)
         assert response.status_code in (200, 400)
         html = response.get_data(as_text=True)

@@ -32,7 +32,7 @@ def payload(sid: object, /, **values: object) -> dict[str, object]:
 
 
 @pytest.fixture
-def spec(client) -> dict:  # noqa: ANN001
+def spec(client) -> dict:
     return client.get("/api/v1/openapi.json").get_json()
 
 

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def committed_session(app) -> Iterator[tuple[int, uuid.UUID]]:  # noqa: ANN001
+def committed_session(app) -> Iterator[tuple[int, uuid.UUID]]:
     need(bool(DATABASE_URL), "DATABASE_URL is not set: concurrent sign-up tests skipped")
     started = utcnow()
     with app.app_context():
@@ -66,7 +66,7 @@ def committed_session(app) -> Iterator[tuple[int, uuid.UUID]]:  # noqa: ANN001
             db.session.remove()
 
 
-def _race(app, tenant_id: int, n: int, make_request: Callable[[int], object]) -> list[str]:  # noqa: ANN001
+def _race(app, tenant_id: int, n: int, make_request: Callable[[int], object]) -> list[str]:
     barrier = threading.Barrier(n)
     results: list[str] = []
     lock = threading.Lock()
@@ -79,7 +79,7 @@ def _race(app, tenant_id: int, n: int, make_request: Callable[[int], object]) ->
                 outcome = sign_up(make_request(i), tenant=tenant)  # type: ignore[arg-type]
                 db.session.commit()
                 result = outcome.status if outcome.created else "repeat"
-            except Exception as exc:  # noqa: BLE001 - reported in the assertion
+            except Exception as exc:
                 db.session.rollback()
                 result = f"error: {exc!r}"
             finally:
@@ -95,7 +95,7 @@ def _race(app, tenant_id: int, n: int, make_request: Callable[[int], object]) ->
     return results
 
 
-def _registrations(app, tenant_id: int, session_id: uuid.UUID) -> list[Registration]:  # noqa: ANN001
+def _registrations(app, tenant_id: int, session_id: uuid.UUID) -> list[Registration]:
     with app.app_context(), tenant_scope(tenant_id):
         rows = list(
             db.session.execute(

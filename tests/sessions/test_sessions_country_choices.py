@@ -18,13 +18,13 @@ EXPECTED = {
 }
 
 
-def test_every_branch_has_its_own_employment_services(tenants) -> None:  # noqa: ANN001
+def test_every_branch_has_its_own_employment_services(tenants) -> None:
     for slug, services in EXPECTED.items():
         assert tenants[slug].config["choices"]["employment_services"] == services, slug
 
 
 @pytest.mark.parametrize("slug", sorted(EXPECTED))
-def test_the_sign_up_answer_names_only_the_branchs_services(app, tenants, slug: str) -> None:  # noqa: ANN001
+def test_the_sign_up_answer_names_only_the_branchs_services(app, tenants, slug: str) -> None:
     from duo.sessions.display import heard_from_label
 
     with app.test_request_context(f"/{slug}/join"):

@@ -33,7 +33,7 @@ def data(**values: object) -> SessionData:
     return SessionData(**defaults)  # type: ignore[arg-type]
 
 
-def ics(mail) -> Calendar:  # noqa: ANN001
+def ics(mail) -> Calendar:
     assert mail.attachments, "expected an .ics attachment"
     return Calendar.from_ical(base64.b64decode(mail.attachments[0]["data"]))
 

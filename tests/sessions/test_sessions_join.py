@@ -19,7 +19,7 @@ from support import counts, form_for, mails_to, make_session, past, request_for,
 
 
 @pytest.fixture
-def visitor(client):  # noqa: ANN001, ANN201
+def visitor(client):
     """A visitor who chose English (offered in Brussels); assertions quote English texts."""
     with client.session_transaction() as session:
         session["locale"] = "en"

@@ -11,24 +11,16 @@ from sqlalchemy import select
 from duo.people import states
 from duo.sessions.models import InfoSession
 from duo.sessions.signup import sign_up
-from support import counts, future, make_session, next_spring_forward, past, request_for, run_jobs
-
-
-def _form(**values: object) -> dict[str, str]:
-    day = future(days=40).astimezone(ZoneInfo("Europe/Brussels"))
-    data = {
-        "start_date": day.date().isoformat(),
-        "start_time": "18:30",
-        "duration_minutes": "90",
-        "place": "Rue du Progrès 1, Bruxelles",
-        "online_url": "",
-        "language": "fr",
-        "audience": "mentees",
-        "capacity": "15",
-        "details": "",
-    }
-    data.update({k: str(v) for k, v in values.items()})
-    return data
+from support import (
+    counts,
+    future,
+    make_session,
+    next_spring_forward,
+    past,
+    request_for,
+    run_jobs,
+    session_form,
+)
 
 
 def test_the_list_shows_upcoming_and_past_with_figures(db, tenants, in_tenant, coordinator) -> None:
@@ -80,7 +72,7 @@ def test_a_coordinator_plans_a_session_in_the_branch_time(
     db, tenants, in_tenant, coordinator
 ) -> None:
     client = coordinator("brussels", locale="en")
-    form = _form()
+    form = session_form()
     response = client.post("/brussels/sessions/new", data=form)
     assert response.status_code == 302
     with in_tenant("brussels"):
@@ -114,7 +106,7 @@ def test_a_coordinator_plans_a_session_in_the_branch_time(
 def test_bad_session_input_is_refused_at_the_field(tenants, coordinator, values, message) -> None:
     client = coordinator("brussels", locale="en")
     before = counts(tenants["brussels"])
-    response = client.post("/brussels/sessions/new", data=_form(**values))
+    response = client.post("/brussels/sessions/new", data=session_form(**values))
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
@@ -135,7 +127,7 @@ def test_changing_a_session_tells_the_registrants(db, tenants, in_tenant, coordi
     local = moved.astimezone(ZoneInfo("Europe/Brussels"))
     response = client.post(
         f"/brussels/sessions/{session_id}/edit",
-        data=_form(
+        data=session_form(
             start_date=local.date().isoformat(),
             start_time=local.strftime("%H:%M"),
             audience="both",
@@ -269,7 +261,7 @@ def test_another_branch_gets_404_for_a_real_session(
         assert antwerp.get(path).status_code == 404, path
         assert hq_client.get(f"/brussels/sessions/{session_id}{suffix}").status_code == 404
     if suffix:
-        data = _form() if suffix == "/edit" else {"reason": "x", "attended": []}
+        data = session_form() if suffix == "/edit" else {"reason": "x", "attended": []}
         for path in (
             f"/antwerp/sessions/{session_id}{suffix}",
             f"/brussels/sessions/{session_id}{suffix}",

@@ -13,6 +13,8 @@ from duo.core.tenancy.rls import setting_sql
 
 
 def tenant_tables() -> dict[str, sa.Table]:
+    """Branch-owned tables: the TenantScoped models', and any table keyed by tenant_id
+    (the reporting rollups: one branch's figures, readable by HQ, distributed alike)."""
     from duo.app import load_models
 
     load_models()
@@ -21,6 +23,9 @@ def tenant_tables() -> dict[str, sa.Table]:
         cls = mapper.class_
         if issubclass(cls, TenantScoped) and mapper.local_table is not None:
             tables[mapper.local_table.name] = mapper.local_table
+    for table in _db.metadata.sorted_tables:
+        if "tenant_id" in table.primary_key.columns:
+            tables[table.name] = table
     return tables
 
 
@@ -65,7 +70,7 @@ def test_the_distribution_script_distributes_by_tenant_id_and_keeps_the_outbox_l
 
 
 @pytest.mark.postgres
-def test_the_distribution_plan_finds_every_branch_owned_table_parents_first(db) -> None:  # noqa: ANN001
+def test_the_distribution_plan_finds_every_branch_owned_table_parents_first(db) -> None:
     """The script's plan (the part that needs no Citus) run on the migrated schema."""
     from support import DATABASE_URL, need
 
@@ -101,7 +106,7 @@ def test_the_setting_statement_takes_only_an_id() -> None:
 
 
 @pytest.mark.postgres
-def test_the_scope_reaches_postgresql_as_a_transaction_local_setting(db, tenants) -> None:  # noqa: ANN001
+def test_the_scope_reaches_postgresql_as_a_transaction_local_setting(db, tenants) -> None:
     from duo.core.tenancy.context import tenant_scope
     from support import DATABASE_URL, need
 

@@ -9,7 +9,7 @@ import pytest
 from duo.core.auth.access import COORDINATOR, access_of
 
 
-def branch_rules(app):  # noqa: ANN001, ANN201
+def branch_rules(app):
     """Every GET rule of a branch page, with placeholder values for its other arguments."""
     samples = {
         "uuid": "00000000-0000-4000-8000-000000000000",

@@ -28,12 +28,12 @@ def tenants_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(app, db):  # noqa: ANN001, ANN201
+def cli(app, db):
     runner = app.test_cli_runner()
     return lambda *args: runner.invoke(args=list(args), catch_exceptions=False)
 
 
-def snapshot(db) -> list[tuple]:  # noqa: ANN001
+def snapshot(db) -> list[tuple]:
     return sorted(db.session.execute(select(Tenant.slug, Tenant.digest, Tenant.active)).all())
 
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("training_clock")
 TOKEN_URL = re.compile(r'id="new-link-url"[^>]*value="http://[^/]+(/[^"]+\.ics)"')
 
 
-def new_link(client, url: str) -> str:  # noqa: ANN001
+def new_link(client, url: str) -> str:
     response = client.post(url)
     assert response.status_code == 200
     match = TOKEN_URL.search(response.get_data(as_text=True))
@@ -32,7 +32,7 @@ def new_link(client, url: str) -> str:  # noqa: ANN001
     return match.group(1)
 
 
-def fetch(client, path: str) -> Calendar:  # noqa: ANN001
+def fetch(client, path: str) -> Calendar:
     response = client.get(path)
     assert response.status_code == 200, path
     assert response.headers["Content-Type"].startswith("text/calendar")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from duo.core.db import db as _db
 from duo.core.jobs.models import DONE, OutboxJob
 from duo.core.jobs.outbox import execute
-from duo.core.jobs.schedule import PERIODIC
+from duo.core.jobs.schedule import schedule
 from duo.core.mail.models import OutgoingMail
 from duo.core.tenancy.context import tenant_scope
 from duo.people import states
@@ -33,7 +33,7 @@ def outbox(name: str) -> list[OutboxJob]:
     return list(_db.session.execute(stmt).scalars())
 
 
-def mails(tenant) -> list[OutgoingMail]:  # noqa: ANN001
+def mails(tenant) -> list[OutgoingMail]:
     with tenant_scope(tenant.id):
         stmt = select(OutgoingMail).order_by(OutgoingMail.created_at)
         return list(_db.session.execute(stmt).scalars())
@@ -44,8 +44,9 @@ def attachment(mail: OutgoingMail) -> Calendar:
     return Calendar.from_ical(base64.b64decode(item["data"]))
 
 
-def test_reminder_selection_runs_hourly() -> None:
-    (periodic,) = [p for p in PERIODIC if p.id == "training-reminders"]
+def test_reminder_selection_runs_hourly(app) -> None:
+    with app.app_context():
+        (periodic,) = [p for p in schedule() if p.id == "training-reminders"]
     assert periodic.job == "training.send_reminders"
     assert periodic.every == dt.timedelta(hours=1)
 

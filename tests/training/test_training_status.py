@@ -23,7 +23,7 @@ from support import FUTURE, PAST, TUE, make_cycle, required_modules
 pytestmark = pytest.mark.usefixtures("training_clock")
 
 
-def attend(cycle, people, sessions=None, by=None) -> None:  # noqa: ANN001
+def attend(cycle, people, sessions=None, by=None) -> None:
     for session in sessions if sessions is not None else cycle.sessions:
         enrolment.record_attendance(session, {p.id for p in people}, by=by)
 

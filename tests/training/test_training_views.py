@@ -22,12 +22,12 @@ from duo.training.models import (
     Enrolment,
     TrainingCycle,
 )
-from support import FUTURE, PAST, TUE, make_cycle, required_modules, run_jobs
+from support import FUTURE, PAST, TUE, cycle_form, make_cycle, required_modules, run_jobs
 
 pytestmark = pytest.mark.usefixtures("training_clock")
 
 
-def count(model, tenant) -> int:  # noqa: ANN001
+def count(model, tenant) -> int:
     with tenant_scope(tenant.id):
         return _db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
@@ -36,26 +36,11 @@ def jobs(name: str) -> list[OutboxJob]:
     return list(_db.session.execute(select(OutboxJob).where(OutboxJob.name == name)).scalars())
 
 
-def plan_form(**overrides) -> dict:  # noqa: ANN003
-    data = {
-        "title": "Autumn training",
-        "content": "modules",
-        "modules": None,  # filled per branch
-        "start_date": "2026-10-13",
-        "weekdays": ["1"],
-        "start_time": "18:00",
-        "end_time": "21:00",
-        "every_weeks": "1",
-        "count": "",
-        "location": "Rue Royale 1",
-        "capacity": "12",
-        "action": "preview",
-    }
-    data.update(overrides)
-    return data
+def plan_form(**overrides) -> dict:
+    return cycle_form(**{"start_date": "2026-10-13", **overrides})
 
 
-def with_modules(tenant, data: dict) -> dict:  # noqa: ANN001
+def with_modules(tenant, data: dict) -> dict:
     if data.get("modules") is None:
         data["modules"] = required_modules(tenant)
     return data
@@ -360,7 +345,7 @@ def test_dashboard_todos(coordinator, tenants, create_person) -> None:
 # --------------------------------------------------------------------------- isolation
 
 
-def paris_objects(tenants, create_person) -> dict:  # noqa: ANN001
+def paris_objects(tenants, create_person) -> dict:
     paris = tenants["paris"]
     cycle = make_cycle(paris, start=PAST)
     mentor = create_person("paris", role="mentor", state=states.ELIGIBLE)

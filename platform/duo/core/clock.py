@@ -167,7 +167,7 @@ def install_for_requests(app: Any) -> None:
             g._duo_clock_token = _current.set(clock)
 
     @app.teardown_request
-    def _remove_clock(exc: BaseException | None) -> None:  # noqa: ARG001
+    def _remove_clock(exc: BaseException | None) -> None:
         token = g.pop("_duo_clock_token", None)
         if token is not None:
             _current.reset(token)

@@ -1,9 +1,9 @@
 """What follows a duo's steps, as jobs. Arguments are ids only.
 
-:func:`duo.duos.lifecycle.transition` tells its listeners about every step; the listener
-here enqueues a job in the same transaction (so a step and its consequences are never out of
-step), and the job looks at the duo as it is when it runs: a duo stopped meanwhile gets no
-"you have been matched" mail.
+:func:`duo.duos.lifecycle.transition` emits :data:`~duo.duos.lifecycle.TRANSITIONED` for
+every step; the listener here (connected in ``duos/plugin.py``) enqueues a job in the same
+transaction (so a step and its consequences are never out of step), and the job looks at
+the duo as it is when it runs: a duo stopped meanwhile gets no "you have been matched" mail.
 
 For now one step has a consequence outside the platform: when a duo is proposed, mentor and
 mentee each get a mail in their language saying who their partner is (first name only) and
@@ -21,15 +21,14 @@ from duo.core.jobs import enqueue, job
 from duo.core.mail import queue_mail, render_mail
 from duo.core.tenancy.context import require_tenant_id
 from duo.core.tenancy.models import Tenant
-from duo.duos import lifecycle, states
+from duo.duos import states
 from duo.duos.models import Duo, DuoStateChange
 from duo.people.models import MENTEE, Person
 
 PROPOSED_JOB = "duos.proposed"
 
 
-@lifecycle.on_transition
-def _enqueue(duo: Duo, change: DuoStateChange) -> None:
+def enqueue_consequences(duo: Duo, change: DuoStateChange) -> None:
     if change.to_state == states.PROPOSED:
         enqueue(PROPOSED_JOB, str(duo.id), dedupe_key=f"{PROPOSED_JOB}:{duo.id}")
 

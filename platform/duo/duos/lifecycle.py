@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import calendar
 import uuid
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -32,6 +31,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from duo.core.db import db, utcnow
+from duo.core.hooks import Event
 from duo.core.i18n import sentences, zones
 from duo.core.tenancy.models import Tenant
 from duo.duos import states
@@ -40,13 +40,13 @@ from duo.people import pipeline
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person
 
-Listener = Callable[[Duo, DuoStateChange], None]
-_listeners: list[Listener] = []
+#: ``listener(duo, change)`` after every recorded step (creation too), in the same transaction.
+TRANSITIONED = Event("duos.transitioned", "A duo moved a step.")
 
 Pair = tuple[uuid.UUID, uuid.UUID]
 
 
-class InvalidDuoTransition(ValueError):  # noqa: N818 - reads better at call sites
+class InvalidDuoTransition(ValueError):
     """The move is not part of a duo's flow; the message is shown to the coordinator.
 
     ``field`` names the form field at fault (``reason``, ``declined_by``...), if any.
@@ -61,15 +61,8 @@ class InvalidDuoTransition(ValueError):  # noqa: N818 - reads better at call sit
 PROPOSED_WITH = sentences.register("duos.proposed_with", _l("Duo proposed with %(name)s"))
 
 
-def on_transition(listener: Listener) -> Listener:
-    """Register ``listener(duo, change)``, called after every recorded step (creation too)."""
-    _listeners.append(listener)
-    return listener
-
-
 def _notify(duo: Duo, change: DuoStateChange) -> None:
-    for listener in _listeners:
-        listener(duo, change)
+    TRANSITIONED.emit(duo, change)
 
 
 def add_months(day: date, months: int) -> date:

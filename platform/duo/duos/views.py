@@ -13,8 +13,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
 from duo.core.auth.access import coordinator_required
-from duo.core.dashboard import navigation
-from duo.core.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
 from duo.duos import lifecycle, states
@@ -26,14 +25,13 @@ from duo.people.models import Person
 
 bp = Blueprint("duos", __name__, url_prefix="/<tenant>/duos", template_folder="templates")
 
-navigation.register("duos.index", _l("Duos"), 50)
 
 _STATE_ORDER = case({s: i for i, s in enumerate(states.STATES)}, value=Duo.state)
 
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     wanted = request.args.get("state") or None
     if wanted not in states.STATES:
         wanted = None
@@ -84,7 +82,7 @@ def _forms(duo: Duo, failed: tuple[str, object] | None = None) -> dict[str, obje
     return forms
 
 
-def _detail(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None):  # noqa: ANN202
+def _detail(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None):
     return (
         render_template(
             "duos/detail.html",
@@ -98,13 +96,13 @@ def _detail(duo: Duo, status: int = 200, failed: tuple[str, object] | None = Non
 
 @bp.route("/<uuid:duo_id>")
 @coordinator_required
-def detail(duo_id: uuid.UUID):  # noqa: ANN201
+def detail(duo_id: uuid.UUID):
     return _detail(_load(duo_id))
 
 
 @bp.route("/<uuid:duo_id>/to/<target>", methods=["POST"])
 @coordinator_required
-def move(duo_id: uuid.UUID, target: str):  # noqa: ANN201
+def move(duo_id: uuid.UUID, target: str):
     if target not in states.STATES:
         abort(404)
     duo = _load(duo_id)
@@ -150,8 +148,7 @@ def move(duo_id: uuid.UUID, target: str):  # noqa: ANN201
 # --------------------------------------------------------------------------- dashboard
 
 
-@provider
-def _duo_todos(tenant: Tenant) -> list[Todo]:
+def duo_todos(tenant: Tenant) -> list[Todo]:
     proposed = db.session.execute(
         select(func.count()).select_from(Duo).where(Duo.state == states.PROPOSED)
     ).scalar_one()

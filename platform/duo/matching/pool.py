@@ -142,7 +142,7 @@ class Pool:
         return person_id in self.mentor_profiles
 
 
-def _waiting_since_subquery():  # noqa: ANN202
+def _waiting_since_subquery():
     return (
         select(StateChange.person_id, func.max(StateChange.at).label("since"))
         .where(

@@ -36,7 +36,7 @@ from duo.people.models import Person
 _NO_PROFILE = _l("No intake profile with languages yet: complete the intake to match them")
 
 
-def number_formatter(locale: str):  # noqa: ANN201
+def number_formatter(locale: str):
     """Points with at most one decimal and the locale's decimal sign ("71.5", "71,5").
 
     Points never reach a thousand, so no grouping is needed; the page shows thousands of

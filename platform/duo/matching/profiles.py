@@ -68,38 +68,12 @@ def _digital(value: int) -> int:
     return number
 
 
-class _Normalised:
-    """Shared normalisation, run once at construction (frozen dataclasses need setattr)."""
-
-    def _set(self, name: str, value: object) -> None:
-        object.__setattr__(self, name, value)
-
-    def _normalise_common(self) -> None:
-        self._set("languages", _languages(self.languages))  # type: ignore[attr-defined]
-        self._set("availability", _tags(self.availability))  # type: ignore[attr-defined]
-        self._set("interests", _tags(self.interests))  # type: ignore[attr-defined]
-        self._set("personality", _tags(self.personality))  # type: ignore[attr-defined]
-        self._set("digital_skills", _digital(self.digital_skills))  # type: ignore[attr-defined]
-        self._set("postcode", normalise_postcode(self.postcode))  # type: ignore[attr-defined]
-        self._set("country", str(self.country or "").strip().lower())  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        # Profiles are identified by their id; the language mapping is not hashable itself.
-        return hash((type(self).__name__, self.id))  # type: ignore[attr-defined]
-
-
 @dataclass(frozen=True, kw_only=True, eq=True)
-class MentorProfile(_Normalised):
-    """A mentor as the matching session sees them.
-
-    ``trained`` (required training modules attended), ``free`` (not in a running duo: one
-    mentee at a time) and ``eligible`` (the eligibility decision) are hard constraints.
-    """
+class _Profile:
+    """What intake captured about either side, normalised once at construction (frozen
+    dataclasses need ``object.__setattr__``)."""
 
     id: Hashable
-    sectors: frozenset[str] = frozenset()
-    years_experience: int = 0
-    expertise: frozenset[str] = frozenset()
     languages: Mapping[str, str] = field(default_factory=dict)
     availability: frozenset[str] = frozenset()
     interests: frozenset[str] = frozenset()
@@ -107,9 +81,39 @@ class MentorProfile(_Normalised):
     personality: frozenset[str] = frozenset()
     postcode: str | None = None
     country: str
+    eligible: bool
+
+    def _set(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+
+    def _normalise_common(self) -> None:
+        self._set("languages", _languages(self.languages))
+        self._set("availability", _tags(self.availability))
+        self._set("interests", _tags(self.interests))
+        self._set("personality", _tags(self.personality))
+        self._set("digital_skills", _digital(self.digital_skills))
+        self._set("postcode", normalise_postcode(self.postcode))
+        self._set("country", str(self.country or "").strip().lower())
+        self._set("eligible", bool(self.eligible))
+
+    def __hash__(self) -> int:
+        # Profiles are identified by their id; the language mapping is not hashable itself.
+        return hash((type(self).__name__, self.id))
+
+
+@dataclass(frozen=True, kw_only=True, eq=True)
+class MentorProfile(_Profile):
+    """A mentor as the matching session sees them.
+
+    ``trained`` (required training modules attended), ``free`` (not in a running duo: one
+    mentee at a time) and ``eligible`` (the eligibility decision) are hard constraints.
+    """
+
+    sectors: frozenset[str] = frozenset()
+    years_experience: int = 0
+    expertise: frozenset[str] = frozenset()
     trained: bool
     free: bool
-    eligible: bool
 
     def __post_init__(self) -> None:
         self._normalise_common()
@@ -118,13 +122,12 @@ class MentorProfile(_Normalised):
         self._set("years_experience", max(0, int(self.years_experience)))
         self._set("trained", bool(self.trained))
         self._set("free", bool(self.free))
-        self._set("eligible", bool(self.eligible))
 
-    __hash__ = _Normalised.__hash__
+    __hash__ = _Profile.__hash__
 
 
 @dataclass(frozen=True, kw_only=True, eq=True)
-class MenteeProfile(_Normalised):
+class MenteeProfile(_Profile):
     """A mentee as the matching session sees them.
 
     ``target_sector`` is the sector the mentee aims at (their ambition), ``None`` while they
@@ -132,24 +135,14 @@ class MenteeProfile(_Normalised):
     eligibility decision); the solver turns it into a fairness bonus.
     """
 
-    id: Hashable
     target_sector: str | None = None
     help_questions: frozenset[str] = frozenset()
-    languages: Mapping[str, str] = field(default_factory=dict)
-    availability: frozenset[str] = frozenset()
-    interests: frozenset[str] = frozenset()
-    digital_skills: int = 0
-    personality: frozenset[str] = frozenset()
-    postcode: str | None = None
-    country: str
     waiting_since: date
-    eligible: bool
 
     def __post_init__(self) -> None:
         self._normalise_common()
         target = (self.target_sector or "").strip() or None
         self._set("target_sector", target)
         self._set("help_questions", _keys(self.help_questions))
-        self._set("eligible", bool(self.eligible))
 
-    __hash__ = _Normalised.__hash__
+    __hash__ = _Profile.__hash__

@@ -328,7 +328,8 @@ class ScoreMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.total.shape  # type: ignore[return-value]
+        rows, columns = self.total.shape
+        return int(rows), int(columns)
 
     @property
     def mentor_available(self) -> np.ndarray:

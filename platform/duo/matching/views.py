@@ -23,8 +23,7 @@ from sqlalchemy.orm import aliased, lazyload, selectinload
 
 from duo.core.auth.access import coordinator_required
 from duo.core.auth.models import User
-from duo.core.dashboard import navigation
-from duo.core.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
@@ -47,7 +46,6 @@ from duo.people.models import MENTEE, MENTOR, Person
 
 bp = Blueprint("matching", __name__, url_prefix="/<tenant>/matching", template_folder="templates")
 
-navigation.register("matching.index", _l("Matching"), 40)
 
 #: Shown when the database refused an acceptance another request made impossible meanwhile.
 _CHANGED = _l(
@@ -89,7 +87,7 @@ def _session_page(
     *,
     status: int = 200,
     errors: list[str] | None = None,
-):  # noqa: ANN202
+):
     """The session page: for an open session, a fresh run of the suggestion, explained."""
     locale = str(get_locale() or g.tenant.default_locale)
     context: dict[str, Any] = {
@@ -131,7 +129,7 @@ def _session_page(
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     sessions = list(
         db.session.execute(
             select(MatchingSession)
@@ -152,7 +150,7 @@ def index():  # noqa: ANN201
 
 @bp.route("/sessions", methods=["POST"])
 @coordinator_required
-def start():  # noqa: ANN201
+def start():
     form = StartSessionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -168,13 +166,13 @@ def start():  # noqa: ANN201
 
 @bp.route("/sessions/<uuid:session_id>", endpoint="session")
 @coordinator_required
-def session_view(session_id: uuid.UUID):  # noqa: ANN201
+def session_view(session_id: uuid.UUID):
     return _session_page(_load_session(session_id))
 
 
 @bp.route("/sessions/<uuid:session_id>/accept", methods=["POST"])
 @coordinator_required
-def accept(session_id: uuid.UUID):  # noqa: ANN201
+def accept(session_id: uuid.UUID):
     session = _load_session(session_id)
     form = AcceptForm()
     if not form.validate_on_submit():
@@ -209,7 +207,7 @@ def accept(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/sessions/<uuid:session_id>/constraints", methods=["POST"])
 @coordinator_required
-def constrain(session_id: uuid.UUID):  # noqa: ANN201
+def constrain(session_id: uuid.UUID):
     session = _load_session(session_id)
     form = ConstraintForm()
     if not form.validate_on_submit():
@@ -235,7 +233,7 @@ def constrain(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/sessions/<uuid:session_id>/constraints/<uuid:constraint_id>/remove", methods=["POST"])
 @coordinator_required
-def remove_constraint(session_id: uuid.UUID, constraint_id: uuid.UUID):  # noqa: ANN201
+def remove_constraint(session_id: uuid.UUID, constraint_id: uuid.UUID):
     session = _load_session(session_id)
     constraint = db.session.execute(
         select(MatchingConstraint).where(
@@ -256,7 +254,7 @@ def remove_constraint(session_id: uuid.UUID, constraint_id: uuid.UUID):  # noqa:
 
 @bp.route("/sessions/<uuid:session_id>/close", methods=["POST"])
 @coordinator_required
-def close(session_id: uuid.UUID):  # noqa: ANN201
+def close(session_id: uuid.UUID):
     session = _load_session(session_id)
     if not CloseSessionForm().validate_on_submit():
         abort(400)
@@ -271,8 +269,7 @@ def close(session_id: uuid.UUID):  # noqa: ANN201
 # --------------------------------------------------------------------------- dashboard
 
 
-@provider
-def _waiting_todo(tenant: Tenant) -> list[Todo]:
+def waiting_todos(tenant: Tenant) -> list[Todo]:
     count, oldest = matching_pool.waiting_summary()
     if not count:
         return []
@@ -294,8 +291,7 @@ def _waiting_todo(tenant: Tenant) -> list[Todo]:
     ]
 
 
-@provider
-def _free_mentors_todo(tenant: Tenant) -> list[Todo]:
+def free_mentors_todos(tenant: Tenant) -> list[Todo]:
     """Trained mentors without a mentee yet: the matching step covers mentors too."""
     count = db.session.execute(
         select(func.count())

@@ -6,25 +6,25 @@ Filters on the profile's JSON lists use each backend's JSON functions (``json_ea
 ``json_type`` on SQLite, ``jsonb`` operators on PostgreSQL) so nothing is filtered in Python.
 
 Filter values come from the URL: unknown ones are ignored rather than failing the page.
-The *session* filter works only when the sessions capability provides a ``Registration``
-model with ``person_id`` and ``session_id`` (it is looked up defensively, see
-:func:`registration_model`); otherwise it is not offered.
+The *session* filter is provided by the sessions capability (:data:`SESSION_FILTER`).
 """
 
 from __future__ import annotations
 
 import math
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, func, literal, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import SQLAlchemyError
 
 from duo.core.db import db
+from duo.core.hooks import Hook
+from duo.core.plugins import Card
 from duo.core.vocab.audiences import ROLES
 from duo.people import states, vocab
 from duo.people.models import MENTEE, MENTOR, Person, Profile
@@ -85,68 +85,32 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     return Filters(q, state, role, session, language, sector, sort, page)
 
 
-# --------------------------------------------------------------------------- sessions (optional)
+# --------------------------------------------------------------------------- sessions
 
 
-def registration_model() -> Any | None:
-    """The sessions capability's Registration model, if it exists with the columns we need."""
-    try:
-        from duo.sessions import models as session_models  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    model = getattr(session_models, "Registration", None)
-    if model is None or not all(hasattr(model, a) for a in ("person_id", "session_id")):
-        return None
-    return model
+@dataclass(frozen=True)
+class SessionFilter:
+    """The filter "registered for this information session", provided by :mod:`duo.sessions`.
+
+    The register of people sits below the sessions capability, so it asks for the filter
+    through :data:`SESSION_FILTER` instead of importing it (see ``sessions/plugin.py``).
+    """
+
+    #: ``() -> [(id, start, label)]``: the branch's latest sessions, newest first.
+    choices: Callable[[], list[tuple[str, datetime | None, str]]]
+    #: ``(session id) -> select(person id)``: who registered for that session.
+    person_ids: Callable[[uuid.UUID], Select]
 
 
-def session_model() -> Any | None:
-    """The model a Registration points to (the information session), if it can be found."""
-    model = registration_model()
-    if model is None:
-        return None
-    try:
-        from sqlalchemy import inspect
-
-        for rel in inspect(model).relationships:
-            if any(col.key == "session_id" for col in rel.local_columns):
-                return rel.mapper.class_
-    except Exception:  # noqa: BLE001 - optional integration: absent means "no filter"
-        return None
-    return None
+SESSION_FILTER: Hook[SessionFilter] = Hook(
+    "people.session_filter", "Filter the candidates by information session."
+)
 
 
 def session_choices() -> list[tuple[str, datetime | None, str]]:
-    """(id, start, label) of the branch's latest information sessions; [] if unknown.
-
-    Read inside a savepoint: if the sessions tables are not there (capability not migrated),
-    the page goes on without the filter instead of failing.
-    """
-    model = session_model()
-    if model is None or not hasattr(model, "id"):
-        return []
-    start = next(
-        (getattr(model, a) for a in ("starts_at", "start", "begins_at") if hasattr(model, a)), None
-    )
-    labels = [
-        getattr(model, a) for a in ("place", "title", "name", "language") if hasattr(model, a)
-    ]
-    stmt = select(model.id, *([start] if start is not None else []), *labels)
-    if start is not None:
-        stmt = stmt.order_by(start.desc())
-    try:
-        with db.session.begin_nested():
-            rows = db.session.execute(stmt.limit(200)).all()
-    except SQLAlchemyError:
-        return []
-    out = []
-    for row in rows:
-        values = list(row)
-        session_id = values.pop(0)
-        when = values.pop(0) if start is not None else None
-        label = next((str(v) for v in values if v), "")
-        out.append((str(session_id), when, label))
-    return out
+    """(id, start, label) of the branch's latest information sessions; [] without sessions."""
+    provider = SESSION_FILTER.one()
+    return provider.choices() if provider is not None else []
 
 
 # --------------------------------------------------------------------------- filters in SQL
@@ -204,13 +168,9 @@ def filtered(filters: Filters, *, include_state: bool = True) -> Select:
     if filters.sector:
         conditions.append(has_sector(filters.sector))
     if filters.session:
-        registration = registration_model()
-        if registration is not None:
-            conditions.append(
-                Person.id.in_(
-                    select(registration.person_id).where(registration.session_id == filters.session)
-                )
-            )
+        provider = SESSION_FILTER.one()
+        if provider is not None:
+            conditions.append(Person.id.in_(provider.person_ids(filters.session)))
     return stmt.where(*conditions)
 
 
@@ -226,6 +186,15 @@ def state_counts() -> dict[str, dict[str, int]]:
     for role, state, n in rows:
         counts.setdefault(role, {})[state] = n
     return counts
+
+
+def overview_cards() -> list[Card]:
+    """The branch overview's headline figures: how many mentors and mentees (one query)."""
+    totals = dict(db.session.execute(select(Person.role, func.count()).group_by(Person.role)).all())
+    return [
+        Card(_l("Mentors"), totals.get(MENTOR, 0)),
+        Card(_l("Mentees"), totals.get(MENTEE, 0)),
+    ]
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ class Profile(TenantScoped, db.Model):
     JSON, read whole by matching; the yes/no facts are ``None`` while unknown, which the
     eligibility rules turn into *needs review*. ``migration_background`` and
     ``allowed_to_work`` are special-category data: they are kept only while the person's
-    ``sensitive_facts`` consent stands (see :mod:`duo.people.intake`).
+    ``sensitive_facts`` consent stands (see :mod:`duo.intake.interview`).
     """
 
     __tablename__ = "person_profiles"

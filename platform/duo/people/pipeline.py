@@ -1,13 +1,11 @@
 """The one place where a person's state changes: validated, timestamped, attributed.
 
 Capabilities never assign ``Person.state`` themselves; they call :func:`transition`, which
-records a :class:`StateChange` and tells the listeners (jobs, other capabilities) in the
-same transaction, so that the history and the consequences are never out of step.
+records a :class:`StateChange` in the same transaction, so that the history is never out of
+step with the state.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from flask_babel import gettext as _
 
@@ -15,18 +13,9 @@ from duo.core.db import db, utcnow
 from duo.people import states
 from duo.people.models import Person, StateChange
 
-Listener = Callable[[Person, StateChange], None]
-_listeners: list[Listener] = []
 
-
-class InvalidTransition(ValueError):  # noqa: N818 - reads better at call sites
+class InvalidTransition(ValueError):
     """The move is not part of the programme's flow; the message is shown to the user."""
-
-
-def on_transition(listener: Listener) -> Listener:
-    """Register ``listener(person, change)``, called after every recorded transition."""
-    _listeners.append(listener)
-    return listener
 
 
 def transition(
@@ -59,8 +48,6 @@ def transition(
     person.state_changed_at = change.at
     db.session.add(change)
     db.session.flush()
-    for listener in _listeners:
-        listener(person, change)
     return change
 
 

@@ -115,7 +115,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         raise ImportFileError(
             gettext("This file is not a readable XLSX spreadsheet. Upload a CSV or XLSX file.")
         ) from exc
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises its own exception types too
+    except Exception as exc:
         raise ImportFileError(
             gettext("This file is not a readable XLSX spreadsheet. Upload a CSV or XLSX file.")
         ) from exc

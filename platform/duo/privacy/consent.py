@@ -1,12 +1,26 @@
-"""Recording and checking consent."""
+"""Recording and checking consent.
+
+Privacy sits below the register of people (every step that collects data records consent
+through it), so it knows a person only as something with an ``id``.
+"""
 
 from __future__ import annotations
+
+import uuid
+from typing import Protocol
 
 from sqlalchemy import select
 
 from duo.core.db import db, utcnow
-from duo.people.models import Person
 from duo.privacy.models import Consent
+
+
+class Person(Protocol):
+    """Whoever gives consent: a candidate of :mod:`duo.people`."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
 
 PRIVACY_NOTICE = "privacy_notice"
 SENSITIVE_FACTS = "sensitive_facts"

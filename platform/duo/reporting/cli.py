@@ -73,6 +73,3 @@ def refresh(slug: str | None) -> None:
         result = refresh_now(tenant_id)
         db.session.commit()
         click.echo(f"{name:12} {result['cells']} cells")
-
-
-commands = [tokens, reporting]

@@ -261,7 +261,7 @@ def collect(tenant: Tenant) -> Tally:
     return tally
 
 
-def _waits(tally: Tally, facts: PersonFacts, local) -> None:  # noqa: ANN001
+def _waits(tally: Tally, facts: PersonFacts, local) -> None:
     """Days from becoming eligible to the next match, counted in the month of the match."""
     eligible_at: datetime | None = None
     for at, to_state in facts.changes:
@@ -274,7 +274,7 @@ def _waits(tally: Tally, facts: PersonFacts, local) -> None:  # noqa: ANN001
             eligible_at = None
 
 
-def _duo_measures(tally: Tally, duos: list[DuoFacts], people, local, settings) -> None:  # noqa: ANN001
+def _duo_measures(tally: Tally, duos: list[DuoFacts], people, local, settings) -> None:
     today = local(utcnow())
     for duo in duos:
         mentee = people.get(duo.mentee_id)
@@ -309,7 +309,7 @@ def _month_ends(first: date, last: date) -> Iterable[tuple[date, int]]:
         month = following
 
 
-def _active_snapshots(tally: Tally, duos: list[DuoFacts], local, today: date) -> None:  # noqa: ANN001
+def _active_snapshots(tally: Tally, duos: list[DuoFacts], local, today: date) -> None:
     """Duos in accompaniment on the last day of each month (today for the current one)."""
     spans = []
     for duo in duos:
@@ -330,7 +330,7 @@ def _active_snapshots(tally: Tally, duos: list[DuoFacts], local, today: date) ->
         tally.set(month, "duos.active_end", counts.get(month, 0))
 
 
-def _mentors_again(tally: Tally, duos: list[DuoFacts], local) -> None:  # noqa: ANN001
+def _mentors_again(tally: Tally, duos: list[DuoFacts], local) -> None:
     """A mentor's first accompaniment that finished, and whether another duo followed it."""
     by_mentor: dict[uuid.UUID, list[DuoFacts]] = defaultdict(list)
     for duo in duos:

@@ -4,12 +4,15 @@ A flush that writes rows of a watched table (people, their history and profiles,
 registrations, eligibility decisions, duos and what follows them) marks the branch; just
 before the transaction commits, one refresh job per marked branch is written into the same
 transaction (:func:`duo.reporting.refresh.request_refresh`), so a change and the request to
-count it are committed together, and nothing needs to know reporting exists. The tables are
+count it are committed together, and nothing needs to know reporting exists. The listeners
+are SQLAlchemy's, process-wide: :func:`connect` (called by the factory through
+``reporting/plugin.py``) attaches them once, however many apps a process builds. The tables are
 matched by name: steps added later (meetings, evaluations, outcomes) are watched by prefix.
 """
 
 from __future__ import annotations
 
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -33,8 +36,7 @@ def watched(table: str) -> bool:
     return table in WATCHED or table.startswith(WATCHED_PREFIXES)
 
 
-@event.listens_for(Session, "after_flush")
-def _mark(session: Session, flush_context) -> None:  # noqa: ANN001
+def _mark(session: Session, flush_context) -> None:
     tenant_id = current_tenant_id()
     if tenant_id is None:
         return
@@ -45,7 +47,6 @@ def _mark(session: Session, flush_context) -> None:  # noqa: ANN001
             return
 
 
-@event.listens_for(Session, "before_commit")
 def _request(session: Session) -> None:
     dirty = session.info.pop(_KEY, None)
     if not dirty:
@@ -54,6 +55,15 @@ def _request(session: Session) -> None:
         request_refresh(tenant_id)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_KEY, None)
+
+
+_LISTENERS = (("after_flush", _mark), ("before_commit", _request), ("after_rollback", _forget))
+
+
+def connect(app: Flask | None = None) -> None:
+    """Attach the listeners to every ORM session of the process (idempotent)."""
+    for name, listener in _LISTENERS:
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from duo.reporting import indicators as ind
 from duo.reporting import query
 from duo.reporting.query import ALL_GEO, YEAR, Branch, Cube
-from duo.reporting.suppression import Value
+from duo.reporting.suppression import Value, suppress
 
 SUPPRESSED = "<10"
 
@@ -173,8 +173,6 @@ def fairness(
     Suppression looks at the whole year's cube of every category: branches add up to
     countries within a category, and categories add up to everybody within a place.
     """
-    from duo.reporting.suppression import suppress
-
     keys = [k for k in FAIRNESS_KEYS if dimension in ind.indicator(k).dimensions]
     keys += [
         i.key

@@ -8,20 +8,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, render_template, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 from duo.core.auth.access import coordinator_required
-from duo.core.dashboard.navigation import register
 from duo.reporting import exports, filters, query
-from duo.reporting.api import api_bp
 from duo.reporting.pages import dashboard
 
 bp = Blueprint("reporting", __name__, url_prefix="/<tenant>/figures", template_folder="templates")
-blueprints = [bp, api_bp]
-register("reporting.branch", _l("Figures"), 90)
 
 
-def _board():  # noqa: ANN202
+def _board():
     chosen = filters.parse(
         {"year": request.args.get("year", ""), "grain": request.args.get("grain", "")}
     )
@@ -41,7 +36,7 @@ def _board():  # noqa: ANN202
 
 @bp.route("/")
 @coordinator_required
-def branch():  # noqa: ANN201
+def branch():
     chosen, board = _board()
     return render_template(
         "reporting/branch.html",
@@ -56,7 +51,7 @@ def branch():  # noqa: ANN201
 
 @bp.route("/export.<fmt>")
 @coordinator_required
-def export(fmt: str):  # noqa: ANN201
+def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     chosen, board = _board()

@@ -56,7 +56,7 @@ def _heard_from_choices() -> list[tuple[str, str]]:
 @public_bp.route("", methods=["GET", "POST"])
 @public
 @limiter.shared_limit(SIGNUP_LIMIT, scope="signup", methods=["POST"])
-def join():  # noqa: ANN201
+def join():
     form = JoinForm()
     form.heard_from.choices = _heard_from_choices()
     role = request.values.get("audience")
@@ -118,7 +118,7 @@ def join():  # noqa: ANN201
 
 @public_bp.route("/done")
 @public
-def done():  # noqa: ANN201
+def done():
     data = session.get(_SIGNUP_KEY) or {}
     if data.get("t") != g.tenant.id:
         return redirect(url_for("join.join"))
@@ -162,7 +162,7 @@ def _registration_for(token: str) -> Registration | None:
 @public_bp.route("/registration/<token>", methods=["GET", "POST"])
 @personal_link
 @limiter.shared_limit(SIGNUP_LIMIT, scope="signup", methods=["POST"])
-def registration(token: str):  # noqa: ANN201
+def registration(token: str):
     """The personal link: see one's registration and cancel it."""
     reg = _registration_for(token)
     if reg is None:

@@ -41,7 +41,7 @@ def _empty(value: str) -> None:
         raise ValidationError(_("Leave this field empty."))
 
 
-def _at_most(limit: int):  # noqa: ANN202
+def _at_most(limit: int):
     def check(value: str) -> None:
         if len(value) > limit:
             raise ValidationError(_("Enter at most %(n)s characters.", n=limit))

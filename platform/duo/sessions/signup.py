@@ -91,7 +91,7 @@ def find_person(email: str, role: str) -> Person | None:
     ).scalar_one_or_none()
 
 
-def _session_for(req: SignupRequest, now: datetime):  # noqa: ANN202
+def _session_for(req: SignupRequest, now: datetime):
     session = lock_session(req.session_id)
     if session is None:
         raise SessionError(_("Choose one of the sessions listed."), "session")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import ngettext
 
-from duo.core.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo
 from duo.core.tenancy.models import Tenant
 from duo.sessions import domain
 
 
-@provider
 def session_todos(tenant: Tenant) -> list[Todo]:
     url = url_for("sessions.index", tenant=tenant.slug)
     missing = domain.attendance_missing(tenant)

@@ -13,25 +13,18 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from duo.core.auth.access import coordinator_required
-from duo.core.dashboard import navigation
 from duo.core.db import db, utcnow
 from duo.core.i18n import language_label
-from duo.sessions import display, domain, privacy_notice, todos  # noqa: F401  (to-dos register)
-from duo.sessions.api import api_bp
+from duo.sessions import display, domain
 from duo.sessions.forms import AttendanceForm, CancelSessionForm, SessionForm, add_error, choice
-from duo.sessions.join import public_bp
 from duo.sessions.models import InfoSession, Registration
 
 bp = Blueprint("sessions", __name__, url_prefix="/<tenant>/sessions", template_folder="templates")
-blueprints = [bp, public_bp, api_bp]
-
-navigation.register("sessions.index", _l("Information sessions"), 10)
 
 
 bp.context_processor(display.template_helpers)
@@ -49,7 +42,7 @@ def _session_or_404(session_id: uuid.UUID) -> InfoSession:
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     now = utcnow()
     upcoming = domain.upcoming_sessions(now, include_cancelled=True)
     past = domain.past_sessions(now)
@@ -81,7 +74,7 @@ def _session_data(form: SessionForm) -> domain.SessionData:
 
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
-def create():  # noqa: ANN201
+def create():
     form = SessionForm()
     form.language.choices = _language_choices()
     if request.method == "GET":
@@ -103,7 +96,7 @@ def create():  # noqa: ANN201
 
 @bp.route("/<uuid:session_id>")
 @coordinator_required
-def detail(session_id: uuid.UUID):  # noqa: ANN201
+def detail(session_id: uuid.UUID):
     info_session = _session_or_404(session_id)
     registrations = list(
         db.session.execute(
@@ -127,7 +120,7 @@ def detail(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/<uuid:session_id>/edit", methods=["GET", "POST"])
 @coordinator_required
-def edit(session_id: uuid.UUID):  # noqa: ANN201
+def edit(session_id: uuid.UUID):
     info_session = _session_or_404(session_id)
     if info_session.is_cancelled or info_session.has_started():
         flash(
@@ -161,7 +154,7 @@ def edit(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/<uuid:session_id>/cancel", methods=["GET", "POST"])
 @coordinator_required
-def cancel(session_id: uuid.UUID):  # noqa: ANN201
+def cancel(session_id: uuid.UUID):
     info_session = _session_or_404(session_id)
     form = CancelSessionForm()
     if info_session.is_cancelled:
@@ -193,7 +186,7 @@ def cancel(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/<uuid:session_id>/attendance", methods=["GET", "POST"])
 @coordinator_required
-def attendance(session_id: uuid.UUID):  # noqa: ANN201
+def attendance(session_id: uuid.UUID):
     info_session = _session_or_404(session_id)
     form = AttendanceForm()
     is_open = domain.attendance_open(info_session, g.tenant)

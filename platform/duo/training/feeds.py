@@ -172,7 +172,7 @@ def branch_sessions(now: dt.datetime | None = None) -> list[TrainingSession]:
     return list(db.session.execute(stmt.order_by(TrainingSession.starts_at)).scalars())
 
 
-def person_sessions(person_id) -> list[tuple[TrainingSession, bool]]:  # noqa: ANN001
+def person_sessions(person_id) -> list[tuple[TrainingSession, bool]]:
     """(session, cancelled for this person) for every session the person has or had a place in."""
     stmt = (
         select(TrainingSession, Enrolment)

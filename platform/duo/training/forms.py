@@ -43,7 +43,7 @@ class CheckboxListField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def pre_validate(self, form) -> None:  # noqa: ANN001
+    def pre_validate(self, form) -> None:
         # The base class refuses an empty list as "not a valid choice": the form's own
         # validation says what is missing, at the field, in the coordinator's words.
         values = self.data or []
@@ -129,7 +129,7 @@ class CycleForm(Form):
         _l("Leave empty for no limit. Beyond it, people go on a waiting list.")
     )
 
-    def __init__(self, *args, modules=(), workshops=(), locale="en", **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, modules=(), workshops=(), locale="en", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.content.choices = [(MODULES_CHOICE, str(_l("Mentor training modules")))] + [
             (f"{WORKSHOP_PREFIX}{w.key}", w.title(locale)) for w in workshops
@@ -137,7 +137,7 @@ class CycleForm(Form):
         self.modules.choices = [(m.key, m.title(locale)) for m in modules]
         self.weekdays.choices = weekday_choices()
 
-    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+    def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if self.content.data == MODULES_CHOICE and not self.modules.data:
             self.modules.errors = [*self.modules.errors, str(_l("Choose at least one module."))]

@@ -24,11 +24,12 @@ from sqlalchemy import and_, or_, select
 from duo.core.db import db, utcnow
 from duo.core.jobs import enqueue, job
 from duo.core.jobs.models import OutboxJob
-from duo.core.jobs.schedule import Periodic, register_periodic
+from duo.core.jobs.schedule import Periodic
 from duo.core.tenancy.context import require_tenant_id, tenant_scope
 from duo.core.tenancy.models import Tenant
 from duo.people.models import Person
 from duo.training import notify
+from duo.training.enrolment import participants
 from duo.training.models import (
     CANCELLED,
     ENROLLED,
@@ -43,7 +44,8 @@ REMINDER_JOB = "training.send_reminder"
 #: How far ahead the selection looks (it keeps only "tomorrow", locally).
 LOOKAHEAD = dt.timedelta(hours=60)
 
-register_periodic(Periodic("training-reminders", "training.send_reminders", dt.timedelta(hours=1)))
+#: Every hour: the reminders due for tomorrow's sessions (listed in ``training/plugin.py``).
+REMINDERS = Periodic("training-reminders", "training.send_reminders", dt.timedelta(hours=1))
 
 
 # --------------------------------------------------------------------------- selection
@@ -145,8 +147,6 @@ def _load(session_id: str, person_id: str) -> tuple[Tenant, TrainingSession, Per
 
 
 def _has_place(session: TrainingSession, person: Person) -> bool:
-    from duo.training.enrolment import participants
-
     return any(p.id == person.id for p in participants(session))
 
 

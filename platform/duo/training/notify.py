@@ -21,6 +21,7 @@ from duo.core.i18n import formatting
 from duo.core.mail import queue_mail, render_mail
 from duo.core.tenancy.models import Tenant
 from duo.people.models import Person
+from duo.training.feeds import session_event, session_title
 from duo.training.models import TrainingSession
 
 REMINDER = "reminder"
@@ -56,8 +57,6 @@ def invitation(
     session: TrainingSession, tenant: Tenant, person: Person, locale: str
 ) -> tuple[str, str, bytes]:
     """The session as an ``.ics`` attachment (filename, content type, bytes)."""
-    from duo.training.feeds import session_event
-
     with force_locale(locale):
         event = session_event(session, session.cycle, tenant, locale)
         organizer = _("DUO for a JOB %(branch)s", branch=tenant.display_name(locale))
@@ -74,8 +73,6 @@ def send(
     sessions: list[TrainingSession] | None = None,
 ) -> object:
     """Write the ``kind`` mail about ``session`` for ``person`` to the mail outbox."""
-    from duo.training.feeds import session_title
-
     if kind not in KINDS:
         raise ValueError(f"unknown training mail {kind!r}")
     locale = locale_of(person, tenant)

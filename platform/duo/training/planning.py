@@ -30,6 +30,7 @@ from duo.core.db import db, utcnow
 from duo.core.jobs import enqueue
 from duo.core.tenancy.models import Tenant
 from duo.training import curriculum
+from duo.training.enrolment import participants
 from duo.training.models import (
     CANCELLED,
     MODULES,
@@ -220,8 +221,6 @@ def cancel_session(session: TrainingSession, *, reason: str | None = None) -> bo
 
 
 def _tell_participants(job: str, session: TrainingSession, extra: object = None) -> int:
-    from duo.training.enrolment import participants
-
     count = 0
     for person in participants(session):
         args = [str(session.id), str(person.id)] + ([extra] if extra is not None else [])

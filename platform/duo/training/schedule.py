@@ -50,6 +50,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_lib
+from flask import has_request_context
 from flask_babel import gettext, lazy_gettext, ngettext
 
 from duo.core.i18n import formatting
@@ -113,8 +114,6 @@ class ScheduleError(ValueError):
 
 def _format_date(value: dt.date) -> str:
     """A date for the reader's locale inside the app, ISO outside it (tests, CLI)."""
-    from flask import has_request_context
-
     if has_request_context():
         return formatting.format_date(value)
     return value.isoformat()

@@ -39,7 +39,7 @@ def _config(tenant_id: int) -> dict:
     return tenant.config
 
 
-def _attended_stmt():  # noqa: ANN202
+def _attended_stmt():
     return (
         select(Attendance.person_id, TrainingSession.module_key)
         .join(TrainingSession, SESSION_OF_ATTENDANCE)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import Select, exists, func, select
 
-from duo.core.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant
 from duo.people import next_step, states
@@ -49,7 +49,6 @@ def count_to_record(now: dt.datetime | None = None) -> int:
     return db.session.execute(stmt).scalar_one()
 
 
-@provider
 def training_todos(tenant: Tenant) -> list[Todo]:
     waiting = mentors_waiting(tenant)
     to_record = count_to_record()

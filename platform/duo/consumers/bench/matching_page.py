@@ -43,7 +43,7 @@ PASSWORD = "bench-password-2026"
 EMAIL = "bench.coordinator@example.org"
 
 
-def _seed(app, n_mentees: int, n_mentors: int) -> None:  # noqa: ANN001
+def _seed(app, n_mentees: int, n_mentors: int) -> None:
     """The synthetic pool as people of the branch, with everything the page reads."""
     pool = make_pool(n_mentees, n_mentors)
     now = utcnow()

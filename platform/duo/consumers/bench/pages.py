@@ -50,7 +50,7 @@ def _shared_world() -> tuple[World, Iterator[World]]:
     return built, manager
 
 
-def _login(built: World):  # noqa: ANN202 - a Flask test client
+def _login(built: World):
     client = built.app.test_client()
     response = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
     if response.status_code != 302:
@@ -62,7 +62,7 @@ def _login(built: World):  # noqa: ANN202 - a Flask test client
 def counting_statements(app: Flask) -> Iterator[list[str]]:
     statements: list[str] = []
 
-    def count(conn, cursor, statement, *args) -> None:  # noqa: ANN001
+    def count(conn, cursor, statement, *args) -> None:
         statements.append(statement)
 
     with app.app_context():

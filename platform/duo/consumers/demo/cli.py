@@ -46,6 +46,3 @@ def setup(demo: bool) -> None:
         where = login.branch or "all branches (figures only)"
         click.echo(f"  {login.role:12} {login.email:48} {where}")
     click.echo(f"  password: {demo_logins()[0].password}")
-
-
-commands = [setup]

@@ -3,7 +3,7 @@
 The cast (:mod:`duo.consumers.demo.cast`) says who takes part; this module says *when* and *how*,
 and does every step with the function a coordinator's click or a candidate's sign-up would
 call: :func:`duo.sessions.signup.sign_up`, :func:`duo.sessions.domain.record_attendance`,
-:func:`duo.people.intake.record_intake` (which lets the branch's eligibility rules decide),
+:func:`duo.intake.interview.record_intake` (which lets the branch's eligibility rules decide),
 :func:`duo.eligibility.decisions.override`, the training's ``create_cycle`` / ``enrol`` /
 ``record_attendance`` (which make mentors *trained*), the matching session's
 ``start_session`` / ``run_session`` / ``accept`` and the duo's

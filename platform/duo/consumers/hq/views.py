@@ -45,7 +45,7 @@ def _common(chosen: filters.Filters) -> dict[str, object]:
     }
 
 
-def _board(chosen: filters.Filters):  # noqa: ANN202
+def _board(chosen: filters.Filters):
     return dashboard(
         chosen.year,
         query.branches(),
@@ -59,20 +59,20 @@ def _board(chosen: filters.Filters):  # noqa: ANN202
 
 @bp.route("/")
 @hq_required
-def index():  # noqa: ANN201
+def index():
     chosen = _filters()
     return render_template("hq/index.html", board=_board(chosen), **_common(chosen))
 
 
 @bp.route("/definitions/")
 @hq_required
-def definitions():  # noqa: ANN201
+def definitions():
     return render_template("hq/definitions.html", indicators=ind.INDICATORS, sections=ind.SECTIONS)
 
 
 @bp.route("/definitions/<key>")
 @hq_required
-def definition(key: str):  # noqa: ANN201
+def definition(key: str):
     item = ind.BY_KEY.get(key)
     if item is None:
         abort(404)
@@ -87,7 +87,7 @@ def definition(key: str):  # noqa: ANN201
 
 @bp.route("/fairness")
 @hq_required
-def fairness():  # noqa: ANN201
+def fairness():
     chosen = _filters()
     dimension = request.args.get("dimension", "age_band")
     if dimension not in DIMENSIONS:
@@ -120,7 +120,7 @@ def export_response(all_tables: list[tables.Table], fmt: str, name: str) -> Resp
 
 @bp.route("/export.<fmt>")
 @hq_required
-def export(fmt: str):  # noqa: ANN201
+def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     chosen = _filters()

@@ -91,7 +91,7 @@ def _mark(view: Callable[..., Any], kind: str) -> Callable[..., Any]:
     return view
 
 
-def _login_redirect():  # noqa: ANN202
+def _login_redirect():
     if request.blueprint and request.path.startswith("/api/"):
         abort(401)  # an API caller gets JSON, not a login page
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

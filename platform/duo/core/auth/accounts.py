@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from functools import cache
 
 from sqlalchemy import func, select
@@ -29,7 +30,7 @@ def create_user(
     name: str,
     password: str,
     *,
-    branches: list[str] = (),  # type: ignore[assignment]
+    branches: Sequence[str] = (),
     hq: bool = False,
     locale: str | None = None,
 ) -> User:

@@ -68,6 +68,3 @@ def create(
         sys.exit(1)
     roles = ", ".join(f"{r.role}:{r.tenant_id or '*'}" for r in user.roles)
     click.echo(f"created {user.email} ({roles})")
-
-
-commands = [users]

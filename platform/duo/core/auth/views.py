@@ -46,7 +46,7 @@ def landing_url(user: User) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit("10 per minute", methods=["POST"])
-def login():  # noqa: ANN201
+def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -65,7 +65,7 @@ def login():  # noqa: ANN201
 
 @bp.route("/logout", methods=["POST"])
 @public  # logging out must work for a session that has already expired
-def logout():  # noqa: ANN201
+def logout():
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -73,7 +73,7 @@ def logout():  # noqa: ANN201
 
 @bp.route("/branches")
 @signed_in
-def choose_branch():  # noqa: ANN201
+def choose_branch():
     ids = current_user.branch_ids
     if not ids:
         if current_user.is_hq:

@@ -1,46 +1,30 @@
-"""The branch navigation, filled by capabilities rather than hard-coded in the layout.
+"""The branch navigation, filled by packages rather than hard-coded in the layout.
 
-A capability calls :func:`register` at import time with an endpoint and a lazily
-translated label; the layout shows the entries of the current branch in order.
+A package lists its entries in its ``plugin.py`` (``navigation=[NavItem(...)]``) with an
+endpoint, a lazily translated label and an order number of its own: the factory refuses two
+entries with the same number, so the menu's order is written down, not an accident of
+import order. The layout shows the entries of the current branch in that order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import g, url_for
+from flask import g, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from duo.core.plugins import NAVIGATION, NavItem
 
-@dataclass(frozen=True)
-class NavItem:
-    endpoint: str
-    label: object
-    order: int
-
-
-_items: list[NavItem] = []
-
-
-def register(endpoint: str, label: object, order: int = 100) -> None:
-    if all(i.endpoint != endpoint for i in _items):
-        _items.append(NavItem(endpoint, label, order))
-
-
-register("dashboard.index", _l("Overview"), 0)
+OVERVIEW = NavItem("dashboard.index", _l("Overview"), 0)
 
 
 def navigation_for() -> list[tuple[str, str, bool]]:
     """(url, label, is_current) for the current branch, or HQ links for HQ staff."""
-    from flask import request
-
     if g.get("tenant") is not None and current_user.is_authenticated:
         if not current_user.coordinates(g.tenant.id):
             return []
         return [
             (url_for(i.endpoint), str(i.label), request.endpoint == i.endpoint)
-            for i in sorted(_items, key=lambda i: i.order)
+            for i in sorted(NAVIGATION.items(), key=lambda i: i.order)
         ]
     if current_user.is_authenticated and current_user.is_hq:
         return [

@@ -1,8 +1,10 @@
 """What needs doing next in a branch: each capability contributes its own items.
 
-A provider is a plain function ``(tenant) -> list[Todo]``; the dashboard shows the items
-with a count and a link, most urgent first, so a coordinator with 200 candidates sees the
-next thing to do rather than a list of records.
+A provider is a plain function ``(tenant) -> list[Todo]``, listed in its package's
+``plugin.py`` (``todos=[...]``); the dashboard shows the items with a count and a link,
+most urgent first, so a coordinator with 200 candidates sees the next thing to do rather
+than a list of records. The overview's headline figures are :class:`Card` providers
+(``providers=[(CARDS, func)]``).
 
 The label is a whole sentence that already contains the number, produced by ``ngettext``
 with ``%(num)d`` so that singular and plural are right in every language, e.g.
@@ -12,42 +14,16 @@ for filtering and sorting; the dashboard shows the number in bold (see :attr:`To
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-
+from duo.core.plugins import CARDS, TODOS, Card, Todo
 from duo.core.tenancy.models import Tenant
 
-
-@dataclass(frozen=True)
-class Todo:
-    label: str
-    count: int
-    url: str | None = None
-    urgency: int = 50  # 0 = most urgent
-
-    @property
-    def parts(self) -> tuple[str, str, str]:
-        """The label split around its count: (before, number, after), to show it in bold.
-
-        When the label does not contain the count, the whole label is in ``before``.
-        """
-        label = str(self.label)
-        match = re.search(rf"(?<!\d){self.count}(?!\d)", label)
-        if match is None:
-            return label, "", ""
-        return label[: match.start()], match.group(), label[match.end() :]
-
-
-Provider = Callable[[Tenant], list[Todo]]
-_providers: list[Provider] = []
-
-
-def provider(func: Provider) -> Provider:
-    _providers.append(func)
-    return func
+__all__ = ["CARDS", "TODOS", "Card", "Todo", "cards", "todos_for"]
 
 
 def todos_for(tenant: Tenant) -> list[Todo]:
-    items = [todo for func in _providers for todo in func(tenant) if todo.count]
+    items = [todo for func in TODOS.items() for todo in func(tenant) if todo.count]
     return sorted(items, key=lambda t: (t.urgency, -t.count))
+
+
+def cards() -> list[Card]:
+    return [card for func in CARDS.items() for card in func()]

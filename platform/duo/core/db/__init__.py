@@ -43,7 +43,7 @@ def new_id() -> uuid.UUID:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """SQLite: enforce foreign keys, and let SQLAlchemy (not pysqlite) manage transactions.
 
     pysqlite's own BEGIN handling breaks SAVEPOINTs, which the per-test rollback relies on.
@@ -59,6 +59,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN00
 
 
 @event.listens_for(Engine, "begin")
-def _sqlite_begin(conn) -> None:  # noqa: ANN001
+def _sqlite_begin(conn) -> None:
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN")

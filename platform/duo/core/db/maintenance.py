@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from flask import current_app
 from sqlalchemy import create_engine, pool
 
+from duo.core.db import db
+
 
 def analyze(tables: Iterable[str] = ()) -> bool:
     """ANALYZE the named tables (every table when none is named); False when not PostgreSQL."""
-    from duo.core.db import db
-
     url = current_app.config.get("DUO_OWNER_DATABASE_URL") or ""
     if not url.startswith("postgresql"):
         return False

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from flask import g, has_request_context
+from flask_babel import get_locale
 
 #: English for a country without its own CLDR English: day-month order, 24-hour clock.
 EUROPEAN_ENGLISH = "en_GB"
@@ -58,8 +59,6 @@ def _current_language() -> str:
         from duo.core.i18n import cli_locale  # the package imports this module first
 
         return cli_locale()
-    from flask_babel import get_locale
-
     return str(get_locale() or "en")
 
 

@@ -22,6 +22,8 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+from duo.core.i18n.formatting import format_date, format_datetime
+
 PREFIX = "duo:"
 _MOMENT = "dt:"
 _DAY = "d:"
@@ -81,8 +83,6 @@ def decode(stored: str) -> tuple[str, dict[str, object], str | None] | None:
 
 
 def _shown(value: object) -> object:
-    from duo.core.i18n.formatting import format_date, format_datetime
-
     if isinstance(value, str) and value.startswith(_MOMENT):
         try:
             return format_datetime(datetime.fromisoformat(value[len(_MOMENT) :]), "medium")

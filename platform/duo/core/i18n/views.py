@@ -14,7 +14,7 @@ bp = Blueprint("i18n", __name__)
 
 @bp.route("/language", methods=["POST"])
 @public
-def set_language():  # noqa: ANN201
+def set_language():
     code = request.form.get("locale", "")
     if code not in LOCALES:
         abort(400)

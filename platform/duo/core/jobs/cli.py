@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -15,12 +16,12 @@ from duo.core.db import db, utcnow
 from duo.core.jobs.models import OutboxJob
 from duo.core.jobs.outbox import QUEUE, dispatch, redis_connection
 from duo.core.jobs.recovery import HEARTBEAT_EVERY, recover_lost
-from duo.core.jobs.schedule import enqueue_periodic
+from duo.core.jobs.schedule import enqueue_periodic, schedule
 
 log = logging.getLogger(__name__)
 
 
-def dispatcher_round(app, redis) -> int:  # noqa: ANN001
+def dispatcher_round(app, redis) -> int:
     """One round of the one dispatcher path: periodic slots, lost jobs back, due jobs out."""
     with app.app_context():
         try:
@@ -29,7 +30,7 @@ def dispatcher_round(app, redis) -> int:  # noqa: ANN001
             if redis is not None:
                 recover_lost(redis)
             return dispatch()
-        except Exception:  # noqa: BLE001 - Redis or DB down: try again next round
+        except Exception:
             db.session.rollback()
             log.exception("dispatcher round failed")
             return 0
@@ -37,7 +38,7 @@ def dispatcher_round(app, redis) -> int:  # noqa: ANN001
             db.session.remove()
 
 
-def _dispatch_loop(app, redis, interval: float, stop: threading.Event) -> None:  # noqa: ANN001
+def _dispatch_loop(app, redis, interval: float, stop: threading.Event) -> None:
     while not stop.is_set():
         dispatcher_round(app, redis)
         stop.wait(interval)
@@ -45,19 +46,19 @@ def _dispatch_loop(app, redis, interval: float, stop: threading.Event) -> None: 
 
 def _serve_metrics(port: int | None) -> None:
     if port:
-        from prometheus_client import start_http_server
+        from prometheus_client import start_http_server  # lazy: only with a metrics port
 
         start_http_server(port)
 
 
-def _heartbeat_loop(worker, stop: threading.Event) -> None:  # noqa: ANN001
+def _heartbeat_loop(worker, stop: threading.Event) -> None:
     """Beat for the worker even while it runs a job (RQ's SimpleWorker does not then)."""
     while not stop.wait(HEARTBEAT_EVERY):
         if worker.birth_date is None:
             continue
         try:
             worker.heartbeat()
-        except Exception:  # noqa: BLE001 - Redis away: the worker notices by itself
+        except Exception:
             log.warning("worker heartbeat failed", exc_info=True)
 
 
@@ -79,7 +80,7 @@ def _heartbeat_loop(worker, stop: threading.Event) -> None:  # noqa: ANN001
 @with_appcontext
 def worker(burst: bool, interval: float, dispatch: bool, metrics_port: int | None) -> None:
     """Run an RQ worker (SIGTERM: the running job finishes first)."""
-    from rq import SimpleWorker
+    from rq import SimpleWorker  # lazy: only a worker with Redis needs RQ loaded
 
     app = current_app._get_current_object()
     _serve_metrics(metrics_port)
@@ -135,4 +136,24 @@ def status() -> None:
         click.echo(f"{state:12} {n}")
 
 
-commands = [worker, scheduler, jobs]
+@jobs.command("schedule")
+@with_appcontext
+def schedule_command() -> None:
+    """Print the periodic jobs (id, job, every), in the order the packages declare them."""
+    items = schedule()
+    width = max((len(item.id) for item in items), default=2)
+    job_width = max((len(item.job) for item in items), default=3)
+    click.echo(f"{'id':{width}}  {'job':{job_width}}  every")
+    for item in items:
+        click.echo(f"{item.id:{width}}  {item.job:{job_width}}  {_every(item.every)}")
+
+
+def _every(interval: timedelta) -> str:
+    """``1d``, ``1h``, ``15m``, ``1d 6h``: the rhythm, read at a glance."""
+    seconds = int(interval.total_seconds())
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size:
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return " ".join(parts) or "0s"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from sqlalchemy import func, select
 
@@ -29,8 +30,6 @@ def outbox_state() -> OutboxState:
         )
     ).scalar_one_or_none()
     if oldest is not None and oldest.tzinfo is None:
-        from datetime import UTC
-
         oldest = oldest.replace(tzinfo=UTC)
     mails_failed = db.session.execute(
         select(func.count()).where(OutboxJob.name == "mail.send", OutboxJob.status == FAILED)

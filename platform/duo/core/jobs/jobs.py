@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from duo.core.db import db, utcnow
+from duo.core.db.maintenance import analyze
 from duo.core.jobs.models import DONE, OutboxJob
 from duo.core.jobs.outbox import job
 
@@ -26,6 +27,4 @@ def housekeeping() -> None:
 @job("db.analyze", max_attempts=3)
 def analyze_tables(*tables: str) -> bool:
     """Fresh planner statistics after a bulk write (an import): see duo.core.db.maintenance."""
-    from duo.core.db.maintenance import analyze
-
     return analyze(tables)

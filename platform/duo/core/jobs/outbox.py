@@ -84,6 +84,7 @@ def job(
 
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         _registry[name] = JobSpec(name, func, max_attempts, on_failure)
+        func.job_name = name  # how a plugin's list of jobs is checked
         return func
 
     return decorator
@@ -133,11 +134,11 @@ def retry_failed(dedupe_key: str) -> bool:
     return result.rowcount == 1
 
 
-def redis_connection():  # noqa: ANN201
+def redis_connection():
     url = current_app.config.get("DUO_REDIS_URL")
     if not url:
         return None
-    from redis import Redis
+    from redis import Redis  # lazy: the embedded default runs without Redis
 
     return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
 
@@ -216,6 +217,7 @@ def dispatch(limit: int = 200) -> int:
     redis = redis_connection()
     if redis is None:
         return _run_in_process(limit)
+    # lazy: only loaded when a Redis is configured (the embedded default has none)
     from redis.exceptions import RedisError
     from rq import Queue
 
@@ -335,7 +337,7 @@ def execute(outbox_id: int) -> str:
         db.session.commit()
         metrics.job_finished(name, DONE)
         return DONE
-    except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried, never lost
+    except Exception as exc:
         db.session.rollback()
         error = traceback.format_exc(limit=8)[-4000:]
         max_attempts = row.max_attempts
@@ -374,6 +376,6 @@ def _report_failure(
             spec.on_failure(args, exc, attempt, next_at)
             db.session.flush()
         db.session.commit()
-    except Exception:  # noqa: BLE001 - the job row already holds the error
+    except Exception:
         db.session.rollback()
         log.exception("failure hook of %s failed", spec.name)

@@ -33,13 +33,14 @@ HEARTBEAT_EVERY = 5.0
 _WAITING = {"queued", "scheduled", "deferred"}
 
 
-def _redis_now(redis) -> datetime:  # noqa: ANN001
+def _redis_now(redis) -> datetime:
     seconds, micros = redis.time()
     return datetime.fromtimestamp(seconds + micros / 1e6, tz=UTC)
 
 
-def why_lost(redis, job_id: str | None, redis_now: datetime) -> str | None:  # noqa: ANN001
+def why_lost(redis, job_id: str | None, redis_now: datetime) -> str | None:
     """Why the RQ job ``job_id`` will never finish, or None if it may still run."""
+    # lazy: RQ is loaded only where a Redis is configured (the embedded default has none)
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
     from rq.worker import Worker
@@ -70,9 +71,9 @@ def why_lost(redis, job_id: str | None, redis_now: datetime) -> str | None:  # n
     return None
 
 
-def recover_lost(redis) -> int:  # noqa: ANN001
+def recover_lost(redis) -> int:
     """Put every lost in-flight row back to pending; returns how many. Commits."""
-    from rq.registry import StartedJobRegistry
+    from rq.registry import StartedJobRegistry  # lazy: only with a Redis, as above
 
     # RQ's own maintenance: jobs of workers whose registry entry expired go to "failed".
     StartedJobRegistry(QUEUE, connection=redis).cleanup()

@@ -26,7 +26,7 @@ def _short_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:500]
 
 
-def record_failure(args: list[Any], exc: BaseException, attempts: int, next_at: datetime | None):  # noqa: ANN201
+def record_failure(args: list[Any], exc: BaseException, attempts: int, next_at: datetime | None):
     """After each failed attempt: the error and the next try, or ``failed`` after the last."""
     mail = db.session.execute(
         select(OutgoingMail).where(OutgoingMail.id == uuid.UUID(args[0]))

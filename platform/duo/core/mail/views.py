@@ -22,25 +22,22 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from duo.core.auth.access import coordinator_required
-from duo.core.dashboard import navigation
 from duo.core.db import db
 from duo.core.mail import jobs as mail_jobs
 from duo.core.mail.models import OutgoingMail
 
 bp = Blueprint("mail", __name__, url_prefix="/<tenant>/outbox", template_folder="templates")
 
-navigation.register("mail.outbox", _l("Outbox"), 90)
 
 PAGE_SIZE = 50
 
 
 @bp.route("")
 @coordinator_required
-def outbox():  # noqa: ANN201
+def outbox():
     try:
         # Bounded: a huge page number would overflow the database's OFFSET (a 500).
         page = max(1, min(int(request.args.get("page", "1")), 100_000))
@@ -78,7 +75,7 @@ def _mail_or_404(mail_id: uuid.UUID) -> OutgoingMail:
 
 @bp.route("/<uuid:mail_id>")
 @coordinator_required
-def message(mail_id: uuid.UUID):  # noqa: ANN201
+def message(mail_id: uuid.UUID):
     return render_template("mail/message.html", mail=_mail_or_404(mail_id))
 
 
@@ -98,7 +95,7 @@ def attachment(mail_id: uuid.UUID, index: int) -> Response:
 
 @bp.route("/<uuid:mail_id>/retry", methods=["POST"])
 @coordinator_required
-def retry(mail_id: uuid.UUID):  # noqa: ANN201
+def retry(mail_id: uuid.UUID):
     """A mail whose every attempt failed: send it again (the outbox page's button)."""
     mail = _mail_or_404(mail_id)
     if mail_jobs.retry(mail):

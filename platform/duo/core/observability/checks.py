@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import text
 
 from duo.core.db import db
+from duo.core.jobs.health import outbox_state
 from duo.core.settings import REPO_ROOT
 
 
@@ -32,7 +33,7 @@ def database() -> Check:
     try:
         db.session.execute(text("SELECT 1"))
         return Check("database", True)
-    except Exception as exc:  # noqa: BLE001 - a failed check, not an error page
+    except Exception as exc:
         db.session.rollback()
         return Check("database", False, {"error": _reason(exc)})
 
@@ -40,6 +41,7 @@ def database() -> Check:
 @functools.cache
 def migration_heads() -> frozenset[str]:
     """The revisions the code expects (read once per process from ``migrations/``)."""
+    # lazy: Alembic is read once per process, on the first readiness check
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
@@ -53,7 +55,7 @@ def migrations() -> Check:
         current = frozenset(
             db.session.execute(text("SELECT version_num FROM alembic_version")).scalars()
         )
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         db.session.rollback()
         return Check("migrations", False, {"error": _reason(exc)})
     expected = migration_heads()
@@ -66,23 +68,21 @@ def redis() -> Check | None:
     url = current_app.config.get("DUO_REDIS_URL")
     if not url:
         return None
-    from redis import Redis
+    from redis import Redis  # lazy: only when a Redis is configured
 
     try:
         Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1).ping()
         return Check("redis", True)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return Check("redis", False, {"error": _reason(exc)})
 
 
 def outbox() -> Check:
     """The oldest due job's age; too old means the workers are not keeping up (or down)."""
-    from duo.core.jobs.health import outbox_state
-
     limit = float(current_app.config.get("DUO_READY_OUTBOX_MAX_AGE") or 0)
     try:
         state = outbox_state()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         db.session.rollback()
         return Check("outbox", False, {"error": _reason(exc)})
     age = round(state.oldest_due_seconds, 1)

@@ -44,7 +44,7 @@ def request_finished(route: str, status: int, seconds: float) -> None:
 class OutboxCollector:
     """Backlog by status, the oldest due job's age, failed mails: read at scrape time."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app) -> None:
         self.app = app
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
@@ -66,11 +66,11 @@ class OutboxCollector:
         )
 
 
-def exposition(app) -> tuple[bytes, str]:  # noqa: ANN001
+def exposition(app) -> tuple[bytes, str]:
     """The text format of every metric of this deployment."""
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
+        from prometheus_client import multiprocess  # lazy: only for multi-process servers
 
         multiprocess.MultiProcessCollector(registry)
     else:

@@ -45,7 +45,7 @@ def metrics_allowed(remote: str | None) -> bool:
 
 
 @bp.record_once
-def _configure(state) -> None:  # noqa: ANN001
+def _configure(state) -> None:
     app = state.app
     app.config.setdefault("DUO_METRICS_ALLOW", os.environ.get("DUO_METRICS_ALLOW") or "")
     app.config.setdefault(
@@ -97,7 +97,7 @@ def healthz() -> Response:
 
 @bp.route("/readyz")
 @public
-def readyz():  # noqa: ANN201
+def readyz():
     """Ready to serve: database, schema at head, Redis if configured, outbox not stuck."""
     g.duo_no_dispatch = True
     results = checks.readiness()

@@ -70,6 +70,3 @@ def apply(dry_run: bool, path: str | None) -> None:
         db.session.rollback()
         raise
     click.echo("applied" if result.has_changes else "nothing to change")
-
-
-commands = [tenants]

@@ -53,30 +53,30 @@ def require_tenant_id() -> int:
     return tenant_id
 
 
-def on_scope_change(listener) -> None:  # noqa: ANN001
+def on_scope_change(listener) -> None:
     """Register a callback run after every scope change (RLS re-applies its setting)."""
     _listeners.append(listener)
 
 
-def _set(scope: Scope):  # noqa: ANN202
+def _set(scope: Scope):
     token = _scope.set(scope)
     for listener in _listeners:
         listener(scope)
     return token
 
 
-def _reset(token) -> None:  # noqa: ANN001
+def _reset(token) -> None:
     _scope.reset(token)
     for listener in _listeners:
         listener(_scope.get())
 
 
-def activate(tenant_id: int | None):  # noqa: ANN201
+def activate(tenant_id: int | None):
     """Select a branch for the rest of this context; returns a token for :func:`deactivate`."""
     return _set(Scope(tenant_id=tenant_id))
 
 
-def deactivate(token) -> None:  # noqa: ANN001
+def deactivate(token) -> None:
     _reset(token)
 
 

@@ -59,7 +59,7 @@ class TenantScoped:
     __tenant_scoped__ = True
 
     @declared_attr
-    def tenant_id(cls) -> Mapped[int]:  # noqa: N805
+    def tenant_id(cls) -> Mapped[int]:
         return mapped_column(
             Integer,
             ForeignKey("tenants.id"),
@@ -68,7 +68,7 @@ class TenantScoped:
         )
 
     @declared_attr
-    def id(cls) -> Mapped[uuid.UUID]:  # noqa: N805
+    def id(cls) -> Mapped[uuid.UUID]:
         return mapped_column(Uuid, primary_key=True, default=new_id)
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from duo.core.db import db
 from duo.core.tenancy.context import Scope, current_scope, on_scope_change
 
 SETTING = "duo.tenant_id"
@@ -70,7 +71,7 @@ def app_role_name() -> str:
     return os.environ.get("DATABASE_APP_ROLE") or "duo_app"
 
 
-def migrate_app_role(op) -> None:  # noqa: ANN001
+def migrate_app_role(op) -> None:
     """In a migration: (re)grant the application role its data access (PostgreSQL only)."""
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -83,14 +84,14 @@ def migrate_app_role(op) -> None:  # noqa: ANN001
         op.execute(f"ALTER ROLE \"{role}\" PASSWORD '{quoted}'")
 
 
-def migrate_enable(op, table: str) -> None:  # noqa: ANN001
+def migrate_enable(op, table: str) -> None:
     """In a migration: every new branch-owned table calls this right after creating it."""
     if op.get_bind().dialect.name == "postgresql":
         for statement in enable_rls_sql(table):
             op.execute(statement)
 
 
-def migrate_disable(op, table: str) -> None:  # noqa: ANN001
+def migrate_disable(op, table: str) -> None:
     if op.get_bind().dialect.name == "postgresql":
         for statement in disable_rls_sql(table):
             op.execute(statement)
@@ -115,13 +116,11 @@ def apply_setting(connection: Connection, scope: Scope | None = None) -> None:
 
 
 @event.listens_for(Session, "after_begin")
-def _set_on_begin(session: Session, transaction, connection: Connection) -> None:  # noqa: ANN001
+def _set_on_begin(session: Session, transaction, connection: Connection) -> None:
     apply_setting(connection)
 
 
 def _sessions_to_update() -> list[Session]:
-    from duo.core.db import db
-
     try:
         session = db.session()
     except RuntimeError:  # outside an application context: nothing open to update

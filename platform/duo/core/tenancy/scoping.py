@@ -46,7 +46,7 @@ def _filter_to_current_tenant(state: ORMExecuteState) -> None:
 
 
 @event.listens_for(Session, "before_flush")
-def _check_writes(session: Session, flush_context, instances) -> None:  # noqa: ANN001
+def _check_writes(session: Session, flush_context, instances) -> None:
     touched = [o for o in (*session.new, *session.dirty, *session.deleted) if _is_scoped(type(o))]
     if not touched:
         return

@@ -1,4 +1,4 @@
-"""The training blueprint, its navigation entry, and what its pages share.
+"""The training blueprint and what its pages share (its menu entry is in ``training/plugin.py``).
 
 Helpers here read the current branch (``g.tenant``): the page locale with its fallbacks,
 a row of the branch or 404, a training item's title, and putting a domain problem on
@@ -15,10 +15,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, g, render_template
 from flask_babel import format_decimal, get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from duo.core.dashboard import navigation
 from duo.core.db import db
 from duo.people import states
 from duo.training import curriculum
@@ -29,8 +27,6 @@ bp = Blueprint(
     url_prefix="/<tenant>/training",
     template_folder="../templates",
 )
-
-navigation.register("training.index", _l("Mentor training"), 40)
 
 
 def page_locale() -> str:

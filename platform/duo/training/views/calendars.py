@@ -25,7 +25,7 @@ def feed_url(token: str) -> str:
 
 @bp.route("/calendar")
 @coordinator_required
-def calendar():  # noqa: ANN201
+def calendar():
     links = feeds.active_tokens(BRANCH_FEED)
     return render_template(
         "training/calendar.html",
@@ -37,7 +37,7 @@ def calendar():  # noqa: ANN201
 
 @bp.route("/calendar/link", methods=["POST"])
 @coordinator_required
-def calendar_link():  # noqa: ANN201
+def calendar_link():
     if not ActionForm().validate():
         abort(400)
     row, token = feeds.issue_branch_token(page_locale(), by=current_user)
@@ -48,7 +48,7 @@ def calendar_link():  # noqa: ANN201
 
 @bp.route("/calendar/revoke", methods=["POST"])
 @coordinator_required
-def calendar_revoke():  # noqa: ANN201
+def calendar_revoke():
     if not ActionForm().validate():
         abort(400)
     feeds.revoke(feeds.active_tokens(BRANCH_FEED))
@@ -58,7 +58,7 @@ def calendar_revoke():  # noqa: ANN201
 
 @bp.route("/calendar/<token>.ics")
 @personal_link  # the secret link is the key; another branch's link gives 404
-def feed(token: str):  # noqa: ANN201
+def feed(token: str):
     """The feed itself: no login, the secret link is the key (404 when unknown or revoked)."""
     row = feeds.find(token)
     if row is None:

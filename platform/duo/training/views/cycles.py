@@ -98,7 +98,7 @@ def _put_problems(form: CycleForm, problems: Any) -> list[str]:
 
 @bp.route("/cycles/new", methods=["GET", "POST"])
 @coordinator_required
-def new_cycle():  # noqa: ANN201
+def new_cycle():
     form = _cycle_form()
     if request.method == "GET":
         form.modules.data = [m.key for m in curriculum.modules(g.tenant.config) if m.required]
@@ -159,7 +159,7 @@ def enrol_form(cycle: TrainingCycle, **kwargs: Any) -> EnrolForm:
     return form
 
 
-def render_cycle(cycle: TrainingCycle, status_code: int = 200, **forms: Any):  # noqa: ANN202
+def render_cycle(cycle: TrainingCycle, status_code: int = 200, **forms: Any):
     rows = enrolment.cycle_enrolments(cycle)
     taken = enrolment.occupancy(cycle)
     people = {r.person_id for r in rows}
@@ -207,13 +207,13 @@ def _rhythm_text(cycle: TrainingCycle) -> str:
 
 @bp.route("/cycles/<uuid:cycle_id>")
 @coordinator_required
-def cycle(cycle_id: uuid.UUID):  # noqa: ANN201
+def cycle(cycle_id: uuid.UUID):
     return render_cycle(one(TrainingCycle, cycle_id))
 
 
 @bp.route("/cycles/<uuid:cycle_id>/print")
 @coordinator_required
-def cycle_print(cycle_id: uuid.UUID):  # noqa: ANN201
+def cycle_print(cycle_id: uuid.UUID):
     cycle = one(TrainingCycle, cycle_id)
     return render_template(
         "training/cycle_print.html",
@@ -225,7 +225,7 @@ def cycle_print(cycle_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/cycles/<uuid:cycle_id>/settings", methods=["POST"])
 @coordinator_required
-def cycle_settings(cycle_id: uuid.UUID):  # noqa: ANN201
+def cycle_settings(cycle_id: uuid.UUID):
     cycle = one(TrainingCycle, cycle_id)
     form = CycleSettingsForm()
     if not form.validate():

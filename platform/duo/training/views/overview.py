@@ -12,7 +12,7 @@ from duo.core.db import db, utcnow
 from duo.people import states
 from duo.people.models import MENTOR, Person
 from duo.training import curriculum, status
-from duo.training import todos as _todos  # (importing it registers the dashboard to-dos)
+from duo.training import todos as _todos
 from duo.training.models import (
     CANCELLED,
     ENROLLED,
@@ -26,7 +26,7 @@ from duo.training.views.blueprint import bp, fallbacks, page_locale
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     now = utcnow()
     cycles = list(
         db.session.execute(
@@ -96,7 +96,7 @@ def index():  # noqa: ANN201
 
 @bp.route("/curriculum")
 @coordinator_required
-def curriculum_page():  # noqa: ANN201
+def curriculum_page():
     config = g.tenant.config
     return render_template(
         "training/curriculum.html",

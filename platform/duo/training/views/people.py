@@ -33,7 +33,7 @@ from duo.training.views.cycles import enrol_form, render_cycle
 
 @bp.route("/cycles/<uuid:cycle_id>/enrol", methods=["POST"])
 @coordinator_required
-def enrol(cycle_id: uuid.UUID):  # noqa: ANN201
+def enrol(cycle_id: uuid.UUID):
     cycle = one(TrainingCycle, cycle_id)
     form = enrol_form(cycle)
     if not form.validate():
@@ -57,7 +57,7 @@ def enrol(cycle_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/enrolments/<uuid:enrolment_id>/withdraw", methods=["POST"])
 @coordinator_required
-def withdraw(enrolment_id: uuid.UUID):  # noqa: ANN201
+def withdraw(enrolment_id: uuid.UUID):
     row = one(Enrolment, enrolment_id)
     form = ActionForm()
     if not form.validate():
@@ -76,7 +76,7 @@ def withdraw(enrolment_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/sessions/<uuid:session_id>/attendance", methods=["GET", "POST"])
 @coordinator_required
-def attendance(session_id: uuid.UUID):  # noqa: ANN201
+def attendance(session_id: uuid.UUID):
     session = one(TrainingSession, session_id)
     people = enrolment.participants(session)
     recorded = enrolment.attendance_of(session)
@@ -104,12 +104,12 @@ def attendance(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/people/<uuid:person_id>")
 @coordinator_required
-def person(person_id: uuid.UUID):  # noqa: ANN201
+def person(person_id: uuid.UUID):
     someone = one(Person, person_id)
     return _render_person(someone)
 
 
-def _render_person(someone: Person, new_link: str | None = None):  # noqa: ANN202
+def _render_person(someone: Person, new_link: str | None = None):
     prog = status.progress_for([someone])[someone.id]
     stmt = (
         select(Enrolment, TrainingCycle)
@@ -132,7 +132,7 @@ def _render_person(someone: Person, new_link: str | None = None):  # noqa: ANN20
 
 @bp.route("/people/<uuid:person_id>/calendar-link", methods=["POST"])
 @coordinator_required
-def person_link(person_id: uuid.UUID):  # noqa: ANN201
+def person_link(person_id: uuid.UUID):
     someone = one(Person, person_id)
     if not ActionForm().validate():
         abort(400)
@@ -142,7 +142,7 @@ def person_link(person_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/people/<uuid:person_id>/calendar-link/revoke", methods=["POST"])
 @coordinator_required
-def person_link_revoke(person_id: uuid.UUID):  # noqa: ANN201
+def person_link_revoke(person_id: uuid.UUID):
     someone = one(Person, person_id)
     if not ActionForm().validate():
         abort(400)

@@ -21,7 +21,7 @@ from duo.training.views.blueprint import bp, form_errors_400, local, one, page_l
 
 @bp.route("/sessions/<uuid:session_id>/move", methods=["GET", "POST"])
 @coordinator_required
-def move_session(session_id: uuid.UUID):  # noqa: ANN201
+def move_session(session_id: uuid.UUID):
     session = one(TrainingSession, session_id)
     start, end = local(session.starts_at), local(session.ends_at)
     if request.method == "GET":
@@ -61,7 +61,7 @@ def move_session(session_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/sessions/<uuid:session_id>/cancel", methods=["GET", "POST"])
 @coordinator_required
-def cancel_session(session_id: uuid.UUID):  # noqa: ANN201
+def cancel_session(session_id: uuid.UUID):
     session = one(TrainingSession, session_id)
     form = CancelForm()
     if request.method == "GET" or session.status == CANCELLED:

@@ -10,8 +10,8 @@ from duo.consumers.demo import data
 from duo.consumers.demo.personas import Persona
 from duo.core.db import utcnow
 from duo.eligibility import decisions
+from duo.intake.interview import record_intake
 from duo.people import pipeline, states
-from duo.people.intake import record_intake
 
 
 class IntakeChapter:

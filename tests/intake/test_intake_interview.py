@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from duo.eligibility.models import EligibilityDecision
+from duo.intake.interview import record_intake
 from duo.people import states
-from duo.people.intake import record_intake
 from duo.people.models import Profile, StateChange
 from duo.privacy.consent import SENSITIVE_FACTS, has_consent
 
@@ -57,11 +57,11 @@ def mentor_answers(**changes: object) -> dict:
     return answers
 
 
-def rules(tenants, slug, audience):  # noqa: ANN001, ANN201
+def rules(tenants, slug, audience):
     return tenants[slug].config["eligibility"][audience]
 
 
-def _record(person, answers, *, consent, tenants, slug="brussels", user=None):  # noqa: ANN001, ANN202
+def _record(person, answers, *, consent, tenants, slug="brussels", user=None):
     return record_intake(
         person,
         answers,

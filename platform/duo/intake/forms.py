@@ -31,7 +31,7 @@ try:  # WTForms >= 3.3 declares choices as SelectChoice (tuples are deprecated t
     from wtforms.fields.choices import SelectChoice as _Choice
 except ImportError:  # pragma: no cover - older WTForms
 
-    def _Choice(value: str, label: str) -> tuple[str, str]:  # noqa: N802
+    def _Choice(value: str, label: str) -> tuple[str, str]:
         return (value, label)
 
 
@@ -189,7 +189,7 @@ class IntakeForm(Form):
     # ------------------------------------------------------------------ conversion
 
     def answers(self) -> dict[str, Any]:
-        """The profile values (``duo.people.intake`` field names) from the submitted form."""
+        """The profile values (``duo.intake.interview`` field names) from the submitted form."""
         languages = {}
         for row in self.languages.entries:
             code, level = row.form.language.data, row.form.level.data

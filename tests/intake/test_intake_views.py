@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -13,7 +14,7 @@ from duo.people.models import Profile, StateChange
 
 
 @pytest.fixture
-def brussels_people(db, in_tenant, create_person):  # noqa: ANN001, ANN201
+def brussels_people(db, in_tenant, create_person):
     """A few Brussels candidates with profiles, and one of Antwerp with the same name."""
     people = {
         "amina": create_person(
@@ -130,37 +131,64 @@ def test_search_and_filters(login, brussels_people, query, expected) -> None:
     assert names(response.get_data(as_text=True), brussels_people) == expected
 
 
-def test_session_filter_uses_registrations_when_the_sessions_capability_exists(
+def test_session_filter_lists_the_registrations_of_one_session(
     db, in_tenant, login, brussels_people
 ) -> None:
-    from duo.people import listing
-
-    registration = listing.registration_model()
-    if registration is None:
-        pytest.skip("the sessions capability has no Registration model")
-    session_cls = listing.session_model()
-    from datetime import UTC, datetime
+    from duo.sessions.models import InfoSession, Registration
 
     with in_tenant("brussels"):
-        columns = {c.key for c in session_cls.__table__.columns}
-        values = {
-            "starts_at": datetime(2026, 12, 1, 17, tzinfo=UTC),
-            "duration_minutes": 90,
-            "language": "fr",
-            "audience": "mentees",
-            "capacity": 20,
-            "place": "Rue Haute",
-        }
-        info = session_cls(**{k: v for k, v in values.items() if k in columns})
-        db.session.add(info)
+        info = InfoSession(
+            starts_at=datetime(2026, 12, 1, 17, tzinfo=UTC),
+            duration_minutes=90,
+            language="fr",
+            audience="mentees",
+            capacity=20,
+            place="Rue Haute",
+        )
+        online = InfoSession(
+            starts_at=datetime(2026, 12, 8, 17, tzinfo=UTC),
+            duration_minutes=60,
+            language="nl",
+            audience="both",
+            capacity=20,
+            online_url="https://meet.example.org/duo",
+        )
+        db.session.add_all([info, online])
         db.session.flush()
-        db.session.add(registration(session_id=info.id, person_id=brussels_people["youssef"].id))
+        db.session.add(Registration(session_id=info.id, person_id=brussels_people["youssef"].id))
+        db.session.add(Registration(session_id=online.id, person_id=brussels_people["amina"].id))
         db.session.flush()
-        info_id = info.id
+        info_id, online_id = info.id, online.id
     client = login(branches=["brussels"], locale="en")
     html = client.get(f"/brussels/people/?session={info_id}").get_data(as_text=True)
     assert names(html, brussels_people) == {"youssef"}
-    assert "Rue Haute" in client.get("/brussels/people/").get_data(as_text=True)
+    html = client.get(f"/brussels/people/?session={online_id}").get_data(as_text=True)
+    assert names(html, brussels_people) == {"amina"}
+    page = client.get("/brussels/people/").get_data(as_text=True)
+    # newest first; an online session is labelled by its language
+    assert page.index(f'value="{online_id}"') < page.index(f'value="{info_id}"')
+    assert "Rue Haute" in page and " · nl</option>" in page
+
+
+def test_session_filter_is_scoped_to_the_branch(db, in_tenant, login, brussels_people) -> None:
+    from duo.sessions.models import InfoSession
+
+    with in_tenant("liege"):
+        elsewhere = InfoSession(
+            starts_at=datetime(2026, 12, 1, 17, tzinfo=UTC),
+            duration_minutes=90,
+            language="fr",
+            audience="mentees",
+            capacity=20,
+            place="Place Saint-Lambert",
+        )
+        db.session.add(elsewhere)
+        db.session.flush()
+        elsewhere_id = elsewhere.id
+    client = login(branches=["brussels"], locale="en")
+    assert "Place Saint-Lambert" not in client.get("/brussels/people/").get_data(as_text=True)
+    html = client.get(f"/brussels/people/?session={elsewhere_id}").get_data(as_text=True)
+    assert names(html, brussels_people) == set()
 
 
 def test_pagination_keeps_the_filters(db, in_tenant, create_person, login) -> None:

@@ -29,8 +29,7 @@ from sqlalchemy import select
 
 from duo.core import audit, exporting
 from duo.core.auth.access import coordinator_required
-from duo.core.dashboard import navigation
-from duo.core.dashboard.todos import Todo, provider
+from duo.core.dashboard.todos import Todo
 from duo.core.db import db
 from duo.core.i18n import formatting
 from duo.core.tenancy.models import Tenant
@@ -45,15 +44,15 @@ from duo.eligibility.decisions import (
     rules_for,
 )
 from duo.eligibility.engine import Outcome, rules_hash
-from duo.people import history, importing, listing, next_step, spreadsheet, states, vocab
-from duo.people.forms import (
+from duo.intake.forms import (
     EmptyForm,
     ImportUploadForm,
     OverrideForm,
     WithdrawForm,
     intake_form_class,
 )
-from duo.people.intake import record_intake
+from duo.intake.interview import record_intake
+from duo.people import history, importing, listing, next_step, spreadsheet, states, vocab
 from duo.people.models import MENTEE, MENTOR, Person
 from duo.people.pipeline import InvalidTransition, transition
 from duo.people.profiles import load_profile
@@ -61,8 +60,6 @@ from duo.privacy import consent
 
 bp = Blueprint("people", __name__, url_prefix="/<tenant>/people", template_folder="templates")
 
-navigation.register("people.index", _l("Candidates"), 10)
-navigation.register("people.import_upload", _l("Import"), 90)
 
 ROLE_LABELS = {MENTOR: _l("Mentors"), MENTEE: _l("Mentees")}
 ROLE_LABEL = {MENTOR: _l("mentor"), MENTEE: _l("mentee")}
@@ -70,8 +67,7 @@ ROLE_LABEL = {MENTOR: _l("mentor"), MENTEE: _l("mentee")}
 PIPELINE = [s for s in states.STATES if s != states.WITHDRAWN] + [states.WITHDRAWN]
 
 
-@provider
-def _todos(tenant: Tenant) -> list[Todo]:
+def intake_todos(tenant: Tenant) -> list[Todo]:
     counts = listing.todo_counts()
     return [
         Todo(
@@ -163,10 +159,10 @@ def _today() -> Any:
 
 @bp.route("/")
 @coordinator_required
-def index():  # noqa: ANN201
+def index():
     filters = listing.parse_filters(request.args)
     page = listing.search(filters)
-    sessions = listing.session_choices() if listing.registration_model() else []
+    sessions = listing.session_choices()
     return render_template(
         "people/index.html",
         filters=filters,
@@ -183,7 +179,7 @@ def index():  # noqa: ANN201
 
 @bp.route("/export.<fmt>")
 @coordinator_required
-def export(fmt: str):  # noqa: ANN201
+def export(fmt: str):
     """The list as it is filtered on the page, as CSV or XLSX; the export is audited."""
     if fmt not in exporting.FORMATS:
         abort(404)
@@ -242,7 +238,7 @@ def export(fmt: str):  # noqa: ANN201
 # --------------------------------------------------------------------------- a person
 
 
-def _person_page(person: Person, *, status: int = 200, **forms: Any):  # noqa: ANN202
+def _person_page(person: Person, *, status: int = 200, **forms: Any):
     rules = _rules(person)
     decisions = decisions_of(person, rules)
     profile = load_profile(person)
@@ -285,13 +281,13 @@ def _availability(profile: Any) -> list[tuple[str, list[str]]]:
 
 @bp.route("/<uuid:person_id>")
 @coordinator_required
-def person(person_id: uuid.UUID):  # noqa: ANN201
+def person(person_id: uuid.UUID):
     return _person_page(_person_or_404(person_id))
 
 
 @bp.route("/<uuid:person_id>/intake", methods=["GET", "POST"])
 @coordinator_required
-def intake(person_id: uuid.UUID):  # noqa: ANN201
+def intake(person_id: uuid.UUID):
     person = _person_or_404(person_id)
     form_class = intake_form_class(person.role)
     profile = load_profile(person)
@@ -339,7 +335,7 @@ def intake(person_id: uuid.UUID):  # noqa: ANN201
     return _intake_page(person, form)
 
 
-def _intake_page(person: Person, form: Any, status: int = 200):  # noqa: ANN202
+def _intake_page(person: Person, form: Any, status: int = 200):
     return (
         render_template(
             "people/intake.html",
@@ -355,7 +351,7 @@ def _intake_page(person: Person, form: Any, status: int = 200):  # noqa: ANN202
 
 @bp.route("/<uuid:person_id>/reevaluate", methods=["POST"])
 @coordinator_required
-def reevaluate(person_id: uuid.UUID):  # noqa: ANN201
+def reevaluate(person_id: uuid.UUID):
     person = _person_or_404(person_id)
     form = EmptyForm()
     if not form.validate_on_submit():
@@ -376,7 +372,7 @@ def reevaluate(person_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/<uuid:person_id>/override", methods=["GET", "POST"])
 @coordinator_required
-def override_decision(person_id: uuid.UUID):  # noqa: ANN201
+def override_decision(person_id: uuid.UUID):
     person = _person_or_404(person_id)
     if person.state not in DECIDABLE:
         flash(
@@ -410,7 +406,7 @@ def override_decision(person_id: uuid.UUID):  # noqa: ANN201
     return redirect(url_for("people.person", person_id=person.id))
 
 
-def _override_page(person: Person, form: OverrideForm, status: int = 200):  # noqa: ANN202
+def _override_page(person: Person, form: OverrideForm, status: int = 200):
     return (
         render_template(
             "people/override.html",
@@ -424,7 +420,7 @@ def _override_page(person: Person, form: OverrideForm, status: int = 200):  # no
 
 @bp.route("/<uuid:person_id>/withdraw", methods=["POST"])
 @coordinator_required
-def withdraw(person_id: uuid.UUID):  # noqa: ANN201
+def withdraw(person_id: uuid.UUID):
     person = _person_or_404(person_id)
     form = WithdrawForm()
     if not form.validate_on_submit():
@@ -445,7 +441,7 @@ def withdraw(person_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/<uuid:person_id>/reinstate", methods=["POST"])
 @coordinator_required
-def reinstate(person_id: uuid.UUID):  # noqa: ANN201
+def reinstate(person_id: uuid.UUID):
     person = _person_or_404(person_id)
     form = EmptyForm()
     target = request.form.get("target", "")
@@ -469,7 +465,7 @@ def reinstate(person_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/import", methods=["GET", "POST"])
 @coordinator_required
-def import_upload():  # noqa: ANN201
+def import_upload():
     form = ImportUploadForm()
     if request.method == "GET":
         return render_template("people/import_upload.html", form=form)
@@ -493,7 +489,7 @@ def _batch_or_404(batch_id: uuid.UUID) -> Any:
     return batch
 
 
-def _preview(batch: Any, status: int = 200):  # noqa: ANN202
+def _preview(batch: Any, status: int = 200):
     review = importing.review(batch.rows, list(g.tenant.locales))
     return (
         render_template(
@@ -510,14 +506,14 @@ def _preview(batch: Any, status: int = 200):  # noqa: ANN202
 
 @bp.route("/import/<uuid:batch_id>", methods=["GET"])
 @coordinator_required
-def import_preview(batch_id: uuid.UUID):  # noqa: ANN201
+def import_preview(batch_id: uuid.UUID):
     batch = _batch_or_404(batch_id)
     return _preview(batch)
 
 
 @bp.route("/import/<uuid:batch_id>", methods=["POST"])
 @coordinator_required
-def import_confirm(batch_id: uuid.UUID):  # noqa: ANN201
+def import_confirm(batch_id: uuid.UUID):
     batch = _batch_or_404(batch_id)
     form = EmptyForm()
     if not form.validate_on_submit():
@@ -544,7 +540,7 @@ def import_confirm(batch_id: uuid.UUID):  # noqa: ANN201
 
 @bp.route("/import/template.csv")
 @coordinator_required
-def import_template():  # noqa: ANN201
+def import_template():
     body = importing.template_csv(g.tenant.default_locale)
     return Response(
         body,

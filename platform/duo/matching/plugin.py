@@ -1,0 +1,12 @@
+"""What matching adds (step 4): the matching sessions' pages and the to-do of waiting mentees."""
+
+from flask_babel import lazy_gettext as _l
+
+from duo.core.plugins import NavItem, Plugin
+from duo.matching.views import bp, free_mentors_todos, waiting_todos
+
+PLUGIN = Plugin(
+    blueprints=[bp],
+    navigation=[NavItem("matching.index", _l("Matching"), 40)],
+    todos=[waiting_todos, free_mentors_todos],
+)

@@ -1,0 +1,22 @@
+"""What mentor training adds (step 3): its pages and feeds, mails, reminders and to-dos."""
+
+from flask_babel import lazy_gettext as _l
+
+from duo.core.plugins import NavItem, Plugin
+from duo.training import jobs
+from duo.training.todos import training_todos
+from duo.training.views import bp
+
+PLUGIN = Plugin(
+    blueprints=[bp],
+    navigation=[NavItem("training.index", _l("Mentor training"), 30)],
+    todos=[training_todos],
+    jobs=[
+        jobs.send_reminders,
+        jobs.send_reminder,
+        jobs.session_moved,
+        jobs.session_cancelled,
+        jobs.enrolment_confirmed,
+    ],
+    periodic=[jobs.REMINDERS],
+)
