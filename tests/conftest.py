@@ -20,7 +20,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from appfactory import PASSWORD, build_app, make_settings, migrate_and_load, postgres_database
+from appfactory import (
+    PASSWORD,
+    build_app,
+    log_in,
+    make_settings,
+    migrate_and_load,
+    postgres_database,
+)
 from support import DATABASE_URL, REDIS_URL, need
 
 # --------------------------------------------------------------------------- database
@@ -99,10 +106,18 @@ def create_user(db) -> Callable[..., object]:  # noqa: ANN001
 
     counter = iter(range(1, 10_000))
 
-    def factory(branches: list[str] = (), hq: bool = False, **kwargs: object) -> object:  # type: ignore[assignment]
+    def factory(
+        branches: list[str] = (),  # type: ignore[assignment]
+        hq: bool = False,
+        enrolled: bool = True,
+        **kwargs: object,
+    ) -> object:
+        """A staff user; ``enrolled`` (the default) gives them an authenticator already."""
+        from duo.core.auth.accounts import enrol_two_factor
+
         n = next(counter)
         email = kwargs.pop("email", None) or f"user{n}-{uuid.uuid4().hex[:6]}@test.duo"
-        return _create(
+        user = _create(
             email,
             kwargs.pop("name", f"User {n}"),
             PASSWORD,
@@ -110,6 +125,10 @@ def create_user(db) -> Callable[..., object]:  # noqa: ANN001
             hq=hq,
             **kwargs,
         )
+        if enrolled:
+            enrol_two_factor(user)
+            db.session.flush()
+        return user
 
     return factory
 
@@ -152,7 +171,7 @@ def login(app: Flask, db, create_user) -> Callable[..., FlaskClient]:  # noqa: A
     def factory(branches: list[str] = (), hq: bool = False, **kwargs: object) -> FlaskClient:  # type: ignore[assignment]
         user = create_user(branches=branches, hq=hq, **kwargs)
         client = app.test_client()
-        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        response = log_in(client, user)
         assert response.status_code == 302, response.get_data(as_text=True)
         client.user = user  # type: ignore[attr-defined]
         return client

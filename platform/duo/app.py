@@ -30,7 +30,15 @@ log = logging.getLogger(__name__)
 #: Every package that plugs into the app, in the order the factory reads them: the core
 #: first, then the capabilities in the order of the method's steps, then the consumers.
 #: Adding a capability means adding its package here (see ARCHITECTURE.md).
-CORE = ("core.tenancy", "core.auth", "core.i18n", "core.jobs", "core.mail", "core.dashboard")
+CORE = (
+    "core.tenancy",
+    "core.auth",
+    "core.i18n",
+    "core.jobs",
+    "core.mail",
+    "core.password_reset",
+    "core.dashboard",
+)
 CAPABILITIES = (
     "sessions",
     "people",
@@ -75,7 +83,7 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     if overrides:
         app.config.update(overrides)
 
-    from duo.core import clock, extensions, validation
+    from duo.core import clock, extensions, headers, logmask, validation
     from duo.core.auth import access
     from duo.core.db import db
     from duo.core.i18n import init_app as init_i18n
@@ -93,6 +101,8 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     init_i18n(app)
     access.init_app(app)
     validation.init_app(app)
+    headers.init_app(app)
+    logmask.install()
     routing.init_app(app)
     _register_capabilities(app)
     _register_request_cycle(app)

@@ -179,9 +179,13 @@ def test_the_cast_is_the_same_every_time() -> None:
 
 def test_demo_logins_work(db, client) -> None:
     seed(people_per_branch=2)
-    response = client.post(
-        "/login", data={"email": coordinator_email("marseille"), "password": DEMO_PASSWORD}
-    )
+    from duo.consumers.demo.seed import demo_totp_secret
+    from duo.core.auth.twofactor import current_code
+
+    email = coordinator_email("marseille")
+    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+    assert response.headers["Location"].endswith("/login/code")
+    response = client.post("/login/code", data={"code": current_code(demo_totp_secret(email))})
     assert response.headers["Location"].endswith("/marseille/")
     assert client.get("/marseille/").status_code == 200
 
