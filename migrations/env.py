@@ -51,6 +51,9 @@ def _run(connection) -> None:  # noqa: ANN001
     context.configure(connection=connection, **_options(connection.dialect.name == "sqlite"))
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "postgresql":
+            # Statistics for what the migrations filled or rebuilt (we run as the owner).
+            connection.exec_driver_sql("ANALYZE")
 
 
 if context.is_offline_mode():

@@ -1,13 +1,12 @@
 """Building test applications and databases (plain functions, importable by any test).
 
-Fixtures live in conftest.py; these helpers are here so that tests and the browser suite
-can import them without depending on which conftest.py pytest loaded last.
+The fixtures built on them live in ``support.py``; these helpers are apart so that the
+browser suite can build its own live app without loading the fixtures.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,8 +14,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from duo.core.settings import REPO_ROOT, Settings, normalise_database_url
-from support import CI
+from duo.core.db.scratch import throwaway_database
+from duo.core.settings import REPO_ROOT, Settings
+
+CI = os.environ.get("CI", "").lower() == "true"
+DATABASE_URL = os.environ.get("DATABASE_URL")
+REDIS_URL = os.environ.get("REDIS_URL")
 
 PASSWORD = "correct horse battery"
 
@@ -42,27 +45,18 @@ def log_in(client, user, password: str = PASSWORD, next: str | None = None):  # 
 @contextmanager
 def postgres_database(base_url: str) -> Iterator[str]:
     """Create a throw-away database on the server of ``base_url`` and drop it afterwards."""
-    url = sa.engine.make_url(normalise_database_url(base_url))
-    name = f"{url.database or 'duo'}_t{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    prefix = f"{sa.engine.make_url(base_url).database or 'duo'}_t{os.getpid()}"
+    scratch = throwaway_database(base_url, prefix)
     try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = scratch.__enter__()
     except sa.exc.OperationalError as exc:
-        admin.dispose()
         if CI:
             raise RuntimeError(f"PostgreSQL at {base_url} is unreachable: {exc}") from exc
         raise
     try:
-        yield url.set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (name,),
-            )
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.dispose()
+        scratch.__exit__(None, None, None)
 
 
 def make_settings(tmp: Path, database_url: str | None) -> Settings:

@@ -13,6 +13,7 @@ from typing import Any
 from flask import (
     Flask,
     Response,
+    g,
     has_request_context,
     jsonify,
     redirect,
@@ -38,6 +39,7 @@ CORE = (
     "core.mail",
     "core.password_reset",
     "core.dashboard",
+    "core.observability",
 )
 CAPABILITIES = (
     "sessions",
@@ -47,6 +49,7 @@ CAPABILITIES = (
     "training",
     "matching",
     "duos",
+    "reporting",
 )
 CONSUMERS = ("consumers.hq", "consumers.demo")
 
@@ -97,7 +100,7 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     db.init_app(app)
     extensions.migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
     extensions.csrf.init_app(app)
-    extensions.limiter.init_app(app)
+    extensions.init_limiter(app)
     init_i18n(app)
     access.init_app(app)
     validation.init_app(app)
@@ -136,11 +139,6 @@ def _register_capabilities(app: Flask) -> None:
 
         return render_template("home.html", branches=public_branches())
 
-    @app.route("/healthz")
-    @access.public
-    def healthz() -> Response:
-        return Response("ok", mimetype="text/plain")
-
 
 def _register_request_cycle(app: Flask) -> None:
     """One commit per request, in one place; jobs are dispatched only after it."""
@@ -153,6 +151,8 @@ def _register_request_cycle(app: Flask) -> None:
             db.session.rollback()
             return response
         db.session.commit()
+        if g.get("duo_no_dispatch"):  # probes and scrapes: frequent, and they write nothing
+            return response
         try:
             dispatch()
         except Exception:  # noqa: BLE001 - the outbox keeps the job; the worker retries it

@@ -27,6 +27,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select, update
 
 from duo.consumers.demo.seed import DEMO_PASSWORD, coordinator_email
+from support import run_jobs
 
 pytestmark = pytest.mark.browser
 
@@ -100,7 +101,6 @@ def rotterdam_pool(live_server) -> Pool:  # noqa: ANN001
     """Waiting mentees and trained mentors of Rotterdam, written as the coordinator would."""
     from duo.core.auth.accounts import find_user
     from duo.core.db import db
-    from duo.core.jobs import dispatch
     from duo.core.tenancy.context import tenant_scope
     from duo.core.tenancy.models import Tenant
     from duo.eligibility.decisions import local_today, rules_for
@@ -162,8 +162,7 @@ def rotterdam_pool(live_server) -> Pool:  # noqa: ANN001
                 {n: Member(p.id, p.full_name) for n, p in mentors.items()},
             )
         db.session.commit()
-        while dispatch():  # the confirmations of the training places, before any page
-            pass
+        run_jobs()  # the confirmations of the training places, before any page
         db.session.remove()
     return pool
 

@@ -14,10 +14,6 @@ from duo.duos import lifecycle, states
 from duo.duos.lifecycle import InvalidDuoTransition, add_months
 from duo.duos.models import Duo, DuoStateChange
 from duo.people import states as person_states
-from duos import factories
-
-# Fixtures shared with the other matching and duo tests.
-pool_factory = factories.pool_factory
 
 
 @pytest.fixture

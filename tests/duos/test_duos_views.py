@@ -8,12 +8,7 @@ from sqlalchemy import func, select
 from duo.duos import lifecycle, states
 from duo.duos.models import Duo, DuoStateChange
 from duo.people import states as person_states
-from duos import factories
-from duos.factories import drain_jobs, snapshot
-
-# Fixtures shared with the other matching and duo tests.
-coordinator = factories.coordinator
-pool_factory = factories.pool_factory
+from support import run_jobs, snapshot
 
 
 @pytest.fixture
@@ -39,7 +34,7 @@ def _count(db, in_tenant, branch: str, model=DuoStateChange) -> int:  # noqa: AN
 def test_the_list_says_what_to_do_next(coordinator, make_duo) -> None:
     make_duo(mentee="Amina", mentor="Jan")
     make_duo(mentee="Youssef", mentor="Piet", steps=[states.FIRST_MEETING])
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     html = client.get("/rotterdam/duos/").get_data(as_text=True)
     assert "Amina" in html and "Youssef" in html
     assert "first meeting to plan" in html
@@ -51,14 +46,14 @@ def test_the_list_says_what_to_do_next(coordinator, make_duo) -> None:
 def test_the_list_needs_the_same_queries_for_few_and_many_duos(
     coordinator, make_duo, count_queries
 ) -> None:
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     make_duo(mentee="A0", mentor="M0")
-    drain_jobs()
+    run_jobs()
     with count_queries() as few:
         assert client.get("/rotterdam/duos/").status_code == 200
     for n in range(1, 8):
         make_duo(mentee=f"A{n}", mentor=f"M{n}")
-    drain_jobs()
+    run_jobs()
     with count_queries() as many:
         assert client.get("/rotterdam/duos/").status_code == 200
     assert many.count == few.count
@@ -67,7 +62,11 @@ def test_the_list_needs_the_same_queries_for_few_and_many_duos(
 
 def test_the_duo_page_shows_history_and_the_allowed_moves(coordinator, make_duo) -> None:
     duo = make_duo()
-    html = coordinator("rotterdam").get(f"/rotterdam/duos/{duo.id}").get_data(as_text=True)
+    html = (
+        coordinator("rotterdam", locale="en")
+        .get(f"/rotterdam/duos/{duo.id}")
+        .get_data(as_text=True)
+    )
     assert 'id="duo-to-first_meeting"' in html
     assert 'id="duo-to-stopped"' in html
     assert 'id="duo-to-active"' not in html
@@ -76,7 +75,7 @@ def test_the_duo_page_shows_history_and_the_allowed_moves(coordinator, make_duo)
 
 def test_moving_a_duo_through_the_pages(db, in_tenant, coordinator, make_duo) -> None:
     duo = make_duo()
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     url = f"/rotterdam/duos/{duo.id}/to"
     response = client.post(
         f"{url}/first_meeting", data={"first_meeting-first_meeting_on": "2026-03-10"}
@@ -98,7 +97,7 @@ def test_a_stop_without_reason_is_refused_at_the_field(
     db, in_tenant, coordinator, make_duo
 ) -> None:
     duo = make_duo(steps=[states.FIRST_MEETING])
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     before = _count(db, in_tenant, "rotterdam")
     response = client.post(
         f"/rotterdam/duos/{duo.id}/to/stopped",
@@ -123,7 +122,7 @@ def test_a_stop_without_reason_is_refused_at_the_field(
 
 def test_a_move_made_stale_by_someone_else_is_refused(db, in_tenant, coordinator, make_duo) -> None:
     duo = make_duo(steps=[states.FIRST_MEETING])
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     before = _count(db, in_tenant, "rotterdam")
     response = client.post(f"/rotterdam/duos/{duo.id}/to/first_meeting")
     assert response.status_code == 400
@@ -134,7 +133,7 @@ def test_a_move_made_stale_by_someone_else_is_refused(db, in_tenant, coordinator
 
 def test_a_bad_date_is_refused_at_the_field(coordinator, make_duo) -> None:
     duo = make_duo()
-    response = coordinator("rotterdam").post(
+    response = coordinator("rotterdam", locale="en").post(
         f"/rotterdam/duos/{duo.id}/to/first_meeting",
         data={"first_meeting-first_meeting_on": "tomorrow-ish"},
     )
@@ -146,7 +145,7 @@ def test_another_branch_gets_404_and_changes_nothing(
     db, in_tenant, coordinator, hq_client, make_duo
 ) -> None:
     lyon_duo = make_duo("lyon", mentee="Awa", mentor="Claire")
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     assert client.get(f"/rotterdam/duos/{lyon_duo.id}").status_code == 404
     assert client.get(f"/lyon/duos/{lyon_duo.id}").status_code == 404
     assert client.get("/lyon/duos/").status_code == 404
@@ -163,14 +162,14 @@ def test_another_branch_gets_404_and_changes_nothing(
 def test_dashboard_lists_duos_without_a_first_meeting(coordinator, make_duo) -> None:
     make_duo()
     make_duo(mentee="Youssef", mentor="Piet")
-    html = coordinator("rotterdam").get("/rotterdam/").get_data(as_text=True)
+    html = coordinator("rotterdam", locale="en").get("/rotterdam/").get_data(as_text=True)
     assert "duos proposed without a first meeting" in html
     assert "/rotterdam/duos/?state=proposed" in html
 
 
 def test_people_follow_the_duo_through_the_pages(db, in_tenant, coordinator, make_duo) -> None:
     duo = make_duo(steps=[states.FIRST_MEETING, states.CONFIRMED])
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     assert client.post(f"/rotterdam/duos/{duo.id}/to/active").status_code == 302
     with in_tenant("rotterdam"):
         db.session.expire_all()

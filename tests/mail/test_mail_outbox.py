@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from babel.dates import format_date
 from sqlalchemy import select
 
-from duo.core.db import db, utcnow
+from duo.core.db import db
 from duo.core.jobs.models import DONE, OutboxJob
 from duo.core.jobs.outbox import execute
 from duo.core.mail import external_url, queue_mail
 from duo.core.mail.models import KEPT, QUEUED, OutgoingMail
 from duo.core.tenancy.context import tenant_scope
-from duo.sessions.models import InfoSession
 from duo.sessions.signup import SignupRequest, sign_up
-
-
-@pytest.fixture
-def coordinator(login):  # noqa: ANN001, ANN201
-    return lambda slug: login(branches=[slug], locale="en")
+from support import make_session
 
 
 def _queue(tenant, to: str = "reader@example.org", **values) -> OutgoingMail:  # noqa: ANN001
@@ -79,7 +72,7 @@ def test_the_outbox_page_shows_the_branch_mails(db, tenants, coordinator, hq_cli
     mine_id, theirs_id = mine.id, theirs.id
     db.session.commit()
     dispatch()
-    client = coordinator("brussels")
+    client = coordinator("brussels", locale="en")
     page = client.get("/brussels/outbox")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -92,7 +85,7 @@ def test_the_outbox_page_shows_the_branch_mails(db, tenants, coordinator, hq_cli
     assert attachment.mimetype == "text/calendar"
     assert client.get(f"/brussels/outbox/{mine_id}/attachments/1").status_code == 404
     assert client.get(f"/brussels/outbox/{theirs_id}").status_code == 404
-    antwerp = coordinator("antwerp")
+    antwerp = coordinator("antwerp", locale="en")
     for path in (
         f"/brussels/outbox/{mine_id}",
         f"/antwerp/outbox/{mine_id}",
@@ -102,21 +95,6 @@ def test_the_outbox_page_shows_the_branch_mails(db, tenants, coordinator, hq_cli
         assert antwerp.get(path).status_code == 404, path
     assert hq_client.get("/brussels/outbox").status_code == 404
     assert hq_client.get(f"/brussels/outbox/{mine_id}").status_code == 404
-
-
-def make_info_session(tenant) -> InfoSession:  # noqa: ANN001
-    with tenant_scope(tenant.id):
-        info = InfoSession(
-            starts_at=(utcnow() + timedelta(days=20)).replace(microsecond=0),
-            duration_minutes=90,
-            place="Rue du Progrès 1",
-            language=tenant.locales[0],
-            audience="both",
-            capacity=10,
-        )
-        db.session.add(info)
-        db.session.flush()
-    return info
 
 
 def request(session_id, email: str, locale: str) -> SignupRequest:  # noqa: ANN001
@@ -141,7 +119,7 @@ def mail_to(tenant, address: str) -> OutgoingMail:  # noqa: ANN001
 
 def test_mails_are_written_in_the_recipient_language(db, tenants, in_tenant) -> None:
     tenant = tenants["brussels"]
-    info = make_info_session(tenant)
+    info = make_session(tenant)
     local_day = info.starts_at.astimezone(ZoneInfo(tenant.timezone)).date()
     with in_tenant("brussels"):
         sign_up(request(info.id, "nl@example.org", "nl"), tenant=tenant)

@@ -20,6 +20,7 @@ from duo.core.jobs.outbox import execute
 from duo.core.mail import queue_mail
 from duo.core.mail.models import QUEUED, SENT, OutgoingMail
 from duo.core.tenancy.context import tenant_scope
+from support import make_session
 
 pytestmark = pytest.mark.smtp
 
@@ -168,9 +169,7 @@ def test_the_server_login_is_used(app, db, tenants, smtp, monkeypatch) -> None:
 
 
 def test_the_sign_up_confirmation_arrives_with_its_invitation(db, tenants, client, smtp) -> None:
-    from test_mail_outbox import make_info_session
-
-    info = make_info_session(tenants["antwerp"])
+    info = make_session(tenants["antwerp"])
     session_id = info.id
     db.session.commit()
     response = client.post(

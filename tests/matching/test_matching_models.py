@@ -10,11 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import select, text
 
 from duo.matching.models import CLOSED, LOCK, OPEN, MatchingConstraint, MatchingSession
-from duos import factories
 from support import DATABASE_URL
-
-# Fixtures shared with the other matching and duo tests.
-pool_factory = factories.pool_factory
 
 TODAY = dt.date(2026, 3, 2)
 TABLES = ("matching_sessions", "matching_constraints", "duos", "duo_state_changes")

@@ -10,13 +10,11 @@ from sqlalchemy import func, select
 from duo.duos import lifecycle
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
-from duo.matching import pool as matching
+from duo.matching import decisions
+from duo.matching import pool as matching_pool
+from duo.matching import session as matching_session
 from duo.matching.models import EXCLUDE, LOCK, MatchingConstraint
 from duo.people import states as person_states
-from duos import factories
-
-# Fixtures shared with the other matching and duo tests.
-pool_factory = factories.pool_factory
 
 FRENCH = {"fr": "native"}
 
@@ -46,14 +44,14 @@ def test_the_pool_holds_waiting_mentees_and_free_trained_mentors(
     pool_factory.mentee("lyon", "Fatou", languages=FRENCH)
     no_intake = pool_factory.mentee("rotterdam", "Samir", languages=None)
     with in_tenant("rotterdam"):
-        pool = matching.load_pool(tenants["rotterdam"])
+        pool = matching_pool.load_pool(tenants["rotterdam"])
     assert {p.first_name for p in pool.mentees} == {"Amina", "Samir"}
     assert {p.first_name for p in pool.mentors} == {"Jan", "Kees"}
     assert set(pool.mentee_profiles) == {waiting.id}
     assert pool.mentor_profiles[mentor.id].trained
     assert not pool.mentor_profiles[untrained.id].trained
     assert [p.id for p in pool.without_profile] == [no_intake.id]
-    today = matching.branch_today(tenants["rotterdam"])
+    today = matching_pool.branch_today(tenants["rotterdam"])
     assert (today - pool.waiting_since[waiting.id]).days in (20, 21, 22)
 
 
@@ -67,31 +65,31 @@ def test_a_decline_keeps_the_mentees_place_in_the_queue(
     duo = lifecycle.propose(mentee, mentor)
     lifecycle.transition(duo, duo_states.FIRST_MEETING)
     lifecycle.transition(duo, duo_states.STOPPED, reason="No click", declined_by="mentor")
-    pool = matching.load_pool(rotterdam)
+    pool = matching_pool.load_pool(rotterdam)
     assert mentee.state == person_states.ELIGIBLE
-    waited = matching.branch_today(rotterdam) - pool.waiting_since[mentee.id]
+    waited = matching_pool.branch_today(rotterdam) - pool.waiting_since[mentee.id]
     assert waited.days >= 69
     assert (mentee.id, mentor.id) in pool.declined
-    run = matching.run_session(matching.start_session(rotterdam), rotterdam, pool)
+    run = matching_session.run_session(matching_session.start_session(rotterdam), rotterdam, pool)
     assert run.suggestion.pairs == ()
     (unmatched,) = run.suggestion.unmatched_mentees
     assert unmatched.code == "all_excluded_or_declined"
 
 
 def test_settings_come_from_the_branch_config(tenants) -> None:
-    settings = matching.Settings.of(tenants["rotterdam"])
+    settings = matching_pool.Settings.of(tenants["rotterdam"])
     assert settings.working_languages == ("nl", "en")
     assert settings.weights["sector"] == 30
     assert settings.waiting_bonus_per_week == 0.5
     assert settings.max_waiting_bonus == 15
-    assert matching.Settings.of(tenants["lyon"]).working_languages == ("fr",)
+    assert matching_pool.Settings.of(tenants["lyon"]).working_languages == ("fr",)
 
 
 def test_the_longest_wait_gets_the_scarce_mentor(pool_factory, rotterdam) -> None:
     fresh = pool_factory.mentee("rotterdam", "Fresh", weeks=0, interests=["chess"])
     patient = pool_factory.mentee("rotterdam", "Patient", weeks=30, interests=["football"])
     mentor = pool_factory.mentor("rotterdam", "Jan", interests=["chess"])
-    run = matching.run_session(matching.start_session(rotterdam), rotterdam)
+    run = matching_session.run_session(matching_session.start_session(rotterdam), rotterdam)
     # A shared interest alone would give Jan to Fresh (10 points); 30 weeks of waiting
     # (0.5 a week, at most 15) weigh more.
     (pair,) = run.suggestion.pairs
@@ -105,23 +103,23 @@ def test_locks_are_kept_and_the_rest_is_reoptimised(pool_factory, rotterdam, db)
     omar = pool_factory.mentee("rotterdam", "Omar", target_sector="retail")
     jan = pool_factory.mentor("rotterdam", "Jan", sectors=["it"])
     piet = pool_factory.mentor("rotterdam", "Piet", sectors=["retail"])
-    session = matching.start_session(rotterdam)
+    session = matching_session.start_session(rotterdam)
     pairs = {
         (p.mentee_id, p.mentor_id)
-        for p in matching.run_session(session, rotterdam).suggestion.pairs
+        for p in matching_session.run_session(session, rotterdam).suggestion.pairs
     }
     assert pairs == {(amina.id, jan.id), (omar.id, piet.id)}
-    pool = matching.load_pool(rotterdam)
-    settings = matching.Settings.of(rotterdam)
-    matching.add_constraint(session, LOCK, (amina.id, piet.id), pool, settings)
-    suggestion = matching.run_session(session, rotterdam).suggestion
+    pool = matching_pool.load_pool(rotterdam)
+    settings = matching_pool.Settings.of(rotterdam)
+    decisions.add_constraint(session, LOCK, (amina.id, piet.id), pool, settings)
+    suggestion = matching_session.run_session(session, rotterdam).suggestion
     assert {(p.mentee_id, p.mentor_id, p.locked) for p in suggestion.pairs} == {
         (amina.id, piet.id, True),
         (omar.id, jan.id, False),
     }
     # Locking another pair with Amina replaces her lock, audited; an exclusion lifts a lock.
-    matching.add_constraint(session, LOCK, (amina.id, jan.id), pool, settings)
-    matching.add_constraint(session, EXCLUDE, (amina.id, jan.id), pool, settings)
+    decisions.add_constraint(session, LOCK, (amina.id, jan.id), pool, settings)
+    decisions.add_constraint(session, EXCLUDE, (amina.id, jan.id), pool, settings)
     rows = (
         db.session.execute(
             select(MatchingConstraint).order_by(MatchingConstraint.at, MatchingConstraint.kind)
@@ -134,7 +132,7 @@ def test_locks_are_kept_and_the_rest_is_reoptimised(pool_factory, rotterdam, db)
         (LOCK, False),
         (EXCLUDE, True),
     ]
-    suggestion = matching.run_session(session, rotterdam).suggestion
+    suggestion = matching_session.run_session(session, rotterdam).suggestion
     assert (amina.id, jan.id) not in {(p.mentee_id, p.mentor_id) for p in suggestion.pairs}
 
 
@@ -142,17 +140,17 @@ def test_a_lock_must_be_a_possible_pair(pool_factory, rotterdam) -> None:
     amina = pool_factory.mentee("rotterdam", "Amina", languages={"en": "B1"})
     jan = pool_factory.mentor("rotterdam", "Jan", languages={"nl": "native"})
     kees = pool_factory.mentor("rotterdam", "Kees", trained=False)
-    session = matching.start_session(rotterdam)
-    pool = matching.load_pool(rotterdam)
-    settings = matching.Settings.of(rotterdam)
-    with pytest.raises(matching.MatchingError) as excinfo:
-        matching.add_constraint(session, LOCK, (amina.id, jan.id), pool, settings)
+    session = matching_session.start_session(rotterdam)
+    pool = matching_pool.load_pool(rotterdam)
+    settings = matching_pool.Settings.of(rotterdam)
+    with pytest.raises(matching_pool.MatchingError) as excinfo:
+        decisions.add_constraint(session, LOCK, (amina.id, jan.id), pool, settings)
     assert "working language" in excinfo.value.problems[0]
-    with pytest.raises(matching.MatchingError) as excinfo:
-        matching.add_constraint(session, LOCK, (amina.id, kees.id), pool, settings)
+    with pytest.raises(matching_pool.MatchingError) as excinfo:
+        decisions.add_constraint(session, LOCK, (amina.id, kees.id), pool, settings)
     assert "training" in excinfo.value.problems[0]
     # Excluding is always possible for people in the pool.
-    matching.add_constraint(session, EXCLUDE, (amina.id, jan.id), pool, settings)
+    decisions.add_constraint(session, EXCLUDE, (amina.id, jan.id), pool, settings)
 
 
 def test_accept_is_all_or_nothing(pool_factory, rotterdam, db, create_user) -> None:
@@ -161,26 +159,26 @@ def test_accept_is_all_or_nothing(pool_factory, rotterdam, db, create_user) -> N
     jan = pool_factory.mentor("rotterdam", "Jan")
     piet = pool_factory.mentor("rotterdam", "Piet")
     user = create_user(branches=["rotterdam"])
-    session = matching.start_session(rotterdam, by=user)
-    matching.add_constraint(
+    session = matching_session.start_session(rotterdam, by=user)
+    decisions.add_constraint(
         session,
         EXCLUDE,
         (omar.id, piet.id),
-        matching.load_pool(rotterdam),
-        matching.Settings.of(rotterdam),
+        matching_pool.load_pool(rotterdam),
+        matching_pool.Settings.of(rotterdam),
     )
-    with pytest.raises(matching.MatchingError) as excinfo:
-        matching.accept(session, [(amina.id, jan.id), (omar.id, piet.id)], rotterdam, by=user)
+    with pytest.raises(matching_pool.MatchingError) as excinfo:
+        decisions.accept(session, [(amina.id, jan.id), (omar.id, piet.id)], rotterdam, by=user)
     assert excinfo.value.problems == [
         f"{omar.full_name} and {piet.full_name}: A coordinator excluded this pair"
     ]
     assert _duo_count(db) == 0
     assert amina.state == person_states.ELIGIBLE
-    with pytest.raises(matching.MatchingError):  # the same mentor twice
-        matching.accept(session, [(amina.id, jan.id), (omar.id, jan.id)], rotterdam, by=user)
+    with pytest.raises(matching_pool.MatchingError):  # the same mentor twice
+        decisions.accept(session, [(amina.id, jan.id), (omar.id, jan.id)], rotterdam, by=user)
     assert _duo_count(db) == 0
 
-    duos = matching.accept(
+    duos = decisions.accept(
         session,
         [(amina.id, jan.id), (omar.id, piet.id)][:1],
         rotterdam,
@@ -191,7 +189,7 @@ def test_accept_is_all_or_nothing(pool_factory, rotterdam, db, create_user) -> N
     assert duo.matching_session_id == session.id
     assert duo.history[0].details["suggested"] is True
     assert amina.state == jan.state == person_states.MATCHED
-    pool = matching.load_pool(rotterdam)
+    pool = matching_pool.load_pool(rotterdam)
     assert amina.id not in pool.people and jan.id not in pool.people
 
 
@@ -199,10 +197,10 @@ def test_a_stale_suggestion_is_refused(pool_factory, rotterdam, db) -> None:
     amina = pool_factory.mentee("rotterdam", "Amina")
     jan = pool_factory.mentor("rotterdam", "Jan")
     piet = pool_factory.mentor("rotterdam", "Piet")
-    session = matching.start_session(rotterdam)
-    matching.accept(session, [(amina.id, jan.id)], rotterdam)  # someone else, a minute ago
-    with pytest.raises(matching.MatchingError) as excinfo:
-        matching.accept(session, [(amina.id, piet.id)], rotterdam)
+    session = matching_session.start_session(rotterdam)
+    decisions.accept(session, [(amina.id, jan.id)], rotterdam)  # someone else, a minute ago
+    with pytest.raises(matching_pool.MatchingError) as excinfo:
+        decisions.accept(session, [(amina.id, piet.id)], rotterdam)
     assert "no longer waiting" in excinfo.value.problems[0]
     assert _duo_count(db) == 1
 
@@ -211,16 +209,16 @@ def test_a_lock_of_someone_else_blocks_acceptance(pool_factory, rotterdam, db) -
     amina = pool_factory.mentee("rotterdam", "Amina")
     jan = pool_factory.mentor("rotterdam", "Jan")
     piet = pool_factory.mentor("rotterdam", "Piet")
-    session = matching.start_session(rotterdam)
-    matching.add_constraint(
+    session = matching_session.start_session(rotterdam)
+    decisions.add_constraint(
         session,
         LOCK,
         (amina.id, jan.id),
-        matching.load_pool(rotterdam),
-        matching.Settings.of(rotterdam),
+        matching_pool.load_pool(rotterdam),
+        matching_pool.Settings.of(rotterdam),
     )
-    with pytest.raises(matching.MatchingError) as excinfo:
-        matching.accept(session, [(amina.id, piet.id)], rotterdam)
+    with pytest.raises(matching_pool.MatchingError) as excinfo:
+        decisions.accept(session, [(amina.id, piet.id)], rotterdam)
     assert "locked with" in excinfo.value.problems[0]
     assert _duo_count(db) == 0
 
@@ -235,9 +233,9 @@ def test_people_of_another_branch_cannot_be_accepted(
     claire = pool_factory.mentor("lyon", "Claire", languages=FRENCH)
     pool_factory.mentor("rotterdam", "Jan")
     with in_tenant("rotterdam"):
-        session = matching.start_session(tenants["rotterdam"])
-        with pytest.raises(matching.MatchingError) as excinfo:
-            matching.accept(session, [(awa.id, claire.id)], tenants["rotterdam"])
+        session = matching_session.start_session(tenants["rotterdam"])
+        with pytest.raises(matching_pool.MatchingError) as excinfo:
+            decisions.accept(session, [(awa.id, claire.id)], tenants["rotterdam"])
         assert excinfo.value.problems == [
             "This pair names someone who is not in this branch's pool."
         ]
@@ -248,24 +246,24 @@ def test_people_of_another_branch_cannot_be_accepted(
 
 
 def test_one_open_session_per_branch(rotterdam, create_user) -> None:
-    first = matching.start_session(rotterdam)
-    assert matching.start_session(rotterdam) is first
-    matching.close_session(first, by=create_user(branches=["rotterdam"]))
-    with pytest.raises(matching.MatchingError):
-        matching.close_session(first)
-    second = matching.start_session(rotterdam)
+    first = matching_session.start_session(rotterdam)
+    assert matching_session.start_session(rotterdam) is first
+    matching_session.close_session(first, by=create_user(branches=["rotterdam"]))
+    with pytest.raises(matching_pool.MatchingError):
+        matching_session.close_session(first)
+    second = matching_session.start_session(rotterdam)
     assert second.id != first.id
-    with pytest.raises(matching.MatchingError):
-        matching.accept(first, [], rotterdam)
+    with pytest.raises(matching_pool.MatchingError):
+        decisions.accept(first, [], rotterdam)
 
 
 def test_the_waiting_summary_counts_and_finds_the_longest_wait(pool_factory, rotterdam) -> None:
     pool_factory.mentee("rotterdam", "Amina", weeks=2)
     pool_factory.mentee("rotterdam", "Omar", weeks=9)
     pool_factory.mentee("lyon", "Awa", weeks=30, languages=FRENCH)
-    count, oldest = matching.waiting_summary()
+    count, oldest = matching_pool.waiting_summary()
     assert count == 2
-    waited = matching.branch_today(rotterdam) - matching.local_date(oldest, rotterdam)
+    waited = matching_pool.branch_today(rotterdam) - matching_pool.local_date(oldest, rotterdam)
     assert waited // dt.timedelta(weeks=1) == 9
 
 
@@ -276,7 +274,7 @@ def test_a_race_the_checks_could_not_see_is_refused_too(pool_factory, rotterdam,
     # Another request has just written Amina's duo but not yet moved her out of the pool.
     db.session.add(Duo(mentee_id=amina.id, mentor_id=piet.id))
     db.session.flush()
-    session = matching.start_session(rotterdam)
-    with pytest.raises(matching.MatchingError) as excinfo:
-        matching.accept(session, [(amina.id, jan.id)], rotterdam)
+    session = matching_session.start_session(rotterdam)
+    with pytest.raises(matching_pool.MatchingError) as excinfo:
+        decisions.accept(session, [(amina.id, jan.id)], rotterdam)
     assert "already in a duo" in excinfo.value.problems[0]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 import pytest
 
-from duo.consumers.bench.synthetic import HELP_QUESTIONS, SECTORS, make_pool
-from duo.consumers.bench.synthetic import WEIGHTS as SYNTHETIC_WEIGHTS
+from duo.consumers.bench.synthetic import HELP_QUESTIONS, SECTORS, WEIGHTS, make_pool
+from duo.consumers.bench.synthetic import WORKING_LANGUAGES as WORKING
 from duo.matching.explain import (
     HELP_LABELS,
     SECTOR_LABELS,
@@ -16,7 +14,6 @@ from duo.matching.explain import (
     criterion_sentence,
     unmatched_sentence,
 )
-from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.matching.scoring import (
     CRITERIA,
     PAIR_REASONS,
@@ -25,42 +22,8 @@ from duo.matching.scoring import (
     score_pair,
 )
 from duo.matching.solver import LOCK_CODES, MENTEE_REASONS, MENTOR_REASONS
-
-TODAY = date(2026, 3, 2)
-WORKING = ("fr", "nl", "en")
-WEIGHTS = {
-    "sector": 30,
-    "help_questions": 15,
-    "languages": 15,
-    "availability": 15,
-    "interests": 10,
-    "digital_skills": 5,
-    "personality": 5,
-    "distance": 5,
-}
-
-
-def mentee(ident: str = "e", **kw) -> MenteeProfile:
-    values = {
-        "languages": {"fr": "C1"},
-        "country": "be",
-        "waiting_since": TODAY,
-        "eligible": True,
-    }
-    values.update(kw)
-    return MenteeProfile(id=ident, **values)
-
-
-def mentor(ident: str = "m", **kw) -> MentorProfile:
-    values = {
-        "languages": {"fr": "C1"},
-        "country": "be",
-        "trained": True,
-        "free": True,
-        "eligible": True,
-    }
-    values.update(kw)
-    return MentorProfile(id=ident, **values)
+from support import mentee_profile as mentee
+from support import mentor_profile as mentor
 
 
 def points(pair, name: str) -> float:
@@ -338,7 +301,7 @@ def test_every_reason_code_has_a_sentence(code: str) -> None:
 def test_labels_cover_the_spec_vocabulary() -> None:
     assert set(SECTOR_LABELS) == set(SECTORS)
     assert set(HELP_LABELS) == set(HELP_QUESTIONS)
-    assert set(CRITERIA) == set(SYNTHETIC_WEIGHTS) == set(WEIGHTS)
+    assert set(CRITERIA) == set(WEIGHTS)
 
 
 def test_sentences_follow_the_requested_locale_inside_an_app() -> None:

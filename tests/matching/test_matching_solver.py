@@ -3,46 +3,17 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from duo.consumers.bench.synthetic import make_pool
+from duo.consumers.bench.synthetic import TODAY, WEIGHTS, make_pool
+from duo.consumers.bench.synthetic import WORKING_LANGUAGES as WORKING
 from duo.matching.explain import criterion_sentence, unmatched_sentence
-from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.matching.scoring import score_matrix
 from duo.matching.solver import Suggestion, suggest, waiting_bonus
-
-TODAY = date(2026, 3, 2)
-WORKING = ("fr", "nl", "en")
-WEIGHTS = {
-    "sector": 30,
-    "help_questions": 15,
-    "languages": 15,
-    "availability": 15,
-    "interests": 10,
-    "digital_skills": 5,
-    "personality": 5,
-    "distance": 5,
-}
-
-
-def mentee(ident: str, **kw) -> MenteeProfile:
-    values = {"languages": {"fr": "C1"}, "country": "be", "waiting_since": TODAY, "eligible": True}
-    values.update(kw)
-    return MenteeProfile(id=ident, **values)
-
-
-def mentor(ident: str, **kw) -> MentorProfile:
-    values = {
-        "languages": {"fr": "C1"},
-        "country": "be",
-        "trained": True,
-        "free": True,
-        "eligible": True,
-    }
-    values.update(kw)
-    return MentorProfile(id=ident, **values)
+from support import mentee_profile as mentee
+from support import mentor_profile as mentor
 
 
 def run(mentees, mentors, **kw) -> Suggestion:

@@ -11,12 +11,7 @@ from duo.duos.models import Duo, DuoStateChange
 from duo.matching.models import MatchingConstraint, MatchingSession
 from duo.people import states as person_states
 from duo.people.models import Person
-from duos import factories
-from duos.factories import drain_jobs, snapshot
-
-# Fixtures shared with the other matching and duo tests.
-coordinator = factories.coordinator
-pool_factory = factories.pool_factory
+from support import run_jobs, snapshot
 
 FRENCH = {"fr": "native"}
 
@@ -80,7 +75,7 @@ def _counts(db, in_tenant, branch: str = "rotterdam") -> tuple[int, int, int]:  
 
 
 def test_the_session_page_explains_every_suggestion(coordinator, people) -> None:
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     index = client.get("/rotterdam/matching/")
     assert index.status_code == 200
     assert 'id="start-session"' in index.get_data(as_text=True)
@@ -104,7 +99,7 @@ def test_the_session_page_explains_every_suggestion(coordinator, people) -> None
 
 
 def test_sentences_are_in_the_coordinators_language(coordinator, people, app) -> None:
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     url = _start(client)
     english = client.get(url).get_data(as_text=True)
     assert "Both speak Dutch and English" in english or "Both speak English and Dutch" in english
@@ -118,7 +113,11 @@ def test_unmatched_people_are_listed_with_the_reason(coordinator, people, pool_f
     pool_factory.mentee("rotterdam", "Samir", languages=None)
     pool_factory.mentee("rotterdam", "Lina", languages={"en": "A2", "ar": "native"})
     pool_factory.mentor("rotterdam", "Kees", trained=False)
-    html = coordinator("rotterdam").get(_start(coordinator("rotterdam"))).get_data(as_text=True)
+    html = (
+        coordinator("rotterdam", locale="en")
+        .get(_start(coordinator("rotterdam", locale="en")))
+        .get_data(as_text=True)
+    )
     unmatched = html[html.index('id="unmatched-mentees"') :]
     assert "Samir" in unmatched and "complete the intake" in unmatched
     assert "Lina" in unmatched and "B1 or above" in unmatched
@@ -126,7 +125,7 @@ def test_unmatched_people_are_listed_with_the_reason(coordinator, people, pool_f
 
 
 def test_lock_exclude_and_remove_reoptimise_the_rest(db, in_tenant, coordinator, people) -> None:
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     url = _start(client)
     amina, jan, omar, piet = people["amina"], people["jan"], people["omar"], people["piet"]
     response = client.post(f"{url}/constraints", data={"constraint": f"lock:{_key(amina, piet)}"})
@@ -154,7 +153,7 @@ def test_lock_exclude_and_remove_reoptimise_the_rest(db, in_tenant, coordinator,
 def test_accepting_one_duo_creates_it_and_takes_both_out_of_the_pool(
     db, in_tenant, coordinator, people
 ) -> None:
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     url = _start(client)
     amina, jan = people["amina"], people["jan"]
     response = client.post(
@@ -181,7 +180,7 @@ def test_accepting_one_duo_creates_it_and_takes_both_out_of_the_pool(
 def test_accepting_in_bulk_and_the_mails_that_follow(db, in_tenant, coordinator, people) -> None:
     from duo.core.mail.models import OutgoingMail
 
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     url = _start(client)
     amina, jan, omar, piet = people["amina"], people["jan"], people["omar"], people["piet"]
     response = client.post(
@@ -189,7 +188,7 @@ def test_accepting_in_bulk_and_the_mails_that_follow(db, in_tenant, coordinator,
         data={"action": "selected", "pair": [_key(amina, jan), _key(omar, piet)]},
     )
     assert response.status_code == 302
-    drain_jobs()
+    run_jobs()
     with in_tenant("rotterdam"):
         assert db.session.execute(select(func.count()).select_from(Duo)).scalar_one() == 2
         mails = db.session.execute(select(OutgoingMail)).scalars().all()
@@ -201,7 +200,7 @@ def test_accepting_in_bulk_and_the_mails_that_follow(db, in_tenant, coordinator,
 
 
 def test_accept_all_takes_the_suggestion_as_shown(db, in_tenant, coordinator, people) -> None:
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     url = _start(client)
     html = client.get(url).get_data(as_text=True)
     shown = re.findall(r'name="suggested" value="([^"]+)"', html)
@@ -222,7 +221,7 @@ def test_accept_all_takes_the_suggestion_as_shown(db, in_tenant, coordinator, pe
 def test_bad_acceptances_are_refused_and_write_nothing(
     db, in_tenant, coordinator, people, data, message
 ) -> None:
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     url = _start(client)
     before = _counts(db, in_tenant)
     response = client.post(f"{url}/accept", data=data)
@@ -232,7 +231,7 @@ def test_bad_acceptances_are_refused_and_write_nothing(
 
 
 def test_accepting_an_excluded_pair_is_refused(db, in_tenant, coordinator, people) -> None:
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     url = _start(client)
     amina, jan, omar, piet = people["amina"], people["jan"], people["omar"], people["piet"]
     client.post(f"{url}/constraints", data={"constraint": f"exclude:{_key(amina, jan)}"})
@@ -251,7 +250,7 @@ def test_accepting_an_excluded_pair_is_refused(db, in_tenant, coordinator, peopl
 def test_a_stale_suggestion_is_refused_after_someone_else_accepted(
     db, in_tenant, coordinator, people
 ) -> None:
-    first, second = coordinator("rotterdam"), coordinator("rotterdam")
+    first, second = coordinator("rotterdam", locale="en"), coordinator("rotterdam", locale="en")
     url = _start(first)
     amina, jan, omar, piet = people["amina"], people["jan"], people["omar"], people["piet"]
     shown = re.findall(r'name="suggested" value="([^"]+)"', second.get(url).get_data(as_text=True))
@@ -268,7 +267,7 @@ def test_a_stale_suggestion_is_refused_after_someone_else_accepted(
 
 
 def test_a_closed_session_takes_no_more_decisions(db, in_tenant, coordinator, people) -> None:
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     url = _start(client)
     amina, jan, omar = people["amina"], people["jan"], people["omar"]
     client.post(f"{url}/constraints", data={"constraint": f"exclude:{_key(omar, jan)}"})
@@ -297,7 +296,7 @@ def test_the_matching_page_needs_the_same_queries_for_small_and_large_pools(
     people,
     count_queries,
 ) -> None:
-    client = coordinator("rotterdam")
+    client = coordinator("rotterdam", locale="en")
     url = _start(client)
     client.post(
         f"{url}/constraints", data={"constraint": f"exclude:{_key(people['omar'], people['jan'])}"}
@@ -325,10 +324,10 @@ def test_another_branch_gets_404_and_nothing_is_written(
 ) -> None:
     awa = snapshot(pool_factory.mentee("lyon", "Awa", last_name="Diallo", languages=FRENCH))
     claire = snapshot(pool_factory.mentor("lyon", "Claire", last_name="Martin", languages=FRENCH))
-    lyon = coordinator("lyon")
+    lyon = coordinator("lyon", locale="en")
     lyon_url = lyon.post("/lyon/matching/sessions").headers["Location"]
     lyon_id = lyon_url.rsplit("/", 1)[1]
-    rotterdam = coordinator("rotterdam")
+    rotterdam = coordinator("rotterdam", locale="en")
     # Another branch's session: 404 under either prefix, for pages and decisions alike.
     for prefix in ("/rotterdam", "/lyon"):
         base = f"{prefix}/matching/sessions/{lyon_id}"
@@ -361,12 +360,12 @@ def test_another_branch_gets_404_and_nothing_is_written(
 
 
 def test_dashboard_shows_the_waiting_mentees_with_the_longest_wait(coordinator, people) -> None:
-    html = coordinator("rotterdam").get("/rotterdam/").get_data(as_text=True)
+    html = coordinator("rotterdam", locale="en").get("/rotterdam/").get_data(as_text=True)
     assert "mentees waiting for a mentor (the longest for 6 weeks)" in html
     assert 'href="/rotterdam/matching/"' in html
 
 
 def test_navigation_has_matching_and_duos(coordinator) -> None:
-    html = coordinator("rotterdam").get("/rotterdam/matching/").get_data(as_text=True)
+    html = coordinator("rotterdam", locale="en").get("/rotterdam/matching/").get_data(as_text=True)
     assert 'href="/rotterdam/matching/" aria-current="page">Matching' in html
     assert 'href="/rotterdam/duos/"' in html

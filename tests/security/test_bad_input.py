@@ -21,9 +21,7 @@ from duo.people import states
 from duo.people.models import Person
 from duo.sessions.models import InfoSession
 from duo.training.models import TrainingCycle
-from duos.factories import PoolFactory
-from sessions.sessions_factories import form_for, future, make_session
-from training.training_factories import make_cycle, required_modules
+from support import PoolFactory, form_for, future, make_cycle, make_session, required_modules
 
 NUL = "Ami\x00na"
 CONTROL = "Remove the invisible control characters from this text."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sessions_factories import counts, make_session, past, request_for, run_jobs
 from sqlalchemy import select
 
 from duo.core.db import utcnow
@@ -11,6 +10,7 @@ from duo.core.tenancy.context import tenant_scope
 from duo.privacy.consent import PRIVACY_NOTICE, TEXT_VERSIONS
 from duo.sessions.models import Registration
 from duo.sessions.signup import sign_up
+from support import counts, make_session, past, request_for, run_jobs
 
 
 def payload(sid: object, /, **values: object) -> dict[str, object]:

@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from sessions_factories import future, request_for
 from sqlalchemy import delete, select
 
 from duo.core.db import db, utcnow
@@ -24,7 +23,7 @@ from duo.people.models import Person, StateChange
 from duo.privacy.models import Consent
 from duo.sessions.models import REGISTERED, WAITLISTED, InfoSession, Registration
 from duo.sessions.signup import sign_up
-from support import DATABASE_URL, need
+from support import DATABASE_URL, future, need, request_for
 
 pytestmark = pytest.mark.postgres
 

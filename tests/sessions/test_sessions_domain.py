@@ -8,7 +8,6 @@ from datetime import date, time, timedelta
 
 import pytest
 from icalendar import Calendar
-from sessions_factories import future, mails_to, make_session, past, request_for, run_jobs
 from sqlalchemy import select
 
 from duo.core.jobs.models import OutboxJob
@@ -18,6 +17,7 @@ from duo.sessions import domain
 from duo.sessions.domain import SessionData, SessionError
 from duo.sessions.models import CANCELLED, REGISTERED, WAITLISTED, InfoSession, Registration
 from duo.sessions.signup import sign_up
+from support import future, mails_to, make_session, past, request_for, run_jobs
 
 
 def data(**values: object) -> SessionData:

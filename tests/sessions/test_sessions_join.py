@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from sessions_factories import counts, form_for, mails_to, make_session, past, request_for, run_jobs
 from sqlalchemy import func, select
 
 from duo.core.db import utcnow
@@ -16,6 +15,7 @@ from duo.people.models import Person
 from duo.sessions.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from duo.sessions.signup import sign_up
 from duo.sessions.tokens import make_token
+from support import counts, form_for, mails_to, make_session, past, request_for, run_jobs
 
 
 @pytest.fixture
@@ -211,7 +211,7 @@ def test_messages_follow_the_visitor_language(db, tenants, client) -> None:
 
 def test_sign_ups_are_rate_limited(app, db, tmp_path: Path) -> None:
     """A separate app with rate limiting on (the test app turns it off)."""
-    from conftest import build_app
+    from appfactory import build_app
     from duo.core.extensions import limiter
     from duo.core.settings import REPO_ROOT, Settings
 

@@ -6,7 +6,6 @@ import base64
 
 import pytest
 from icalendar import Calendar
-from sessions_factories import mails_to, make_session, past, request_for
 from sqlalchemy import func, select
 
 from duo.core.db import db
@@ -18,6 +17,7 @@ from duo.privacy.models import Consent
 from duo.sessions.domain import SessionError
 from duo.sessions.models import REGISTERED, WAITLISTED, Registration
 from duo.sessions.signup import sign_up
+from support import mails_to, make_session, past, request_for
 
 
 def test_sign_up_registers_the_person_with_consent_and_a_confirmation(tenants, in_tenant) -> None:

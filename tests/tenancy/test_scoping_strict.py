@@ -80,8 +80,9 @@ def test_every_table_with_tenant_id_is_scoped(app) -> None:
     }
     with_column = {t.name for t in _db.metadata.tables.values() if "tenant_id" in t.columns}
     # tables that point at a branch but hold no branch's people: the roles of staff users,
-    # and the outbox of jobs (ids only; one dispatcher claims every branch's due jobs)
-    not_branch_owned = {"role_grants", "outbox_jobs"}
+    # the outbox of jobs (ids only; one dispatcher claims every branch's due jobs), and
+    # the reporting rollups HQ reads (counts per branch, never a person)
+    not_branch_owned = {"role_grants", "outbox_jobs", "report_rollups", "report_refreshes"}
     assert with_column - not_branch_owned - scoped == set()
     assert set(tenant_owned_tables()) >= scoped
     assert "people" in scoped

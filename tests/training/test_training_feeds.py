@@ -8,15 +8,18 @@ import hashlib
 import re
 from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
-from training_factories import make_cycle
 
 from duo.core.db import db as _db
 from duo.core.tenancy.context import tenant_scope
 from duo.people import states
 from duo.training import enrolment, feeds, planning
 from duo.training.models import FeedToken
+from support import make_cycle
+
+pytestmark = pytest.mark.usefixtures("training_clock")
 
 TOKEN_URL = re.compile(r'id="new-link-url"[^>]*value="http://[^/]+(/[^"]+\.ics)"')
 

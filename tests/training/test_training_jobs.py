@@ -6,9 +6,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
-from training_factories import make_cycle
 
 from duo.core.db import db as _db
 from duo.core.jobs.models import DONE, OutboxJob
@@ -19,6 +19,9 @@ from duo.core.tenancy.context import tenant_scope
 from duo.people import states
 from duo.training import enrolment, jobs, planning
 from duo.training.reminders import reminder_key
+from support import make_cycle
+
+pytestmark = pytest.mark.usefixtures("training_clock")
 
 UTC = dt.UTC
 #: Monday 2 September 2030, 10:00 in Brussels and Amsterdam: "tomorrow" is Tuesday the 3rd.

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from training_factories import FUTURE, MON, THU, TUE, make_cycle
 
 from duo.core.db import db as _db
 from duo.core.jobs.models import OutboxJob
@@ -24,6 +23,9 @@ from duo.training.models import (
     TrainingSession,
 )
 from duo.training.schedule import Rhythm, ScheduleError
+from support import FUTURE, MON, THU, TUE, make_cycle
+
+pytestmark = pytest.mark.usefixtures("training_clock")
 
 UTC = dt.UTC
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
-from training_factories import FUTURE, PAST, TUE, make_cycle, required_modules
 
 from duo.core.db import db as _db
 from duo.core.tenancy.context import tenant_scope
@@ -19,6 +18,9 @@ from duo.training.status import (
     progress_for,
     trained_mentor_ids,
 )
+from support import FUTURE, PAST, TUE, make_cycle, required_modules
+
+pytestmark = pytest.mark.usefixtures("training_clock")
 
 
 def attend(cycle, people, sessions=None, by=None) -> None:  # noqa: ANN001

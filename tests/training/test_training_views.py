@@ -8,10 +8,8 @@ import re
 
 import pytest
 from sqlalchemy import func, select
-from training_factories import FUTURE, PAST, TUE, make_cycle, required_modules
 
 from duo.core.db import db as _db
-from duo.core.jobs import dispatch
 from duo.core.jobs.models import OutboxJob
 from duo.core.tenancy.context import tenant_scope
 from duo.people import states
@@ -24,6 +22,9 @@ from duo.training.models import (
     Enrolment,
     TrainingCycle,
 )
+from support import FUTURE, PAST, TUE, make_cycle, required_modules, run_jobs
+
+pytestmark = pytest.mark.usefixtures("training_clock")
 
 
 def count(model, tenant) -> int:  # noqa: ANN001
@@ -431,8 +432,7 @@ def test_overview_is_a_few_queries(coordinator, tenants, create_person, count_qu
                 enrolment.enrol(cycle, create_person("lyon", role="mentor", state=states.ELIGIBLE))
     for _ in range(5):
         create_person("lyon", role="mentor", state=states.ELIGIBLE)
-    while dispatch():  # the confirmation mails queued by the enrolments
-        pass
+    run_jobs()  # the confirmation mails queued by the enrolments
     with count_queries() as few:
         assert client.get("/lyon/training/").status_code == 200
     for _ in range(10):

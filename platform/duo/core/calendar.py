@@ -263,3 +263,33 @@ def invitation_method(event: FeedEvent, attendee_email: str | None) -> str:
     if not attendee_email:
         return "PUBLISH"
     return "CANCEL" if event.cancelled else "REQUEST"
+
+
+def invitation_attachment(
+    filename: str,
+    event: FeedEvent,
+    timezone: str,
+    organizer: tuple[str, str | None],
+    attendee: tuple[str | None, str | None],
+) -> tuple[str, str, bytes]:
+    """The event as a mail attachment ``(filename, content type, bytes)`` for one attendee.
+
+    ``organizer`` and ``attendee`` are ``(e-mail, name)`` pairs.
+
+    An address the calendar format cannot carry does not stop the mail: the event is then
+    published without an attendee (a calendar app still adds it, it just cannot reply).
+    """
+    (organizer_email, organizer_name), (attendee_email, attendee_name) = organizer, attendee
+    try:
+        data = single_event_invitation(
+            event,
+            organizer_email=organizer_email,
+            organizer_name=organizer_name,
+            attendee_email=attendee_email,
+            attendee_name=attendee_name,
+            timezone=timezone,
+        )
+    except ValueError:
+        attendee_email = None
+        data = single_event_invitation(event, organizer_email=organizer_email, timezone=timezone)
+    return (filename, invitation_content_type(invitation_method(event, attendee_email)), data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,4 +12,24 @@ from flask_wtf import CSRFProtect
 babel = Babel()
 csrf = CSRFProtect()
 migrate = Migrate()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+#: Degrade, never drop: when the counters' Redis is down the limiter counts in memory
+#: (per process) and, should even that fail, lets the request through rather than
+#: answering a sign-up or a login with a 500. It checks Redis again with back-off.
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[],
+    in_memory_fallback_enabled=True,
+    swallow_errors=True,
+)
+
+#: A dead Redis must cost a request milliseconds, not the client's default timeouts.
+REDIS_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+
+
+def init_limiter(app: Flask) -> None:
+    uri = str(app.config.get("RATELIMIT_STORAGE_URI") or "")
+    if uri.startswith(("redis://", "rediss://", "redis+")):
+        options = dict(REDIS_STORAGE_OPTIONS)
+        options.update(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {})
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = options
+    limiter.init_app(app)

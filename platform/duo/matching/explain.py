@@ -266,13 +266,43 @@ def criterion_label(criterion: str, locale: str) -> str:
         return str(CRITERION_LABELS.get(criterion, criterion))
 
 
-def criterion_sentence(detail: CriterionScore, locale: str) -> str:
-    """One sentence explaining a criterion's points ("Both speak Arabic and French ...")."""
-    render = _CRITERION_SENTENCES.get(detail.code)
+def _frozen(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return frozenset(_frozen(v) for v in value)
+    return value
+
+
+# A matching page shows thousands of sentences, most of them alike ("2 of 4 availability
+# slots overlap"); switching locale and looking each up in the catalogue again cost more
+# than scoring the whole pool. A sentence depends only on its code, its params and the
+# locale (and on whether an app context gives it catalogues), so each is rendered once per
+# process. The catalogues are compiled files that do not change while a process runs.
+@lru_cache(maxsize=16384)
+def _criterion_text(criterion: str, code: str, params: Any, locale: str, in_app: bool) -> str:
+    render = _CRITERION_SENTENCES.get(code)
     with _in_locale(locale):
         if render is None:
-            return gettext("%(criterion)s: %(code)s", criterion=detail.criterion, code=detail.code)
-        return render(detail.params, locale)
+            return gettext("%(criterion)s: %(code)s", criterion=criterion, code=code)
+        return render(dict(params), locale)
+
+
+@lru_cache(maxsize=4096)
+def _reason_text(code: str, params: Any, locale: str, in_app: bool) -> str:
+    render = _REASON_SENTENCES.get(code)
+    with _in_locale(locale):
+        if render is None:
+            return gettext("Reason: %(code)s", code=code)
+        return render(dict(params), locale)
+
+
+def criterion_sentence(detail: CriterionScore, locale: str) -> str:
+    """One sentence explaining a criterion's points ("Both speak Arabic and French ...")."""
+    params = _frozen(detail.params)
+    return _criterion_text(detail.criterion, detail.code, params, locale, has_app_context())
 
 
 def unmatched_sentence(reason: _Coded | tuple[str, Mapping[str, Any]], locale: str) -> str:
@@ -287,11 +317,7 @@ def unmatched_sentence(reason: _Coded | tuple[str, Mapping[str, Any]], locale: s
         code, params = reason
     else:
         code, params = reason.code, reason.params
-    render = _REASON_SENTENCES.get(code)
-    with _in_locale(locale):
-        if render is None:
-            return gettext("Reason: %(code)s", code=code)
-        return render(params, locale)
+    return _reason_text(code, _frozen(params), locale, has_app_context())
 
 
 def pair_sentences(criteria: Iterable[CriterionScore], locale: str) -> list[str]:

@@ -51,20 +51,9 @@ from typing import Any
 
 import numpy as np
 
+from duo.core.vocab.criteria import CRITERIA
 from duo.core.vocab.levels import MAX_LEVEL_RANK, spoken_rank
 from duo.matching.profiles import WORKING_LEVEL_RANK, MenteeProfile, MentorProfile
-
-#: Matching criteria, in the order they are scored, summed and shown.
-CRITERIA: tuple[str, ...] = (
-    "sector",
-    "help_questions",
-    "languages",
-    "availability",
-    "interests",
-    "digital_skills",
-    "personality",
-    "distance",
-)
 
 #: Hard-constraint reason codes, in the order they are reported.
 PAIR_REASONS: tuple[str, ...] = (

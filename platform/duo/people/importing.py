@@ -31,6 +31,7 @@ from flask_babel import gettext, ngettext
 from sqlalchemy import delete, func, select
 
 from duo.core.db import db, utcnow
+from duo.core.jobs import enqueue
 from duo.people import history, states
 from duo.people.models import MENTEE, ImportBatch, Person, Profile
 from duo.people.pipeline import register, transition
@@ -217,6 +218,9 @@ def confirm(batch: ImportBatch, locales: list[str], *, by: Any) -> Review:
     batch.imported_count = len(result.new)
     batch.skipped_count = len(result.known)
     batch.rows = []  # the people exist now; keep no second copy of their data
+    if result.new:
+        # Planner statistics for the rows just written, once the request has committed.
+        enqueue("db.analyze", "people", "person_profiles", "person_state_changes", tenant_id=None)
     db.session.flush()
     return result
 

@@ -18,14 +18,15 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+import duo.sessions.openapi  # noqa: F401  (registers the sessions API's paths)
 from duo.core.auth.access import PUBLIC, access_of, coordinator_required, public
 from duo.core.extensions import csrf, limiter
 from duo.core.mail import external_url
+from duo.core.openapi import build_spec
 from duo.core.tenancy.models import Tenant
 from duo.core.vocab.locales import LOCALES
 from duo.sessions import domain, privacy_notice
 from duo.sessions.models import ACTIVE, CANCELLED, FOR_MENTEES, FOR_MENTORS, InfoSession
-from duo.sessions.openapi import build_spec
 from duo.sessions.schemas import (
     PrivacyNoticeSchema,
     RegistrationSchema,

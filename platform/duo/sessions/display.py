@@ -10,6 +10,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
+from flask import g
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -77,3 +79,14 @@ def title_text(tenant: Tenant, locale: str) -> str:
 
 def organizer_text(tenant: Tenant, locale: str) -> str:
     return _("DUO for a JOB %(branch)s", branch=tenant.display_name(locale))
+
+
+def template_helpers() -> dict[str, object]:
+    """Session wording for templates: times in the branch's zone, the page's language."""
+    locale = str(get_locale())
+    return {
+        "when": lambda s: when_text(s, g.tenant, locale),
+        "where": where_text,
+        "language_name": lambda code: language_name(code, locale),
+        "audience_label": lambda s: AUDIENCE_LABELS[s.audience],
+    }

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     IntegerField,
     RadioField,
     SelectField,
@@ -20,7 +19,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -30,6 +28,7 @@ from wtforms.validators import (
 )
 
 from duo.core.db import utcnow
+from duo.core.emails import email_field
 from duo.core.validation import Form
 
 try:  # WTForms >= 3.3 declares choices as SelectChoice (tuples are deprecated there)
@@ -161,14 +160,7 @@ class JoinForm(Form):
         _l("Last name"),
         validators=[DataRequired(message=_l("Enter your last name.")), Length(max=100)],
     )
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[
-            DataRequired(message=_l("Enter your e-mail address.")),
-            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field()
     phone = TelField(
         _l("Phone number (optional)"),
         validators=[
@@ -187,3 +179,12 @@ class JoinForm(Form):
     )
     #: Honeypot: hidden from people (and from screen readers); bots fill in every field.
     website = StringField(_l("Leave this field empty"), validators=[_honeypot])
+
+
+def add_error(form: Form, field: str | None, message: str) -> None:
+    """Put a domain message at its field, or at the top of the form when it has none."""
+    target = getattr(form, field, None) if field else None
+    if target is not None:
+        target.errors = [*target.errors, message]
+    else:
+        form.form_errors.append(message)

@@ -12,9 +12,7 @@ from flask_babel import force_locale
 
 from duo.core.calendar import (
     FeedEvent,
-    invitation_content_type,
-    invitation_method,
-    single_event_invitation,
+    invitation_attachment,
     stable_uid,
 )
 from duo.core.mail import external_url, queue_mail, render_mail
@@ -58,23 +56,8 @@ def invitation(
         cancelled=session.is_cancelled,
         sequence=session.sequence,
     )
-    attendee = person.email
-    try:
-        data = single_event_invitation(
-            event,
-            organizer_email=tenant.contact_email,
-            organizer_name=organizer,
-            attendee_email=attendee,
-            attendee_name=person.full_name,
-            timezone=tenant.timezone,
-        )
-    except ValueError:  # an address the calendar format cannot carry: publish without it
-        attendee = None
-        data = single_event_invitation(
-            event, organizer_email=tenant.contact_email, timezone=tenant.timezone
-        )
-    method = invitation_method(event, attendee)
-    return ("invitation.ics", invitation_content_type(method), data)
+    sender, attendee = (tenant.contact_email, organizer), (person.email, person.full_name)
+    return invitation_attachment("invitation.ics", event, tenant.timezone, sender, attendee)
 
 
 def _send(

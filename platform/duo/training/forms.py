@@ -7,6 +7,8 @@ before validation.
 
 from __future__ import annotations
 
+from typing import Any
+
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -55,12 +57,48 @@ def weekday_choices() -> list[tuple[int, str]]:
     return [(day, names[day].capitalize()) for day in range(7)]
 
 
-class CycleForm(Form):
-    title = StringField(
+# Fields that several forms ask the same way.
+
+
+def _cycle_name(**kwargs: Any) -> StringField:
+    return StringField(
         _l("Name of the cycle"),
         validators=[DataRequired(message=_l("Give the cycle a name.")), Length(max=200)],
-        description=_l("For example: Mentor training, spring 2026"),
+        **kwargs,
     )
+
+
+def _starts_at() -> TimeField:
+    return TimeField(
+        _l("Starts at"), validators=[InputRequired(message=_l("Enter a time, e.g. 18:00."))]
+    )
+
+
+def _ends_at() -> TimeField:
+    return TimeField(
+        _l("Ends at"), validators=[InputRequired(message=_l("Enter a time, e.g. 21:00."))]
+    )
+
+
+def _place(**kwargs: Any) -> StringField:
+    return StringField(
+        _l("Place or video link"), validators=[Optional(), Length(max=300)], **kwargs
+    )
+
+
+def _places_per_session(description: Any) -> IntegerField:
+    return IntegerField(
+        _l("Places per session"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500.")),
+        ],
+        description=description,
+    )
+
+
+class CycleForm(Form):
+    title = _cycle_name(description=_l("For example: Mentor training, spring 2026"))
     content = SelectField(_l("What is planned"), validators=[DataRequired()])
     modules = CheckboxListField(_l("Modules"), coerce=str)
     start_date = DateField(
@@ -68,12 +106,8 @@ class CycleForm(Form):
         validators=[InputRequired(message=_l("Enter a date (day, month, year)."))],
     )
     weekdays = CheckboxListField(_l("Days of the week"), coerce=int)
-    start_time = TimeField(
-        _l("Starts at"), validators=[InputRequired(message=_l("Enter a time, e.g. 18:00."))]
-    )
-    end_time = TimeField(
-        _l("Ends at"), validators=[InputRequired(message=_l("Enter a time, e.g. 21:00."))]
-    )
+    start_time = _starts_at()
+    end_time = _ends_at()
     every_weeks = IntegerField(
         _l("Every how many weeks"),
         default=1,
@@ -90,14 +124,9 @@ class CycleForm(Form):
         ],
         description=_l("Leave empty for one session per module."),
     )
-    location = StringField(_l("Place or video link"), validators=[Optional(), Length(max=300)])
-    capacity = IntegerField(
-        _l("Places per session"),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500.")),
-        ],
-        description=_l("Leave empty for no limit. Beyond it, people go on a waiting list."),
+    location = _place()
+    capacity = _places_per_session(
+        _l("Leave empty for no limit. Beyond it, people go on a waiting list.")
     )
 
     def __init__(self, *args, modules=(), workshops=(), locale="en", **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
@@ -125,36 +154,18 @@ class CycleForm(Form):
 
 
 class CycleSettingsForm(Form):
-    title = StringField(
-        _l("Name of the cycle"),
-        validators=[DataRequired(message=_l("Give the cycle a name.")), Length(max=200)],
-    )
-    location = StringField(_l("Place or video link"), validators=[Optional(), Length(max=300)])
-    capacity = IntegerField(
-        _l("Places per session"),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500.")),
-        ],
-        description=_l("Leave empty for no limit."),
-    )
+    title = _cycle_name()
+    location = _place()
+    capacity = _places_per_session(_l("Leave empty for no limit."))
 
 
 class MoveForm(Form):
     date = DateField(
         _l("New date"), validators=[InputRequired(message=_l("Enter a date (day, month, year)."))]
     )
-    start_time = TimeField(
-        _l("Starts at"), validators=[InputRequired(message=_l("Enter a time, e.g. 18:00."))]
-    )
-    end_time = TimeField(
-        _l("Ends at"), validators=[InputRequired(message=_l("Enter a time, e.g. 21:00."))]
-    )
-    location = StringField(
-        _l("Place or video link"),
-        validators=[Optional(), Length(max=300)],
-        description=_l("Leave empty to keep the cycle's place."),
-    )
+    start_time = _starts_at()
+    end_time = _ends_at()
+    location = _place(description=_l("Leave empty to keep the cycle's place."))
 
 
 class CancelForm(Form):

@@ -229,13 +229,14 @@ class FeedToken(TenantScoped, db.Model):
     """A secret calendar link: the branch's feed, or one person's."""
 
     __tablename__ = "training_feed_tokens"
-    __table_args__ = (_person_fk(),)
+    # The token's hash is unique within its branch (with tenant_id: distributable by branch).
+    __table_args__ = (_person_fk(), UniqueConstraint("tenant_id", "token_hash"))
     __hq_groupable__ = ("kind",)
 
     kind: Mapped[str] = mapped_column(String(10))
     person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
     #: SHA-256 (hex) of the token; the token itself is shown once and never stored.
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
     #: The language the feed's titles are written in.
     locale: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,11 +18,7 @@ from babel.dates import format_date, format_time
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from duo.core.calendar import (
-    invitation_content_type,
-    invitation_method,
-    single_event_invitation,
-)
+from duo.core.calendar import invitation_attachment
 from duo.core.mail import queue_mail, render_mail
 from duo.core.tenancy.models import Tenant
 from duo.people.models import Person
@@ -61,22 +57,8 @@ def invitation(
     with force_locale(locale):
         event = session_event(session, session.cycle, tenant, locale)
         organizer = _("DUO for a JOB %(branch)s", branch=tenant.display_name(locale))
-    attendee: str | None = person.email
-    try:
-        data = single_event_invitation(
-            event,
-            organizer_email=tenant.contact_email,
-            organizer_name=organizer,
-            attendee_email=attendee,
-            attendee_name=person.full_name,
-            timezone=tenant.timezone,
-        )
-    except ValueError:  # an address the calendar format cannot carry: publish without it
-        attendee = None
-        data = single_event_invitation(
-            event, organizer_email=tenant.contact_email, timezone=tenant.timezone
-        )
-    return ("training.ics", invitation_content_type(invitation_method(event, attendee)), data)
+    sender, attendee = (tenant.contact_email, organizer), (person.email, person.full_name)
+    return invitation_attachment("training.ics", event, tenant.timezone, sender, attendee)
 
 
 def send(

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import insert, select
@@ -33,6 +32,7 @@ from duo.app import create_app
 from duo.consumers.bench.synthetic import SECTORS
 from duo.core.auth.accounts import create_user
 from duo.core.db import db, utcnow
+from duo.core.db.scratch import throwaway_database
 from duo.core.settings import REPO_ROOT, Settings
 from duo.core.tenancy.context import tenant_scope
 from duo.core.tenancy.models import Tenant
@@ -75,23 +75,8 @@ def _database(folder: Path) -> Iterator[str]:
     if not base:
         yield f"sqlite:///{folder / 'bench.sqlite3'}"
         return
-    url = sa.engine.make_url(base.replace("postgres://", "postgresql://", 1))
-    if url.drivername == "postgresql":
-        url = url.set(drivername="postgresql+psycopg")
-    name = f"duo_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (name,),
-            )
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.dispose()
+    with throwaway_database(base, "duo_bench") as url:
+        yield url
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 
 from duo.consumers.demo.seed import demo_logins, run_queued_jobs, seed
 from duo.core.db import db
+from duo.core.db.maintenance import analyze
 from duo.core.tenancy.config import ConfigError, load_tenants
 from duo.core.tenancy.sync import apply_plan, plan
 
@@ -31,11 +32,13 @@ def setup(demo: bool) -> None:
         f"{len(result.unchanged)} unchanged, {len(result.deactivated)} made inactive"
     )
     if not demo:
+        analyze()
         return
     if seed():
         db.session.commit()
         click.echo("demo data created")
         click.echo(f"demo mails written to the outbox ({run_queued_jobs()} jobs run)")
+        analyze()  # the tables the demo filled get statistics now, not when autovacuum runs
     else:
         click.echo("demo data already present (kept)")
     click.echo("\nDemo logins (password for all: see below; then the code of an authenticator")

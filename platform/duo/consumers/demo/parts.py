@@ -113,3 +113,35 @@ def parts_for(n: int) -> list[tuple[str, str]]:
     while len(parts) < n:
         parts.append(EXTRA[(len(parts) - FULL_STORY) % len(EXTRA)])
     return parts
+
+
+#: Which information session each part came to (None: one still to come).
+SESSION_OF_PART = {
+    DUO_ENDED: "last_year",
+    TRAINED: "cohort",
+    DUO_ACTIVE: "cohort",
+    POOL_EARLY: "cohort",
+    POOL_MID: "mentees",
+    WITHDRAWN: "mentees",
+    IN_TRAINING: "mentors",
+    POOL_RECENT: "recent",
+    WAITING_TRAINING: "recent",
+    NEEDS_REVIEW: "recent",
+    NOT_ELIGIBLE: "recent",
+    ATTENDED: "recent",
+    UNRECORDED: "last",
+    UPCOMING: None,
+}
+#: The duo's mentee came to the mentees' session (she waited for the next matching session).
+DUO_PROPOSED_SESSIONS = {MENTEE: "mentees", MENTOR: "cohort"}
+
+#: Which training cycle a mentor's part takes.
+CYCLE_OF_PART = {
+    DUO_ENDED: "last_year",
+    TRAINED: "cohort",
+    DUO_ACTIVE: "cohort",
+    DUO_PROPOSED: "cohort",
+    IN_TRAINING: "current",
+}
+#: Parts whose intake interview is not held (yet).
+NO_INTAKE = {ATTENDED, UNRECORDED, UPCOMING, WITHDRAWN}

@@ -43,5 +43,12 @@ def navigation_for() -> list[tuple[str, str, bool]]:
             for i in sorted(_items, key=lambda i: i.order)
         ]
     if current_user.is_authenticated and current_user.is_hq:
-        return [(url_for("hq.index"), str(_l("Branches")), request.endpoint == "hq.index")]
+        return [
+            (url_for(endpoint), str(label), request.endpoint == endpoint)
+            for endpoint, label in (
+                ("hq.index", _l("Figures")),
+                ("hq.fairness", _l("Who the programme serves")),
+                ("hq.definitions", _l("Definitions")),
+            )
+        ]
     return []

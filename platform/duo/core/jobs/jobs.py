@@ -21,3 +21,11 @@ def housekeeping() -> None:
             OutboxJob.status == DONE, OutboxJob.finished_at < utcnow() - KEEP_DONE
         )
     )
+
+
+@job("db.analyze", max_attempts=3)
+def analyze_tables(*tables: str) -> bool:
+    """Fresh planner statistics after a bulk write (an import): see duo.core.db.maintenance."""
+    from duo.core.db.maintenance import analyze
+
+    return analyze(tables)

@@ -37,7 +37,13 @@ class OutboxJob(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, default=8)
     run_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: In-process runs only (no Redis to ask): when a running row counts as abandoned.
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: How often the row was claimed; part of the RQ job id, so each hand-out is distinct.
+    claims: Mapped[int] = mapped_column(Integer, default=0)
+    #: The RQ job the row was last handed to: RQ's own state tells whether it was lost.
+    rq_job_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKeyConstraint, Index, String, Text, Uuid
+from sqlalchemy import ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from duo.core.db import db, utcnow
@@ -16,7 +16,8 @@ from duo.core.tenancy.models import TenantScoped
 QUEUED = "queued"
 SENT = "sent"
 KEPT = "kept"  # no MAIL_SERVER configured: kept in the outbox, readable on the dev page
-STATUSES = (QUEUED, SENT, KEPT)
+FAILED = "failed"  # every attempt failed: staff see it and may retry
+STATUSES = (QUEUED, SENT, KEPT, FAILED)
 
 
 class OutgoingMail(TenantScoped, db.Model):
@@ -25,7 +26,9 @@ class OutgoingMail(TenantScoped, db.Model):
     Branch-owned: the recipient, subject and body are personal data. ``person_id`` ties
     the mail to the person it concerns, so erasing the person erases their mails.
     ``message_id`` is fixed when the mail is queued, so a retry after a lost SMTP answer
-    sends the same Message-ID and the receiving side can tell a duplicate.
+    sends the same Message-ID and the receiving side can tell a duplicate. ``effect_key``
+    names the job run that wrote the mail (``job:<outbox id>:<n>``, unique per branch):
+    a job that runs twice finds its mail and writes no second one.
     """
 
     __tablename__ = "outgoing_mails"
@@ -34,6 +37,7 @@ class OutgoingMail(TenantScoped, db.Model):
             ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
         ),
         Index("ix_outgoing_mails_tenant_created", "tenant_id", "created_at"),
+        UniqueConstraint("tenant_id", "effect_key"),
     )
     __hq_groupable__ = ("status", "kind")
 
@@ -49,3 +53,8 @@ class OutgoingMail(TenantScoped, db.Model):
     status: Mapped[str] = mapped_column(String(10), default=QUEUED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    effect_key: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    #: Delivery attempts that failed so far, the last error and when the next try is due.
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from email.utils import make_msgid, parseaddr
 
 from flask import current_app
+from sqlalchemy import select
 
 from duo.core.db import db
 from duo.core.jobs import enqueue
+from duo.core.jobs.outbox import running_job
 from duo.core.mail.models import QUEUED, OutgoingMail
 
 Attachment = tuple[str, str, bytes]
@@ -35,8 +37,20 @@ def queue_mail(
     Nothing is sent if the caller's transaction rolls back. ``attachments`` are
     ``(filename, content_type, bytes)``; ``person`` (a Person) links the mail to whom it
     concerns; ``kind`` (e.g. ``"sessions.confirmation"``) helps staff read the outbox.
+    Inside a job the mail is keyed by the job's run (``effect_key``): when the job runs
+    again (a retry, a worker that died after its work), the mail it wrote is returned and
+    nothing new is written or sent.
     """
+    running = running_job()
+    effect_key = running.next_effect_key() if running is not None else None
+    if effect_key is not None:
+        existing = db.session.execute(
+            select(OutgoingMail).where(OutgoingMail.effect_key == effect_key)
+        ).scalar_one_or_none()
+        if existing is not None:
+            return existing
     mail = OutgoingMail(
+        effect_key=effect_key,
         kind=kind,
         recipient=to.strip(),
         subject=" ".join(subject.split())[:300],

@@ -10,13 +10,25 @@ from __future__ import annotations
 import base64
 import uuid
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from duo.core.auth.access import coordinator_required
 from duo.core.dashboard import navigation
 from duo.core.db import db
+from duo.core.mail import jobs as mail_jobs
 from duo.core.mail.models import OutgoingMail
 
 bp = Blueprint("mail", __name__, url_prefix="/<tenant>/outbox", template_folder="templates")
@@ -82,3 +94,15 @@ def attachment(mail_id: uuid.UUID, index: int) -> Response:
         mimetype=item["content_type"].split(";")[0],
         headers={"Content-Disposition": f'attachment; filename="{item["filename"]}"'},
     )
+
+
+@bp.route("/<uuid:mail_id>/retry", methods=["POST"])
+@coordinator_required
+def retry(mail_id: uuid.UUID):  # noqa: ANN201
+    """A mail whose every attempt failed: send it again (the outbox page's button)."""
+    mail = _mail_or_404(mail_id)
+    if mail_jobs.retry(mail):
+        flash(_("The e-mail will be sent again."), "success")
+    else:
+        flash(_("This e-mail is not waiting for a retry."), "error")
+    return redirect(url_for("mail.outbox"))

@@ -24,10 +24,13 @@ class CrossTenantWriteError(RuntimeError):
 
 @dataclass(frozen=True)
 class Scope:
-    """``tenant_id`` for one branch, or ``hq_aggregate`` for HQ's counting-only path."""
+    """``tenant_id`` for one branch, or none (then no branch-owned row is visible).
+
+    There is no scope across branches: HQ reads rollups (:mod:`duo.reporting`), which jobs
+    compute inside each branch's own scope.
+    """
 
     tenant_id: int | None = None
-    hq_aggregate: bool = False
 
 
 _NO_SCOPE = Scope()
@@ -81,16 +84,6 @@ def deactivate(token) -> None:  # noqa: ANN001
 def tenant_scope(tenant_id: int | None) -> Iterator[None]:
     """Work for one branch inside the block (CLI commands, jobs, tests)."""
     token = _set(Scope(tenant_id=tenant_id))
-    try:
-        yield
-    finally:
-        _reset(token)
-
-
-@contextmanager
-def hq_aggregate_scope() -> Iterator[None]:
-    """Counting across branches; only :func:`duo.core.tenancy.aggregates.run_aggregate` enters."""
-    token = _set(Scope(hq_aggregate=True))
     try:
         yield
     finally:

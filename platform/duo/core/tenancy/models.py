@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from duo.core.db import db, new_id, utcnow
 from duo.core.db.types import JSONType, UTCDateTime
+from duo.core.tenancy.config.branch import name_in
 from duo.core.tenancy.context import require_tenant_id
 
 
@@ -40,9 +41,7 @@ class Tenant(db.Model):
         return self.locales[0]
 
     def display_name(self, locale: str | None = None) -> str:
-        if locale and locale in self.name:
-            return self.name[locale]
-        return self.name.get(self.default_locale) or next(iter(self.name.values()))
+        return name_in(self.name, locale, self.default_locale)
 
     def __repr__(self) -> str:
         return f"<Tenant {self.slug}>"

@@ -2,9 +2,13 @@
 
 Each branch-owned table has RLS enabled and *forced*, with one policy that compares the
 row's ``tenant_id`` with the transaction-local setting ``duo.tenant_id``. The setting is
-made with ``set_config(..., true)`` whenever a transaction begins and whenever the scope
-changes inside one, so it disappears at COMMIT/ROLLBACK: a pooled connection handed to the
-next request carries nothing over. The application logs in as a role that owns no table
+made with ``SET LOCAL`` whenever a transaction begins and whenever the scope changes
+inside one, so it disappears at COMMIT/ROLLBACK: a pooled connection handed to the next
+request carries nothing over. ``SET LOCAL`` rather than ``set_config()``: Citus passes
+``SET LOCAL`` on to the shards' connections (``citus.propagate_set_commands = 'local'``),
+a function call it does not. ``SET`` takes no bind parameters, so the value is written
+into the statement by :func:`setting_sql`, which accepts only an integer id or nothing.
+The application logs in as a role that owns no table
 and has no BYPASSRLS; migrations run as the owner.
 """
 
@@ -13,24 +17,22 @@ from __future__ import annotations
 import os
 from contextlib import suppress
 
-from sqlalchemy import event, exc, text
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from duo.core.tenancy.context import Scope, current_scope, on_scope_change
 
 SETTING = "duo.tenant_id"
-HQ_SETTING = "duo.hq_aggregate"
 POLICY = "tenant_isolation"
 
 
 def enable_rls_sql(table: str) -> list[str]:
     """The statements a migration runs for a new branch-owned table."""
-    predicate = (
-        f"tenant_id = NULLIF(current_setting('{SETTING}', true), '')::integer "
-        f"OR current_setting('{HQ_SETTING}', true) = 'on'"
-    )
-    check = f"tenant_id = NULLIF(current_setting('{SETTING}', true), '')::integer"
+    # One branch, the one set for the transaction, and no alternative: no setting lets the
+    # application role see two branches' rows at once (HQ reads rollups, duo.reporting).
+    predicate = f"tenant_id = NULLIF(current_setting('{SETTING}', true), '')::integer"
+    check = predicate
     return [
         f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
         f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
@@ -94,20 +96,22 @@ def migrate_disable(op, table: str) -> None:  # noqa: ANN001
             op.execute(statement)
 
 
+def setting_sql(tenant_id: int | None) -> str:
+    """The ``SET LOCAL`` statement for a scope; the value is checked, then quoted."""
+    if tenant_id is None:
+        tenant = ""
+    elif isinstance(tenant_id, int) and not isinstance(tenant_id, bool):
+        tenant = str(int(tenant_id))
+    else:
+        raise TypeError(f"a tenant id is an integer, not {tenant_id!r}")
+    return f"SET LOCAL {SETTING} = '{tenant}'"
+
+
 def apply_setting(connection: Connection, scope: Scope | None = None) -> None:
     if connection.dialect.name != "postgresql":
         return
     scope = scope or current_scope()
-    tenant = "" if scope.tenant_id is None else str(scope.tenant_id)
-    connection.execute(
-        text("SELECT set_config(:name, :value, true), set_config(:hq, :hq_value, true)"),
-        {
-            "name": SETTING,
-            "value": tenant,
-            "hq": HQ_SETTING,
-            "hq_value": "on" if scope.hq_aggregate else "off",
-        },
-    )
+    connection.exec_driver_sql(setting_sql(scope.tenant_id))
 
 
 @event.listens_for(Session, "after_begin")

@@ -86,16 +86,10 @@ def _filter_to_current_tenant(state: ORMExecuteState) -> None:
             )
         return
     if state.is_insert or state.is_update:
-        scope = current_scope()
-        if not scope.hq_aggregate:
-            _check_core_write(state, scope.tenant_id)
+        _check_core_write(state, current_scope().tenant_id)
     if not (state.is_select or state.is_update or state.is_delete):
         return
     scope = current_scope()
-    if scope.hq_aggregate:
-        # Only duo.core.tenancy.aggregates enters this scope, and it refuses statements that
-        # would return rows rather than counts.
-        return
     tenant_id = scope.tenant_id
     if tenant_id is None:
         if any(_is_scoped(m.class_) for m in state.all_mappers):

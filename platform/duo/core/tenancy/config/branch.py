@@ -25,6 +25,13 @@ def _json_default(value: Any) -> str:
     raise TypeError(f"not JSON-able: {value!r}")
 
 
+def name_in(names: Mapping[str, str], locale: str | None, default_locale: str) -> str:
+    """A branch's name in ``locale``, else in its default locale, else in any it has."""
+    if locale and locale in names:
+        return names[locale]
+    return names.get(default_locale) or next(iter(names.values()))
+
+
 @dataclass(frozen=True)
 class BranchConfig:
     """A branch's configuration after merging with its country; what the platform runs on.
@@ -71,9 +78,7 @@ class BranchConfig:
 
     def display_name(self, locale: str | None = None) -> str:
         """The branch's name in ``locale``, else in its default locale."""
-        if locale and locale in self.name:
-            return self.name[locale]
-        return self.name.get(self.default_locale) or next(iter(self.name.values()))
+        return name_in(self.name, locale, self.default_locale)
 
     def as_dict(self) -> dict[str, Any]:
         """The merged config as JSON-able data (dates as ISO strings); what the digest covers."""

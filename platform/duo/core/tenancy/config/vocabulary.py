@@ -10,6 +10,7 @@ from __future__ import annotations
 # file's sections use.
 from duo.core.vocab.audiences import MENTEE, MENTOR
 from duo.core.vocab.audiences import MODULE_AUDIENCES as AUDIENCES
+from duo.core.vocab.criteria import CRITERIA
 from duo.core.vocab.levels import CEFR_LEVELS, normalise_level
 from duo.core.vocab.locales import LOCALES as SUPPORTED_LOCALES
 
@@ -30,16 +31,7 @@ __all__ = [
 ELIGIBILITY_AUDIENCES: tuple[str, ...] = (MENTEE, MENTOR)
 
 #: Matching criteria that carry a weight (points at a perfect fit; 0 disables one).
-WEIGHT_KEYS: tuple[str, ...] = (
-    "sector",
-    "help_questions",
-    "languages",
-    "availability",
-    "interests",
-    "digital_skills",
-    "personality",
-    "distance",
-)
+WEIGHT_KEYS: tuple[str, ...] = CRITERIA
 
 #: Parameters each rule kind takes besides ``id``, ``kind`` and ``enabled``.
 RULE_KIND_PARAMS: dict[str, frozenset[str]] = {

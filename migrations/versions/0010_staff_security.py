@@ -1,7 +1,7 @@
 """staff security: two-factor authentication, recovery codes, server-side sessions, resets
 
-Revision ID: 0007_staff_security
-Revises: 0006_merge_capabilities
+Revision ID: 0010_staff_security
+Revises: 0009_hq_api_tokens
 Create Date: 2026-12-01
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 from duo.core.db.types import UTCDateTime
 from duo.core.tenancy import rls
 
-revision = "0007_staff_security"
-down_revision = "0006_merge_capabilities"
+revision = "0010_staff_security"
+down_revision = "0009_hq_api_tokens"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,67 @@
+"""ops: outbox claims (RQ job id, claim count), mails keyed by the job that wrote them and
+their delivery errors; calendar feed tokens unique within their branch (Citus-ready)
+
+Revision ID: 0007_ops_outbox
+Revises: 0006_merge_capabilities
+Create Date: 2026-12-01
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+import duo.core.db.types
+
+revision = "0007_ops_outbox"
+down_revision = "0006_merge_capabilities"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("outbox_jobs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("claims", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.add_column(sa.Column("rq_job_id", sa.String(length=100), nullable=True))
+        batch_op.add_column(
+            sa.Column("claimed_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=True)
+        )
+    with op.batch_alter_table("outbox_jobs", schema=None) as batch_op:
+        batch_op.alter_column("claims", server_default=None)
+
+    with op.batch_alter_table("outgoing_mails", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("effect_key", sa.String(length=100), nullable=True))
+        batch_op.add_column(
+            sa.Column("failed_attempts", sa.Integer(), nullable=False, server_default="0")
+        )
+        batch_op.add_column(sa.Column("last_error", sa.String(length=500), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "next_attempt_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=True
+            )
+        )
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_outgoing_mails_tenant_id_effect_key"), ["tenant_id", "effect_key"]
+        )
+    with op.batch_alter_table("outgoing_mails", schema=None) as batch_op:
+        batch_op.alter_column("failed_attempts", server_default=None)
+
+    with op.batch_alter_table("training_feed_tokens", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_training_feed_tokens_token_hash", type_="unique")
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_training_feed_tokens_tenant_id_token_hash"), ["tenant_id", "token_hash"]
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("training_feed_tokens", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_training_feed_tokens_tenant_id_token_hash", type_="unique")
+        batch_op.create_unique_constraint("uq_training_feed_tokens_token_hash", ["token_hash"])
+    with op.batch_alter_table("outgoing_mails", schema=None) as batch_op:
+        batch_op.drop_constraint("uq_outgoing_mails_tenant_id_effect_key", type_="unique")
+        batch_op.drop_column("next_attempt_at")
+        batch_op.drop_column("last_error")
+        batch_op.drop_column("failed_attempts")
+        batch_op.drop_column("effect_key")
+    with op.batch_alter_table("outbox_jobs", schema=None) as batch_op:
+        batch_op.drop_column("claimed_at")
+        batch_op.drop_column("rq_job_id")
+        batch_op.drop_column("claims")

@@ -1,0 +1,60 @@
+"""CSV and XLSX of any reporting table, safe to open in a spreadsheet.
+
+A text cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) would be
+run as a formula by Excel or LibreOffice; it is written with a leading apostrophe instead.
+Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+
+from duo.reporting.tables import Table
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _lines(table: Table) -> list[list[object]]:
+    return [
+        [neutralise(c) for c in table.columns],
+        *([neutralise(c) for c in row] for row in table.as_rows()),
+    ]
+
+
+def to_csv(tables: Iterable[Table]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for i, table in enumerate(tables):
+        if i:
+            writer.writerow([])
+        writer.writerow([neutralise(table.title)])
+        writer.writerows(_lines(table))
+    return out.getvalue()
+
+
+def to_xlsx(tables: Iterable[Table]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    used: set[str] = set()
+    for table in tables:
+        name = table.key[:31]
+        while name in used:
+            name = name[:28] + str(len(used))
+        used.add(name)
+        sheet = book.create_sheet(name)
+        sheet.append([neutralise(table.title)])
+        for line in _lines(table):
+            sheet.append(line)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,351 @@
+"""Reading one branch's activity into counts: the only module of reporting that sees people.
+
+Everything here runs inside one branch's tenant scope (the refresh job's), so the ORM filter
+and row-level security both confine it to that branch. It reads ids, dates and categories
+(role, locale, age band, sector), never a name or a contact, and returns
+:class:`Tally` rows keyed by month, measure, dimension, category and bucket: the rollups.
+
+Every measure a definition (:mod:`duo.reporting.indicators`) refers to is produced here, and
+only here. Which person counts where is written next to each measure.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from duo.core.db import db, utcnow
+from duo.core.i18n import zones
+from duo.core.tenancy.models import Tenant
+from duo.duos import states as duo_states
+from duo.duos.lifecycle import add_months
+from duo.duos.models import Duo, DuoStateChange
+from duo.people import states as person_states
+from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
+from duo.reporting.models import ALL, NO_BUCKET
+from duo.reporting.settings import reporting_settings
+from duo.sessions.models import InfoSession, Registration
+
+#: The reporting dimensions a person can be split by (the fairness view's).
+DIMENSIONS = ("audience", "age_band", "language", "sector")
+#: Waiting days above this are counted in the last bucket.
+MAX_BUCKET = 999
+
+Key = tuple[date, str, str, str, int]
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def age_band(role: str, age: int | None) -> str:
+    """Bands that hold enough people per branch to be shown (mentees 18–33, mentors 50+)."""
+    if age is None:
+        return "unknown"
+    if role == MENTOR:
+        if age < 60:
+            return "50-59"
+        return "60-69" if age < 70 else "70+"
+    if age < 25:
+        return "18-24"
+    return "25-29" if age < 30 else "30+"
+
+
+@dataclass
+class Tally:
+    """Counts and sums being collected for one branch."""
+
+    cells: dict[Key, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0, 0.0]))
+
+    def add(
+        self,
+        day: date,
+        measure: str,
+        dims: dict[str, str] | None = None,
+        *,
+        count: int = 1,
+        total: float = 0.0,
+        bucket: int = NO_BUCKET,
+    ) -> None:
+        """Count into the all-people row and into each of the person's dimension rows."""
+        month = month_of(day)
+        for dimension, category in [(ALL, ALL), *(dims or {}).items()]:
+            cell = self.cells[(month, measure, dimension, category, bucket)]
+            cell[0] += count
+            cell[1] += total
+
+    def set(self, day: date, measure: str, count: int) -> None:
+        """A snapshot (active duos at the end of a month): one value, not a sum of events."""
+        self.cells[(month_of(day), measure, ALL, ALL, NO_BUCKET)] = [count, 0.0]
+
+    def rows(self) -> list[tuple[date, str, str, str, int, int, float]]:
+        return sorted(
+            (*key, int(value[0]), round(float(value[1]), 6)) for key, value in self.cells.items()
+        )
+
+
+@dataclass
+class PersonFacts:
+    role: str
+    dims: dict[str, str]
+    first: dict[str, datetime] = field(default_factory=dict)
+    changes: list[tuple[datetime, str]] = field(default_factory=list)
+
+
+def _people(tenant: Tenant) -> dict[uuid.UUID, PersonFacts]:
+    rows = db.session.execute(
+        select(
+            Person.id,
+            Person.role,
+            Person.locale,
+            Person.birth_year,
+            Person.created_at,
+            Profile.birth_date,
+            Profile.target_sector,
+            Profile.sectors,
+        ).outerjoin(
+            Profile, (Profile.person_id == Person.id) & (Profile.tenant_id == Person.tenant_id)
+        )
+    ).all()
+    people: dict[uuid.UUID, PersonFacts] = {}
+    for pid, role, locale, birth_year, created_at, birth_date, target_sector, sectors in rows:
+        year = birth_date.year if birth_date else birth_year
+        created = zones.local_date(created_at, tenant.timezone)
+        age = created.year - year if year else None
+        sector = target_sector if role == MENTEE else (sectors[0] if sectors else None)
+        dims = {
+            "audience": role,
+            "age_band": age_band(role, age),
+            "language": locale or "unknown",
+            "sector": sector or "unknown",
+        }
+        people[pid] = PersonFacts(role=role, dims=dims, first={"signed_up": created_at})
+    return people
+
+
+_STAGE_OF_STATE = {
+    person_states.ATTENDED: "attended",
+    person_states.INTAKE_DONE: "intake",
+    person_states.ELIGIBLE: "eligible",
+    person_states.TRAINED: "trained",
+    person_states.MATCHED: "matched",
+    person_states.IN_DUO: "agreement",
+}
+
+#: The funnel's stages in order; each person counts once per stage, in the month reached.
+FUNNEL = (
+    "signed_up",
+    "attended",
+    "intake",
+    "eligible",
+    "trained",
+    "matched",
+    "agreement",
+    "completed",
+    "evaluated",
+)
+
+
+def _first(facts: PersonFacts, stage: str, at: datetime) -> None:
+    if stage not in facts.first or at < facts.first[stage]:
+        facts.first[stage] = at
+
+
+def _history(people: dict[uuid.UUID, PersonFacts]) -> None:
+    rows = db.session.execute(
+        select(StateChange.person_id, StateChange.to_state, StateChange.at)
+    ).all()
+    # Steps made at the same moment keep the pipeline's order (eligible before matched).
+    order = {state: i for i, state in enumerate(person_states.STATES)}
+    rows.sort(key=lambda r: (r[2], order.get(r[1], 99)))
+    for pid, to_state, at in rows:
+        facts = people.get(pid)
+        if facts is None:
+            continue
+        facts.changes.append((at, to_state))
+        stage = _STAGE_OF_STATE.get(to_state)
+        if stage is not None:
+            _first(facts, stage, at)
+    attended = db.session.execute(
+        select(Registration.person_id, InfoSession.starts_at)
+        .join(
+            InfoSession,
+            (InfoSession.id == Registration.session_id)
+            & (InfoSession.tenant_id == Registration.tenant_id),
+        )
+        .where(Registration.attended.is_(True))
+    ).all()
+    for pid, starts_at in attended:
+        if pid in people:
+            _first(people[pid], "attended", starts_at)
+
+
+@dataclass
+class DuoFacts:
+    mentee_id: uuid.UUID
+    mentor_id: uuid.UUID
+    state: str
+    proposed_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+    declined_by: str | None
+    steps: dict[str, datetime] = field(default_factory=dict)
+
+
+def _duos() -> list[DuoFacts]:
+    duos: dict[uuid.UUID, DuoFacts] = {}
+    for row in db.session.execute(
+        select(
+            Duo.id,
+            Duo.mentee_id,
+            Duo.mentor_id,
+            Duo.state,
+            Duo.proposed_at,
+            Duo.started_at,
+            Duo.ended_at,
+            Duo.declined_by,
+        )
+    ):
+        duos[row.id] = DuoFacts(*row[1:])
+    for duo_id, to_state, at in db.session.execute(
+        select(DuoStateChange.duo_id, DuoStateChange.to_state, DuoStateChange.at)
+    ):
+        if duo_id in duos:
+            duos[duo_id].steps.setdefault(to_state, at)
+    return sorted(duos.values(), key=lambda d: d.proposed_at)
+
+
+def stop_category(duo: DuoFacts) -> str:
+    """Why a duo stopped, as a category (the free-text reason is never aggregated)."""
+    if duo.declined_by:
+        return "declined_first_meeting"
+    if duo.started_at is None:
+        return "before_agreement"
+    return "during_accompaniment"
+
+
+def collect(tenant: Tenant) -> Tally:
+    """Every measure of one branch, from its people, history and duos."""
+    local = lambda moment: zones.local_date(moment, tenant.timezone)  # noqa: E731
+    settings = reporting_settings(tenant.config)
+    tally = Tally()
+    people = _people(tenant)
+    _history(people)
+    duos = _duos()
+
+    for duo in duos:
+        for pid in (duo.mentee_id, duo.mentor_id):
+            facts = people.get(pid)
+            if facts is None:
+                continue
+            for step, stage in (
+                (duo_states.ENDED, "completed"),
+                (duo_states.EVALUATED, "evaluated"),
+            ):
+                if step in duo.steps:
+                    _first(facts, stage, duo.steps[step])
+
+    for facts in people.values():
+        for stage in FUNNEL:
+            if stage in facts.first:
+                tally.add(local(facts.first[stage]), f"funnel.{stage}", facts.dims)
+        _waits(tally, facts, local)
+
+    _duo_measures(tally, duos, people, local, settings)
+    _mentors_again(tally, duos, local)
+    return tally
+
+
+def _waits(tally: Tally, facts: PersonFacts, local) -> None:  # noqa: ANN001
+    """Days from becoming eligible to the next match, counted in the month of the match."""
+    eligible_at: datetime | None = None
+    for at, to_state in facts.changes:
+        if to_state == person_states.ELIGIBLE:
+            eligible_at = at
+        elif to_state == person_states.MATCHED and eligible_at is not None:
+            days = max(0, (local(at) - local(eligible_at)).days)
+            bucket = min(days, MAX_BUCKET)
+            tally.add(local(at), "wait.eligible_match", facts.dims, total=days, bucket=bucket)
+            eligible_at = None
+
+
+def _duo_measures(tally: Tally, duos: list[DuoFacts], people, local, settings) -> None:  # noqa: ANN001
+    today = local(utcnow())
+    for duo in duos:
+        mentee = people.get(duo.mentee_id)
+        dims = mentee.dims if mentee is not None else {}
+        dims = {k: v for k, v in dims.items() if k != "audience"}
+        tally.add(local(duo.proposed_at), "duos.proposed", dims)
+        stopped_at = duo.steps.get(duo_states.STOPPED)
+        if stopped_at is not None:
+            tally.add(local(stopped_at), "duos.stopped", {"reason": stop_category(duo)})
+        if duo.started_at is None:
+            continue
+        start = local(duo.started_at)
+        tally.add(start, "duos.started", dims)
+        ended_at = duo.steps.get(duo_states.ENDED)
+        if ended_at is not None:
+            tally.add(local(ended_at), "duos.completed", dims)
+        finished_at = ended_at or stopped_at
+        if finished_at is not None:
+            end = local(finished_at)
+            reached = add_months(start, settings.reach_months) <= end
+            tally.add(end, "duos.finished", dims)
+            if reached:
+                tally.add(end, "duos.reached_six", dims)
+    _active_snapshots(tally, duos, local, today)
+
+
+def _month_ends(first: date, last: date) -> Iterable[tuple[date, int]]:
+    month = month_of(first)
+    while month <= last:
+        following = add_months(month, 1)
+        yield month, min(following.toordinal() - 1, last.toordinal())
+        month = following
+
+
+def _active_snapshots(tally: Tally, duos: list[DuoFacts], local, today: date) -> None:  # noqa: ANN001
+    """Duos in accompaniment on the last day of each month (today for the current one)."""
+    spans = []
+    for duo in duos:
+        if duo.started_at is None:
+            continue
+        finished = duo.steps.get(duo_states.ENDED) or duo.steps.get(duo_states.STOPPED)
+        spans.append((local(duo.started_at), local(finished) if finished else None))
+    if not spans:
+        return
+    counts: dict[date, int] = defaultdict(int)
+    for start, end in spans:
+        for month, last_ordinal in _month_ends(start, end or today):
+            last_day = date.fromordinal(last_ordinal)
+            if start <= last_day and (end is None or end > last_day):
+                counts[month] += 1
+    first = min(start for start, _ in spans)
+    for month, _last in _month_ends(first, today):
+        tally.set(month, "duos.active_end", counts.get(month, 0))
+
+
+def _mentors_again(tally: Tally, duos: list[DuoFacts], local) -> None:  # noqa: ANN001
+    """A mentor's first accompaniment that finished, and whether another duo followed it."""
+    by_mentor: dict[uuid.UUID, list[DuoFacts]] = defaultdict(list)
+    for duo in duos:
+        by_mentor[duo.mentor_id].append(duo)
+    for mentor_duos in by_mentor.values():
+        started = [d for d in mentor_duos if d.started_at is not None]
+        finished = [
+            (d.steps.get(duo_states.ENDED) or d.steps.get(duo_states.STOPPED), d)
+            for d in started
+            if duo_states.ENDED in d.steps or duo_states.STOPPED in d.steps
+        ]
+        if not finished:
+            continue
+        end_at, first = min(finished, key=lambda item: item[0])
+        again = any(d is not first and d.proposed_at >= first.started_at for d in mentor_duos)
+        tally.add(local(end_at), "mentors.first_finished")
+        if again:
+            tally.add(local(end_at), "mentors.again")

@@ -1,0 +1,268 @@
+"""Reading figures: rollups in, a cube of values per place and period out.
+
+This is the only way HQ, the branch dashboards, the exports, the API and the annual report
+get figures. It reads :class:`~duo.reporting.models.RollupCell` and the branches' names and
+countries, nothing else (a test checks the SQL of every HQ page). A :class:`Cube` holds one
+indicator for one year: every branch, country and the whole organisation, by month, quarter
+and year, with small cells suppressed (:mod:`duo.reporting.suppression`) unless the reader
+is the branch itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app, has_app_context
+from sqlalchemy import func, select
+
+from duo.core.db import db, utcnow
+from duo.core.tenancy.models import Tenant
+from duo.reporting import indicators as ind
+from duo.reporting.models import ALL, NO_BUCKET, RollupCell, RollupRefresh
+from duo.reporting.suppression import DEFAULT_THRESHOLD, Value, suppress
+
+ALL_GEO = ("all",)
+YEAR = ("y",)
+Geo = tuple
+Period = tuple
+
+
+def threshold() -> int:
+    if has_app_context():
+        return int(current_app.config.get("DUO_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
+    return DEFAULT_THRESHOLD
+
+
+@dataclass(frozen=True)
+class Branch:
+    id: int
+    slug: str
+    country: str
+    names: dict
+    active: bool
+
+    def name(self, locale: str | None) -> str:
+        return self.names.get(locale or "") or next(iter(self.names.values()))
+
+
+def branches(country: str | None = None, slug: str | None = None) -> list[Branch]:
+    rows = db.session.execute(
+        select(Tenant.id, Tenant.slug, Tenant.country, Tenant.name, Tenant.active).order_by(
+            Tenant.country, Tenant.slug
+        )
+    ).all()
+    out = [Branch(*r) for r in rows]
+    if country:
+        out = [b for b in out if b.country == country]
+    if slug:
+        out = [b for b in out if b.slug == slug]
+    return out
+
+
+def years() -> list[int]:
+    first, last = db.session.execute(
+        select(func.min(RollupCell.month), func.max(RollupCell.month))
+    ).one()
+    today = utcnow().year
+    if first is None:
+        return [today]
+    return list(range(first.year, max(last.year, today) + 1))
+
+
+def refreshed() -> dict[int, RollupRefresh]:
+    return {r.tenant_id: r for r in db.session.execute(select(RollupRefresh)).scalars()}
+
+
+Rows = dict[tuple[int, date, str, str, int], tuple[int, float]]
+
+
+def load(year_from: int, year_to: int, tenant_ids: Iterable[int], dimension: str = ALL) -> Rows:
+    """Rollup rows of these branches and years, for one dimension ('' = everybody)."""
+    wanted = ind.measures()
+    stmt = select(
+        RollupCell.tenant_id,
+        RollupCell.month,
+        RollupCell.measure,
+        RollupCell.category,
+        RollupCell.bucket,
+        RollupCell.count,
+        RollupCell.total,
+    ).where(
+        RollupCell.month >= date(year_from, 1, 1),
+        RollupCell.month <= date(year_to, 12, 1),
+        RollupCell.dimension == dimension,
+        RollupCell.tenant_id.in_(list(tenant_ids)),
+        RollupCell.measure.in_(sorted(wanted)),
+    )
+    return {
+        (t, m, meas, cat, b): (c, tot) for t, m, meas, cat, b, c, tot in db.session.execute(stmt)
+    }
+
+
+def periods_of(year: int) -> list[Period]:
+    return [*(("m", m) for m in range(1, 13)), *(("q", q) for q in range(1, 5)), YEAR]
+
+
+def months_in(period: Period) -> list[int]:
+    if period[0] == "m":
+        return [period[1]]
+    if period[0] == "q":
+        return [3 * period[1] - 2, 3 * period[1] - 1, 3 * period[1]]
+    return list(range(1, 13))
+
+
+@dataclass
+class Cube:
+    indicator: ind.Indicator
+    year: int
+    branches: list[Branch]
+    category: str = ALL
+    cells: dict[tuple[Geo, Period], Value] = field(default_factory=dict)
+
+    def get(self, geo: Geo, period: Period = YEAR) -> Value:
+        return self.cells.get((geo, period), Value(None, 0))
+
+    @property
+    def countries(self) -> list[str]:
+        return sorted({b.country for b in self.branches})
+
+
+def _accumulate(
+    item: ind.Indicator, rows: Rows, tenant_id: int, year: int, months: list[int], category: str
+) -> tuple[float, float, Counter]:
+    """(numerator or count, denominator or n, histogram) over some months of one branch."""
+    num = den = 0.0
+    hist: Counter = Counter()
+    for month in months:
+        day = date(year, month, 1)
+        if item.kind in (ind.MEDIAN, ind.P90):
+            continue
+        count, total = rows.get((tenant_id, day, item.measure, category, NO_BUCKET), (0, 0.0))
+        if item.kind == ind.MEAN:
+            num += total
+            den += count
+        else:
+            num += count
+            if item.denominator_measure:
+                den += rows.get(
+                    (tenant_id, day, item.denominator_measure, category, NO_BUCKET), (0, 0.0)
+                )[0]
+    if item.kind in (ind.MEDIAN, ind.P90):
+        wanted = {date(year, m, 1) for m in months}
+        for (t, day, measure, cat, bucket), (count, _total) in rows.items():
+            if t == tenant_id and measure == item.measure and cat == category and day in wanted:
+                hist[bucket] += count
+    return num, den, hist
+
+
+def _percentile(hist: Counter, share: float) -> float | None:
+    n = sum(hist.values())
+    if not n:
+        return None
+    rank, seen = share * n, 0
+    for bucket in sorted(hist):
+        seen += hist[bucket]
+        if seen >= rank:
+            return float(bucket)
+    return float(max(hist))
+
+
+def _value(item: ind.Indicator, num: float, den: float, hist: Counter) -> Value:
+    if item.kind in (ind.COUNT, ind.SNAPSHOT):
+        return Value(num, int(num))
+    if item.kind == ind.RATE:
+        return Value(100.0 * num / den if den else None, int(den), numerator=num)
+    if item.kind == ind.MEAN:
+        return Value(num / den if den else None, int(den), numerator=num)
+    n = sum(hist.values())
+    return Value(_percentile(hist, 0.5 if item.kind == ind.MEDIAN else 0.9), n)
+
+
+def _last_month(year: int, period: Period) -> list[int]:
+    today = utcnow().date()
+    months = [m for m in months_in(period) if date(year, m, 1) <= today]
+    return months[-1:]
+
+
+def build(
+    item: ind.Indicator,
+    year: int,
+    rows: Rows,
+    places: list[Branch],
+    category: str = ALL,
+    suppressed: bool = True,
+) -> Cube:
+    cube = Cube(item, year, places, category)
+    parts: dict[tuple[Geo, Period], tuple[float, float, Counter]] = {}
+    for period in periods_of(year):
+        months = months_in(period)
+        if item.kind == ind.SNAPSHOT:
+            months = _last_month(year, period)
+        for branch in places:
+            parts[(("b", branch.id), period)] = _accumulate(
+                item, rows, branch.id, year, months, category
+            )
+    totals: dict[tuple[Geo, Period], list] = defaultdict(lambda: [0.0, 0.0, Counter()])
+    for ((_, tenant_id), period), (num, den, hist) in parts.items():
+        branch = next(b for b in places if b.id == tenant_id)
+        for geo in (("c", branch.country), ALL_GEO):
+            acc = totals[(geo, period)]
+            acc[0] += num
+            acc[1] += den
+            acc[2].update(hist)
+    for key, (num, den, hist) in [*parts.items(), *((k, tuple(v)) for k, v in totals.items())]:
+        cube.cells[key] = _value(item, num, den, hist)
+    if suppressed:
+        suppress(cube.cells, groups(cube), threshold())
+    return cube
+
+
+def groups(cube: Cube) -> list[tuple[list, tuple]]:
+    """Every set of cells that adds up to another (in people), for secondary suppression."""
+    out = []
+    periods = periods_of(cube.year)
+    for period in periods:
+        for country in cube.countries:
+            members = [(("b", b.id), period) for b in cube.branches if b.country == country]
+            out.append((members, (("c", country), period)))
+        out.append(([(("c", c), period) for c in cube.countries], (ALL_GEO, period)))
+    if cube.indicator.kind == ind.SNAPSHOT:
+        return out  # a snapshot's year is its last month, not a sum of months
+    geos = [("b", b.id) for b in cube.branches] + [("c", c) for c in cube.countries] + [ALL_GEO]
+    for geo in geos:
+        out.append(([(geo, ("m", m)) for m in range(1, 13)], (geo, YEAR)))
+        out.append(([(geo, ("q", q)) for q in range(1, 5)], (geo, YEAR)))
+        for q in range(1, 5):
+            out.append(([(geo, ("m", m)) for m in months_in(("q", q))], (geo, ("q", q))))
+    return out
+
+
+def cubes(
+    year: int,
+    places: list[Branch],
+    keys: Iterable[str] | None = None,
+    suppressed: bool = True,
+    dimension: str = ALL,
+    category: str = ALL,
+) -> dict[str, Cube]:
+    """One cube per indicator (all of them unless ``keys``) for a year and some branches."""
+    rows = load(year, year, [b.id for b in places], dimension)
+    items = [ind.indicator(k) for k in keys] if keys else list(ind.INDICATORS)
+    return {i.key: build(i, year, rows, places, category, suppressed) for i in items}
+
+
+def categories(dimension: str, year: int, places: list[Branch]) -> list[str]:
+    rows = db.session.execute(
+        select(RollupCell.category)
+        .where(
+            RollupCell.dimension == dimension,
+            RollupCell.month >= date(year, 1, 1),
+            RollupCell.month <= date(year, 12, 1),
+            RollupCell.tenant_id.in_([b.id for b in places]),
+        )
+        .distinct()
+    ).scalars()
+    return sorted(rows)

@@ -1,0 +1,111 @@
+"""Recomputing a branch's rollups: a job that runs in that branch's scope, through the outbox.
+
+* :func:`refresh_branch` (job ``reporting.refresh_branch``) replaces the current branch's
+  rollup rows with what :func:`duo.reporting.facts.collect` counts now, and records when and
+  a hash of the result (:class:`~duo.reporting.models.RollupRefresh`).
+* :func:`request_refresh` enqueues it debounced: one job per branch per minute, run at the
+  end of that minute, however many changes the minute saw. :mod:`duo.reporting.listeners`
+  calls it when a transaction changed a table the figures are made of.
+* ``reporting.refresh_all`` (periodic, nightly) enqueues a refresh for every active branch,
+  so figures that depend on time alone (active duos at the end of a month) move on too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, insert, select
+
+from duo.core.db import db, utcnow
+from duo.core.jobs import enqueue, job
+from duo.core.jobs.schedule import Periodic, register_periodic
+from duo.core.tenancy.context import require_tenant_id, tenant_scope
+from duo.core.tenancy.models import Tenant
+from duo.reporting.facts import collect
+from duo.reporting.models import RollupCell, RollupRefresh
+
+REFRESH_JOB = "reporting.refresh_branch"
+REFRESH_ALL_JOB = "reporting.refresh_all"
+DEBOUNCE = timedelta(minutes=1)
+
+
+def rows_hash(rows: list[tuple]) -> str:
+    """A stable hash of rollup rows (sorted, values as text)."""
+    digest = hashlib.sha256()
+    for row in sorted(rows):
+        digest.update("|".join(str(v) for v in row).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+@job(REFRESH_JOB)
+def refresh_branch() -> dict[str, object]:
+    """Replace the current branch's rollups by a fresh count; returns what was written."""
+    tenant_id = require_tenant_id()
+    started = time.perf_counter()
+    tenant = db.session.get(Tenant, tenant_id)
+    rows = collect(tenant).rows()
+    db.session.execute(delete(RollupCell).where(RollupCell.tenant_id == tenant_id))
+    if rows:
+        db.session.execute(
+            insert(RollupCell),
+            [
+                {
+                    "tenant_id": tenant_id,
+                    "month": month,
+                    "measure": measure,
+                    "dimension": dimension,
+                    "category": category,
+                    "bucket": bucket,
+                    "count": count,
+                    "total": total,
+                }
+                for month, measure, dimension, category, bucket, count, total in rows
+            ],
+        )
+    digest = rows_hash(rows)
+    record = db.session.get(RollupRefresh, tenant_id) or RollupRefresh(tenant_id=tenant_id)
+    record.refreshed_at = utcnow()
+    record.cells = len(rows)
+    record.data_hash = digest
+    record.duration_ms = int((time.perf_counter() - started) * 1000)
+    db.session.add(record)
+    db.session.flush()
+    return {"cells": len(rows), "hash": digest}
+
+
+def refresh_now(tenant_id: int) -> dict[str, object]:
+    """Refresh one branch in this process (CLI, tests, the demo), in that branch's scope."""
+    with tenant_scope(tenant_id):
+        return refresh_branch()
+
+
+def _slot(now: datetime) -> int:
+    return int(now.timestamp() // DEBOUNCE.total_seconds())
+
+
+def request_refresh(tenant_id: int, now: datetime | None = None) -> None:
+    """Ask for a refresh of ``tenant_id`` at the end of the current minute (once per minute)."""
+    now = now or utcnow()
+    slot = _slot(now)
+    run_after = datetime.fromtimestamp((slot + 1) * DEBOUNCE.total_seconds(), tz=now.tzinfo)
+    enqueue(
+        REFRESH_JOB,
+        tenant_id=tenant_id,
+        dedupe_key=f"{REFRESH_JOB}:{tenant_id}:{slot}",
+        run_after=run_after,
+    )
+
+
+@job(REFRESH_ALL_JOB)
+def refresh_all() -> int:
+    """Nightly: one refresh job per active branch (each runs in its own branch's scope)."""
+    ids = db.session.execute(select(Tenant.id).where(Tenant.active.is_(True))).scalars().all()
+    for tenant_id in ids:
+        enqueue(REFRESH_JOB, tenant_id=tenant_id)
+    return len(ids)
+
+
+register_periodic(Periodic("reporting-nightly", REFRESH_ALL_JOB, timedelta(days=1)))

@@ -1,0 +1,223 @@
+"""The tables HQ and the branches look at, built from cubes: one shape for pages, exports, API.
+
+A :class:`Table` is a title, column headings and rows of :class:`Cell` (a number already
+suppressed or not, with how to show it). Pages render it next to its chart, the exports
+write it to CSV or XLSX, the API returns it as JSON: the same figures and the same hidden
+cells everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+
+from duo.reporting import indicators as ind
+from duo.reporting import query
+from duo.reporting.query import ALL_GEO, YEAR, Branch, Cube
+from duo.reporting.suppression import Value
+
+SUPPRESSED = "<10"
+
+
+@dataclass
+class Cell:
+    value: float | None
+    suppressed: bool = False
+    kind: str = ind.COUNT
+    n: int = 0
+
+    def text(self) -> str:
+        if self.suppressed:
+            return SUPPRESSED if self.kind in (ind.COUNT, ind.SNAPSHOT) else "–"
+        if self.value is None:
+            return "–"
+        if self.kind == ind.RATE:
+            return format_decimal(round(self.value), "#,##0") + " %"
+        if self.kind == ind.MEAN:
+            return format_decimal(self.value, "#,##0.0")
+        return format_decimal(self.value, "#,##0")
+
+    def export(self) -> float | str | None:
+        if self.suppressed:
+            return SUPPRESSED if self.kind in (ind.COUNT, ind.SNAPSHOT) else "suppressed"
+        if self.value is None:
+            return None
+        return round(self.value, 1) if self.kind in (ind.RATE, ind.MEAN) else self.value
+
+
+def cell(value: Value, kind: str) -> Cell:
+    return Cell(value.value, value.suppressed, kind, value.n)
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
+    #: Indicator keys of the rows or columns, for links to definitions.
+    keys: list[str] = field(default_factory=list)
+
+    def as_rows(self) -> list[list[object]]:
+        return [[label, *(c.export() for c in cells)] for label, cells in self.rows]
+
+
+def geo_label(geo: tuple, places: list[Branch], locale: str | None) -> str:
+    if geo == ALL_GEO:
+        return _("All branches")
+    if geo[0] == "c":
+        return geo[1].upper()
+    branch = next(b for b in places if b.id == geo[1])
+    return branch.name(locale)
+
+
+def scope_geo(places: list[Branch], country: str | None, slug: str | None) -> tuple:
+    if slug and places:
+        return ("b", places[0].id)
+    if country:
+        return ("c", country)
+    return ALL_GEO
+
+
+def key_figures(cubes: dict[str, Cube], geo: tuple) -> Table:
+    """Every indicator for one place over the year."""
+    table = Table("indicators", _("Key figures"), [_("Indicator"), _("Year")])
+    for key, cube in cubes.items():
+        table.rows.append((str(cube.indicator.title), [cell(cube.get(geo), cube.indicator.kind)]))
+        table.keys.append(key)
+    return table
+
+
+def funnel(cubes: dict[str, Cube], geo: tuple) -> Table:
+    table = Table("funnel", _("From sign-up to evaluation"), [_("Step"), _("People")])
+    for key, cube in cubes.items():
+        if cube.indicator.section == "funnel":
+            table.rows.append((str(cube.indicator.title), [cell(cube.get(geo), ind.COUNT)]))
+            table.keys.append(key)
+    return table
+
+
+BRANCH_COLUMNS = (
+    "funnel.signed_up",
+    "duos.started",
+    "duos.active",
+    "duos.six_months",
+    "wait.median",
+    "mentors.again",
+)
+
+
+def branches(cubes: dict[str, Cube], places: list[Branch], locale: str | None) -> Table:
+    """Branches side by side, with their countries and the total."""
+    keys = [k for k in BRANCH_COLUMNS if k in cubes]
+    columns = [_("Branch"), *(str(cubes[k].indicator.title) for k in keys)]
+    table = Table("branches", _("Branches side by side"), columns, keys=keys)
+    geos: list[tuple] = []
+    for country in sorted({b.country for b in places}):
+        geos += [("b", b.id) for b in places if b.country == country]
+        geos.append(("c", country))
+    if len({b.country for b in places}) > 1:
+        geos.append(ALL_GEO)
+    for geo in geos:
+        label = geo_label(geo, places, locale)
+        table.rows.append((label, [cell(cubes[k].get(geo), cubes[k].indicator.kind) for k in keys]))
+    return table
+
+
+TREND_KEYS = ("funnel.signed_up", "duos.started", "duos.completed")
+
+
+def trend(cubes: dict[str, Cube], geo: tuple, grain: str, months: list[str]) -> Table:
+    """Some indicators by month or quarter of the year."""
+    keys = [k for k in TREND_KEYS if k in cubes]
+    periods = [("m", m) for m in range(1, 13)] if grain == "m" else [("q", q) for q in range(1, 5)]
+    labels = months if grain == "m" else [f"Q{q}" for q in range(1, 5)]
+    table = Table(
+        "trend",
+        _("Over the year"),
+        [_("Period"), *(str(cubes[k].indicator.title) for k in keys)],
+        keys=keys,
+    )
+    for label, period in zip(labels, periods, strict=True):
+        table.rows.append(
+            (label, [cell(cubes[k].get(geo, period), cubes[k].indicator.kind) for k in keys])
+        )
+    table.rows.append(
+        (_("Year"), [cell(cubes[k].get(geo, YEAR), cubes[k].indicator.kind) for k in keys])
+    )
+    return table
+
+
+def years_trend(
+    key: str, year_list: list[int], places: list[Branch], geo: tuple, suppressed: bool = True
+) -> Table:
+    """One indicator year after year (the long trend)."""
+    item = ind.indicator(key)
+    table = Table("years", str(item.title), [_("Year"), str(item.title)], keys=[key])
+    for year in year_list:
+        cube = query.cubes(year, places, [key], suppressed=suppressed)[key]
+        table.rows.append((str(year), [cell(cube.get(geo), item.kind)]))
+    return table
+
+
+FAIRNESS_KEYS = ("wait.median", "wait.p90", "duos.started", "duos.six_months")
+
+
+def fairness(
+    year: int, places: list[Branch], dimension: str, geo: tuple, suppressed: bool = True
+) -> Table:
+    """Waiting and duo figures by age band, language, sector or audience, for one place.
+
+    Suppression looks at the whole year's cube of every category: branches add up to
+    countries within a category, and categories add up to everybody within a place.
+    """
+    from duo.reporting.suppression import suppress
+
+    keys = [k for k in FAIRNESS_KEYS if dimension in ind.indicator(k).dimensions]
+    keys += [
+        i.key
+        for i in ind.INDICATORS
+        if i.section == "outcomes" and dimension in i.dimensions and i.key not in keys
+    ]
+    cats = query.categories(dimension, year, places)
+    columns = [
+        str(ind.DIMENSION_LABELS.get(dimension, dimension)),
+        *(str(ind.indicator(k).title) for k in keys),
+    ]
+    table = Table("fairness", _("Who the programme serves"), columns, keys=keys)
+    everybody = query.cubes(year, places, keys, suppressed=False)
+    per_cat = {
+        cat: query.cubes(year, places, keys, suppressed=False, dimension=dimension, category=cat)
+        for cat in cats
+    }
+    geos = [("b", b.id) for b in places] + [("c", c) for c in sorted({b.country for b in places})]
+    geos.append(ALL_GEO)
+    shown: dict[str, dict] = {}
+    for key in keys:
+        cells = {("", g): everybody[key].get(g) for g in geos}
+        for cat in cats:
+            cells.update({(cat, g): per_cat[cat][key].get(g) for g in geos})
+        groups = []
+        for cat in ["", *cats]:
+            for country in sorted({b.country for b in places}):
+                members = [(cat, ("b", b.id)) for b in places if b.country == country]
+                groups.append((members, (cat, ("c", country))))
+            groups.append(
+                ([(cat, ("c", c)) for c in sorted({b.country for b in places})], (cat, ALL_GEO))
+            )
+        for g in geos:
+            groups.append(([(cat, g) for cat in cats], ("", g)))
+        if suppressed:
+            suppress(cells, groups, query.threshold())
+        shown[key] = cells
+    for cat in cats:
+        label = str(ind.CATEGORY_LABELS.get(cat, cat))
+        table.rows.append(
+            (label, [cell(shown[k][(cat, geo)], ind.indicator(k).kind) for k in keys])
+        )
+    table.rows.append(
+        (_("Everybody"), [cell(shown[k][("", geo)], ind.indicator(k).kind) for k in keys])
+    )
+    return table
