@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -209,6 +210,9 @@ def test_setup_command_is_safe_to_run_twice(app, db, monkeypatch) -> None:
     assert first.exit_code == 0, first.output
     assert "demo data created" in first.output
     assert "jobs run" in first.output
+    # every demo login is printed with its authenticator secret (2FA is required)
+    secrets = re.findall(r" TOTP ([A-Z2-7]{32}) ", first.output)
+    assert sorted(secrets) == sorted(login.totp_secret for login in demo_logins())
     second = runner.invoke(args=["setup"])
     assert second.exit_code == 0, second.output
     assert "already present" in second.output
