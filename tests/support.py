@@ -233,8 +233,11 @@ class QueryCounter:
         return len(self.statements)
 
 
+#: Not a page's own work: transaction control, the RLS setting, and the staff session's
+#: "last seen" bookkeeping (at most one UPDATE a minute, whatever the page).
 _IGNORED = re.compile(
-    r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN|SET LOCAL duo\.)",
+    r"^\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN|SET LOCAL duo\."
+    r"|UPDATE staff_sessions)",
     re.IGNORECASE,
 )
 
