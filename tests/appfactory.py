@@ -24,6 +24,24 @@ REDIS_URL = os.environ.get("REDIS_URL")
 PASSWORD = "correct horse battery"
 
 
+def log_in(client, user, password: str = PASSWORD, next: str | None = None):
+    """Log ``client`` in as ``user`` the way a person does: password, then the TOTP code.
+
+    The user must be enrolled (the ``create_user`` fixture enrols by default). Returns the
+    response of the code step (a redirect to the landing page on success).
+    """
+    from duo.core.auth.twofactor import current_code
+
+    data = {"email": user.email, "password": password}
+    if next is not None:
+        data["next"] = next
+    first = client.post("/login", data=data)
+    if first.status_code != 302 or not first.headers["Location"].endswith("/login/code"):
+        return first
+    code = current_code(user.totp_secret, after_step=user.totp_last_step)
+    return client.post("/login/code", data={"code": code})
+
+
 @contextmanager
 def postgres_database(base_url: str) -> Iterator[str]:
     """Create a throw-away database on the server of ``base_url`` and drop it afterwards."""

@@ -18,7 +18,8 @@ def test_proxy_headers_are_trusted_in_the_wsgi_entry_point(monkeypatch, tmp_path
     import importlib
 
     monkeypatch.setenv("DUO_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DUO_PUBLIC_URL", "https://duo.example.org")
     import duo.wsgi
 
     module = importlib.reload(duo.wsgi)
-    assert type(module.app.wsgi_app).__name__ == "ProxyFix"
+    assert type(module.app.wsgi_app).__name__ == "TrustedProxyFix"

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from duo.core import clock, extensions, validation
+from duo.core import clock, extensions, headers, logmask, validation
 from duo.core.auth import access
 from duo.core.auth.views import landing_url
 from duo.core.dashboard.navigation import navigation_for
@@ -52,6 +52,7 @@ CORE = (
     "core.mail",
     "core.audit",
     "core.links",
+    "core.password_reset",
     "core.dashboard",
     "core.observability",
 )
@@ -124,6 +125,8 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     init_i18n(app)
     access.init_app(app)
     validation.init_app(app)
+    headers.init_app(app)
+    logmask.install()
     routing.init_app(app)
     declared = plugins()  # importing them registers their jobs' names
     install(app, declared, set(registered()))

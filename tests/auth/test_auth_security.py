@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from appfactory import PASSWORD
+from appfactory import log_in
 
 
 @pytest.mark.parametrize(
@@ -12,16 +12,15 @@ from appfactory import PASSWORD
 )
 def test_next_that_a_browser_reads_as_another_site_is_ignored(client, create_user, target) -> None:
     user = create_user(branches=["ghent"])
-    response = client.post(
-        "/login", data={"email": user.email, "password": PASSWORD, "next": target}
-    )
+    response = log_in(client, user, next=target)
+    if response.status_code == 400:  # a control character: the form itself refuses it
+        assert "\t" in target
+        return
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/ghent/")
 
 
 def test_next_on_this_site_is_still_followed(client, create_user) -> None:
     user = create_user(branches=["ghent"])
-    response = client.post(
-        "/login", data={"email": user.email, "password": PASSWORD, "next": "/ghent/people/"}
-    )
+    response = log_in(client, user, next="/ghent/people/")
     assert response.headers["Location"].endswith("/ghent/people/")

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from appfactory import PASSWORD, build_app, make_settings
+from appfactory import PASSWORD, build_app, log_in, make_settings
 
 
 def test_coordinator_lands_on_their_branch(client, create_user) -> None:
     user = create_user(branches=["rotterdam"])
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    response = log_in(client, user)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/rotterdam/")
 
 
 def test_coordinator_of_several_branches_picks_one(client, create_user) -> None:
     user = create_user(branches=["paris", "lille"])
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    response = log_in(client, user)
     assert response.headers["Location"].endswith("/branches")
     page = client.get("/branches").get_data(as_text=True)
     assert "/paris/" in page and "/lille/" in page and "/lyon/" not in page
@@ -24,7 +24,8 @@ def test_coordinator_of_several_branches_picks_one(client, create_user) -> None:
 
 def test_hq_lands_on_hq(client, create_user) -> None:
     user = create_user(hq=True)
-    response = client.post("/login", data={"email": user.email.upper(), "password": PASSWORD})
+    user.email = user.email.upper()  # the address is matched without case
+    response = log_in(client, user)
     assert response.headers["Location"].endswith("/hq/")
 
 
@@ -47,9 +48,7 @@ def test_missing_fields_are_reported_at_the_field(client) -> None:
 
 def test_next_parameter_is_followed_only_on_this_site(client, create_user) -> None:
     user = create_user(branches=["ghent"])
-    response = client.post(
-        "/login", data={"email": user.email, "password": PASSWORD, "next": "https://evil.example/"}
-    )
+    response = log_in(client, user, next="https://evil.example/")
     assert response.headers["Location"].endswith("/ghent/")
 
 
@@ -64,7 +63,7 @@ def test_password_change_ends_other_sessions(db, coordinator) -> None:
 
     client = coordinator("antwerp")
     assert client.get("/antwerp/").status_code == 200
-    set_password(client.user, "a brand new password")
+    set_password(client.user, "a brand new password for antwerp")
     db.session.flush()
     assert client.get("/antwerp/").status_code == 302
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -189,9 +190,13 @@ def test_the_cast_is_the_same_every_time() -> None:
 
 def test_demo_logins_work(db, client) -> None:
     seed(people_per_branch=2)
-    response = client.post(
-        "/login", data={"email": coordinator_email("marseille"), "password": DEMO_PASSWORD}
-    )
+    from duo.consumers.demo.seed import demo_totp_secret
+    from duo.core.auth.twofactor import current_code
+
+    email = coordinator_email("marseille")
+    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+    assert response.headers["Location"].endswith("/login/code")
+    response = client.post("/login/code", data={"code": current_code(demo_totp_secret(email))})
     assert response.headers["Location"].endswith("/marseille/")
     assert client.get("/marseille/").status_code == 200
 
@@ -205,6 +210,9 @@ def test_setup_command_is_safe_to_run_twice(app, db, monkeypatch) -> None:
     assert first.exit_code == 0, first.output
     assert "demo data created" in first.output
     assert "jobs run" in first.output
+    # every demo login is printed with its authenticator secret (2FA is required)
+    secrets = re.findall(r" TOTP ([A-Z2-7]{32}) ", first.output)
+    assert sorted(secrets) == sorted(login.totp_secret for login in demo_logins())
     second = runner.invoke(args=["setup"])
     assert second.exit_code == 0, second.output
     assert "already present" in second.output

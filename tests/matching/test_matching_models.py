@@ -61,5 +61,7 @@ def test_raw_sql_sees_only_the_current_branch(db, in_tenant) -> None:
         db.session.flush()
     with in_tenant("rotterdam"):
         for table in TABLES:
-            count = db.session.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+            count = db.session.execute(
+                text(f'SELECT count(*) FROM "{table}"').execution_options(duo_raw_sql=True)
+            ).scalar_one()
             assert count == 0, table

@@ -24,7 +24,8 @@ def _all_subclasses(cls: type) -> set[type]:
 
 def _import_everything() -> None:
     for module in pkgutil.walk_packages(duo.__path__, "duo."):
-        if not module.name.startswith("duo.consumers.bench"):
+        # duo.wsgi builds the production app (it refuses to start without DUO_PUBLIC_URL)
+        if not module.name.startswith("duo.consumers.bench") and module.name != "duo.wsgi":
             importlib.import_module(module.name)
 
 

@@ -224,12 +224,13 @@ def signup() -> Response:
         body = SignupResultSchema().dump(
             {
                 "status": result.status,
-                "already_registered": not result.created,
                 "session": session_payload(session, figures, g.tenant),
             }
         )
+    # The same answer for a new and a repeated sign-up: otherwise anyone could learn
+    # whether an address joined a programme for young people with a migrant background.
     response = jsonify(body)
-    response.status_code = 201 if result.created else 200
+    response.status_code = 201
     return response
 
 

@@ -139,8 +139,9 @@ PATHS: dict[str, dict[str, Any]] = {
             "summary": "Sign a person up for a session (or its waiting list)",
             "description": (
                 "Sending the same person (same e-mail address and audience) for the "
-                "same session again creates nothing and answers 200 with "
-                "`already_registered`. A full session needs `waitlist: true`. The "
+                "same session again creates nothing and answers exactly as the first "
+                "time (201), so the answer never tells whether an address is known. "
+                "A full session needs `waitlist: true`. The "
                 "person receives a confirmation e-mail with a calendar invitation "
                 "and a personal link to cancel."
             ),
@@ -151,7 +152,6 @@ PATHS: dict[str, dict[str, Any]] = {
             },
             "responses": {
                 "201": _json("SignupResult", "Registered, or on the waiting list."),
-                "200": _json("SignupResult", "Already signed up: nothing changed."),
                 "400": _error("Invalid input: messages per field; nothing was saved."),
                 "404": _error("No such branch."),
                 "429": _error("Too many sign-ups from this address; wait a minute."),

@@ -171,9 +171,6 @@ class SignupSchema(BaseSchema):
 
 class SignupResultSchema(BaseSchema):
     status = fields.String(validate=validate.OneOf(ACTIVE))
-    already_registered = fields.Boolean(
-        metadata={"description": "The same person had already signed up for this session."}
-    )
     session = fields.Nested(SessionSchema)
 
 

@@ -50,10 +50,11 @@ def setup(demo: bool) -> None:
         analyze()  # the tables the demo filled get statistics now, not when autovacuum runs
     else:
         click.echo("demo data already present (kept)")
-    click.echo("\nDemo logins (password for all: see below)")
+    click.echo("\nDemo logins (password for all: see below; then the code of an authenticator")
+    click.echo("app set up with the account's TOTP secret, or `oathtool --totp -b SECRET`)")
     for login in demo_logins():
         where = login.branch or "all branches (figures only)"
-        click.echo(f"  {login.role:12} {login.email:48} {where}")
+        click.echo(f"  {login.role:12} {login.email:48} TOTP {login.totp_secret}  {where}")
     click.echo(f"  password: {demo_logins()[0].password}")
 
 

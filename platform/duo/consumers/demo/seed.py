@@ -19,6 +19,8 @@ so the first page a coordinator opens does not have to.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,6 +52,17 @@ class DemoLogin:
     password: str
     role: str
     branch: str | None
+    #: Base32 TOTP secret, printed by ``duo setup`` (``oathtool --totp -b SECRET``).
+    totp_secret: str = ""
+
+
+def demo_totp_secret(email: str) -> str:
+    """The demo account's authenticator secret: published, so derived from the address.
+
+    Only the demo's own accounts get it; real accounts enrol with a random secret.
+    """
+    digest = hashlib.sha256(f"duo-demo-totp:{email.lower()}".encode()).digest()
+    return base64.b32encode(digest[:20]).decode("ascii")
 
 
 def coordinator_email(slug: str) -> str:
@@ -58,12 +71,21 @@ def coordinator_email(slug: str) -> str:
 
 def demo_logins() -> list[DemoLogin]:
     tenants = db.session.execute(select(Tenant).where(Tenant.active).order_by(Tenant.slug))
-    logins = [DemoLogin(HQ_EMAIL, DEMO_PASSWORD, "hq", None)]
+    logins = [DemoLogin(HQ_EMAIL, DEMO_PASSWORD, "hq", None, demo_totp_secret(HQ_EMAIL))]
     for tenant in tenants.scalars():
+        email = coordinator_email(tenant.slug)
         logins.append(
-            DemoLogin(coordinator_email(tenant.slug), DEMO_PASSWORD, "coordinator", tenant.slug)
+            DemoLogin(email, DEMO_PASSWORD, "coordinator", tenant.slug, demo_totp_secret(email))
         )
     return logins
+
+
+def enrol_demo_accounts() -> None:
+    """Every demo staff account has its published authenticator secret (2FA is required)."""
+    for login in demo_logins():
+        user = find_user(login.email)
+        if user is not None and not user.has_two_factor:
+            accounts.enrol_two_factor(user, login.totp_secret)
 
 
 @contextmanager
@@ -106,6 +128,7 @@ def seed(
     """
     with _one_hash_for_the_demo_password():
         created = _seed(people_per_branch, seed_value, only)
+    enrol_demo_accounts()
     if created:
         refresh_figures()  # HQ's dashboard shows the story at once
     return created

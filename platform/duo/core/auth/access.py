@@ -26,10 +26,9 @@ from typing import Any
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
-from sqlalchemy import select
 
+from duo.core.auth import staff_sessions
 from duo.core.auth.models import User
-from duo.core.db import db
 
 PUBLIC = "public"
 PERSONAL_LINK = "personal_link"
@@ -52,12 +51,21 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    """The cookie's ``<user id>:<session key>``: let in only an open staff session.
+
+    The session row (not the cookie) decides: logout, the timeouts, a password or 2FA
+    change and deactivation close it, and a cookie saved before then opens nothing.
+    """
+    user_id, _, key = session_id.partition(":")
+    if not user_id.isdigit() or not key:
         return None
-    user = db.session.execute(select(User).where(User.id == int(user_id))).scalar_one_or_none()
-    if user is None or not user.active or user.session_token != token:
+    found = staff_sessions.find(int(user_id), key)  # one query: the session and its user
+    if found is None:
         return None
+    user = found.user
+    if not user.active or not user.has_two_factor:
+        return None
+    user.session_key = key
     return user
 
 

@@ -1,4 +1,8 @@
-"""Operations on staff accounts (used by the CLI, the demo seed and tests)."""
+"""Operations on staff accounts (used by the views, the CLI, the demo seed and tests).
+
+Every change that must end a user's sessions (password, two-factor setting, deactivation)
+ends them here, so no caller can forget it.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from functools import cache
 
 from sqlalchemy import func, select
 
+from duo.core.auth import staff_sessions, twofactor
 from duo.core.auth.models import COORDINATOR, HQ, RoleGrant, User
-from duo.core.auth.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
+from duo.core.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from duo.core.db import db, utcnow
 from duo.core.emails import is_email
 from duo.core.tenancy.models import Tenant
@@ -38,8 +43,9 @@ def create_user(
     email = email.strip()
     if not is_email(email):
         raise AccountError(f"not an e-mail address: {email!r}")
-    if len(password) < MIN_LENGTH:
-        raise AccountError(f"password must have at least {MIN_LENGTH} characters")
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise AccountError(problem)
     if find_user(email) is not None:
         raise AccountError(f"a user with e-mail {email} already exists")
     if not branches and not hq:
@@ -71,11 +77,39 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    if len(password) < MIN_LENGTH:
-        raise AccountError(f"password must have at least {MIN_LENGTH} characters")
+def set_password(user: User, password: str, *, keep_session: str | None = None) -> None:
+    """A new password; every session of the user ends (but ``keep_session``, the caller's)."""
+    problem = password_problem(password, email=user.email, name=user.name)
+    if problem:
+        raise AccountError(problem)
     user.password_hash = hash_password(password)
     user.session_token = secrets.token_urlsafe(24)
+    user.password_changed_at = utcnow()
+    staff_sessions.end_all(user, keep=keep_session)
+
+
+def deactivate(user: User) -> None:
+    """The account can no longer log in, and its open sessions end now."""
+    user.active = False
+    user.session_token = secrets.token_urlsafe(24)
+    staff_sessions.end_all(user)
+
+
+def reset_two_factor(user: User) -> None:
+    """Forget the user's authenticator and recovery codes; the next login enrols again."""
+    twofactor.disable(user)
+    user.session_token = secrets.token_urlsafe(24)
+    staff_sessions.end_all(user)
+
+
+def enrol_two_factor(user: User, secret: str | None = None) -> tuple[str, list[str]]:
+    """Enrol without the login pages (the demo seed, tests): (secret, recovery codes)."""
+    secret = secret or twofactor.new_secret()
+    return secret, twofactor.enable(user, secret)
+
+
+def all_users() -> list[User]:
+    return list(db.session.execute(select(User).order_by(User.email)).scalars())
 
 
 @cache

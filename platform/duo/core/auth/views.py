@@ -1,23 +1,67 @@
-"""Login, logout and the branch chooser: one login page for every kind of staff."""
+"""Login in two steps (password, then an authenticator code), logout, the branch chooser.
+
+Step one checks the password and remembers, for five minutes, who is half logged in;
+step two asks for a TOTP code or a recovery code, or enrols an authenticator when the
+account has none. Only then is a staff session opened (a fresh cookie session and a new
+server-side row, see :mod:`duo.core.auth.staff_sessions`).
+
+Failed attempts are limited per address and per account (:data:`ACCOUNT_LIMIT`); the
+lock ends by itself when the window passes, and the page says so.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
+from duo.core.auth import staff_sessions, twofactor
 from duo.core.auth.access import public, signed_in
+from duo.core.auth.account import account_bp
 from duo.core.auth.accounts import authenticate
-from duo.core.auth.forms import LoginForm
+from duo.core.auth.forms import CodeForm, EnrolForm, LoginForm
 from duo.core.auth.models import User
-from duo.core.db import db
+from duo.core.db import db, utcnow
 from duo.core.extensions import limiter
 from duo.core.tenancy.models import Tenant
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+blueprints = [bp, account_bp]
+
+#: Failed attempts one account may have in a window (password, code or reset alike).
+ACCOUNT_LIMIT = "5 per 15 minutes"
+#: Attempts one address may make, failed or not.
+ADDRESS_LIMIT = "10 per minute;50 per hour"
+PENDING = "duo.pending_login"
+ENROL_SECRET = "duo.enrol_secret"
+PENDING_FOR = timedelta(minutes=5)
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code >= 400
+
+
+def _login_account_key() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _pending_account_key() -> str:
+    return f"account-id:{(session.get(PENDING) or {}).get('user')}"
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -43,9 +87,46 @@ def landing_url(user: User) -> str:
     return url_for("auth.choose_branch")
 
 
+@bp.errorhandler(429)
+def _locked(exc: Exception):
+    message = _(
+        "Too many attempts for this account or from this address. "
+        "It unlocks by itself: please wait 15 minutes and try again."
+    )
+    return render_template("error.html", code=429, title=message), 429
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING) or {}
+    try:
+        started = datetime.fromisoformat(pending["at"])
+        user_id = int(pending["user"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if utcnow() - started > PENDING_FOR:
+        session.pop(PENDING, None)
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def _complete_login(user: User, next_url: str | None) -> str:
+    """A fresh cookie session and a new server-side session; returns where to go next."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    user.session_key = staff_sessions.start(user, request.user_agent.string)
+    user.last_login_at = utcnow()
+    login_user(user)
+    generate_csrf()  # a new CSRF token for the new session
+    return _safe_next(next_url) or landing_url(user)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMIT, key_func=_login_account_key, methods=["POST"], deduct_when=_failed)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -57,16 +138,80 @@ def login():
         if user is None:
             flash(_("That e-mail address and password do not match an active account."), "error")
         else:
-            login_user(user)
-            return redirect(_safe_next(form.next.data) or landing_url(user))
+            session.pop(ENROL_SECRET, None)
+            session[PENDING] = {
+                "user": user.id,
+                "at": utcnow().isoformat(),
+                "next": _safe_next(form.next.data) or "",
+            }
+            step = "auth.two_factor" if user.has_two_factor else "auth.enrol"
+            return redirect(url_for(step))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public  # the half-logged-in state in the session is checked below
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMIT, key_func=_pending_account_key, methods=["POST"], deduct_when=_failed)
+def two_factor():
+    user = _pending_user()
+    if user is None:
+        flash(_("Please log in again: the login took too long."), "info")
+        return redirect(url_for("auth.login"))
+    if not user.has_two_factor:
+        return redirect(url_for("auth.enrol"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        code = form.code.data
+        if twofactor.verify_code(user, code) or twofactor.use_recovery_code(user, code):
+            pending = session.get(PENDING) or {}
+            return redirect(_complete_login(user, pending.get("next")))
+        form.code.errors = [_("That code is not right, or was already used.")]
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/two_factor.html", form=form), status
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@public  # the half-logged-in state in the session is checked below
+@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
+@limiter.limit(ACCOUNT_LIMIT, key_func=_pending_account_key, methods=["POST"], deduct_when=_failed)
+def enrol():
+    user = _pending_user()
+    if user is None:
+        flash(_("Please log in again: the login took too long."), "info")
+        return redirect(url_for("auth.login"))
+    if user.has_two_factor:
+        return redirect(url_for("auth.two_factor"))
+    secret = session.get(ENROL_SECRET)
+    if not secret:
+        secret = session[ENROL_SECRET] = twofactor.new_secret()
+    form = EnrolForm()
+    if form.validate_on_submit():
+        if twofactor.verify_code(user, form.code.data, secret=secret):
+            codes = twofactor.enable(user, secret)
+            staff_sessions.end_all(user)
+            pending = session.get(PENDING) or {}
+            target = _complete_login(user, pending.get("next"))
+            return render_template("auth/recovery_codes.html", codes=codes, target=target)
+        form.code.errors = [_("That code is not right. Check the time on your phone.")]
+    uri = twofactor.provisioning_uri(user, secret)
+    status = 400 if request.method == "POST" else 200
+    return (
+        render_template(
+            "auth/enrol.html", form=form, secret=secret, qr=twofactor.qr_svg(uri), uri=uri
+        ),
+        status,
+    )
 
 
 @bp.route("/logout", methods=["POST"])
 @public  # logging out must work for a session that has already expired
 def logout():
+    if current_user.is_authenticated and current_user.session_key:
+        staff_sessions.end(current_user.session_key)
     logout_user()
+    session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 

@@ -5,14 +5,25 @@ Every ORM ``select``, ``update`` and ``delete`` touching a :class:`TenantScoped`
 With no branch selected the query fails closed: it raises when a branch-owned model is the
 subject of the statement, and any branch-owned entity reached indirectly matches nothing.
 Writes are checked at flush: a new row takes the current branch, a row of another branch
-is refused. PostgreSQL row-level security (:mod:`duo.core.tenancy.rls`) backs this up for raw SQL.
+is refused. Core ``insert``/``update`` statements run through the session are checked too:
+a ``tenant_id`` value other than the current branch's is refused. Raw SQL (``text()``)
+that names a branch-owned table is refused through the session (it would skip the filter
+on SQLite, where nothing else stands behind it), unless the statement carries the
+execution option ``duo_raw_sql=True`` — for the tests of the second layer only.
+PostgreSQL row-level security (:mod:`duo.core.tenancy.rls`) backs all this up.
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache
+from typing import Any
+
 from sqlalchemy import event, false
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql.elements import TextClause
 
+from duo.core.db import db
 from duo.core.tenancy.context import CrossTenantWriteError, NoTenantError, current_scope
 from duo.core.tenancy.models import TenantScoped
 
@@ -21,10 +32,61 @@ def _is_scoped(cls: type) -> bool:
     return isinstance(cls, type) and issubclass(cls, TenantScoped)
 
 
+class RawTenantSQLError(RuntimeError):
+    """Raw SQL naming a branch-owned table, run outside the scoped (ORM) path."""
+
+
+@cache
+def _tenant_table_pattern() -> re.Pattern[str]:
+    names = sorted(
+        {
+            mapper.local_table.name
+            for mapper in db.Model.registry.mappers
+            if _is_scoped(mapper.class_) and mapper.local_table is not None
+        }
+    )
+    return re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
+
+
+def _values_given(state: ORMExecuteState) -> list[dict[str, Any]]:
+    given: list[dict[str, Any]] = []
+    params = state.parameters
+    if isinstance(params, dict):
+        given.append(params)
+    elif isinstance(params, list | tuple):
+        given.extend(p for p in params if isinstance(p, dict))
+    if not given:  # values inside the statement (``.values(...)``): read them compiled
+        given.append(dict(state.statement.compile().params))
+    return given
+
+
+def _check_core_write(state: ORMExecuteState, tenant_id: int | None) -> None:
+    """``insert(Model).values(tenant_id=...)`` / ``update(...).values(tenant_id=...)``."""
+    if not any(_is_scoped(m.class_) for m in state.all_mappers):
+        return
+    for values in _values_given(state):
+        for key, value in values.items():
+            # "tenant_id" is the SET/VALUES parameter; a WHERE on it binds "tenant_id_1"
+            if key == "tenant_id" and value is not None and value != tenant_id:
+                raise CrossTenantWriteError(
+                    f"statement writes tenant_id={value} while working for {tenant_id}"
+                )
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _filter_to_current_tenant(state: ORMExecuteState) -> None:
     if state.is_column_load:
         return
+    if isinstance(state.statement, TextClause):
+        if not state.execution_options.get("duo_raw_sql") and _tenant_table_pattern().search(
+            state.statement.text
+        ):
+            raise RawTenantSQLError(
+                "raw SQL on a branch-owned table: use the ORM (it is scoped to the branch)"
+            )
+        return
+    if state.is_insert or state.is_update:
+        _check_core_write(state, current_scope().tenant_id)
     if not (state.is_select or state.is_update or state.is_delete):
         return
     scope = current_scope()

@@ -1,0 +1,105 @@
+"""Staff sessions kept on the server, so that logging out (or anything else) really ends them.
+
+The signed cookie holds ``<user id>:<session key>``; the key's SHA-256 names a
+:class:`~duo.core.auth.models.StaffSession` row. A request is let in only while the row is
+open, was used less than :data:`IDLE` ago and was opened less than :data:`ABSOLUTE` ago.
+Times come from the platform's clock, so tests move it rather than wait.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
+
+from duo.core.auth.models import StaffSession, User
+from duo.core.db import db, utcnow
+
+IDLE = timedelta(minutes=30)
+ABSOLUTE = timedelta(hours=12)
+#: ``last_seen_at`` is written at most this often (one UPDATE per minute, not per request).
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start(user: User, user_agent: str | None = None) -> str:
+    """Open a session for ``user``; return the key for the cookie (never stored as is)."""
+    key = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        StaffSession(
+            user_id=user.id,
+            key_hash=_hash(key),
+            created_at=now,
+            last_seen_at=now,
+            user_agent=(user_agent or "")[:200] or None,
+        )
+    )
+    db.session.flush()
+    return key
+
+
+def find(user_id: int, key: str) -> StaffSession | None:
+    """The open, unexpired session of ``user_id`` with ``key``; touches it. None otherwise."""
+    row = db.session.execute(
+        select(StaffSession)
+        .where(StaffSession.key_hash == _hash(key))
+        .options(contains_eager(StaffSession.user))
+        .join(StaffSession.user)
+    ).scalar_one_or_none()
+    if row is None or row.user_id != user_id or row.ended_at is not None:
+        return None
+    now = utcnow()
+    if now - row.last_seen_at > IDLE or now - row.created_at > ABSOLUTE:
+        row.ended_at = now
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+    return row
+
+
+def end(key: str) -> None:
+    db.session.execute(
+        update(StaffSession)
+        .where(StaffSession.key_hash == _hash(key), StaffSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def end_one(user: User, session_id: int) -> bool:
+    """End one of ``user``'s own sessions (from their sessions page); False if not theirs."""
+    row = db.session.get(StaffSession, session_id)
+    if row is None or row.user_id != user.id or row.ended_at is not None:
+        return False
+    row.ended_at = utcnow()
+    return True
+
+
+def end_all(user: User, *, keep: str | None = None) -> int:
+    """End every open session of ``user`` (but ``keep``'s): password or 2FA change, ..."""
+    query = update(StaffSession).where(
+        StaffSession.user_id == user.id, StaffSession.ended_at.is_(None)
+    )
+    if keep:
+        query = query.where(StaffSession.key_hash != _hash(keep))
+    return db.session.execute(query.values(ended_at=utcnow())).rowcount or 0
+
+
+def open_sessions(user: User) -> list[StaffSession]:
+    now = utcnow()
+    rows = db.session.execute(
+        select(StaffSession)
+        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+        .order_by(StaffSession.created_at.desc())
+    ).scalars()
+    return [r for r in rows if now - r.last_seen_at <= IDLE and now - r.created_at <= ABSOLUTE]
+
+
+def is_current(row: StaffSession, key: str | None) -> bool:
+    return key is not None and row.key_hash == _hash(key)
