@@ -30,8 +30,10 @@ def test_duo_jobs_schedule_prints_the_schedule(app: Flask) -> None:
     assert lines[0].split() == ["id", "job", "every"]
     assert lines[1].split() == ["outbox-housekeeping", "jobs.housekeeping", "1d"]
     assert lines[2].split() == ["training-reminders", "training.send_reminders", "1h"]
-    assert lines[3].split() == ["reporting-nightly", "reporting.refresh_all", "1d"]
-    assert len(lines) == 4
+    assert lines[3].split() == ["duos-health", "duos.health", "1d"]
+    assert lines[4].split() == ["evaluation-follow-up", "evaluation.follow_up", "1d"]
+    assert lines[5].split() == ["reporting-nightly", "reporting.refresh_all", "1d"]
+    assert len(lines) == 6
 
 
 def test_a_periodic_id_declared_twice_is_refused() -> None:
