@@ -28,12 +28,14 @@ import logging
 import os
 import shutil
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from flask import Flask, got_request_exception
@@ -217,36 +219,62 @@ def phone_page(new_page: Callable[..., Any]) -> Any:
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def login_as() -> Callable[[Any, str, str], Any]:
-    """``login_as(page, email, password)``: log in through the form; the page lands after it."""
+    """``login_as(page, email, password)``: log in through the form; the page lands after it.
+
+    A TOTP code works once, and codes follow real time (30 s steps), while the journeys log
+    the same demo accounts in dozens of times a minute. So the first login of an account
+    goes through the form with its code (the real path, tested as such), and later ones
+    reuse that login's session cookie, as a coordinator's browser would; when that
+    session has ended (a test logged out), the next login waits for a fresh code.
+    """
+    import pyotp
+
+    from duo.consumers.demo.seed import demo_totp_secret
+    from duo.core.auth.twofactor import wall_step
+
+    sessions: dict[str, list[dict[str, Any]]] = {}
+    used: dict[str, int] = {}
+
+    def reuse(page: Any, email: str) -> bool:
+        cookies = sessions.get(email)
+        if not cookies:
+            return False
+        page.context.add_cookies(cookies)
+        page.goto("/")
+        path = urlparse(page.url).path
+        if path == "/" or path.startswith("/login"):  # not logged in: home or the login form
+            page.context.clear_cookies()
+            sessions.pop(email, None)
+            return False
+        return True
 
     def login(page: Any, email: str, password: str) -> Any:
+        if reuse(page, email):
+            return page
         page.goto("/login")
         form = page.locator("main form")
         form.locator("input[name=email]").fill(email)
         form.locator("input[name=password]").fill(password)
         with page.expect_navigation():
             form.locator("button[type=submit]").click()
-        # The second step: the code an authenticator app with the demo secret shows. A code
-        # works once, so a second login within 30 seconds types the next step's code.
-        import pyotp
-
-        from duo.consumers.demo.seed import demo_totp_secret
-        from duo.core.auth.twofactor import wall_step
-
         totp = pyotp.TOTP(demo_totp_secret(email))
-        step = wall_step(totp)
-        for offset in (0, 1):
+        for _ in range(3):
             if "/login/code" not in page.url:
                 break
+            while wall_step(totp) <= used.get(email, -1):
+                time.sleep(0.5)  # that step's code was used: the next one comes within 30 s
+            step = wall_step(totp)
+            used[email] = step
             code_form = page.locator("#two-factor-form")
-            code_form.locator("input[name=code]").fill(totp.generate_otp(step + offset))
+            code_form.locator("input[name=code]").fill(totp.generate_otp(step))
             with page.expect_navigation():
                 code_form.locator("button[type=submit]").click()
         if "/login" in page.url:
             errors = page.locator(".flash, .field-error").all_inner_texts()
             pytest.fail(f"login as {email} failed: {errors}", pytrace=False)
+        sessions[email] = page.context.cookies()
         return page
 
     return login
