@@ -77,9 +77,18 @@ def test_a_duo_from_proposed_to_its_twelve_month_outcome(live_server, new_page, 
         # The coordinator plans the first meeting.
         laptop = new_page("laptop", locale="en")
         login_as(laptop, coordinator_email(BRANCH), DEMO_PASSWORD)
-        laptop.goto(f"/{BRANCH}/duos/{duo_id}")
+
+        def open_duo() -> None:
+            """The duo page; moving the clock days ahead ends the staff session (idle 30 min),
+            so the coordinator logs in again, as after a real weekend."""
+            laptop.goto(f"/{BRANCH}/duos/{duo_id}")
+            if "/login" in laptop.url:
+                login_as(laptop, coordinator_email(BRANCH), DEMO_PASSWORD)
+                laptop.goto(f"/{BRANCH}/duos/{duo_id}")
+
+        open_duo()
         with laptop.expect_navigation():  # the coordinator reads English today
-            laptop.locator(".lang-switch button[value='en']").click()
+            laptop.locator(".lang-switch button[value='en']:visible").click()
         day = (start + dt.timedelta(days=2)).date().isoformat()
         plan = laptop.locator("#duo-plan-form")
         plan.locator("input[name='plan-day']").fill(day)
@@ -111,7 +120,7 @@ def test_a_duo_from_proposed_to_its_twelve_month_outcome(live_server, new_page, 
             with phone.expect_navigation():
                 phone.locator("#sign-submit").click()
             expect(phone.locator("#my-signed")).to_be_visible()
-        laptop.goto(f"/{BRANCH}/duos/{duo_id}")
+        open_duo()
         laptop.locator("input[name='countersign-full_name']").fill(coordinator_name)
         laptop.locator("input[name='countersign-accepted']").check()
         with laptop.expect_navigation():
@@ -134,7 +143,7 @@ def test_a_duo_from_proposed_to_its_twelve_month_outcome(live_server, new_page, 
 
         # Six months later the coordinator ends the duo; the mentee answers the survey.
         c.advance(dt.timedelta(days=190))
-        laptop.goto(f"/{BRANCH}/duos/{duo_id}")
+        open_duo()
         with laptop.expect_navigation():
             laptop.locator("#duo-to-ended").click()
         expect(laptop.locator("#duo-state")).to_have_text("ended")
@@ -147,7 +156,7 @@ def test_a_duo_from_proposed_to_its_twelve_month_outcome(live_server, new_page, 
         with phone.expect_navigation():
             phone.locator("#evaluation-submit").click()
         expect(phone.locator("#evaluation-done")).to_be_visible()
-        laptop.goto(f"/{BRANCH}/duos/{duo_id}")
+        open_duo()
         expect(laptop.locator("#evaluation-mentee")).to_be_visible()
         with laptop.expect_navigation():
             laptop.locator("#duo-to-evaluated").click()

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 import duo.core.clock
+from appfactory import log_in
 from duo.consumers.demo.cast import cast_for
 from duo.consumers.demo.parts import FULL_STORY, PRIORITY
 from duo.consumers.demo.personas import Branch
@@ -22,6 +23,7 @@ from duo.consumers.demo.seed import (
     demo_logins,
     seed,
 )
+from duo.core.auth.models import User
 from duo.duos.models import Duo
 from duo.eligibility.models import OVERRIDE, EligibilityDecision
 from duo.matching import pool as matching_pool
@@ -222,6 +224,8 @@ def test_setup_command_is_safe_to_run_twice(app, db, monkeypatch) -> None:
 def test_demo_hq_follows_the_browsers_language(db, client) -> None:
     """Issue 14: a French-speaking browser got English HQ (the demo saved "en" for HQ)."""
     seed(people_per_branch=2)
-    client.post("/login", data={"email": HQ_EMAIL, "password": DEMO_PASSWORD})
+    hq_user = db.session.execute(select(User).where(User.email == HQ_EMAIL)).scalar_one()
+    response = log_in(client, hq_user, DEMO_PASSWORD)
+    assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get("/hq/", headers={"Accept-Language": "fr-BE,fr;q=0.9"}).get_data(as_text=True)
     assert '<html lang="fr"' in page
