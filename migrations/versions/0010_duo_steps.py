@@ -42,7 +42,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['tenant_id', 'person_id'], ['people.tenant_id', 'people.id'], name=op.f('fk_personal_links_tenant_id_person_id_people'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_personal_links_tenant_id_tenants')),
     sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_personal_links')),
-    sa.UniqueConstraint('token_hash', name=op.f('uq_personal_links_token_hash'))
+    sa.UniqueConstraint('tenant_id', 'token_hash', name=op.f('uq_personal_links_tenant_id_token_hash'))
     )
     with op.batch_alter_table('personal_links', schema=None) as batch_op:
         batch_op.create_index('ix_personal_links_object', ['tenant_id', 'object_type', 'object_id'], unique=False)

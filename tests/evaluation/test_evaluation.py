@@ -170,12 +170,14 @@ def test_outcomes_are_asked_once_reminded_once_then_lost(app, db, in_tenant, end
 
 
 def test_the_coordinator_sees_answers_and_records_an_outcome(
-    db, in_tenant, login, hq_client, ended
+    db, in_tenant, login, ended
 ) -> None:
     s = ended("en")
-    client = login(branches=["brussels"], locale="en")
     url = f"/brussels/evaluation/duos/{s.duo.id}/outcome/6"
     with clock.frozen(s.end + dt.timedelta(days=200)):
+        # logged in at that time: a staff session idle for 200 days has ended
+        client = login(branches=["brussels"], locale="en")
+        hq_client = login(hq=True)
         html = client.get(f"/brussels/duos/{s.duo.id}").get_data(as_text=True)
         assert 'id="duo-evaluation"' in html and "not asked yet" in html
         other = login(branches=["antwerp"], locale="en")

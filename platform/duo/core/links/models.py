@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Uuid
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from duo.core.db import db, utcnow
@@ -28,6 +28,8 @@ class PersonalLink(TenantScoped, db.Model):
             ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
         ),
         Index("ix_personal_links_object", "tenant_id", "object_type", "object_id"),
+        # a link is looked up by its hash inside the branch of its URL (Citus: keys by branch)
+        UniqueConstraint("tenant_id", "token_hash"),
     )
     __hq_groupable__ = ("purpose", "object_type")
 
@@ -36,7 +38,7 @@ class PersonalLink(TenantScoped, db.Model):
     object_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     purpose: Mapped[str] = mapped_column(String(30))
     #: SHA-256 of the token, hex; unique over all branches (a token is found by it).
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
     single_use: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_user_id: Mapped[int | None] = mapped_column(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
-from marshmallow import RAISE, Schema, ValidationError, validates_schema
+from marshmallow import RAISE, ValidationError, validates_schema
 
 from duo.core.tenancy.config import validators as check
 from duo.core.tenancy.config.fields import (
@@ -26,6 +26,7 @@ from duo.core.tenancy.config.fields import (
     Text,
     Translations,
 )
+from duo.core.validation import Schema
 
 #: How an evaluation question is answered.
 QUESTION_KINDS: tuple[str, ...] = ("agree", "yes_no", "text")
