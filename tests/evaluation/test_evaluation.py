@@ -169,9 +169,7 @@ def test_outcomes_are_asked_once_reminded_once_then_lost(app, db, in_tenant, end
         assert not outcome.by_coordinator
 
 
-def test_the_coordinator_sees_answers_and_records_an_outcome(
-    db, in_tenant, login, ended
-) -> None:
+def test_the_coordinator_sees_answers_and_records_an_outcome(db, in_tenant, login, ended) -> None:
     s = ended("en")
     url = f"/brussels/evaluation/duos/{s.duo.id}/outcome/6"
     with clock.frozen(s.end + dt.timedelta(days=200)):
