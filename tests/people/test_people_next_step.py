@@ -22,8 +22,8 @@ def test_every_state_has_a_next_step(app, db, tenants, in_tenant, create_person,
 
 
 def test_an_eligible_mentor_is_told_to_enrol_in_training(db, login, create_person) -> None:
-    mentor = create_person("brussels", role=MENTOR, state=states.ELIGIBLE)
-    page = login(branches=["brussels"], locale="en").get(f"/brussels/people/{mentor.id}")
+    mentor_id = create_person("brussels", role=MENTOR, state=states.ELIGIBLE).id
+    page = login(branches=["brussels"], locale="en").get(f"/brussels/people/{mentor_id}")
     text = page.get_data(as_text=True)
     assert "Nothing to do here for now" not in text
     assert "enrol the mentor in a mentor training" in text
@@ -32,10 +32,10 @@ def test_an_eligible_mentor_is_told_to_enrol_in_training(db, login, create_perso
 
 
 def test_a_trained_mentor_waits_for_a_matching_session(db, login, create_person) -> None:
-    mentor = create_person("brussels", role=MENTOR, state=states.TRAINED)
+    mentor_id = create_person("brussels", role=MENTOR, state=states.TRAINED).id
     text = (
         login(branches=["brussels"], locale="fr")
-        .get(f"/brussels/people/{mentor.id}")
+        .get(f"/brussels/people/{mentor_id}")
         .get_data(as_text=True)
     )
     assert "Rien à faire" not in text

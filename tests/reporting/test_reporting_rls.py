@@ -11,10 +11,16 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import text
+from sqlalchemy import text as _text
 
 from duo.core.tenancy.models import tenant_owned_tables
 from support import DATABASE_URL, need
+
+
+def text(sql: str):
+    """Raw SQL through the session on purpose: these tests check the second layer (RLS)."""
+    return _text(sql).execution_options(duo_raw_sql=True)
+
 
 pytestmark = pytest.mark.postgres
 
