@@ -20,6 +20,6 @@ if not app.config.get("DUO_PUBLIC_URL"):
         "request. Set it to the address people reach the site at, e.g. https://duo.example.org"
     )
 if _hops > 0:
-    app.wsgi_app = TrustedProxyFix(  # type: ignore[method-assign]
+    app.wsgi_app = TrustedProxyFix(
         app.wsgi_app, os.environ.get("DUO_TRUSTED_PROXIES", DEFAULT_TRUSTED), _hops
     )

@@ -64,7 +64,7 @@ def test_compose_has_every_process_and_gunicorn_only_behind_the_proxy() -> None:
 def test_gunicorn_config_writes_no_access_log_with_query_strings() -> None:
     spec = importlib.util.spec_from_file_location("gconf", INFRA / "gunicorn.conf.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    spec.loader.exec_module(module)
     assert module.wsgi_app == "duo.wsgi:app"
     assert module.accesslog is None  # the app's JSON line replaces it
     assert module.workers >= 1 and module.timeout > 0
@@ -113,7 +113,7 @@ def test_kubernetes_migrations_secrets_and_config() -> None:
 def test_the_tenants_configmaps_hold_every_branch_file() -> None:
     spec = importlib.util.spec_from_file_location("tcm", INFRA / "k8s" / "tenants_configmap.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    spec.loader.exec_module(module)
     tenants, countries = module.configmaps()["items"]
     files = {p.name: p.read_text() for p in (REPO_ROOT / "tenants").glob("*.toml")}
     assert tenants["metadata"]["name"] == "duo-tenants" and tenants["data"] == files

@@ -63,7 +63,7 @@ def stack(tmp_path):
                 MAIL_PORT=str(port),
                 MAIL_TIMEOUT="20",
             )
-            live.inbox = inbox  # type: ignore[attr-defined]
+            live.inbox = inbox
             yield live
     finally:
         controller.stop()

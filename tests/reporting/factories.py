@@ -32,7 +32,7 @@ class History:
         role: str = MENTEE,
         *,
         signed_up: datetime,
-        steps: list[tuple[str, datetime]] = (),  # type: ignore[assignment]
+        steps: list[tuple[str, datetime]] = (),
         birth_year: int | None = None,
         sector: str | None = None,
         first_name: str = "Amina",

@@ -76,7 +76,7 @@ def _race(app, tenant_id: int, n: int, make_request: Callable[[int], object]) ->
             tenant = db.session.get(Tenant, tenant_id)
             barrier.wait()
             try:
-                outcome = sign_up(make_request(i), tenant=tenant)  # type: ignore[arg-type]
+                outcome = sign_up(make_request(i), tenant=tenant)
                 db.session.commit()
                 result = outcome.status if outcome.created else "repeat"
             except Exception as exc:

@@ -30,7 +30,7 @@ def data(**values: object) -> SessionData:
         "place": "Rue du Progrès 1, Bruxelles",
     }
     defaults.update(values)
-    return SessionData(**defaults)  # type: ignore[arg-type]
+    return SessionData(**defaults)
 
 
 def ics(mail) -> Calendar:

@@ -105,7 +105,7 @@ def test_the_setting_statement_takes_only_an_id() -> None:
     assert setting_sql(None) == "SET LOCAL duo.tenant_id = ''"
     for bad in ("7'; DROP TABLE people; --", 7.5, True):
         with pytest.raises(TypeError):
-            setting_sql(bad)  # type: ignore[arg-type]
+            setting_sql(bad)
 
 
 @pytest.mark.postgres

@@ -70,7 +70,7 @@ def _session_duos(session: MatchingSession) -> list[tuple[Duo, Person, Person]]:
         .where(Duo.matching_session_id == session.id)
         .order_by(Duo.proposed_at, Duo.id)
     )
-    return [tuple(row) for row in db.session.execute(stmt).all()]  # type: ignore[misc]
+    return [tuple(row) for row in db.session.execute(stmt).all()]
 
 
 def _load_session(session_id: uuid.UUID) -> MatchingSession:

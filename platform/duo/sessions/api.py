@@ -189,7 +189,7 @@ def signup() -> Response:
         try:
             data = SignupSchema().load(payload)
         except ValidationError as exc:
-            return _error(400, _("Invalid input."), exc.messages)  # type: ignore[arg-type]
+            return _error(400, _("Invalid input."), exc.messages)
         version = data.get("privacy_notice_version")
         if version and version != privacy_notice.version():
             return _error(

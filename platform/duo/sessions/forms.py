@@ -35,7 +35,7 @@ try:  # WTForms >= 3.3 declares choices as SelectChoice (tuples are deprecated t
     from wtforms.fields.choices import SelectChoice as choice
 except ImportError:  # pragma: no cover - older WTForms
 
-    def choice(value: str, label: object) -> tuple[str, object]:  # type: ignore[misc]
+    def choice(value: str, label: object) -> tuple[str, object]:
         return (value, label)
 
 

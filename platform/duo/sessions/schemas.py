@@ -46,7 +46,7 @@ def _at_most(limit: int):
         if len(value) > limit:
             raise ValidationError(_("Enter at most %(n)s characters.", n=limit))
 
-    check.max_length = limit  # type: ignore[attr-defined]  (read by the OpenAPI generator)
+    check.max_length = limit  # (read by the OpenAPI generator)
     return check
 
 
@@ -63,7 +63,7 @@ class BaseSchema(Schema):
     error_messages = {"unknown": _l("Unknown field."), "type": _l("Send a JSON object.")}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.error_messages = {k: str(v) for k, v in self.error_messages.items()}
         for field in self.fields.values():
             field.error_messages = {k: str(v) for k, v in field.error_messages.items()}

@@ -56,7 +56,7 @@ class User(UserMixin, db.Model):
         return self.totp_secret is not None and self.totp_enabled_at is not None
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return self.active
 
     @property

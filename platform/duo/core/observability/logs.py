@@ -64,7 +64,7 @@ def configure_json_logging(level: int = logging.INFO) -> None:
         if getattr(handler, "_duo_json", False):
             return
     handler = logging.StreamHandler()
-    handler._duo_json = True  # type: ignore[attr-defined]
+    handler._duo_json = True
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestIdFilter())
     root.handlers = [handler]

@@ -26,7 +26,7 @@ def _get_current_tenant() -> Tenant | None:
     return g.get("tenant")
 
 
-current_tenant: Tenant = LocalProxy(_get_current_tenant)  # type: ignore[assignment]
+current_tenant: Tenant = LocalProxy(_get_current_tenant)
 
 
 def tenant_by_slug(slug: str) -> Tenant | None:

@@ -30,7 +30,7 @@ class _Messages:
             return ValidationError(gettext("must not be empty"))
         if key == "invalid" and isinstance(self, fields.List):
             return ValidationError(gettext("must be a list"))
-        return super().make_error(key, **kwargs)  # type: ignore[misc]
+        return super().make_error(key, **kwargs)
 
 
 class Text(_Messages, fields.Field):

@@ -122,7 +122,7 @@ def _collect_countries(
             broken.add(path.stem)
         else:
             # The file's own data (validated), so that merged results keep the file's order.
-            countries[path.stem] = raw  # type: ignore[assignment]
+            countries[path.stem] = raw
     return countries, broken, files
 
 

@@ -104,7 +104,7 @@ def locate(path: FieldPath, merged: dict, sources: dict[str, dict]) -> tuple[str
             found, child = _step(nodes[name], local) if local is not None else (False, None)
             if found:
                 nodes[name] = child
-                paths[name].append(local)  # type: ignore[arg-type]
+                paths[name].append(local)
             else:
                 alive[name] = False
         node = _step(node, segment)[1]
