@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
+from test_browser_foundation import demo_locales_restored  # noqa: F401  (a fixture)
 
 from duo.consumers.demo.seed import DEMO_PASSWORD, coordinator_email
 from duo.core import clock
@@ -50,6 +51,7 @@ def _token(app: Any, tenant_id: int, person_id: Any, kind: str, path: str) -> st
         return re.search(rf"/{BRANCH}/{path}/([A-Za-z0-9_-]+)", mail.text).group(1)
 
 
+@pytest.mark.usefixtures("demo_locales_restored")  # the coordinator switches to English
 def test_a_duo_from_proposed_to_its_twelve_month_outcome(live_server, new_page, login_as) -> None:
     app = live_server.app
     with app.app_context():
