@@ -577,8 +577,17 @@ class PoolFactory:
         state: str = states.ELIGIBLE,
         **facts: Any,
     ) -> Person:
-        """A mentee who became eligible ``weeks`` weeks ago (``languages=None``: no intake)."""
-        since = utcnow() - dt.timedelta(weeks=weeks)
+        """A mentee who became eligible ``weeks`` weeks ago (``languages=None``: no intake).
+
+        ``weeks`` are counted in the branch's calendar days, the way the pages count them:
+        the moment is the same local time of day ``7 * weeks`` days earlier, so a daylight-
+        saving change in between (late in the evening, UTC and local dates differ) does
+        not make nine weeks read as 62 days.
+        """
+        zone = ZoneInfo(self.tenants[branch].timezone)
+        now = utcnow().astimezone(zone)
+        earlier = now.replace(tzinfo=None) - dt.timedelta(weeks=weeks)
+        since = earlier.replace(tzinfo=zone).astimezone(dt.UTC)
         names = {k: facts.pop(k) for k in ("last_name", "email", "locale") if k in facts}
         with self.scope(branch):
             person = self._person(branch, MENTEE, state, first_name, since=since, **names)
