@@ -126,10 +126,19 @@ def move(duo_id: uuid.UUID, target: str):
 # --------------------------------------------------------------------------- dashboard
 
 
+#: The duo states that wait for the coordinator, counted in one query for the to-dos.
+_WAITING_STATES = (states.PROPOSED, states.FIRST_MEETING, states.CONFIRMED, states.ENDED)
+
+
 def duo_todos(tenant: Tenant) -> list[Todo]:
-    proposed = db.session.execute(
-        select(func.count()).select_from(Duo).where(Duo.state == states.PROPOSED)
-    ).scalar_one()
+    counts = dict(
+        db.session.execute(
+            select(Duo.state, func.count())
+            .where(Duo.state.in_(_WAITING_STATES))
+            .group_by(Duo.state)
+        ).all()
+    )
+    proposed = counts.get(states.PROPOSED, 0)
     items = [
         Todo(
             label=ngettext(
@@ -161,18 +170,11 @@ def duo_todos(tenant: Tenant) -> list[Todo]:
                 urgency=urgency,
             )
         )  # fmt: skip
-    return [*items, *_waiting_duos(tenant)]
+    return [*items, *_waiting_duos(tenant, counts)]
 
 
-def _waiting_duos(tenant: Tenant) -> list[Todo]:
+def _waiting_duos(tenant: Tenant, counts: dict[str, int]) -> list[Todo]:
     """The later steps of a duo that wait for the coordinator (issue 14: every step)."""
-    counts = dict(
-        db.session.execute(
-            select(Duo.state, func.count())
-            .where(Duo.state.in_([states.FIRST_MEETING, states.CONFIRMED, states.ENDED]))
-            .group_by(Duo.state)
-        ).all()
-    )
     deciding, confirmed, ended = (
         counts.get(states.FIRST_MEETING, 0),
         counts.get(states.CONFIRMED, 0),
