@@ -142,8 +142,10 @@ def test_pages_and_jobs_join_on_tenant_id(app, tenants, coordinator, watched) ->
     pages += [f"/{BRANCH}/training/cycles/{cid}" for cid in _ids(tenant.id, TrainingCycle)]
     # every other GET page of the branch, as the access sweep fills its placeholders
     for rule in app.url_map.iter_rules():
-        if "GET" in rule.methods and rule.rule.startswith("/<tenant>/") and "<" not in (
-            rule.rule.removeprefix("/<tenant>/")
+        if (
+            "GET" in rule.methods
+            and rule.rule.startswith("/<tenant>/")
+            and "<" not in (rule.rule.removeprefix("/<tenant>/"))
         ):
             pages.append(rule.rule.replace("<tenant>", BRANCH))
     served = 0
@@ -153,8 +155,8 @@ def test_pages_and_jobs_join_on_tenant_id(app, tenants, coordinator, watched) ->
         served += response.status_code == 200
     assert served >= 10
     run_jobs()
-    from duo.core.jobs.schedule import schedule
     from duo.core.jobs.outbox import enqueue
+    from duo.core.jobs.schedule import schedule
 
     for item in schedule():
         enqueue(item.job, tenant_id=None, dedupe_key=f"test-joins:{item.id}")

@@ -108,8 +108,7 @@ def waiting_since_for(people_ids: Iterable[uuid.UUID], timezone: str | None = No
             select(StateChange.person_id, func.max(StateChange.at))
             .join(
                 Person,
-                (Person.tenant_id == StateChange.tenant_id)
-                & (Person.id == StateChange.person_id),
+                (Person.tenant_id == StateChange.tenant_id) & (Person.id == StateChange.person_id),
             )
             .where(
                 StateChange.person_id.in_(chunk),
