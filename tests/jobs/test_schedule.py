@@ -43,10 +43,10 @@ def test_a_periodic_id_declared_twice_is_refused() -> None:
         ("b", Plugin(periodic=[twice])),
     ]
     with pytest.raises(ValueError, match="outbox-housekeeping"):
-        install(Flask("t"), plugins, {"jobs.housekeeping"})
+        install(Flask("t"), plugins, lambda funcs: {"jobs.housekeeping"})
 
 
 def test_a_periodic_job_naming_no_job_is_refused() -> None:
     typo = Periodic("nightly", "jobs.housekeepin", timedelta(days=1))
     with pytest.raises(ValueError, match="nightly"):
-        install(Flask("t"), [("a", Plugin(periodic=[typo]))], {"jobs.housekeeping"})
+        install(Flask("t"), [("a", Plugin(periodic=[typo]))], lambda funcs: {"jobs.housekeeping"})
