@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from duo.core.plugins import NavItem, Plugin
 from duo.duos import jobs, lifecycle
-from duo.duos.views import blueprints, duo_todos
+from duo.duos.views import blueprints, duo_todos, open_duo
+from duo.people import states as person_states
+from duo.people.next_step import ACTIONS, StepActions
 
 PLUGIN = Plugin(
     blueprints=blueprints,
@@ -25,4 +27,7 @@ PLUGIN = Plugin(
     ],
     periodic=[jobs.HEALTH],
     listeners=[(lifecycle.TRANSITIONED, jobs.enqueue_consequences)],
+    providers=[
+        (ACTIONS, StepActions((person_states.MATCHED, person_states.IN_DUO), open_duo)),
+    ],
 )
