@@ -5,8 +5,9 @@ steps (a listener of the duo's own lifecycle event), and the daily jobs."""
 from flask_babel import lazy_gettext as _l
 
 from duo.core.plugins import NavItem, Plugin
-from duo.duos import jobs, lifecycle
+from duo.duos import jobs, lifecycle, privacy
 from duo.duos.views import blueprints, duo_todos
+from duo.privacy import gdpr
 
 PLUGIN = Plugin(
     blueprints=blueprints,
@@ -24,5 +25,13 @@ PLUGIN = Plugin(
         jobs.digest,
     ],
     periodic=[jobs.HEALTH],
-    listeners=[(lifecycle.TRANSITIONED, jobs.enqueue_consequences)],
+    listeners=[
+        (lifecycle.TRANSITIONED, jobs.enqueue_consequences),
+        (gdpr.CONSENT_WITHDRAWN, privacy.on_consent_withdrawn),
+    ],
+    providers=[
+        (gdpr.PERSONAL_DATA, privacy.personal_data),
+        (gdpr.ERASERS, privacy.erase),
+        (gdpr.LAST_ACTIVITY, privacy.last_activity),
+    ],
 )

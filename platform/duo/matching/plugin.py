@@ -3,10 +3,13 @@
 from flask_babel import lazy_gettext as _l
 
 from duo.core.plugins import NavItem, Plugin
+from duo.matching import privacy
 from duo.matching.views import bp, free_mentors_todos, waiting_todos
+from duo.privacy import gdpr
 
 PLUGIN = Plugin(
     blueprints=[bp],
     navigation=[NavItem("matching.index", _l("Matching"), 40)],
     todos=[waiting_todos, free_mentors_todos],
+    providers=[(gdpr.PERSONAL_DATA, privacy.personal_data)],
 )

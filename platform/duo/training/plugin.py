@@ -3,7 +3,8 @@
 from flask_babel import lazy_gettext as _l
 
 from duo.core.plugins import NavItem, Plugin
-from duo.training import jobs
+from duo.privacy import gdpr
+from duo.training import jobs, privacy
 from duo.training.todos import training_todos
 from duo.training.views import bp
 
@@ -19,4 +20,10 @@ PLUGIN = Plugin(
         jobs.enrolment_confirmed,
     ],
     periodic=[jobs.REMINDERS],
+    providers=[
+        (gdpr.PERSONAL_DATA, privacy.personal_data),
+        (gdpr.ERASERS, privacy.erase),
+        (gdpr.LAST_ACTIVITY, privacy.last_activity),
+    ],
+    listeners=[(gdpr.CONSENT_WITHDRAWN, privacy.on_consent_withdrawn)],
 )
