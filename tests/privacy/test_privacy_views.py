@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -29,7 +30,8 @@ def person(db, create_person, in_tenant):
     with in_tenant("brussels"):
         consent.record(person, PRIVACY_NOTICE, locale="fr")
         consent.record(person, SENSITIVE_FACTS, locale="fr", channel=COORDINATOR)
-    return person
+        # Read inside the scope: on PostgreSQL a row is invisible outside its branch.
+        return SimpleNamespace(id=person.id, email=person.email, tenant_id=person.tenant_id)
 
 
 def _paths(person) -> list[tuple[str, str]]:
