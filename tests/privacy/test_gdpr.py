@@ -339,3 +339,17 @@ def test_links_of_an_erased_person_are_gone(db, create_person, in_tenant) -> Non
         assert db.session.execute(select(PersonalLink)).first() is None
         assert db.session.execute(select(Consent)).first() is None
         assert db.session.execute(select(Duo)).first() is None
+
+
+def test_the_cli_without_dry_run_does_it_once(app, db, tenants, create_person, in_tenant) -> None:
+    old = datetime(2019, 3, 4, 9, tzinfo=UTC)
+    person = create_person("ghent", created_at=old, state_changed_at=old)
+    person_id = person.id
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["privacy", "retention", "--branch", "ghent"])
+    assert result.exit_code == 0, result.output
+    assert "did pseudonymise 1 inactive" in result.output
+    with in_tenant("ghent"):
+        assert gdpr.is_erased(person_id)
+    again = runner.invoke(args=["privacy", "retention", "--branch", "ghent"])
+    assert "did pseudonymise 0 inactive" in again.output
