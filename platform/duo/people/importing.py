@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -131,12 +132,38 @@ def existing_keys(emails: Iterable[str]) -> set[tuple[str, str]]:
     return found
 
 
+#: A phone number or a number: ``+32 470 12 34 56``, ``-3``; a sign followed by anything
+#: else (``+cmd|...``, ``-2+3``) is read as a formula by spreadsheets.
+_SIGNED_NUMBER = re.compile(r"^[+-][\d\s./()-]*$")
+
+
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet would evaluate this cell (CSV injection): refused at import.
+
+    The export neutralises such cells (:mod:`duo.core.exporting`); the import refuses them,
+    so a formula never enters the register through a file.
+    """
+    if not text:
+        return False
+    if text[0] in "=@\t\r":
+        return True
+    return text[0] in "+-" and not _SIGNED_NUMBER.match(text)
+
+
 def review(rows: list[dict[str, Any]], locales: list[str]) -> Review:
     """Validate every row and sort it into new / already known / error."""
     schema = import_row_schema(locales)
     reviewed: list[RowReview] = []
     for row in rows:
         cells = dict(row.get("cells") or {})
+        formulas = {
+            key: [gettext("A formula is not accepted here: type the value itself.")]
+            for key, value in cells.items()
+            if is_formula(str(value))
+        }
+        if formulas:
+            reviewed.append(RowReview(row["line"], cells, ERROR, errors=formulas))
+            continue
         errors = schema.validate(cells)
         if errors:
             reviewed.append(

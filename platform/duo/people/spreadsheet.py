@@ -81,6 +81,8 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if not isinstance(value, str | int | float | bool):
+        return "=" + str(getattr(value, "text", value))  # an array formula: still a formula
     return str(value).strip()
 
 
@@ -110,7 +112,9 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook  # (a large package: loaded when an XLSX arrives)
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # data_only=False: a formula cell reads as its formula ("=..."), which the import
+        # refuses, rather than as the value it last computed.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise ImportFileError(
             gettext("This file is not a readable XLSX spreadsheet. Upload a CSV or XLSX file.")

@@ -6,7 +6,8 @@ from duo.core.plugins import NavItem, Plugin
 from duo.people import states
 from duo.people.models import MENTOR
 from duo.people.next_step import ACTIONS, StepActions
-from duo.training import jobs
+from duo.privacy import gdpr
+from duo.training import jobs, privacy
 from duo.training.todos import enrol_action, training_action, training_todos
 from duo.training.views import bp
 
@@ -25,5 +26,9 @@ PLUGIN = Plugin(
     providers=[
         (ACTIONS, StepActions((states.ELIGIBLE,), enrol_action, MENTOR)),
         (ACTIONS, StepActions((states.IN_TRAINING, states.TRAINED), training_action, MENTOR)),
+        (gdpr.PERSONAL_DATA, privacy.personal_data),
+        (gdpr.ERASERS, privacy.erase),
+        (gdpr.LAST_ACTIVITY, privacy.last_activity),
     ],
+    listeners=[(gdpr.CONSENT_WITHDRAWN, privacy.on_consent_withdrawn)],
 )
