@@ -24,14 +24,6 @@ class StepForm(Form):
     """A move that needs nothing but the coordinator's click (confirmed, active, ...)."""
 
 
-class FirstMeetingForm(Form):
-    first_meeting_on = DateField(
-        _l("Date of the first meeting (optional)"),
-        validators=[Optional()],
-        format="%Y-%m-%d",
-    )
-
-
 class StopForm(Form):
     #: The branch's configured reasons (``duos.stop_reasons``); choices set by the view.
     reason_key = SelectField(_l("Reason"), validators=[Optional()])
@@ -66,8 +58,6 @@ class EndForm(Form):
 
 def form_for(target: str, at_first_meeting: bool, **kwargs: object) -> Form:
     """The form of the move to ``target``, its fields prefixed with the target (unique ids)."""
-    if target == states.FIRST_MEETING:
-        return FirstMeetingForm(prefix=target, **kwargs)
     if target == states.ENDED:
         return EndForm(prefix=target, **kwargs)
     if target == states.STOPPED:
