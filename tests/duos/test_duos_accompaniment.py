@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 import steps
 from duo.core import clock, links
+from duo.core.i18n import format_date
 from duo.core.jobs import dispatch
 from duo.core.mail.models import OutgoingMail
-from duo.duos import accompaniment, health, lifecycle, states
+from duo.duos import accompaniment, display, health, lifecycle, states
 from duo.duos import jobs as duo_jobs
 from duo.duos.models import Duo, DuoAlert, DuoCheckIn
 from support import snapshot
@@ -70,32 +71,110 @@ def test_a_weekly_check_in_through_the_link(app, db, in_tenant, make, locale) ->
     s = make(locale=locale)
     client = app.test_client()
     shown = locale
+    week = "2026-03-09"
     with clock.frozen(START + dt.timedelta(days=10)):
         page = client.get(f"/brussels/my/{s.tokens['mentor']}").get_data(as_text=True)
         assert 'id="check-in-form"' in page
         assert _text(shown, "How was this week?") in page
+        assert f'value="{week}"' in page  # the form names the week it is about
         url = f"/brussels/my/{s.tokens['mentor']}/check-in"
-        missing = client.post(url, data={})
+        missing = client.post(url, data={"week": week})
         assert missing.status_code == 400
-        no_length = client.post(url, data={"met": "yes"})
+        no_length = client.post(url, data={"met": "yes", "week": week})
         assert no_length.status_code == 400
         assert _text(shown, "Say how long you met.") in no_length.get_data(as_text=True)
         ok = client.post(url, data={"met": "yes", "minutes": "120", "topics": ["cv", "network"],
-                                    "note": "CV redone"})  # fmt: skip
+                                    "note": "CV redone", "week": week})  # fmt: skip
         assert ok.status_code == 302
-        again = client.post(url, data={"met": "yes", "minutes": "90", "topics": ["cv"]})
-        assert again.status_code == 302
+        page = client.get(f"/brussels/my/{s.tokens['mentor']}").get_data(as_text=True)
+        assert 'id="check-in-given"' in page  # "sending again replaces that answer"
+        again = client.post(url, data={"met": "yes", "minutes": "90", "topics": ["cv"],
+                                       "week": week}, follow_redirects=True)  # fmt: skip
+        day = format_date(dt.date(2026, 3, 9), locale=locale, country="BE")
+        assert _text(
+            shown, "Thank you: your check-in for the week of %(day)s is updated.", day=day
+        ) in again.get_data(as_text=True)
         # The mentee has no check-in in this branch (duos.mentee_check_in = false).
         mentee_page = client.get(f"/brussels/my/{s.tokens['mentee']}").get_data(as_text=True)
         assert 'id="check-in-form"' not in mentee_page
         refused = client.post(f"/brussels/my/{s.tokens['mentee']}/check-in",
-                              data={"met": "yes", "minutes": "60"})  # fmt: skip
+                              data={"met": "yes", "minutes": "60", "week": week})  # fmt: skip
         assert refused.status_code == 400
     with in_tenant("brussels"):
         rows = db.session.execute(select(DuoCheckIn)).scalars().all()
     assert len(rows) == 1  # the second check-in of the week replaced the first
     assert (rows[0].minutes, rows[0].topics, rows[0].by_person_id) == (90, ["cv"], s.duo.mentor_id)
     assert rows[0].week_start == dt.date(2026, 3, 9)
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "nl"])
+def test_a_check_in_is_tied_to_the_week_it_was_asked_for(app, db, in_tenant, make, locale) -> None:
+    """Last week's mail logs into last week; an older week's link or form is refused with
+    the week named and changes nothing; a week that is no Monday is no week at all."""
+    s = make(locale=locale)
+    client = app.test_client()
+    token = s.tokens["mentor"]
+    url = f"/brussels/my/{token}/check-in"
+    data = {"met": "yes", "minutes": "60", "topics": ["cv"]}
+    # Monday 16 March: the mail asks about the week of 9 March.
+    with clock.frozen(dt.datetime(2026, 3, 16, 8, tzinfo=dt.UTC)):
+        page = client.get(f"/brussels/my/{token}?week=2026-03-09").get_data(as_text=True)
+        day = format_date(dt.date(2026, 3, 9), locale=locale, country="BE")
+        assert _text(locale, "How was the week of %(day)s?", day=day) in page
+        assert 'value="2026-03-09"' in page
+        assert client.post(url, data={**data, "week": "2026-03-09"}).status_code == 302
+    # Three weeks later the same mail's link opens the current week's form, saying so.
+    with clock.frozen(dt.datetime(2026, 4, 6, 8, tzinfo=dt.UTC)):
+        page = client.get(f"/brussels/my/{token}?week=2026-03-09").get_data(as_text=True)
+        assert 'id="check-in-closed"' in page
+        assert 'value="2026-04-06"' in page and 'value="2026-03-09"' not in page
+        stale = client.post(url, data={**data, "week": "2026-03-16"})  # a form left open
+        assert stale.status_code == 400
+        closed = _text(
+            locale,
+            "The check-in for the week of %(day)s is closed. Nothing was recorded.",
+            day=format_date(dt.date(2026, 3, 16), locale=locale, country="BE"),
+        )
+        assert closed in stale.get_data(as_text=True)
+        for bad in ("2026-04-07", "not-a-week", "", "2026-04-06\x00"):
+            assert client.post(url, data={**data, "week": bad}).status_code == 400
+        before_start = client.post(url, data={**data, "week": "2026-02-23"})
+        assert before_start.status_code == 400
+    with in_tenant("brussels"):
+        weeks = db.session.execute(select(DuoCheckIn.week_start)).scalars().all()
+    assert weeks == [dt.date(2026, 3, 9)]
+
+
+def test_the_weekly_mail_asks_about_the_week_just_ended(app, db, in_tenant, make) -> None:
+    s = make()
+    monday = dt.datetime(2026, 3, 16, 8, tzinfo=dt.UTC)
+    with clock.frozen(monday):
+        duo_jobs.daily(monday.isoformat())
+        duo_jobs.daily(monday.isoformat())
+        dispatch()
+    with in_tenant("brussels"):
+        mails = (
+            db.session.execute(
+                select(OutgoingMail).where(OutgoingMail.kind == "duos.check_in_reminder")
+            )
+            .scalars()
+            .all()
+        )
+    assert len(mails) == 1
+    assert "week=2026-03-09" in mails[0].text
+    assert display.formatter(s.tenant, "en")(dt.date(2026, 3, 9)) in mails[0].text
+    # The week the duo started in (it started on Friday 6 March) is asked about too, but
+    # never a week before the start.
+    first = dt.datetime(2026, 3, 9, 8, tzinfo=dt.UTC)
+    with clock.frozen(first), in_tenant("brussels"):
+        duo = db.session.get(Duo, (s.duo.tenant_id, s.duo.id))
+        assert accompaniment.open_weeks(duo, s.tenant) == (
+            dt.date(2026, 3, 9),
+            dt.date(2026, 3, 2),
+        )
+    with clock.frozen(dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC)), in_tenant("brussels"):
+        duo = db.session.get(Duo, (s.duo.tenant_id, s.duo.id))
+        assert accompaniment.open_weeks(duo, s.tenant) == (dt.date(2026, 3, 2),)
 
 
 def test_the_coordinator_sees_the_timeline_and_logs_a_check_in(db, in_tenant, login, make) -> None:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -172,8 +173,12 @@ class PartyForm(Form):
 
 
 class CheckInForm(Form):
-    """The weekly one-tap check-in through the link; topics are set per branch."""
+    """The weekly one-tap check-in through the link; topics are set per branch.
 
+    ``week`` is the Monday of the week the form was shown for (the check-in is about it).
+    """
+
+    week = HiddenField()
     met = RadioField(
         _l("Did you meet this week?"),
         choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
