@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 import steps
 from duo.core import clock, links
+from duo.core.db import utcnow
 from duo.core.i18n import format_date
 from duo.core.jobs import dispatch
 from duo.core.mail.models import OutgoingMail
@@ -291,3 +292,139 @@ def test_alerts_are_ranked_to_dos_linking_to_the_duo(db, in_tenant, coordinator,
     assert "decision after the first meeting pending" in html
     assert re.search(rf'href="/brussels/duos/{s.duo.id}"', html)
     assert health.KINDS["concern"][1] < health.KINDS["ending_soon"][1]
+
+
+# --------------------------------------------------------------------------- real Redis
+
+
+def _through_rq(db, connection) -> None:
+    """Hand every due outbox row to Redis and let a real RQ worker run them, until none is
+    left (the jobs the jobs enqueue, such as the mails, go the same way)."""
+    from rq import SimpleWorker
+
+    from duo.core.jobs.models import PENDING, OutboxJob
+    from duo.core.jobs.outbox import QUEUE
+
+    for _round in range(10):
+        dispatch()
+        SimpleWorker([QUEUE], connection=connection).work(burst=True)
+        db.session.expire_all()
+        waiting = db.session.execute(
+            select(OutboxJob.name, OutboxJob.status, OutboxJob.last_error).where(
+                OutboxJob.status == PENDING, OutboxJob.run_after <= utcnow()
+            )
+        ).all()
+        if not waiting:
+            return
+    raise AssertionError(f"outbox rows still due after ten rounds: {waiting}")
+
+
+@pytest.mark.redis
+def test_the_daily_job_on_a_real_redis_worker_raises_each_alert_once(
+    app, db, in_tenant, make, tenants, create_user, redis_url
+) -> None:
+    """The periodic slot and a second run the same day, both through the outbox, Redis and
+    an RQ worker: one alert per duo and kind, one digest per coordinator and day; a
+    resolved alert clears itself on the next run."""
+    from redis import Redis
+    from rq import Queue
+
+    from duo.core.jobs import enqueue
+    from duo.core.jobs.models import DONE, OutboxJob
+    from duo.core.jobs.outbox import QUEUE
+    from duo.people.models import Person
+
+    active = make(states.ACTIVE, "Sara")
+    pending = make(states.FIRST_MEETING, "Lina")
+    unsigned = make(states.CONFIRMED, "Omar")
+    second = create_user(branches=["brussels"], name="Second Coordinator")
+    db.session.commit()
+    connection = Redis.from_url(redis_url)
+    Queue(QUEUE, connection=connection).empty()
+    original = app.config["DUO_REDIS_URL"]
+    app.config["DUO_REDIS_URL"] = redis_url
+
+    def run_twice(moment: dt.datetime) -> None:
+        with clock.frozen(moment):
+            slot = int(moment.timestamp()) // int(duo_jobs.HEALTH.every.total_seconds())
+            enqueue(duo_jobs.HEALTH_JOB, tenant_id=None,
+                    dedupe_key=f"periodic:{duo_jobs.HEALTH.id}:{slot}")  # fmt: skip
+            db.session.commit()
+            _through_rq(db, connection)
+            enqueue(duo_jobs.HEALTH_JOB, tenant_id=None)  # run again the same day
+            db.session.commit()
+            _through_rq(db, connection)
+
+    def digests() -> list[str]:
+        with in_tenant("brussels"):
+            return sorted(
+                db.session.execute(
+                    select(OutgoingMail.recipient).where(OutgoingMail.kind == "duos.digest")
+                ).scalars()
+            )
+
+    def alert_rows() -> list[tuple[str, str, bool]]:
+        with in_tenant("brussels"):
+            rows = db.session.execute(
+                select(DuoAlert.duo_id, DuoAlert.kind, DuoAlert.cleared_at)
+            ).all()
+        return sorted((str(d), k, c is None) for d, k, c in rows)
+
+    try:
+        day = START + dt.timedelta(days=30)
+        run_twice(day)
+        runs = db.session.execute(
+            select(OutboxJob.status).where(OutboxJob.name == duo_jobs.HEALTH_JOB)
+        ).scalars().all()  # fmt: skip
+        assert runs == [DONE, DONE]  # both runs went through Redis and a worker
+        assert alert_rows() == sorted([
+            (str(active.duo.id), "no_meeting", True),
+            (str(pending.duo.id), "decision_pending", True),
+            (str(unsigned.duo.id), "signature_pending", True),
+        ])  # fmt: skip
+        coordinators = sorted([active.user.email, second.email])
+        assert digests() == coordinators  # one digest each, however often the job ran
+
+        # The next day: the mentor met and asks to be contacted; both said yes after the
+        # first meeting. Two runs again.
+        later = day + dt.timedelta(days=1)
+        with in_tenant("brussels"), clock.frozen(later):
+            duo = db.session.get(Duo, (active.duo.tenant_id, active.duo.id))
+            accompaniment.check_in(duo, "mentor", tenant=tenants["brussels"],
+                                   person_id=active.duo.mentor_id, met=True, minutes=60,
+                                   topics=["cv"], note=None, contact_me=True)  # fmt: skip
+            waiting = db.session.get(Duo, (pending.duo.tenant_id, pending.duo.id))
+            mentee = db.session.get(Person, (pending.duo.tenant_id, pending.duo.mentee_id))
+            mentor = db.session.get(Person, (pending.duo.tenant_id, pending.duo.mentor_id))
+            steps.both_yes(waiting, tenants["brussels"], mentee, mentor)
+            db.session.commit()
+        run_twice(later)
+        assert alert_rows() == sorted([
+            (str(active.duo.id), "concern", True),
+            (str(active.duo.id), "no_meeting", False),
+            (str(pending.duo.id), "decision_pending", False),
+            (str(unsigned.duo.id), "signature_pending", True),
+        ])  # fmt: skip
+        assert digests() == sorted(coordinators * 2)  # one more each, for the new day
+
+        # The coordinator calls back: the concern clears on the next run.
+        third = later + dt.timedelta(days=1)
+        with in_tenant("brussels"), clock.frozen(third):
+            duo = db.session.get(Duo, (active.duo.tenant_id, active.duo.id))
+            accompaniment.log(duo, "call", "Called Sara's mentor", by=active.user,
+                              tenant=tenants["brussels"])  # fmt: skip
+            db.session.commit()
+        run_twice(third)
+        still_open = [(d, k) for d, k, is_open in alert_rows() if is_open]
+        assert still_open == [(str(unsigned.duo.id), "signature_pending")]
+        # Every job ran through the worker (the reporting refresh that a change of people
+        # asks for is debounced to the end of the minute: it waits, it did not fail).
+        undone = db.session.execute(
+            select(OutboxJob.name, OutboxJob.status).where(
+                OutboxJob.status != DONE, ~OutboxJob.name.startswith("reporting.")
+            )
+        ).all()
+        assert undone == []
+    finally:
+        app.config["DUO_REDIS_URL"] = original
+        Queue(QUEUE, connection=connection).empty()
