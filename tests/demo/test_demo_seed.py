@@ -24,8 +24,12 @@ from duo.consumers.demo.seed import (
     seed,
 )
 from duo.core.auth.models import User
-from duo.duos.models import Duo
+from duo.core.jobs.models import OutboxJob
+from duo.core.jobs.outbox import execute
+from duo.duos import states as duo_states
+from duo.duos.models import Duo, DuoCheckIn, DuoDecision, DuoDocument
 from duo.eligibility.models import OVERRIDE, EligibilityDecision
+from duo.evaluation.models import EvaluationAnswer, Outcome
 from duo.matching import pool as matching_pool
 from duo.matching.scoring import score_pair
 from duo.people import states
@@ -124,11 +128,48 @@ def test_the_story_of_every_branch(db, tenants, in_tenant) -> None:
             assert len(feasible) >= len(scores) // 2, slug
             assert max(feasible) - min(feasible) >= 25, slug  # scores tell pairs apart
 
-            # Three duos: one to meet, one running, one ended last month.
-            duos = {d.state: d for d in db.session.execute(select(Duo)).scalars()}
-            assert set(duos) == {"proposed", "active", "ended"}, slug
+            # A duo at every step: to meet, deciding, to sign, running, ended last month,
+            # evaluated two years ago; one declined after its first meeting, one stopped.
+            all_duos = db.session.execute(select(Duo)).scalars().all()
+            duos = {d.state: d for d in all_duos}
+            assert set(duos) == set(duo_states.STATES), slug
             assert duos["active"].ends_on > today
             assert duos["ended"].ended_at < now - timedelta(days=14)
+            stopped = [d for d in all_duos if d.state == duo_states.STOPPED]
+            assert {d.declined_by for d in stopped} == {None, "mentor"}, slug
+            early = next(d for d in stopped if d.declined_by is None)
+            assert early.started_at is not None and early.ended_at.date() < early.ends_on
+            assert db.session.execute(
+                select(func.count()).select_from(DuoDecision).where(
+                    DuoDecision.duo_id == duos["first_meeting"].id)
+            ).scalar() == 1  # fmt: skip
+            started = [d for d in all_duos if d.started_at is not None]
+            assert len(started) == 4, slug
+            # Each signed agreement's PDF is made by the job the story queued (`duo setup`
+            # runs them; here, Brussels' below).
+            started_jobs = {
+                tuple(args)
+                for args in db.session.execute(
+                    select(OutboxJob.args).where(
+                        OutboxJob.name == "duos.started", OutboxJob.tenant_id == tenant.id
+                    )
+                ).scalars()
+            }
+            assert started_jobs == {(str(d.id),) for d in started}, slug
+            check_ins = Counter(
+                db.session.execute(select(DuoCheckIn.contact_me)).scalars().all()
+            )  # fmt: skip
+            assert check_ins[False] >= 20 and check_ins[True] >= 2, slug
+            answered = set(db.session.execute(select(EvaluationAnswer.duo_id)).scalars())
+            assert answered == {duos["ended"].id, duos["evaluated"].id, early.id}, slug
+            told = dict(
+                db.session.execute(
+                    select(Outcome.months_after, Outcome.by_coordinator).where(
+                        Outcome.duo_id == duos["evaluated"].id
+                    )
+                ).all()
+            )
+            assert told == {0: False, 3: False, 6: True, 12: False}, slug
 
             # Information sessions: past ones with their attendance, the last one still
             # to record, upcoming ones with registrations.
@@ -149,6 +190,23 @@ def test_the_story_of_every_branch(db, tenants, in_tenant) -> None:
             first, last = times.one()
             first, last = (_aware(first), _aware(last))
             assert last <= now and first < now - timedelta(days=200), slug
+
+    # The signed agreements become PDFs when the story's jobs run.
+    brussels = tenants["brussels"]
+    rows = db.session.execute(
+        select(OutboxJob.id).where(
+            OutboxJob.name == "duos.started", OutboxJob.tenant_id == brussels.id
+        )
+    ).scalars().all()  # fmt: skip
+    for row_id in rows:
+        assert execute(row_id) == "done"
+    with in_tenant("brussels"):
+        started_ids = set(
+            db.session.execute(select(Duo.id).where(Duo.started_at.is_not(None))).scalars()
+        )
+        pdfs = db.session.execute(select(DuoDocument.duo_id, DuoDocument.content)).all()
+        assert {d for d, _c in pdfs} == started_ids and len(started_ids) == 4
+        assert all(content.startswith(b"%PDF") for _d, content in pdfs)
 
     # HQ sees figures for every branch (read from the rollups, counted per branch).
     from duo.reporting.models import RollupCell

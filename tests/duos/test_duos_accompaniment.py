@@ -9,13 +9,16 @@ from types import SimpleNamespace
 
 import pytest
 from flask_babel import force_locale, gettext
+from markupsafe import escape
 from sqlalchemy import func, select
 
 import steps
 from duo.core import clock, links
+from duo.core.db import utcnow
+from duo.core.i18n import format_date
 from duo.core.jobs import dispatch
 from duo.core.mail.models import OutgoingMail
-from duo.duos import accompaniment, health, lifecycle, states
+from duo.duos import accompaniment, display, health, lifecycle, states
 from duo.duos import jobs as duo_jobs
 from duo.duos.models import Duo, DuoAlert, DuoCheckIn
 from support import snapshot
@@ -70,32 +73,111 @@ def test_a_weekly_check_in_through_the_link(app, db, in_tenant, make, locale) ->
     s = make(locale=locale)
     client = app.test_client()
     shown = locale
+    week = "2026-03-09"
     with clock.frozen(START + dt.timedelta(days=10)):
         page = client.get(f"/brussels/my/{s.tokens['mentor']}").get_data(as_text=True)
         assert 'id="check-in-form"' in page
         assert _text(shown, "How was this week?") in page
+        assert f'value="{week}"' in page  # the form names the week it is about
         url = f"/brussels/my/{s.tokens['mentor']}/check-in"
-        missing = client.post(url, data={})
+        missing = client.post(url, data={"week": week})
         assert missing.status_code == 400
-        no_length = client.post(url, data={"met": "yes"})
+        no_length = client.post(url, data={"met": "yes", "week": week})
         assert no_length.status_code == 400
         assert _text(shown, "Say how long you met.") in no_length.get_data(as_text=True)
         ok = client.post(url, data={"met": "yes", "minutes": "120", "topics": ["cv", "network"],
-                                    "note": "CV redone"})  # fmt: skip
+                                    "note": "CV redone", "week": week})  # fmt: skip
         assert ok.status_code == 302
-        again = client.post(url, data={"met": "yes", "minutes": "90", "topics": ["cv"]})
-        assert again.status_code == 302
+        page = client.get(f"/brussels/my/{s.tokens['mentor']}").get_data(as_text=True)
+        assert 'id="check-in-given"' in page  # "sending again replaces that answer"
+        again = client.post(url, data={"met": "yes", "minutes": "90", "topics": ["cv"],
+                                       "week": week}, follow_redirects=True)  # fmt: skip
+        day = format_date(dt.date(2026, 3, 9), locale=locale, country="BE")
+        updated = _text(
+            shown, "Thank you: your check-in for the week of %(day)s is updated.", day=day
+        )
+        assert str(escape(updated)) in again.get_data(as_text=True)
         # The mentee has no check-in in this branch (duos.mentee_check_in = false).
         mentee_page = client.get(f"/brussels/my/{s.tokens['mentee']}").get_data(as_text=True)
         assert 'id="check-in-form"' not in mentee_page
         refused = client.post(f"/brussels/my/{s.tokens['mentee']}/check-in",
-                              data={"met": "yes", "minutes": "60"})  # fmt: skip
+                              data={"met": "yes", "minutes": "60", "week": week})  # fmt: skip
         assert refused.status_code == 400
     with in_tenant("brussels"):
         rows = db.session.execute(select(DuoCheckIn)).scalars().all()
     assert len(rows) == 1  # the second check-in of the week replaced the first
     assert (rows[0].minutes, rows[0].topics, rows[0].by_person_id) == (90, ["cv"], s.duo.mentor_id)
     assert rows[0].week_start == dt.date(2026, 3, 9)
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "nl"])
+def test_a_check_in_is_tied_to_the_week_it_was_asked_for(app, db, in_tenant, make, locale) -> None:
+    """Last week's mail logs into last week; an older week's link or form is refused with
+    the week named and changes nothing; a week that is no Monday is no week at all."""
+    s = make(locale=locale)
+    client = app.test_client()
+    token = s.tokens["mentor"]
+    url = f"/brussels/my/{token}/check-in"
+    data = {"met": "yes", "minutes": "60", "topics": ["cv"]}
+    # Monday 16 March: the mail asks about the week of 9 March.
+    with clock.frozen(dt.datetime(2026, 3, 16, 8, tzinfo=dt.UTC)):
+        page = client.get(f"/brussels/my/{token}?week=2026-03-09").get_data(as_text=True)
+        day = format_date(dt.date(2026, 3, 9), locale=locale, country="BE")
+        assert _text(locale, "How was the week of %(day)s?", day=day) in page
+        assert 'value="2026-03-09"' in page
+        assert client.post(url, data={**data, "week": "2026-03-09"}).status_code == 302
+    # Three weeks later the same mail's link opens the current week's form, saying so.
+    with clock.frozen(dt.datetime(2026, 4, 6, 8, tzinfo=dt.UTC)):
+        page = client.get(f"/brussels/my/{token}?week=2026-03-09").get_data(as_text=True)
+        assert 'id="check-in-closed"' in page
+        assert 'value="2026-04-06"' in page and 'value="2026-03-09"' not in page
+        stale = client.post(url, data={**data, "week": "2026-03-16"})  # a form left open
+        assert stale.status_code == 400
+        closed = _text(
+            locale,
+            "The check-in for the week of %(day)s is closed. Nothing was recorded.",
+            day=format_date(dt.date(2026, 3, 16), locale=locale, country="BE"),
+        )
+        assert str(escape(closed)) in stale.get_data(as_text=True)
+        for bad in ("2026-04-07", "not-a-week", "", "2026-04-06\x00"):
+            assert client.post(url, data={**data, "week": bad}).status_code == 400
+        before_start = client.post(url, data={**data, "week": "2026-02-23"})
+        assert before_start.status_code == 400
+    with in_tenant("brussels"):
+        weeks = db.session.execute(select(DuoCheckIn.week_start)).scalars().all()
+    assert weeks == [dt.date(2026, 3, 9)]
+
+
+def test_the_weekly_mail_asks_about_the_week_just_ended(app, db, in_tenant, make) -> None:
+    s = make()
+    monday = dt.datetime(2026, 3, 16, 8, tzinfo=dt.UTC)
+    with clock.frozen(monday):
+        duo_jobs.daily(monday.isoformat())
+        duo_jobs.daily(monday.isoformat())
+        dispatch()
+    with in_tenant("brussels"):
+        mails = (
+            db.session.execute(
+                select(OutgoingMail).where(OutgoingMail.kind == "duos.check_in_reminder")
+            )
+            .scalars()
+            .all()
+        )
+    assert len(mails) == 1
+    assert "week=2026-03-09" in mails[0].text
+    assert display.formatter(s.tenant, "en")(dt.date(2026, 3, 9)) in mails[0].text
+    # The week the duo started in (it started on Friday 6 March) is asked about too, but
+    # never a week before the start.
+    first = dt.datetime(2026, 3, 9, 8, tzinfo=dt.UTC)
+    with clock.frozen(first), in_tenant("brussels"):
+        duo = db.session.get(Duo, (s.duo.tenant_id, s.duo.id))
+        assert accompaniment.open_weeks(duo, s.tenant) == (
+            dt.date(2026, 3, 9),
+            dt.date(2026, 3, 2),
+        )
+    with clock.frozen(dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC)), in_tenant("brussels"):
+        duo = db.session.get(Duo, (s.duo.tenant_id, s.duo.id))
+        assert accompaniment.open_weeks(duo, s.tenant) == (dt.date(2026, 3, 2),)
 
 
 def test_the_coordinator_sees_the_timeline_and_logs_a_check_in(db, in_tenant, login, make) -> None:
@@ -212,3 +294,139 @@ def test_alerts_are_ranked_to_dos_linking_to_the_duo(db, in_tenant, coordinator,
     assert "decision after the first meeting pending" in html
     assert re.search(rf'href="/brussels/duos/{s.duo.id}"', html)
     assert health.KINDS["concern"][1] < health.KINDS["ending_soon"][1]
+
+
+# --------------------------------------------------------------------------- real Redis
+
+
+def _through_rq(db, connection) -> None:
+    """Hand every due outbox row to Redis and let a real RQ worker run them, until none is
+    left (the jobs the jobs enqueue, such as the mails, go the same way)."""
+    from rq import SimpleWorker
+
+    from duo.core.jobs.models import PENDING, OutboxJob
+    from duo.core.jobs.outbox import QUEUE
+
+    for _round in range(10):
+        dispatch()
+        SimpleWorker([QUEUE], connection=connection).work(burst=True)
+        db.session.expire_all()
+        waiting = db.session.execute(
+            select(OutboxJob.name, OutboxJob.status, OutboxJob.last_error).where(
+                OutboxJob.status == PENDING, OutboxJob.run_after <= utcnow()
+            )
+        ).all()
+        if not waiting:
+            return
+    raise AssertionError(f"outbox rows still due after ten rounds: {waiting}")
+
+
+@pytest.mark.redis
+def test_the_daily_job_on_a_real_redis_worker_raises_each_alert_once(
+    app, db, in_tenant, make, tenants, create_user, redis_url
+) -> None:
+    """The periodic slot and a second run the same day, both through the outbox, Redis and
+    an RQ worker: one alert per duo and kind, one digest per coordinator and day; a
+    resolved alert clears itself on the next run."""
+    from redis import Redis
+    from rq import Queue
+
+    from duo.core.jobs import enqueue
+    from duo.core.jobs.models import DONE, OutboxJob
+    from duo.core.jobs.outbox import QUEUE
+    from duo.people.models import Person
+
+    active = make(states.ACTIVE, "Sara")
+    pending = make(states.FIRST_MEETING, "Lina")
+    unsigned = make(states.CONFIRMED, "Omar")
+    second = create_user(branches=["brussels"], name="Second Coordinator")
+    db.session.commit()
+    connection = Redis.from_url(redis_url)
+    Queue(QUEUE, connection=connection).empty()
+    original = app.config["DUO_REDIS_URL"]
+    app.config["DUO_REDIS_URL"] = redis_url
+
+    def run_twice(moment: dt.datetime) -> None:
+        with clock.frozen(moment):
+            slot = int(moment.timestamp()) // int(duo_jobs.HEALTH.every.total_seconds())
+            enqueue(duo_jobs.HEALTH_JOB, tenant_id=None,
+                    dedupe_key=f"periodic:{duo_jobs.HEALTH.id}:{slot}")  # fmt: skip
+            db.session.commit()
+            _through_rq(db, connection)
+            enqueue(duo_jobs.HEALTH_JOB, tenant_id=None)  # run again the same day
+            db.session.commit()
+            _through_rq(db, connection)
+
+    def digests() -> list[str]:
+        with in_tenant("brussels"):
+            return sorted(
+                db.session.execute(
+                    select(OutgoingMail.recipient).where(OutgoingMail.kind == "duos.digest")
+                ).scalars()
+            )
+
+    def alert_rows() -> list[tuple[str, str, bool]]:
+        with in_tenant("brussels"):
+            rows = db.session.execute(
+                select(DuoAlert.duo_id, DuoAlert.kind, DuoAlert.cleared_at)
+            ).all()
+        return sorted((str(d), k, c is None) for d, k, c in rows)
+
+    try:
+        day = START + dt.timedelta(days=30)
+        run_twice(day)
+        runs = db.session.execute(
+            select(OutboxJob.status).where(OutboxJob.name == duo_jobs.HEALTH_JOB)
+        ).scalars().all()  # fmt: skip
+        assert runs == [DONE, DONE]  # both runs went through Redis and a worker
+        assert alert_rows() == sorted([
+            (str(active.duo.id), "no_meeting", True),
+            (str(pending.duo.id), "decision_pending", True),
+            (str(unsigned.duo.id), "signature_pending", True),
+        ])  # fmt: skip
+        coordinators = sorted([active.user.email, second.email])
+        assert digests() == coordinators  # one digest each, however often the job ran
+
+        # The next day: the mentor met and asks to be contacted; both said yes after the
+        # first meeting. Two runs again.
+        later = day + dt.timedelta(days=1)
+        with in_tenant("brussels"), clock.frozen(later):
+            duo = db.session.get(Duo, (active.duo.tenant_id, active.duo.id))
+            accompaniment.check_in(duo, "mentor", tenant=tenants["brussels"],
+                                   person_id=active.duo.mentor_id, met=True, minutes=60,
+                                   topics=["cv"], note=None, contact_me=True)  # fmt: skip
+            waiting = db.session.get(Duo, (pending.duo.tenant_id, pending.duo.id))
+            mentee = db.session.get(Person, (pending.duo.tenant_id, pending.duo.mentee_id))
+            mentor = db.session.get(Person, (pending.duo.tenant_id, pending.duo.mentor_id))
+            steps.both_yes(waiting, tenants["brussels"], mentee, mentor)
+            db.session.commit()
+        run_twice(later)
+        assert alert_rows() == sorted([
+            (str(active.duo.id), "concern", True),
+            (str(active.duo.id), "no_meeting", False),
+            (str(pending.duo.id), "decision_pending", False),
+            (str(unsigned.duo.id), "signature_pending", True),
+        ])  # fmt: skip
+        assert digests() == sorted(coordinators * 2)  # one more each, for the new day
+
+        # The coordinator calls back: the concern clears on the next run.
+        third = later + dt.timedelta(days=1)
+        with in_tenant("brussels"), clock.frozen(third):
+            duo = db.session.get(Duo, (active.duo.tenant_id, active.duo.id))
+            accompaniment.log(duo, "call", "Called Sara's mentor", by=active.user,
+                              tenant=tenants["brussels"])  # fmt: skip
+            db.session.commit()
+        run_twice(third)
+        still_open = [(d, k) for d, k, is_open in alert_rows() if is_open]
+        assert still_open == [(str(unsigned.duo.id), "signature_pending")]
+        # Every job ran through the worker (the reporting refresh that a change of people
+        # asks for is debounced to the end of the minute: it waits, it did not fail).
+        undone = db.session.execute(
+            select(OutboxJob.name, OutboxJob.status).where(
+                OutboxJob.status != DONE, ~OutboxJob.name.startswith("reporting.")
+            )
+        ).all()
+        assert undone == []
+    finally:
+        app.config["DUO_REDIS_URL"] = original
+        Queue(QUEUE, connection=connection).empty()

@@ -17,8 +17,11 @@ import steps
 from duo.core import clock
 from duo.core.jobs import dispatch
 from duo.core.mail.models import OutgoingMail
-from duo.duos import lifecycle, states
+from duo.duos import first_meeting, health, lifecycle, states
+from duo.duos.lifecycle import InvalidDuoTransition
+from duo.duos.models import Duo
 from duo.evaluation import jobs as evaluation_jobs
+from duo.evaluation import outcomes, survey
 from duo.evaluation.models import EvaluationAnswer, Outcome, OutcomeAsk
 from support import snapshot
 
@@ -187,3 +190,143 @@ def test_the_coordinator_sees_answers_and_records_an_outcome(db, in_tenant, logi
     with in_tenant("brussels"):
         outcome = db.session.execute(select(Outcome)).scalar_one()
         assert outcome.by_coordinator and outcome.recorded_by_user_id == client.user.id
+
+
+# --------------------------------------------------------------------------- who is asked
+
+
+@pytest.fixture
+def stopped(db, in_tenant, pool_factory, create_user, tenants):
+    """``stopped(upto)``: a Brussels duo taken to ``upto`` and stopped there."""
+
+    def make(upto: str) -> SimpleNamespace:
+        mentee = pool_factory.mentee("brussels", "Amina", languages=FRENCH)
+        mentor = pool_factory.mentor("brussels", "Luc", languages=FRENCH)
+        user = create_user(branches=["brussels"])
+        tenant = tenants["brussels"]
+        with in_tenant("brussels"), clock.frozen(START) as c:
+            duo = lifecycle.propose(mentee, mentor)
+            if upto == states.FIRST_MEETING:
+                steps.plan(duo, tenant, by=user)
+                c.advance(dt.timedelta(days=3))
+                first_meeting.decide(duo, "mentee", False, tenant=tenant, by_person=mentee)
+            else:
+                if upto in (states.CONFIRMED, states.ACTIVE):
+                    steps.plan(duo, tenant, by=user)
+                    c.advance(dt.timedelta(days=3))
+                    steps.both_yes(duo, tenant, mentee, mentor)
+                if upto == states.ACTIVE:
+                    c.advance(dt.timedelta(days=1))
+                    steps.sign_all(duo, tenant, mentee, mentor, user)
+                    c.advance(dt.timedelta(days=40))
+                lifecycle.transition(duo, states.STOPPED, by=user, reason="Moved away")
+            end = c.peek()
+            shot = snapshot(duo, ("id", "tenant_id", "mentee_id", "mentor_id", "state"))
+            db.session.commit()
+        dispatch()
+        return SimpleNamespace(duo=shot, end=end, user=user, tenant=tenant)
+
+    return make
+
+
+def test_a_duo_stopped_after_its_start_is_evaluated_and_followed(
+    app, db, in_tenant, stopped
+) -> None:
+    s = stopped(states.ACTIVE)
+    assert s.duo.state == states.STOPPED
+    mails = _mails(db, in_tenant, "evaluation.survey")
+    assert {m.person_id for m in mails} == {s.duo.mentee_id, s.duo.mentor_id}
+    with in_tenant("brussels"):
+        asks = db.session.execute(select(OutcomeAsk.months_after)).scalars().all()
+        assert sorted(asks) == [0, 3, 6, 12]
+    token = _token(next(m for m in mails if m.person_id == s.duo.mentor_id), "evaluation")
+    answers = {
+        q["key"]: ("yes" if q["kind"] == "yes_no" else "3" if q["kind"] == "agree" else "ok")
+        for q in s.tenant.config["evaluation"]["questions"]
+        if q["audience"] == "mentor"
+    }
+    client = app.test_client()
+    with clock.frozen(s.end + dt.timedelta(days=1)):
+        assert client.post(f"/brussels/evaluation/{token}", data=answers).status_code == 302
+    with in_tenant("brussels"):
+        assert db.session.execute(select(func.count()).select_from(EvaluationAnswer)).scalar()
+        duo = db.session.get(Duo, (s.duo.tenant_id, s.duo.id))
+        # It stays stopped: nothing to close, and no "evaluation overdue" alert.
+        assert duo.state == states.STOPPED
+        with pytest.raises(InvalidDuoTransition):
+            lifecycle.transition(duo, states.EVALUATED, by=s.user)
+        db.session.rollback()
+        later = s.end + dt.timedelta(days=60)
+        assert "evaluation_overdue" not in health.conditions(duo, s.tenant, later, [], set())
+
+
+@pytest.mark.parametrize("upto", [states.FIRST_MEETING, states.CONFIRMED, states.PROPOSED])
+def test_a_duo_stopped_before_its_start_gets_no_survey_and_no_outcome_asks(
+    db, in_tenant, stopped, upto
+) -> None:
+    s = stopped(upto)
+    assert s.duo.state == states.STOPPED
+    assert _mails(db, in_tenant, "evaluation.survey") == []
+    with in_tenant("brussels"):
+        assert db.session.execute(select(func.count()).select_from(OutcomeAsk)).scalar() == 0
+        duo = db.session.get(Duo, (s.duo.tenant_id, s.duo.id))
+        assert not survey.open_for(duo)
+        with pytest.raises(InvalidDuoTransition):
+            survey.answer(duo, "mentee", {}, tenant=s.tenant)
+        # Even a survey job enqueued by hand sends nothing.
+        assert evaluation_jobs.survey(str(s.duo.id)) == "skipped"
+
+
+def test_an_answered_ask_is_not_reminded_and_the_next_one_still_comes(db, in_tenant, ended) -> None:
+    s = ended("en")
+    first = s.end + dt.timedelta(hours=1)
+    with clock.frozen(first):
+        evaluation_jobs.follow_up(first.isoformat())
+        dispatch()
+    assert len(_mails(db, in_tenant, "evaluation.ask")) == 1
+    with in_tenant("brussels"), clock.frozen(first + dt.timedelta(days=2)):
+        duo = db.session.get(Duo, (s.duo.tenant_id, s.duo.id))
+        ask = next(a for a in outcomes.asks_of(duo) if a.months_after == 0)
+        outcomes.record(ask, duo, {"status": "looking"}, by=s.user)  # told by phone
+        db.session.commit()
+    for days in (8, 31, 40):
+        moment = s.end + dt.timedelta(days=days)
+        with clock.frozen(moment):
+            evaluation_jobs.follow_up(moment.isoformat())
+            dispatch()
+    assert len(_mails(db, in_tenant, "evaluation.ask")) == 1  # no reminder, ever
+    with in_tenant("brussels"):
+        ask = db.session.execute(
+            select(OutcomeAsk).where(OutcomeAsk.months_after == 0)
+        ).scalar_one()
+        assert ask.answered_at is not None and ask.lost_at is None and ask.reminded_at is None
+    three = s.end + dt.timedelta(days=95)
+    with clock.frozen(three):
+        evaluation_jobs.follow_up(three.isoformat())
+        dispatch()
+    assert len(_mails(db, in_tenant, "evaluation.ask")) == 2  # the 3-month ask
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "nl"])
+def test_bad_outcome_answers_change_nothing(app, db, in_tenant, ended, locale) -> None:
+    s = ended(locale)
+    first = s.end + dt.timedelta(hours=1)
+    with clock.frozen(first):
+        evaluation_jobs.follow_up(first.isoformat())
+        dispatch()
+        token = _token(_mails(db, in_tenant, "evaluation.ask")[-1], "evaluation/outcome")
+        client = app.test_client()
+        url = f"/brussels/evaluation/outcome/{token}"
+        job = {"status": "job", "contract_type": "permanent", "hours_per_week": "38"}
+        far = client.post(url, data={**job, "job_started_on": "1890-01-01"})
+        assert far.status_code == 400
+        assert str(escape(_text(locale, "Give the date the job started."))) in far.get_data(
+            as_text=True
+        )
+        nul = client.post(url, data={"status": "looking", "note": "a\x00b"})
+        assert nul.status_code == 400
+        control = _text(locale, "Remove the invisible control characters from this text.")
+        assert str(escape(control)) in nul.get_data(as_text=True)
+        assert client.get(url).status_code == 200  # still unanswered, the link unused
+    with in_tenant("brussels"):
+        assert db.session.execute(select(func.count()).select_from(Outcome)).scalar() == 0

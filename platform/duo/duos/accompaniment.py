@@ -4,8 +4,16 @@ A check-in is one tap through the person's link (the mentor always; the mentee w
 branch's ``duos.mentee_check_in`` says so): did you meet this week, how long, what about
 (the branch's ``duos.topics``), a note, and "I'd like the coordinator to contact me" (a
 concern, shown on the coordinator's dashboard until they log a check-in of their own).
-A second check-in of the same person in the same week replaces the first. Coordinators
-log calls, visits, intervisions and meetings with a note.
+Coordinators log calls, visits, intervisions and meetings with a note.
+
+Each check-in is about one week (the branch-local Monday ``week_start``), named by the form
+it was sent from, never by the moment it arrives: the weekly mail asks about the week just
+ended and its link carries that week; the page's form carries the week it was shown for.
+A week is open for its own seven days and the next seven (:func:`open_weeks`), and only
+within the accompaniment; a form or mail of an older week is refused with a message naming
+the week (nothing changes), so an old link never logs into the current week. A second
+check-in of the same person for the same week replaces the first, and the page says so
+before and after.
 
 :func:`timeline` gives the weeks from the start to the planned end: meetings logged per
 week, the gaps (a past week without one) and the concerns.
@@ -21,7 +29,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from duo.core.db import db, utcnow
-from duo.core.i18n import zones
+from duo.core.i18n import format_date, zones
 from duo.core.tenancy.models import Tenant
 from duo.duos import config, history, states
 from duo.duos.lifecycle import InvalidDuoTransition
@@ -38,6 +46,35 @@ def week_of(day: date) -> date:
 
 def this_week(tenant: Tenant) -> date:
     return week_of(zones.local_today(tenant.timezone))
+
+
+def last_week(tenant: Tenant) -> date:
+    return this_week(tenant) - timedelta(days=7)
+
+
+def open_weeks(duo: Duo, tenant: Tenant) -> tuple[date, ...]:
+    """The weeks a check-in can be given for now: this week and last week, newest first,
+    none before the week the duo started nor after the week of its planned end."""
+    if duo.started_at is None:
+        return ()
+    first = week_of(zones.local_date(duo.started_at, tenant.timezone))
+    last = week_of(duo.ends_on) if duo.ends_on is not None else None
+    return tuple(
+        week
+        for week in (this_week(tenant), last_week(tenant))
+        if week >= first and (last is None or week <= last)
+    )
+
+
+def given(duo: Duo, person_id: uuid.UUID, week: date) -> DuoCheckIn | None:
+    """``person_id``'s check-in through their link for ``week``, if any."""
+    return db.session.execute(
+        select(DuoCheckIn).where(
+            DuoCheckIn.duo_id == duo.id,
+            DuoCheckIn.by_person_id == person_id,
+            DuoCheckIn.week_start == week,
+        )
+    ).scalar_one_or_none()
 
 
 def may_check_in(duo: Duo, party: str, tenant: Tenant) -> bool:
@@ -57,24 +94,27 @@ def check_in(
     topics: list[str],
     note: str | None,
     contact_me: bool,
+    week: date | None = None,
 ) -> DuoCheckIn:
-    """Record (or replace) this week's check-in of ``party`` through their link."""
+    """Record (or replace) ``party``'s check-in for ``week`` (default: this week)."""
     if not may_check_in(duo, party, tenant):
         raise InvalidDuoTransition(_("Check-ins are open while the duo is running."))
+    week = this_week(tenant) if week is None else week
+    if week not in open_weeks(duo, tenant):
+        raise InvalidDuoTransition(
+            _(
+                "The check-in for the week of %(day)s is closed. Nothing was recorded.",
+                day=format_date(week),
+            ),
+            "week",
+        )
     known = {key for key, _title in config.choices(tenant, "topics", tenant.default_locale)}
     unknown = [t for t in topics if t not in known]
     if unknown:
         raise InvalidDuoTransition(_("Choose topics from the list."), "topics")
     if met and minutes not in DURATIONS:
         raise InvalidDuoTransition(_("Say how long you met."), "minutes")
-    week = this_week(tenant)
-    row = db.session.execute(
-        select(DuoCheckIn).where(
-            DuoCheckIn.duo_id == duo.id,
-            DuoCheckIn.by_person_id == person_id,
-            DuoCheckIn.week_start == week,
-        )
-    ).scalar_one_or_none()
+    row = given(duo, person_id, week)
     if row is None:
         row = DuoCheckIn(tenant_id=duo.tenant_id, duo_id=duo.id, week_start=week, kind="link")
         db.session.add(row)

@@ -71,7 +71,6 @@ def plan(duo: Duo, meeting: MeetingPlan, *, by: object, tenant: Tenant) -> None:
         raise InvalidDuoTransition(_("A video link starts with https:// or http://."), "video_url")
     again = duo.state == states.FIRST_MEETING
     duo.first_meeting_at = at.astimezone(UTC)
-    duo.first_meeting_on = zones.local_date(at, tenant.timezone)
     duo.first_meeting_place = place
     duo.first_meeting_video_url = video
     duo.first_meeting_coordinator_id = meeting.coordinator_id

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -22,14 +23,6 @@ from duo.duos import states
 
 class StepForm(Form):
     """A move that needs nothing but the coordinator's click (confirmed, active, ...)."""
-
-
-class FirstMeetingForm(Form):
-    first_meeting_on = DateField(
-        _l("Date of the first meeting (optional)"),
-        validators=[Optional()],
-        format="%Y-%m-%d",
-    )
 
 
 class StopForm(Form):
@@ -66,8 +59,6 @@ class EndForm(Form):
 
 def form_for(target: str, at_first_meeting: bool, **kwargs: object) -> Form:
     """The form of the move to ``target``, its fields prefixed with the target (unique ids)."""
-    if target == states.FIRST_MEETING:
-        return FirstMeetingForm(prefix=target, **kwargs)
     if target == states.ENDED:
         return EndForm(prefix=target, **kwargs)
     if target == states.STOPPED:
@@ -182,8 +173,12 @@ class PartyForm(Form):
 
 
 class CheckInForm(Form):
-    """The weekly one-tap check-in through the link; topics are set per branch."""
+    """The weekly one-tap check-in through the link; topics are set per branch.
 
+    ``week`` is the Monday of the week the form was shown for (the check-in is about it).
+    """
+
+    week = HiddenField()
     met = RadioField(
         _l("Did you meet this week?"),
         choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],

@@ -16,7 +16,7 @@ A job keyed by the step it follows runs once; re-running one changes nothing.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -230,8 +230,13 @@ def daily(now_iso: str | None = None) -> int:
 
 
 def _request_check_ins(tenant: Tenant) -> None:
-    week = accompaniment.this_week(tenant).isoformat()
+    """Ask about the week just ended (its Monday travels with the mail's link), once per
+    person and week, for every running duo that was already running that week."""
+    last = accompaniment.last_week(tenant)
+    week = last.isoformat()
     for duo in db.session.execute(select(Duo).where(Duo.state == states.ACTIVE)).scalars():
+        if last not in accompaniment.open_weeks(duo, tenant):
+            continue
         parties = ["mentor"] + (["mentee"] if config.setting(tenant, "mentee_check_in") else [])
         for party in parties:
             person_id = duo.mentor_id if party == "mentor" else duo.mentee_id
@@ -254,7 +259,13 @@ def check_in_reminder(duo_id: str, person_id: str, week: str) -> str:
     person, partner = (mentee, mentor) if str(mentee.id) == person_id else (mentor, mentee)
     if str(person.id) != person_id:
         return "skipped"
-    notify.send("check_in", duo, person, partner, tenant, kind=CHECK_IN_JOB)
+    asked = date.fromisoformat(week)
+    if asked not in accompaniment.open_weeks(duo, tenant):
+        return "skipped"  # the week closed before the mail could go
+    notify.send(
+        "check_in", duo, person, partner, tenant, kind=CHECK_IN_JOB, week=asked,
+        link_values={"week": week},
+    )  # fmt: skip
     return "sent"
 
 

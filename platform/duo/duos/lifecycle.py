@@ -206,7 +206,6 @@ def transition(
     by: object | None = None,
     reason: str | None = None,
     declined_by: str | None = None,
-    first_meeting_on: date | None = None,
     tenant: Tenant | None = None,
     started_at: datetime | None = None,
     confirm_early: bool = False,
@@ -215,9 +214,9 @@ def transition(
     """Move ``duo`` to state ``to``; ``by`` is the staff user (None for a candidate or a job).
 
     ``reason`` is required to stop. ``declined_by`` (mentor / mentee / both) is only
-    accepted when stopping at the first meeting. ``first_meeting_on`` may accompany the
-    move to ``first_meeting``. ``tenant`` (the duo's branch, for its time zone and the
-    programme's duration) is loaded when not given.
+    accepted when stopping at the first meeting. ``tenant`` (the duo's branch, for its time
+    zone and the programme's duration) is loaded when not given. The first meeting is
+    planned by :func:`duo.duos.first_meeting.plan`, which makes the move to ``first_meeting``.
     """
     if to not in states.STATES:
         raise InvalidDuoTransition(_("Unknown duo state."), "to")
@@ -240,10 +239,6 @@ def transition(
             raise InvalidDuoTransition(
                 _("Only a duo at its first meeting can be declined."), "declined_by"
             )
-    if first_meeting_on is not None and to != states.FIRST_MEETING:
-        raise InvalidDuoTransition(
-            _("The date of the first meeting goes with planning it."), "first_meeting_on"
-        )
     if tenant is None or tenant.id != duo.tenant_id:
         tenant = db.session.get(Tenant, duo.tenant_id)
     _require_step(duo, to)
@@ -274,10 +269,7 @@ def transition(
     from_state = duo.state
     details: dict[str, Any] = {}
     label = str(states.LABELS[to])
-    if to == states.FIRST_MEETING and first_meeting_on is not None:
-        duo.first_meeting_on = first_meeting_on
-        details["first_meeting_on"] = first_meeting_on.isoformat()
-    elif to == states.ACTIVE:
+    if to == states.ACTIVE:
         duo.started_at = started_at or now
         months = int(tenant.config.get("programme", {}).get("duration_months", 6))
         duo.ends_on = add_months(_local_date(duo.started_at, tenant), months)

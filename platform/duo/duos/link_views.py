@@ -8,6 +8,7 @@ and neither changes anything. What the person does here is recorded as done by t
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -30,6 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from duo.core import links
 from duo.core.auth.access import personal_link
 from duo.core.db import db
+from duo.core.i18n import format_date
 from duo.core.links.models import PersonalLink
 from duo.duos import accompaniment, agreement, config, first_meeting, pdf, states
 from duo.duos.forms import CheckInForm, DecisionForm, SignForm
@@ -91,6 +93,26 @@ def check_in_form(tenant: Any, locale: str, formdata: Any = None) -> CheckInForm
     return form
 
 
+def _week(value: str | None) -> date | None:
+    """A week named by a form or a mail's link (its Monday), or None when unreadable."""
+    try:
+        day = date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return day if day.weekday() == 0 else None
+
+
+def _asked_week(visit: Visit) -> tuple[date | None, date | None]:
+    """(the week the check-in form is for, a week asked for that is closed)."""
+    open_weeks = accompaniment.open_weeks(visit.duo, g.tenant)
+    asked = request.args.get("week")
+    week = _week(asked)
+    if week is not None and week in open_weeks:
+        return week, None
+    current = open_weeks[0] if open_weeks else None
+    return current, (week if asked else None)
+
+
 def _page(visit: Visit, status: int = 200, **forms: Any):
     duo, tenant = visit.duo, g.tenant
     decided = first_meeting.decisions(duo).get(visit.party)
@@ -101,6 +123,13 @@ def _page(visit: Visit, status: int = 200, **forms: Any):
         ("mentor" if visit.party == "mentee" else "mentee"): visit.partner,
     }
     pair_locale = agreement.locale_of(duo, tenant, people["mentee"], people["mentor"])
+    form = forms.get("check_in_form")
+    if form is None:
+        form = _with_locale(locale, check_in_form, tenant)
+        week, closed_week = _asked_week(visit)
+        form.week.data = week.isoformat() if week else ""
+    else:
+        week, closed_week = _week(form.week.data), None
     return _render(
         "duos/link/page.html",
         visit.person,
@@ -118,7 +147,11 @@ def _page(visit: Visit, status: int = 200, **forms: Any):
         sign_form=forms.get("sign_form") or SignForm(formdata=None),
         locale=locale,
         may_check_in=accompaniment.may_check_in(duo, visit.party, tenant),
-        check_in_form=forms.get("check_in_form") or _with_locale(locale, check_in_form, tenant),
+        check_in_form=form,
+        check_in_week=week,
+        check_in_current=week == accompaniment.this_week(tenant),
+        check_in_closed_week=closed_week,
+        check_in_given=accompaniment.given(duo, visit.person.id, week) if week else None,
         weeks=accompaniment.timeline(duo, tenant),
     )
 
@@ -211,6 +244,13 @@ def check_in(token: str):
         if not form.validate_on_submit():
             return _page(visit, 400, check_in_form=form)
         met = form.met.data == "yes"
+        week = _week(form.week.data)
+        if week is None:
+            form.week.data = ""
+            flash(_("This check-in does not say which week it is about. Nothing was recorded."),
+                  "error")  # fmt: skip
+            return _page(visit, 400)
+        replaced = accompaniment.given(visit.duo, visit.person.id, week) is not None
         try:
             accompaniment.check_in(
                 visit.duo,
@@ -222,10 +262,22 @@ def check_in(token: str):
                 topics=list(form.topics.data or []),
                 note=form.note.data,
                 contact_me=bool(form.contact_me.data),
+                week=week,
             )
         except InvalidDuoTransition as exc:
+            if exc.field == "week":
+                flash(str(exc), "error")
+                db.session.rollback()
+                return _page(visit, 400)
             return _failed(visit, exc, form, "check_in_form")
-        flash(_("Thank you: your check-in is recorded."), "success")
+        if replaced:
+            flash(
+                _("Thank you: your check-in for the week of %(day)s is updated.",
+                  day=format_date(week)),
+                "success",
+            )  # fmt: skip
+        else:
+            flash(_("Thank you: your check-in is recorded."), "success")
     return redirect(url_for("my_duo.page", token=token))
 
 

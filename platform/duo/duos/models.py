@@ -77,9 +77,6 @@ class Duo(TenantScoped, db.Model):
     state: Mapped[str] = mapped_column(String(20), default=states.PROPOSED, index=True)
     state_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    #: The day of the first meeting, when the coordinator gave it (local day of
-    #: ``first_meeting_at``).
-    first_meeting_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     #: When the first meeting is planned (step 5); decisions open from then on.
     first_meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     first_meeting_place: Mapped[str | None] = mapped_column(String(300), nullable=True)

@@ -31,8 +31,16 @@ OBJECT = "duo"
 PURPOSE = "duo"
 
 
-def link_for(duo: Duo, person: Person, tenant: Tenant, *, by: object | None = None) -> str:
-    """A new personal link to ``person``'s page of ``duo`` (absolute URL)."""
+def link_for(
+    duo: Duo,
+    person: Person,
+    tenant: Tenant,
+    *,
+    by: object | None = None,
+    values: dict[str, str] | None = None,
+) -> str:
+    """A new personal link to ``person``'s page of ``duo`` (absolute URL); ``values`` go
+    into its query string (the week a check-in mail asks about)."""
     _link, token = links.issue(
         person.id,
         OBJECT,
@@ -42,7 +50,7 @@ def link_for(duo: Duo, person: Person, tenant: Tenant, *, by: object | None = No
         by=by,
         replace=False,
     )
-    return external_url("my_duo.page", tenant=tenant.slug, token=token)
+    return external_url("my_duo.page", tenant=tenant.slug, token=token, **(values or {}))
 
 
 def send(
@@ -54,6 +62,7 @@ def send(
     *,
     kind: str,
     attachments: list[tuple[str, str, bytes]] | None = None,
+    link_values: dict[str, str] | None = None,
     **context: Any,
 ) -> None:
     """Write one mail of ``duos/mail/<template>`` to ``person`` with their link."""
@@ -66,7 +75,7 @@ def send(
         is_mentee=person.role == MENTEE,
         branch_name=tenant.display_name(locale),
         contact_email=tenant.contact_email,
-        link=link_for(duo, person, tenant),
+        link=link_for(duo, person, tenant, values=link_values),
         duo=duo,
         local=display.formatter(tenant, locale),
         **context,

@@ -97,7 +97,6 @@ def move(duo_id: uuid.UUID, target: str):
     if not form.validate_on_submit():
         return render(duo, 400, (target, form))
     declined = getattr(form, "declined_by", None)
-    first = getattr(form, "first_meeting_on", None)
     reason = getattr(form, "reason", None)
     try:
         lifecycle.transition(
@@ -106,7 +105,6 @@ def move(duo_id: uuid.UUID, target: str):
             by=current_user,
             reason=reason.data if reason is not None else None,
             declined_by=(declined.data or None) if declined is not None else None,
-            first_meeting_on=first.data if first is not None else None,
             tenant=g.tenant,
             confirm_early=bool(getattr(form, "confirm_early", None) and form.confirm_early.data),
             stop_reason_key=(form.reason_key.data or None) if hasattr(form, "reason_key") else None,

@@ -1,10 +1,12 @@
 """Evaluation jobs: the survey when a duo ends, and the daily outcome follow-up.
 
-When a duo ends (or stops after its start), its outcome asks are scheduled and both people
-get the survey by mail. Every day ``evaluation.follow_up`` sends the asks that are due
-(a single-use link each), reminds once after ``evaluation.reminder_after_days``, and marks
-an ask lost to follow-up after ``evaluation.lost_after_days``. Mails are keyed by the ask
-and the step, so nothing is sent twice.
+When a duo ends (or stops after its start: see :func:`duo.evaluation.survey.open_for`),
+its outcome asks are scheduled and both people get the survey by mail; a duo stopped before
+its start (declined at the first meeting, never signed) gets neither. Every day
+``evaluation.follow_up`` sends the asks that are due (a single-use link each), reminds once
+after ``evaluation.reminder_after_days``, and marks an ask lost to follow-up after
+``evaluation.lost_after_days`` (never a failure: an indicator leaves it out of its
+denominator). Mails are keyed by the ask and the step, so nothing is sent twice.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from duo.duos import config, states
 from duo.duos.models import Duo, DuoStateChange
 from duo.evaluation import outcomes
 from duo.evaluation.models import OutcomeAsk
+from duo.evaluation.survey import open_for as survey_open_for
 from duo.people.models import MENTEE, Person
 
 SURVEY_JOB = "evaluation.survey"
@@ -39,10 +42,7 @@ FOLLOW_UP = Periodic("evaluation-follow-up", FOLLOW_UP_JOB, timedelta(days=1))
 
 
 def on_duo_step(duo: Duo, change: DuoStateChange) -> None:
-    ended = change.to_state == states.ENDED or (
-        change.to_state == states.STOPPED and duo.started_at is not None
-    )
-    if not ended:
+    if change.to_state not in (states.ENDED, states.STOPPED) or not survey_open_for(duo):
         return
     tenant = db.session.get(Tenant, duo.tenant_id)
     outcomes.schedule(duo, tenant)
@@ -71,7 +71,7 @@ def _mail(template: str, person: Person, tenant: Tenant, kind: str, **context: o
 @job(SURVEY_JOB)
 def survey(duo_id: str) -> str:
     duo = db.session.execute(select(Duo).where(Duo.id == uuid.UUID(duo_id))).scalar_one_or_none()
-    if duo is None:
+    if duo is None or not survey_open_for(duo):
         return "skipped"
     tenant = db.session.get(Tenant, require_tenant_id())
     for person in _people(duo).values():

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from duo.core.db import db, utcnow
 from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
+from duo.core.validation import EARLIEST, text_error
 from duo.duos import history
 from duo.duos.lifecycle import InvalidDuoTransition, add_months
 from duo.duos.models import Duo
@@ -101,8 +102,12 @@ def record(
         if not isinstance(hours, int) or not 1 <= hours <= 60:
             raise InvalidDuoTransition(_("Give the hours per week (1 to 60)."), "hours_per_week")
         started = data.get("job_started_on")
-        if not isinstance(started, date) or started > utcnow().date():
+        if not isinstance(started, date) or not EARLIEST <= started <= utcnow().date():
             raise InvalidDuoTransition(_("Give the date the job started."), "job_started_on")
+    note = (data.get("note") or "").strip()
+    problem = text_error(note, multiline=True, max_length=2000)
+    if problem:
+        raise InvalidDuoTransition(problem, "note")
     outcome = Outcome(
         tenant_id=duo.tenant_id,
         duo_id=duo.id,
@@ -112,7 +117,7 @@ def record(
         contract_type=contract,
         hours_per_week=hours,
         job_started_on=started,
-        note=(data.get("note") or "").strip()[:2000] or None,
+        note=note or None,
         recorded_at=utcnow(),
         recorded_by_user_id=getattr(by, "id", None),
         by_coordinator=by is not None,

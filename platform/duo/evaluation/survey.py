@@ -1,4 +1,13 @@
-"""The end-of-duo survey: questions from configuration, answers per question version."""
+"""The end-of-duo survey: questions from configuration, answers per question version.
+
+Who is asked: the evaluation is "at the end" of the accompaniment, so a duo that ended is
+asked, and so is one that *stopped after its start* (the agreement was signed, some weeks
+of mentoring happened: what the two say about them counts, and the mentee's outcomes are
+followed as for any other duo). Such a duo stays *stopped*: it has no evaluation for the
+coordinator to close and no "evaluation overdue" alert. A duo stopped before its start
+(declined at the first meeting, or never signed) had no accompaniment to evaluate: no
+survey, no outcome asks, and its answers are refused.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +19,7 @@ from sqlalchemy import select
 
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant
+from duo.core.validation import text_error
 from duo.duos import history, states
 from duo.duos.lifecycle import InvalidDuoTransition
 from duo.duos.models import Duo
@@ -37,6 +47,7 @@ def questions(tenant: Tenant, party: str, locale: str) -> list[dict[str, Any]]:
 
 
 def open_for(duo: Duo) -> bool:
+    """Whether the survey is open for ``duo`` (see the module doc)."""
     return duo.state in (states.ENDED, states.EVALUATED) or (
         duo.state == states.STOPPED and duo.started_at is not None
     )
@@ -77,6 +88,10 @@ def answer(
                 raise InvalidDuoTransition(_("Answer every question."), q["key"])
         elif not value:
             continue
+        else:
+            problem = text_error(value, multiline=True, max_length=2000)
+            if problem:
+                raise InvalidDuoTransition(problem, q["key"])
         rows.append(
             EvaluationAnswer(
                 tenant_id=duo.tenant_id,

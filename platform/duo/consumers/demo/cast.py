@@ -33,6 +33,7 @@ from faker import Faker
 
 from duo.consumers.demo import data, draw
 from duo.consumers.demo.parts import (
+    DUO_EVALUATED,
     DUO_PARTS,
     NEEDS_REVIEW,
     NOT_ELIGIBLE,
@@ -163,6 +164,8 @@ class _Caster:
         age = rng.randint(19, 31)
         if part == NOT_ELIGIBLE:
             age = 35  # the programme takes mentees up to 33
+        if part == DUO_EVALUATED:
+            age = max(age, 23)  # 18 or older at their intake, two years ago
         tongue = rng.choice(origin["tongues"])
         languages: dict[str, str] = {}
         if second_generation:
@@ -271,6 +274,8 @@ class _Caster:
         age = rng.randint(52, 72)
         if part == NOT_ELIGIBLE:
             age = 46  # mentors are 50 or older
+        if part == DUO_EVALUATED:
+            age = max(age, 54)  # 50 or older at their intake, two years ago
         birth_date = draw.birth_date(rng, self.today, age)
         if part == WAITING_TRAINING:
             # Turns 50 in about two months: the rules say no, the coordinator says yes.

@@ -17,6 +17,16 @@ DUO_ENDED = "duo_ended"
 TRAINED = "trained"
 DUO_ACTIVE = "duo_active"
 DUO_PROPOSED = "duo_proposed"
+#: The other steps of a duo, so that a coordinator sees every one of them: the first
+#: meeting held, the mentor's decision pending; both said yes, the mentor's signature
+#: pending; declined by the mentor after the first meeting (both back in the pool);
+#: signed, then stopped early (the mentee found a job); and, from two years ago, a duo
+#: that ran six months, was evaluated and whose mentee told their situation for a year.
+DUO_MEETING = "duo_meeting"
+DUO_CONFIRMED = "duo_confirmed"
+DUO_DECLINED = "duo_declined"
+DUO_STOPPED = "duo_stopped"
+DUO_EVALUATED = "duo_evaluated"
 #: Mentees eligible and waiting for a mentor, since about 10 weeks, 5 weeks, 1 week.
 POOL_EARLY = "pool_early"
 POOL_MID = "pool_mid"
@@ -52,8 +62,22 @@ PARTS = (
     UNRECORDED,
     UPCOMING,
     WITHDRAWN,
+    DUO_MEETING,
+    DUO_CONFIRMED,
+    DUO_DECLINED,
+    DUO_STOPPED,
+    DUO_EVALUATED,
 )
-DUO_PARTS = (DUO_ENDED, DUO_ACTIVE, DUO_PROPOSED)
+DUO_PARTS = (
+    DUO_ENDED,
+    DUO_ACTIVE,
+    DUO_PROPOSED,
+    DUO_MEETING,
+    DUO_CONFIRMED,
+    DUO_DECLINED,
+    DUO_STOPPED,
+    DUO_EVALUATED,
+)
 
 #: The full story of a branch, most telling parts first (a smaller demo keeps a prefix).
 PRIORITY: tuple[tuple[str, str], ...] = (
@@ -93,6 +117,16 @@ PRIORITY: tuple[tuple[str, str], ...] = (
     (UNRECORDED, MENTEE),
     (WITHDRAWN, MENTEE),
     (POOL_EARLY, MENTEE),
+    (DUO_EVALUATED, MENTEE),
+    (DUO_EVALUATED, MENTOR),
+    (DUO_MEETING, MENTEE),
+    (DUO_MEETING, MENTOR),
+    (DUO_CONFIRMED, MENTEE),
+    (DUO_CONFIRMED, MENTOR),
+    (DUO_STOPPED, MENTEE),
+    (DUO_STOPPED, MENTOR),
+    (DUO_DECLINED, MENTEE),
+    (DUO_DECLINED, MENTOR),
 )
 FULL_STORY = len(PRIORITY)
 #: Beyond the full story: more people in the pool and at the next sessions, in turn.
@@ -131,6 +165,11 @@ SESSION_OF_PART = {
     ATTENDED: "recent",
     UNRECORDED: "last",
     UPCOMING: None,
+    DUO_MEETING: "cohort",
+    DUO_CONFIRMED: "cohort",
+    DUO_DECLINED: "cohort",
+    DUO_STOPPED: "last_year",
+    DUO_EVALUATED: "older",
 }
 #: The duo's mentee came to the mentees' session (she waited for the next matching session).
 DUO_PROPOSED_SESSIONS = {MENTEE: "mentees", MENTOR: "cohort"}
@@ -142,6 +181,11 @@ CYCLE_OF_PART = {
     DUO_ACTIVE: "cohort",
     DUO_PROPOSED: "cohort",
     IN_TRAINING: "current",
+    DUO_MEETING: "cohort",
+    DUO_CONFIRMED: "cohort",
+    DUO_DECLINED: "cohort",
+    DUO_STOPPED: "last_year",
+    DUO_EVALUATED: "older",
 }
 #: Parts whose intake interview is not held (yet).
 NO_INTAKE = {ATTENDED, UNRECORDED, UPCOMING, WITHDRAWN}

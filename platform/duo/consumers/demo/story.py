@@ -16,14 +16,22 @@ The timeline, counted back from the branch's today (D), days moved off weekends,
 and closing days for information sessions:
 
 ==========================  =========================================================
+two years ago               information session, training cycle, matching session
+                            (D-580); the duo runs six months, is *evaluated*, and its
+                            mentee tells their situation at the end, 3, 6 and 12
+                            months after
 last year                   information session, training cycle, matching session
                             (D-230); the duo signs its agreement, runs six months and
-                            ends a month ago: *evaluation to do*
+                            ends a month ago: *evaluation to do*; another (D-225) is
+                            *stopped* after two months (the mentee found a job)
 this year's training        information session, intakes, a training cycle that ends
                             around D-42: mentors *trained*
 D-40, D-33, D-12            sessions for mentees, for mentors, for both: mentees become
                             eligible (waiting since 10, 5, 1 weeks), mentors in training
 D-30                        matching session: a duo that is now *active*
+D-25, D-20, D-16            matching sessions: a duo *declined* by the mentor after its
+                            first meeting; one *confirmed* (the mentor's signature to
+                            come); one whose first meeting was held (a decision pending)
 D-24 on                     the current training cycle: the sessions held are recorded
                             (one mentor missed one) except the last, the rest to come
 D-3                         a session for mentees, attendance not recorded yet; a
@@ -47,7 +55,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from duo.consumers.demo import data, parts
-from duo.consumers.demo.chapters.duos import DuosChapter
+from duo.consumers.demo.chapters.duos import DECLINED, DuosChapter
 from duo.consumers.demo.chapters.intake import IntakeChapter
 from duo.consumers.demo.chapters.sessions import SessionPlan, SessionsChapter
 from duo.consumers.demo.chapters.training import TrainingChapter
@@ -132,6 +140,7 @@ class BranchStory(SessionsChapter, IntakeChapter, TrainingChapter, DuosChapter):
         used_cycles = {self.cycle_key(p) for p in self.cast} - {None}
         has_modules = bool(self.modules())
         cycle_starts = {
+            "older": self.cycle_ending_by(self.day(-600)),
             "last_year": self.cycle_ending_by(self.day(-240)),
             "cohort": self.cycle_ending_by(self.day(-42)),
             "current": self.day(-24),
@@ -139,6 +148,14 @@ class BranchStory(SessionsChapter, IntakeChapter, TrainingChapter, DuosChapter):
         locales = self.branch.locales
         second = locales[1] if len(locales) > 1 else locales[0]
         plans = [
+            SessionPlan(
+                "older",
+                self.workday(cycle_starts["older"] - timedelta(days=16)),
+                time(18, 30),
+                FOR_BOTH,
+                locales[0],
+                20,
+            ),
             SessionPlan(
                 "last_year",
                 self.workday(cycle_starts["last_year"] - timedelta(days=16)),
@@ -181,12 +198,17 @@ class BranchStory(SessionsChapter, IntakeChapter, TrainingChapter, DuosChapter):
                 self.plan_candidate(persona, sessions_by_key[key])
 
         if has_modules:
-            for key in ("last_year", "cohort", "current"):
+            for key in ("older", "last_year", "cohort", "current"):
                 if key in used_cycles:
                     self.plan_cycle(key, cycle_starts[key])
 
+        self.plan_duo(parts.DUO_EVALUATED, self.day(-580), until=duo_states.EVALUATED)
         self.plan_duo(parts.DUO_ENDED, self.day(-230), until=duo_states.ENDED)
+        self.plan_duo(parts.DUO_STOPPED, self.day(-225), until=duo_states.STOPPED)
         self.plan_duo(parts.DUO_ACTIVE, self.day(-30), until=duo_states.ACTIVE)
+        self.plan_duo(parts.DUO_DECLINED, self.day(-25), until=DECLINED)
+        self.plan_duo(parts.DUO_CONFIRMED, self.day(-20), until=duo_states.CONFIRMED)
+        self.plan_duo(parts.DUO_MEETING, self.day(-16), until=duo_states.FIRST_MEETING)
         self.plan_duo(parts.DUO_PROPOSED, self.day(-3), until=duo_states.PROPOSED)
 
     def person(self, persona: Persona) -> Person | None:

@@ -4,8 +4,10 @@ A link is a long random token (``secrets.token_urlsafe``, 256 bits) sent by e-ma
 stored only as its SHA-256 hash, bound to one person, one object (a duo, an outcome
 ask...) and one purpose, expiring after the branch's ``duos.link_valid_days`` and revocable
 by the coordinator, who can also send a fresh one (which revokes the older ones of the
-same person, object and purpose). Some purposes are *single-use* (a one-tap weekly
-check-in, an outcome question): once acted upon, the link reads as used.
+same person, object and purpose). Some purposes are *single-use* (an outcome question):
+once acted upon, the link reads as used. The "my duo" link is not: a person uses it for
+months (decision, signature, weekly check-ins); what it does is tied to its object's
+state instead (a weekly check-in names its week, see :mod:`duo.duos.accompaniment`).
 
 The registration links of information sessions (:mod:`duo.sessions.tokens`) stay signed
 and unstored: they are bound to a registration that ends with the session, need no

@@ -18,7 +18,7 @@ class PersonalLink(TenantScoped, db.Model):
 
     ``object_type``/``object_id`` name what the link acts on (``"duo"`` and the duo's id;
     ``"outcome_ask"`` and the ask's id); ``purpose`` what it lets the person do (``"duo"``
-    opens their duo page; ``"check_in"`` a one-tap weekly check-in). The person is a
+    opens their duo page; ``"outcome"`` answers one outcome question, once). The person is a
     branch row (composite key): erasing them erases their links.
     """
 
