@@ -22,30 +22,31 @@ mentor to whoever is scored first and can strand others). Around that:
 * **Determinism.** People are sorted by id before anything is computed, and the assignment
   algorithm is deterministic for a given matrix, so the same pool in any order gives the same
   suggestion. Alternatives with equal scores are listed by mentor id.
-* **Explanations** (per-criterion details) are computed with :func:`score_pair` only for the
-  pairs shown: suggested pairs and each mentee's best alternatives.
+* **Explanations** (per-criterion details) are computed with :func:`score_pair` for the
+  suggested pairs; an alternative's details are computed when first read (a page opens few).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property, partial
 from types import MappingProxyType
-from typing import Any, TypeVar
-
-import numpy as np
-from scipy.optimize import linear_sum_assignment
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.matching.scoring import (
     CriterionScore,
     Pair,
     ScoreMatrix,
+    _score_pair,
     score_matrix,
-    score_pair,
 )
+
+if TYPE_CHECKING:  # numpy and scipy are imported when a pool is solved, not at start-up
+    import numpy as np
 
 #: Added to the objective for every pair made, so ties are broken towards more duos.
 PAIR_EPSILON = 1e-6
@@ -85,13 +86,27 @@ class SuggestedPair:
     locked: bool = False
 
 
+def _no_details() -> tuple[CriterionScore, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Alternative:
-    """Another feasible mentor for a mentee, with the pair's score and details."""
+    """Another feasible mentor for a mentee, with the pair's score.
+
+    Its per-criterion details (:attr:`criteria`) are computed when first read: a page lists
+    three alternatives per mentee and a coordinator opens few of them.
+    """
 
     mentor_id: Hashable
     score: float
-    criteria: tuple[CriterionScore, ...]
+    explain: Callable[[], tuple[CriterionScore, ...]] = field(
+        default=_no_details, repr=False, compare=False
+    )
+
+    @cached_property
+    def criteria(self) -> tuple[CriterionScore, ...]:
+        return self.explain()
 
 
 @dataclass(frozen=True)
@@ -200,15 +215,19 @@ def _solve(objective: np.ndarray, feasible: np.ndarray) -> list[tuple[int, int]]
     Each row gets a private dummy column worth 0; infeasible cells are -inf, so the solver
     can always fall back to "unmatched" and never picks a forbidden pair.
     """
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
     rows = np.flatnonzero(feasible.any(axis=1))
     cols = np.flatnonzero(feasible.any(axis=0))
     if rows.size == 0 or cols.size == 0:
         return []
-    sub_feasible = feasible[np.ix_(rows, cols)]
-    sub = np.where(sub_feasible, objective[np.ix_(rows, cols)], -np.inf)
-    r, c = sub.shape
+    everyone = rows.size == feasible.shape[0] and cols.size == feasible.shape[1]
+    sub_feasible = feasible if everyone else feasible[np.ix_(rows, cols)]
+    sub_objective = objective if everyone else objective[np.ix_(rows, cols)]
+    r, c = sub_feasible.shape
     augmented = np.full((r, c + r), -np.inf)
-    augmented[:, :c] = sub
+    np.copyto(augmented[:, :c], sub_objective, where=sub_feasible)
     augmented[np.arange(r), c + np.arange(r)] = 0.0
     row_ind, col_ind = linear_sum_assignment(augmented, maximize=True)
     return [
@@ -221,55 +240,57 @@ def _solve(objective: np.ndarray, feasible: np.ndarray) -> list[tuple[int, int]]
 def _mentee_reason(
     i: int,
     sm: ScoreMatrix,
-    available: np.ndarray,
+    speaking: np.ndarray,
+    feasible: np.ndarray,
     pool_mentees: int,
+    mentors: int,
 ) -> tuple[str, dict[str, Any]]:
+    """Why row ``i`` is unmatched; ``speaking``/``feasible`` count available mentors per row."""
     if not sm.mentee_eligible[i]:
         return "mentee_not_eligible", {}
-    if not available.any():
+    if not mentors:
         return "no_free_mentor", {}
-    speaking = sm.language_ok[i] & available
-    if not speaking.any():
+    if not speaking[i]:
         return "no_common_language", {"working_languages": sm.working_languages}
-    feasible = sm.feasible[i] & available
-    if not feasible.any():
-        return "all_excluded_or_declined", {"count": int(speaking.sum())}
-    mentors = int(available.sum())
+    if not feasible[i]:
+        return "all_excluded_or_declined", {"count": int(speaking[i])}
     if pool_mentees > mentors:
         return "more_mentees_than_mentors", {"mentees": pool_mentees, "mentors": mentors}
-    return "feasible_mentors_taken", {"count": int(feasible.sum())}
+    return "feasible_mentors_taken", {"count": int(feasible[i])}
 
 
 def _mentor_reason(
     j: int,
     sm: ScoreMatrix,
-    open_mentees: np.ndarray,
+    speaking: np.ndarray,
+    feasible: np.ndarray,
     pool_mentors: int,
+    mentees: int,
 ) -> tuple[str, dict[str, Any]]:
+    """Why column ``j`` is unmatched; ``speaking``/``feasible`` count open mentees per column."""
     if not sm.mentor_eligible[j]:
         return "mentor_not_eligible", {}
     if not sm.mentor_trained[j]:
         return "mentor_not_trained", {}
     if not sm.mentor_free[j]:
         return "mentor_not_free", {}
-    if not open_mentees.any():
+    if not mentees:
         return "no_eligible_mentee", {}
-    speaking = sm.language_ok[:, j] & open_mentees
-    if not speaking.any():
+    if not speaking[j]:
         return "no_common_language", {"working_languages": sm.working_languages}
-    feasible = sm.feasible[:, j] & open_mentees
-    if not feasible.any():
-        return "all_excluded_or_declined", {"count": int(speaking.sum())}
-    mentees = int(open_mentees.sum())
+    if not feasible[j]:
+        return "all_excluded_or_declined", {"count": int(speaking[j])}
     if pool_mentors > mentees:
         return "more_mentors_than_mentees", {"mentors": pool_mentors, "mentees": mentees}
-    return "feasible_mentees_taken", {"count": int(feasible.sum())}
+    return "feasible_mentees_taken", {"count": int(feasible[j])}
 
 
 def _top_alternatives(
     sm: ScoreMatrix, candidates: np.ndarray, own: np.ndarray, k: int
 ) -> list[list[int]]:
     """Per mentee row, the columns of the ``k`` best candidates (score desc, then column)."""
+    import numpy as np
+
     n, m = sm.shape
     if k <= 0 or n == 0 or m == 0:
         return [[] for _ in range(n)]
@@ -313,6 +334,8 @@ def suggest(
         raise ValueError("waiting bonus settings must be >= 0")
     if alternatives < 0:
         raise ValueError("alternatives must be >= 0")
+    import numpy as np
+
     mentee_list: Sequence[MenteeProfile] = _sorted_by_id(mentees)
     mentor_list: Sequence[MentorProfile] = _sorted_by_id(mentors)
     working = tuple(working_languages)
@@ -340,9 +363,12 @@ def suggest(
     for i, j in kept:
         locked_rows[i] = locked_cols[j] = True
 
-    open_feasible = sm.feasible & ~locked_rows[:, None] & ~locked_cols[None, :]
-    objective = sm.total + bonus[:, None] + PAIR_EPSILON
+    open_feasible = sm.feasible & ~locked_rows[:, None]
+    open_feasible &= ~locked_cols[None, :]
+    objective = sm.total + bonus[:, None]
+    objective += PAIR_EPSILON
     solved = _solve(objective, open_feasible)
+    del objective, open_feasible
 
     own = np.full(n, -1, dtype=np.int64)
     assigned_cols = np.zeros(m, dtype=bool)
@@ -351,8 +377,9 @@ def suggest(
         own[i] = j
         assigned_cols[j] = True
 
-    def details(i: int, j: int) -> tuple[CriterionScore, ...]:
-        return score_pair(mentee_list[i], mentor_list[j], sm.weights, sm.working_languages).criteria
+    def explain(i: int, j: int) -> Callable[[], tuple[CriterionScore, ...]]:
+        """The details of pair (i, j), computed when called (holding profiles, not matrices)."""
+        return partial(_criteria, mentee_list[i], mentor_list[j], sm.weights, sm.working_languages)
 
     pairs = []
     for i, j in sorted((*kept, *solved)):
@@ -362,7 +389,7 @@ def suggest(
                 mentor_id=sm.mentor_ids[j],
                 score=float(sm.total[i, j]),
                 bonus=float(bonus[i]),
-                criteria=details(i, j),
+                criteria=explain(i, j)(),
                 locked=(i, j) in locked_set,
             )
         )
@@ -372,7 +399,7 @@ def suggest(
     top = _top_alternatives(sm, candidates, own, alternatives)
     alternative_map = {
         sm.mentee_ids[i]: tuple(
-            Alternative(sm.mentor_ids[j], float(sm.total[i, j]), details(i, j)) for j in cols
+            Alternative(sm.mentor_ids[j], float(sm.total[i, j]), explain(i, j)) for j in cols
         )
         for i, cols in enumerate(top)
     }
@@ -381,16 +408,28 @@ def suggest(
     open_mentees = sm.mentee_eligible & ~locked_rows
     pool_mentees = int(open_mentees.sum())
     pool_mentors = int(available.sum())
-    unmatched_mentees = tuple(
-        Unmatched(sm.mentee_ids[i], *_params(_mentee_reason(i, sm, available, pool_mentees)))
-        for i in range(n)
-        if own[i] < 0
-    )
-    unmatched_mentors = tuple(
-        Unmatched(sm.mentor_ids[j], *_params(_mentor_reason(j, sm, open_mentees, pool_mentors)))
-        for j in range(m)
-        if not assigned_cols[j]
-    )
+    left_mentees = np.flatnonzero(own < 0)
+    left_mentors = np.flatnonzero(~assigned_cols)
+    unmatched_mentees: tuple[Unmatched, ...] = ()
+    unmatched_mentors: tuple[Unmatched, ...] = ()
+    if left_mentees.size:  # available mentors each of them speaks with, and could be paired with
+        rows = (sm.language_ok[left_mentees] & available, sm.feasible[left_mentees] & available)
+        speaking, feasible = (np.zeros(n, np.int64) for _ in range(2))
+        speaking[left_mentees] = np.count_nonzero(rows[0], axis=1)
+        feasible[left_mentees] = np.count_nonzero(rows[1], axis=1)
+        args = (speaking, feasible, pool_mentees, pool_mentors)
+        unmatched_mentees = tuple(
+            Unmatched(sm.mentee_ids[i], *_params(_mentee_reason(int(i), sm, *args)))
+            for i in left_mentees
+        )
+    if left_mentors.size:  # open mentees each of them speaks with, and could be paired with
+        speaking = np.count_nonzero(sm.language_ok & open_mentees[:, None], axis=0)
+        feasible = np.count_nonzero(sm.feasible & open_mentees[:, None], axis=0)
+        args = (speaking, feasible, pool_mentors, pool_mentees)
+        unmatched_mentors = tuple(
+            Unmatched(sm.mentor_ids[j], *_params(_mentor_reason(int(j), sm, *args)))
+            for j in left_mentors
+        )
     total = sum(p.score for p in pairs)
     return Suggestion(
         pairs=tuple(pairs),
@@ -406,3 +445,12 @@ def suggest(
 def _params(found: tuple[str, dict[str, Any]]) -> tuple[str, Mapping[str, Any]]:
     code, params = found
     return code, MappingProxyType(params)
+
+
+def _criteria(
+    mentee: MenteeProfile,
+    mentor: MentorProfile,
+    weights: Mapping[str, float],
+    working_languages: tuple[str, ...],
+) -> tuple[CriterionScore, ...]:
+    return _score_pair(mentee, mentor, weights, working_languages).criteria
