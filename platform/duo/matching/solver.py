@@ -15,19 +15,21 @@ mentor to whoever is scored first and can strand others). Around that:
   locked pair that breaks a hard constraint (the mentor stopped being free, a pair is also
   excluded, the same person is locked twice, an unknown id) is *not* kept: it is reported in
   ``Suggestion.problems`` and its people return to the pool.
-* **Nobody is forced.** Each mentee may stay unmatched (a zero-value "unmatched" column per
-  mentee), so an infeasible pair is never suggested, and a pair is only made when it adds to
-  the total. Among equally good solutions, one with more pairs wins (every pair carries a tiny
-  ``PAIR_EPSILON``), so a pool where every weight is 0 still gets its feasible duos.
+* **Nobody is forced.** Each mentee may stay unmatched (an infeasible pair is worth 0 to
+  the solver and is dropped from its answer), so an infeasible pair is never suggested, and a
+  pair is only made when it adds to the total. Among equally good solutions, one with more
+  pairs wins (every pair carries a tiny ``PAIR_EPSILON``), so a pool where every weight is 0
+  still gets its feasible duos.
 * **Determinism.** People are sorted by id before anything is computed, and the assignment
   algorithm is deterministic for a given matrix, so the same pool in any order gives the same
   suggestion. Alternatives with equal scores are listed by mentor id.
-* **Explanations** (per-criterion details) are computed with :func:`score_pair` for the
-  suggested pairs; an alternative's details are computed when first read (a page opens few).
+* **Explanations** (per-criterion details) are computed with :func:`score_pair` when a pair's
+  or an alternative's ``criteria`` are first read: a page shows few of a large pool's.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -74,20 +76,30 @@ MENTOR_REASONS: tuple[str, ...] = (
 LOCK_CODES: tuple[str, ...] = ("lock_unknown_person", "lock_conflict")
 
 
+def _no_details() -> tuple[CriterionScore, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class SuggestedPair:
-    """A proposed duo: quality ``score``, the fairness ``bonus`` it carried, and the details."""
+    """A proposed duo: quality ``score``, the fairness ``bonus`` it carried, and the details.
+
+    The per-criterion details (:attr:`criteria`) are computed when first read: a session
+    page shows one page of a large pool's pairs.
+    """
 
     mentee_id: Hashable
     mentor_id: Hashable
     score: float
     bonus: float
-    criteria: tuple[CriterionScore, ...]
     locked: bool = False
+    explain: Callable[[], tuple[CriterionScore, ...]] = field(
+        default=_no_details, repr=False, compare=False
+    )
 
-
-def _no_details() -> tuple[CriterionScore, ...]:
-    return ()
+    @cached_property
+    def criteria(self) -> tuple[CriterionScore, ...]:
+        return self.explain()
 
 
 @dataclass(frozen=True)
@@ -165,6 +177,8 @@ _P = TypeVar("_P", MenteeProfile, MentorProfile)
 def _sorted_by_id(people: Iterable[_P]) -> list[_P]:
     """Sort by id; ids of mixed, unorderable types fall back to (type name, repr)."""
     people = list(people)
+    if all(isinstance(p.id, uuid.UUID) for p in people):
+        return sorted(people, key=lambda p: p.id.int)  # UUID order, without Python compares
     try:
         return sorted(people, key=lambda p: p.id)
     except TypeError:
@@ -210,10 +224,14 @@ def _check_locks(
 
 
 def _solve(objective: np.ndarray, feasible: np.ndarray) -> list[tuple[int, int]]:
-    """Maximum-weight matching where anyone may stay unmatched (value 0).
+    """Maximum-weight matching where anyone may stay unmatched (``objective`` > 0 if feasible).
 
-    Each row gets a private dummy column worth 0; infeasible cells are -inf, so the solver
-    can always fall back to "unmatched" and never picks a forbidden pair.
+    Infeasible cells are worth 0 and the pairs the solver puts there are dropped: with every
+    feasible cell worth more than 0, a best full assignment of the smaller side, less its
+    zero cells, is a best matching (any matching extends to a full assignment with zero
+    cells, and no assignment is worth more than its feasible part). This keeps the matrix
+    the solver sees the pool's own shape; a dummy "unmatched" column per row, as before,
+    made it n x (m + n) and the solver several times slower on a large pool.
     """
     import numpy as np
     from scipy.optimize import linear_sum_assignment
@@ -225,15 +243,13 @@ def _solve(objective: np.ndarray, feasible: np.ndarray) -> list[tuple[int, int]]
     everyone = rows.size == feasible.shape[0] and cols.size == feasible.shape[1]
     sub_feasible = feasible if everyone else feasible[np.ix_(rows, cols)]
     sub_objective = objective if everyone else objective[np.ix_(rows, cols)]
-    r, c = sub_feasible.shape
-    augmented = np.full((r, c + r), -np.inf)
-    np.copyto(augmented[:, :c], sub_objective, where=sub_feasible)
-    augmented[np.arange(r), c + np.arange(r)] = 0.0
-    row_ind, col_ind = linear_sum_assignment(augmented, maximize=True)
+    values = np.zeros(sub_feasible.shape)
+    np.copyto(values, sub_objective, where=sub_feasible)
+    row_ind, col_ind = linear_sum_assignment(values, maximize=True)
     return [
         (int(rows[a]), int(cols[b]))
         for a, b in zip(row_ind, col_ind, strict=True)
-        if b < c and sub_feasible[a, b]
+        if sub_feasible[a, b]
     ]
 
 
@@ -389,8 +405,8 @@ def suggest(
                 mentor_id=sm.mentor_ids[j],
                 score=float(sm.total[i, j]),
                 bonus=float(bonus[i]),
-                criteria=explain(i, j)(),
                 locked=(i, j) in locked_set,
+                explain=explain(i, j),
             )
         )
 
