@@ -301,6 +301,11 @@ def _mentor_reason(
     return "feasible_mentees_taken", {"count": int(feasible[j])}
 
 
+#: Rows of the score matrix ranked at a time for alternatives (a block stays in the caches;
+#: whole-matrix temporaries of a large pool cost more to allocate than to fill).
+_ROW_BLOCK = 128
+
+
 def _top_alternatives(
     sm: ScoreMatrix, candidates: np.ndarray, own: np.ndarray, k: int
 ) -> list[list[int]]:
@@ -310,21 +315,27 @@ def _top_alternatives(
     n, m = sm.shape
     if k <= 0 or n == 0 or m == 0:
         return [[] for _ in range(n)]
-    masked = np.where(candidates, sm.total, -np.inf)
-    has_own = own >= 0
-    masked[np.flatnonzero(has_own), own[has_own]] = -np.inf
-    if m > 4 * k:
-        # Only rows' top values matter: partition first, then sort the few with ties kept exact.
-        kth = np.partition(masked, m - k, axis=1)[:, m - k]
-        out = []
-        for i in range(n):
-            row = masked[i]
-            cols = np.flatnonzero((row >= kth[i]) & np.isfinite(row))
-            order = np.lexsort((cols, -row[cols]))
-            out.append([int(c) for c in cols[order][:k]])
-        return out
-    order = np.argsort(-masked, axis=1, kind="stable")[:, :k]
-    return [[int(c) for c in row if np.isfinite(masked[i, c])] for i, row in enumerate(order)]
+    out: list[list[int]] = []
+    for start in range(0, n, _ROW_BLOCK):
+        stop = min(n, start + _ROW_BLOCK)
+        masked = np.where(candidates[start:stop], sm.total[start:stop], -np.inf)
+        block_own = own[start:stop]
+        has_own = block_own >= 0
+        masked[np.flatnonzero(has_own), block_own[has_own]] = -np.inf
+        if m > 4 * k:
+            # Only rows' top values matter: partition first, then sort the few, ties exact.
+            kth = np.partition(masked, m - k, axis=1)[:, m - k]
+            for r in range(stop - start):
+                row = masked[r]
+                cols = np.flatnonzero((row >= kth[r]) & np.isfinite(row))
+                order = np.lexsort((cols, -row[cols]))
+                out.append([int(c) for c in cols[order][:k]])
+        else:
+            order = np.argsort(-masked, axis=1, kind="stable")[:, :k]
+            out.extend(
+                [int(c) for c in row if np.isfinite(masked[r, c])] for r, row in enumerate(order)
+            )
+    return out
 
 
 def suggest(
