@@ -280,6 +280,15 @@ def test_matching_session_accepts_two_duos(
     expect(phone.locator(f"li#pair-{zahra.id}")).to_be_visible()
     assert_no_horizontal_scroll(phone)
     axe(phone)
+    # Opening Zahra's alternatives: her options explained criterion by criterion, on a phone.
+    with phone.expect_navigation():
+        phone.locator(f"li#pair-{zahra.id} details.alternatives summary").click()
+        phone.locator(f"li#pair-{zahra.id} details.alternatives p.why a").click()
+    expect(phone.locator("main h1")).to_have_text(f"Options for {zahra.name}")
+    expect(phone.locator("table.criteria").first).to_be_visible()
+    assert phone.locator("table.criteria").count() >= 2  # her pair and an alternative
+    assert_no_horizontal_scroll(phone)
+    axe(phone)
 
     # Tick two pairs and accept them together.
     chosen = (zahra, yonas)

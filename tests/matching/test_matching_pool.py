@@ -7,8 +7,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from duo.core import clock
-from duo.core.db import utcnow
 from duo.duos import first_meeting, lifecycle
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
@@ -65,24 +63,53 @@ def test_a_decline_keeps_the_mentees_place_in_the_queue(
     mentee = pool_factory.mentee("rotterdam", "Amina", weeks=10)
     mentor = pool_factory.mentor("rotterdam", "Jan")
     duo = lifecycle.propose(mentee, mentor)
-    # Two hours later: the first meeting took place an hour ago (after the proposal, even
-    # just after midnight, local time); the mentor said no through their link.
-    with clock.advance(dt.timedelta(hours=2)):
-        meeting = first_meeting.MeetingPlan(at=utcnow() - dt.timedelta(hours=1), place="Office")
-        first_meeting.plan(duo, meeting, by=None, tenant=rotterdam)
-        first_meeting.decide(duo, "mentor", False, tenant=rotterdam, by_person=mentor)
-        assert duo.state == duo_states.STOPPED
-        pool = matching_pool.load_pool(rotterdam)
-        assert mentee.state == person_states.ELIGIBLE
-        waited = matching_pool.branch_today(rotterdam) - pool.waiting_since[mentee.id]
-        assert waited.days >= 69
-        assert (mentee.id, mentor.id) in pool.declined
-        run = matching_session.run_session(
-            matching_session.start_session(rotterdam), rotterdam, pool
-        )
-        assert run.suggestion.pairs == ()
-        (unmatched,) = run.suggestion.unmatched_mentees
-        assert unmatched.code == "all_excluded_or_declined"
+    # The first meeting took place when proposed (the same local day whatever the hour);
+    # the mentor said no through their link.
+    meeting = first_meeting.MeetingPlan(at=duo.proposed_at, place="Office")
+    first_meeting.plan(duo, meeting, by=None, tenant=rotterdam)
+    first_meeting.decide(duo, "mentor", False, tenant=rotterdam, by_person=mentor)
+    assert duo.state == duo_states.STOPPED
+    pool = matching_pool.load_pool(rotterdam)
+    assert mentee.state == person_states.ELIGIBLE
+    waited = matching_pool.branch_today(rotterdam) - pool.waiting_since[mentee.id]
+    assert waited.days >= 69
+    assert (mentee.id, mentor.id) in pool.declined
+    run = matching_session.run_session(matching_session.start_session(rotterdam), rotterdam, pool)
+    assert run.suggestion.pairs == ()
+    (unmatched,) = run.suggestion.unmatched_mentees
+    assert unmatched.code == "all_excluded_or_declined"
+
+
+def test_the_pool_reads_what_the_people_and_duos_capabilities_say(
+    pool_factory, rotterdam, db
+) -> None:
+    """The pool reads profiles and duo facts in its own queries: they must say the same."""
+    from duo.people.profiles import profiles_for
+
+    mentee = pool_factory.mentee("rotterdam", "Amina", weeks=10, help_questions=["cv"])
+    mentor = pool_factory.mentor("rotterdam", "Jan", help_questions=["cv", "network"])
+    busy_mentor = pool_factory.mentor("rotterdam", "Piet")
+    other = pool_factory.mentee("rotterdam", "Omar", weeks=2)
+    duo = lifecycle.propose(mentee, mentor)
+    meeting = first_meeting.MeetingPlan(at=duo.proposed_at, place="Office")
+    first_meeting.plan(duo, meeting, by=None, tenant=rotterdam)
+    first_meeting.decide(duo, "mentor", False, tenant=rotterdam, by_person=mentor)
+    lifecycle.propose(other, busy_mentor)
+    busy, declined = matching_pool.duo_facts()
+    assert busy == lifecycle.busy_mentor_ids() == {busy_mentor.id}
+    assert declined == lifecycle.declined_pairs() == {(mentee.id, mentor.id)}
+    pool = matching_pool.load_pool(rotterdam)
+    read = profiles_for([mentee.id, mentor.id], rotterdam.timezone)
+    e, m = pool.mentee_profiles[mentee.id], pool.mentor_profiles[mentor.id]
+    for profile, raw in ((e, read[mentee.id]), (m, read[mentor.id])):
+        assert dict(profile.languages) == dict(raw.languages)
+        assert profile.availability == raw.availability
+        assert profile.interests == raw.interests
+        assert profile.digital_skills == raw.digital_skills
+        assert profile.postcode == raw.postcode
+    assert e.help_questions == read[mentee.id].help_questions == {"cv"}
+    assert m.expertise == read[mentor.id].expertise == {"cv", "network"}
+    assert m.sectors == read[mentor.id].sectors
 
 
 def test_settings_come_from_the_branch_config(tenants) -> None:

@@ -61,6 +61,66 @@ def test_score_pair_equals_score_matrix_with_odd_weights() -> None:
     assert_pair_equals_matrix(pool.mentees, pool.mentors, weights)
 
 
+def _random_profiles(seed: int) -> tuple[list, list]:
+    """A pool with every edge the vectorised scoring must agree on: empty sets, unknown
+    postcodes and countries, other countries, short postcodes, weak and strong languages,
+    and more than 64 distinct interests (the bit sets then span several words)."""
+    import random
+
+    rng = random.Random(seed)
+    tags = [f"tag{k}" for k in range(150)]
+    slots = [f"{d}-{p}" for d in ("mon", "tue", "wed") for p in ("am", "pm")]
+    levels = [None, "A1", "A2", "B1", "B2", "C1", "C2", "native"]
+    postcodes = [None, "1000", "1050", "1051", "10", "1", "3011AB", "3011CD", "75011"]
+
+    def common(k: int) -> dict:
+        langs = {lang: rng.choice(levels) for lang in ("fr", "nl", "en", "ar", "tr")}
+        return {
+            "languages": {lang: lvl for lang, lvl in langs.items() if lvl},
+            "availability": rng.sample(slots, rng.randint(0, len(slots))),
+            "interests": rng.sample(tags, rng.choice([0, 1, 3, 40, 120])),
+            "personality": rng.sample(["calm", "direct", "funny"], rng.randint(0, 3)),
+            "digital_skills": rng.randint(0, 3),
+            "postcode": rng.choice(postcodes),
+            "country": rng.choice(["be", "be", "nl", ""]),
+            "eligible": rng.random() > 0.1,
+        }
+
+    mentees = [
+        mentee(
+            f"e{k}",
+            target_sector=rng.choice([None, *SECTORS[:4]]),
+            help_questions=rng.sample(HELP_QUESTIONS, rng.randint(0, 4)),
+            **common(k),
+        )
+        for k in range(25)
+    ]
+    mentors = [
+        mentor(
+            f"m{k}",
+            sectors=rng.sample(SECTORS[:6], rng.randint(0, 3)),
+            expertise=rng.sample(HELP_QUESTIONS, rng.randint(0, 5)),
+            years_experience=rng.randint(0, 30),
+            trained=rng.random() > 0.1,
+            free=rng.random() > 0.1,
+            **common(k),
+        )
+        for k in range(35)
+    ]
+    return mentees, mentors
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7, 8])
+def test_vectorised_scores_equal_the_pair_by_pair_definition_on_a_random_pool(seed) -> None:
+    """:func:`score_pair` is the documented definition; the matrix must equal it bit for bit."""
+    mentees, mentors = _random_profiles(seed)
+    declined = {(mentees[0].id, mentors[0].id), (mentees[3].id, mentors[7].id)}
+    exclusions = {(mentees[1].id, mentors[2].id)}
+    assert_pair_equals_matrix(mentees, mentors, WEIGHTS, declined=declined, exclusions=exclusions)
+    odd = {"interests": 0.7, "distance": 2.9, "languages": 1e-3, "digital_skills": 13}
+    assert_pair_equals_matrix(mentees, mentors, odd)
+
+
 def test_sector_match_gives_full_points_and_the_years() -> None:
     e = mentee(target_sector="logistics")
     pair = score_pair(

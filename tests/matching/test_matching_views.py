@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -311,7 +312,13 @@ def test_the_matching_page_needs_the_same_queries_for_small_and_large_pools(
     with count_queries() as large:
         assert client.get(url).status_code == 200
     assert large.count == small.count
-    assert large.count <= 16, "\n".join(large.statements)
+    assert large.count <= 10, "\n".join(large.statements)
+    # A mentee's page (alternatives explained) is as constant.
+    mentee_url = f"{url}/mentees/{people['amina'].id}"
+    client.get(mentee_url)
+    with count_queries() as mentee_page:
+        assert client.get(mentee_url).status_code == 200
+    assert mentee_page.count <= 10, "\n".join(mentee_page.statements)
 
 
 def test_another_branch_gets_404_and_nothing_is_written(
@@ -370,3 +377,97 @@ def test_navigation_has_matching_and_duos(coordinator) -> None:
     html = coordinator("rotterdam", locale="en").get("/rotterdam/matching/").get_data(as_text=True)
     assert 'href="/rotterdam/matching/" aria-current="page">Matching' in html
     assert 'href="/rotterdam/duos/"' in html
+
+
+def test_a_large_session_comes_a_page_at_a_time(coordinator, people, pool_factory, monkeypatch):
+    from duo.matching import presenter
+
+    monkeypatch.setattr(presenter, "PAGE_SIZE", 2)
+    for n in range(3):
+        pool_factory.mentee("rotterdam", f"Extra{n}", weeks=1, help_questions=["cv"])
+        pool_factory.mentor("rotterdam", f"Helper{n}", sectors=["it"])
+    client = coordinator("rotterdam", locale="en")
+    url = _start(client)
+    first = client.get(url).get_data(as_text=True)
+    assert first.count('name="pair"') == 2
+    assert "Duos 1 to 2 of 5" in first and "Page 1 of 3" in first
+    assert f'href="{url}?page=2"' in first
+    # The longest-waiting mentees come first.
+    assert people["amina"].full_name in first and people["omar"].full_name in first
+    assert "Extra" not in first.split('id="summary-heading"')[0]
+    third = client.get(f"{url}?page=3").get_data(as_text=True)
+    assert third.count('name="pair"') == 1 and 'name="page" value="3"' in third
+    # Pages past the end, and pages that do not read, show a page that exists.
+    for page in ("99", "0", "-1", "abc", "1" * 400):
+        response = client.get(f"{url}?page={page}")
+        assert response.status_code == 200, page
+        assert 'name="pair"' in response.get_data(as_text=True)
+    assert client.get(f"{url}?page=%00").status_code == 400  # NUL bytes: refused app-wide
+    # A decision taken on page 2 comes back to page 2.
+    page_two = client.get(f"{url}?page=2").get_data(as_text=True)
+    key = re.search(r'name="suggested" value="([^"]+)"', page_two).group(1)
+    response = client.post(f"{url}/constraints", data={"constraint": f"lock:{key}", "page": "2"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("?page=2")
+
+
+def test_a_bad_page_in_a_decision_is_refused_and_writes_nothing(
+    db, in_tenant, coordinator, people
+) -> None:
+    client = coordinator("rotterdam", locale="en")
+    url = _start(client)
+    key = _key(people["amina"], people["jan"])
+    before = _counts(db, in_tenant)
+    for page in ("abc", "0", "\x00", "9" * 40):
+        response = client.post(
+            f"{url}/constraints", data={"constraint": f"lock:{key}", "page": page}
+        )
+        assert response.status_code == 400, page
+        assert 'id="matching-errors"' in response.get_data(as_text=True)
+    assert _counts(db, in_tenant) == before
+
+
+def test_the_mentee_page_explains_the_alternatives(coordinator, people, db, in_tenant) -> None:
+    client = coordinator("rotterdam", locale="en")
+    url = _start(client)
+    amina, jan, piet = people["amina"], people["jan"], people["piet"]
+    html = client.get(url).get_data(as_text=True)
+    link = f"{url}/mentees/{amina.id}"
+    assert f'href="{link}"' in html  # from the alternatives of Amina's pair
+    page = client.get(link).get_data(as_text=True)
+    assert f"Options for {amina.full_name}" in page
+    assert page.count('class="criteria"') == 2  # her pair with Jan, and Piet instead
+    assert "Mentor worked 20 years in IT; mentee aims at IT" in page
+    assert f'value="lock:{_key(amina, piet)}"' in page
+    # Locking the alternative from there re-optimises the session.
+    response = client.post(f"{url}/constraints", data={"constraint": f"lock:{_key(amina, piet)}"})
+    assert response.status_code == 302
+    assert f'id="unlock-{amina.id}"' in client.get(url).get_data(as_text=True)
+    # A mentor, someone unknown, a closed session: no such page.
+    assert client.get(f"{url}/mentees/{jan.id}").status_code == 404
+    assert client.get(f"{url}/mentees/{uuid.uuid4()}").status_code == 404
+    client.post(f"{url}/close")
+    assert client.get(link).status_code == 404
+
+
+def test_the_mentee_page_of_another_branch_is_404(
+    coordinator, hq_client, people, pool_factory
+) -> None:
+    awa = snapshot(pool_factory.mentee("lyon", "Awa", last_name="Diallo", languages=FRENCH))
+    pool_factory.mentor("lyon", "Claire", last_name="Martin", languages=FRENCH)
+    lyon = coordinator("lyon", locale="en")
+    lyon_url = lyon.post("/lyon/matching/sessions").headers["Location"]
+    lyon_id = lyon_url.rsplit("/", 1)[1]
+    assert lyon.get(f"{lyon_url}/mentees/{awa.id}").status_code == 200
+    rotterdam = coordinator("rotterdam", locale="en")
+    rotterdam_url = _start(rotterdam)
+    for path in (
+        f"/rotterdam/matching/sessions/{lyon_id}/mentees/{awa.id}",
+        f"/lyon/matching/sessions/{lyon_id}/mentees/{awa.id}",
+        f"{rotterdam_url}/mentees/{awa.id}",  # Lyon's mentee inside Rotterdam's session
+    ):
+        response = rotterdam.get(path)
+        assert response.status_code == 404, path
+        assert "Diallo" not in response.get_data(as_text=True)
+    # HQ gets no personal data from it.
+    assert hq_client.get(f"/lyon/matching/sessions/{lyon_id}/mentees/{awa.id}").status_code == 404
+    assert hq_client.get(f"{rotterdam_url}/mentees/{people['amina'].id}").status_code == 404

@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, HiddenField, StringField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import Field, HiddenField, IntegerField, StringField
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from duo.core.validation import Form
 from duo.matching.models import KINDS
@@ -49,6 +49,21 @@ class PairListField(Field):
         self.data = pairs
 
 
+#: The highest page number a form may name (a session of a million pairs, fifty a page).
+MAX_PAGE = 20_000
+
+
+def page_field() -> IntegerField:
+    """The page of pairs the coordinator was on: the redirect after a decision goes back there."""
+    return IntegerField(
+        _l("Page"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_PAGE, message=_l("This page of pairs does not exist.")),
+        ],
+    )
+
+
 class StartSessionForm(Form):
     """Start (or re-open) the branch's matching session: nothing to fill in."""
 
@@ -64,6 +79,7 @@ class AcceptForm(Form):
     suggested = PairListField(_l("Suggested duos"))
     accept_one = HiddenField()
     action = HiddenField()
+    page = page_field()
 
     def chosen(self) -> list[Pair]:
         """The pairs to accept, according to the button pressed."""
@@ -88,6 +104,7 @@ class ConstraintForm(Form):
         _l("Pair to lock or exclude"),
         validators=[DataRequired(message=_l("Choose a pair to lock or exclude."))],
     )
+    page = page_field()
 
     def validate_constraint(self, field: StringField) -> None:
         kind, _, rest = (field.data or "").partition(":")
@@ -105,3 +122,5 @@ class ConstraintForm(Form):
 
 class RemoveConstraintForm(Form):
     """Lift a lock or an exclusion."""
+
+    page = page_field()

@@ -10,8 +10,8 @@ the coordinator's decisions (:mod:`.decisions`) are checked against it. Choices 
   of every required module), and *free* when they hold no open duo: a mentor whose state
   says ``trained`` but who is not (training changed, a duo left open) stays visible, unmatched,
   with the reason.
-* **What they are matched on** is their intake profile, read in bulk from the people
-  capability (:func:`duo.people.profiles.profiles_for`; its fact names are the matching
+* **What they are matched on** is their intake profile, read with the people in one query
+  the way :func:`duo.people.profiles.profiles_for` reads it (its fact names are the matching
   profiles'). People whose intake recorded no language yet (or whose profile does not read)
   are listed apart, with that reason, and never suggested.
 * **Waiting since.** The last time a mentee became ``eligible`` *other than* by coming back
@@ -28,10 +28,13 @@ Functions flush, never commit; views call them inside the request's transaction.
 
 from __future__ import annotations
 
+import gc
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
@@ -39,11 +42,11 @@ from sqlalchemy import func, or_, select
 from duo.core.db import db, utcnow
 from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
-from duo.duos import lifecycle
+from duo.duos import states as duo_states
+from duo.duos.models import Duo
 from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.people import states as person_states
-from duo.people.models import MENTEE, MENTOR, Person, StateChange
-from duo.people.profiles import profiles_for
+from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 from duo.training.status import trained_mentor_ids
 
 Pair = tuple[uuid.UUID, uuid.UUID]
@@ -216,12 +219,99 @@ def mentor_profile(
     )
 
 
+#: The intake facts matching reads, as columns of the profile table (not whole profile rows:
+#: a large pool's page reads two thousand of them).
+_PROFILE_COLUMNS = (
+    Profile.id,
+    Profile.languages,
+    Profile.availability,
+    Profile.interests,
+    Profile.digital_skills,
+    Profile.personality,
+    Profile.postcode,
+    Profile.help_questions,
+    Profile.sectors,
+    Profile.years_experience,
+    Profile.target_sector,
+)
+
+
+def _raw_profile(row: Any) -> SimpleNamespace | None:
+    """The facts of one profile row under the matching profiles' names, ``None`` without one.
+
+    The same reading as :func:`duo.people.profiles.profiles_for` (missing lists are empty,
+    a mentor's help questions are their expertise), done on the pool's own query.
+    """
+    if row.id is None:
+        return None
+    help_questions = frozenset(row.help_questions or ())
+    return SimpleNamespace(
+        languages=dict(row.languages or {}),
+        availability=frozenset(row.availability or ()),
+        interests=frozenset(row.interests or ()),
+        digital_skills=row.digital_skills or 0,
+        personality=frozenset(row.personality or ()),
+        postcode=row.postcode,
+        help_questions=help_questions,
+        expertise=help_questions,
+        sectors=frozenset(row.sectors or ()),
+        years_experience=row.years_experience,
+        target_sector=row.target_sector,
+    )
+
+
+def duo_facts() -> tuple[set[uuid.UUID], frozenset[Pair]]:
+    """Mentors holding an open duo and pairs declined at a first meeting, in one query.
+
+    The same sets as :func:`duo.duos.lifecycle.busy_mentor_ids` and
+    :func:`~duo.duos.lifecycle.declined_pairs` (a test holds them equal), read together.
+    """
+    declined = (Duo.state == duo_states.STOPPED) & Duo.declined_by.is_not(None)
+    rows = db.session.execute(
+        select(Duo.mentee_id, Duo.mentor_id, Duo.state).where(
+            or_(Duo.state.in_(duo_states.OPEN), declined)
+        )
+    ).all()
+    busy = {mentor for _, mentor, state in rows if state in duo_states.OPEN}
+    stopped = frozenset((e, m) for e, m, state in rows if state == duo_states.STOPPED)
+    return busy, stopped
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a pool is read.
+
+    Reading a large pool makes some twenty thousand objects that all stay alive (rows,
+    people, profiles); each few hundred of them trigger a collection that walks the whole
+    heap, which took half the time of the read. Nothing made here is garbage yet, so the
+    pause frees nothing late; the collector runs again as usual afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_pool(tenant: Tenant) -> Pool:
-    """Read the branch's pool: a fixed number of queries, whatever its size."""
+    """Read the branch's pool: three queries, whatever its size.
+
+    People with their waiting start and their intake facts in one query, then the trained
+    mentors (the training capability's rule) and the duos that make a mentor busy or a pair
+    declined.
+    """
+    with _collector_paused():
+        return _load_pool(tenant)
+
+
+def _load_pool(tenant: Tenant) -> Pool:
     since = _waiting_since_subquery()
     rows = db.session.execute(
-        select(Person, since.c.since)
+        select(Person, since.c.since, *_PROFILE_COLUMNS)
         .outerjoin(since, since.c.person_id == Person.id)
+        .outerjoin(Profile, Profile.person_id == Person.id)
         .where(
             or_(
                 (Person.role == MENTEE) & (Person.state == person_states.ELIGIBLE),
@@ -233,18 +323,20 @@ def load_pool(tenant: Tenant) -> Pool:
     mentees: list[Person] = []
     mentors: list[Person] = []
     waiting: dict[uuid.UUID, date] = {}
-    for person, changed_at in rows:
+    raw_profiles: dict[uuid.UUID, SimpleNamespace | None] = {}
+    for row in rows:
+        person = row[0]
+        raw_profiles[person.id] = _raw_profile(row)
         if person.role == MENTEE:
             mentees.append(person)
-            waiting[person.id] = local_date(changed_at or person.state_changed_at, tenant)
+            waiting[person.id] = local_date(row.since or person.state_changed_at, tenant)
         else:
             mentors.append(person)
     mentees.sort(key=lambda p: waiting[p.id])
 
     everyone = [*mentees, *mentors]
-    raw_profiles = profiles_for([p.id for p in everyone], tenant.timezone) if everyone else {}
     trained_ids = trained_mentor_ids(tenant.id) if mentors else set()
-    busy = lifecycle.busy_mentor_ids() if mentors else set()
+    busy, declined = duo_facts()
 
     mentee_profiles: dict[uuid.UUID, MenteeProfile] = {}
     mentor_profiles: dict[uuid.UUID, MentorProfile] = {}
@@ -274,7 +366,7 @@ def load_pool(tenant: Tenant) -> Pool:
         mentee_profiles=mentee_profiles,
         mentor_profiles=mentor_profiles,
         waiting_since=waiting,
-        declined=frozenset(lifecycle.declined_pairs()),
+        declined=declined,
         without_profile=tuple(without),
         people={p.id: p for p in everyone},
     )

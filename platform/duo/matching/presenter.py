@@ -1,9 +1,11 @@
 """What the matching session page shows: rows of people and sentences built from a run.
 
 A run (:mod:`duo.matching.session`) holds ids, codes and numbers; the page needs people,
-labels and sentences in the reader's language, thousands of them for a large pool, so
-equal sentences are written once per page and numbers are formatted without Babel's
-general (slower) path.
+labels and sentences in the reader's language. A large pool suggests hundreds of pairs, so
+the page shows them :data:`PAGE_SIZE` at a time (longest-waiting mentees first) and explains
+only those; the people left unmatched are grouped by reason. Sentences come from the
+locale's :class:`~duo.matching.explain.SentenceBook`, and numbers are formatted without
+Babel's general (slower) path.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from sqlalchemy import select
 from duo.core.db import db
 from duo.matching import pool as matching_pool
 from duo.matching import session as matching_session
-from duo.matching.explain import criterion_label, criterion_sentence, unmatched_sentence
+from duo.matching.explain import sentence_book
 from duo.matching.forms import (
     pair_key,
 )
@@ -34,6 +36,11 @@ from duo.people.models import Person
 
 #: Reason shown for people of the pool who cannot be matched for lack of an intake profile.
 _NO_PROFILE = _l("No intake profile with languages yet: complete the intake to match them")
+
+#: Suggested pairs per page of a session.
+PAGE_SIZE = 40
+#: People listed under one reason for being unmatched (the count says how many in all).
+GROUP_SIZE = 50
 
 
 def number_formatter(locale: str):
@@ -98,6 +105,17 @@ class AlternativeRow:
 
 
 @dataclass(frozen=True)
+class ExplainedAlternative:
+    """Another mentor for a mentee with the pair's score per criterion (the mentee's page)."""
+
+    mentor: Person
+    key: str
+    score: float
+    max_score: float
+    criteria: list[CriterionRow]
+
+
+@dataclass(frozen=True)
 class PairRow:
     key: str
     mentee: Person
@@ -120,6 +138,47 @@ class UnmatchedRow:
 
 
 @dataclass(frozen=True)
+class UnmatchedGroup:
+    """People left unmatched for one reason: the first :data:`GROUP_SIZE` and how many in all."""
+
+    reason: str
+    rows: list[UnmatchedRow]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+@dataclass(frozen=True)
+class PairPage:
+    """One page of the suggested pairs."""
+
+    rows: list[PairRow]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def group_unmatched(rows: list[UnmatchedRow]) -> list[UnmatchedGroup]:
+    """Rows grouped by reason, groups in the order their first person comes."""
+    groups: dict[str, list[UnmatchedRow]] = {}
+    for row in rows:
+        groups.setdefault(row.reason, []).append(row)
+    return [
+        UnmatchedGroup(reason, found[:GROUP_SIZE], len(found)) for reason, found in groups.items()
+    ]
+
+
+@dataclass(frozen=True)
 class ConstraintRow:
     constraint: MatchingConstraint
     mentee_name: str
@@ -134,19 +193,11 @@ class Presenter:
         self.run = run
         self.locale = locale
         self.people = run.pool.people
-        self.labels = {name: criterion_label(name, locale) for name in CRITERIA}
-        self._sentences: dict[object, str] = {}
+        self.book = sentence_book(locale)
+        self.labels = {name: self.book.criterion_label(name) for name in CRITERIA}
 
     def sentence(self, detail: CriterionScore) -> str:
-        """The criterion's sentence; equal codes and params are written once per page."""
-        try:
-            key = (detail.code, tuple(sorted(detail.params.items())))
-            hash(key)
-        except TypeError:
-            return criterion_sentence(detail, self.locale)
-        if key not in self._sentences:
-            self._sentences[key] = criterion_sentence(detail, self.locale)
-        return self._sentences[key]
+        return self.book.criterion(detail)
 
     def criteria(self, details: tuple[CriterionScore, ...]) -> list[CriterionRow]:
         return [
@@ -164,37 +215,93 @@ class Presenter:
             for alt in self.run.suggestion.alternatives.get(mentee_id, ())
         ]
 
+    def explained_alternatives(self, mentee_id: uuid.UUID) -> list[ExplainedAlternative]:
+        """A mentee's alternatives, each explained criterion by criterion."""
+        out = []
+        for alt in self.run.suggestion.alternatives.get(mentee_id, ()):
+            criteria = self.criteria(alt.criteria)
+            out.append(
+                ExplainedAlternative(
+                    self.people[alt.mentor_id],
+                    pair_key(mentee_id, alt.mentor_id),
+                    alt.score,
+                    sum(c.max_points for c in criteria),
+                    criteria,
+                )
+            )
+        return out
+
+    def pair_of(self, mentee_id: uuid.UUID) -> PairRow | None:
+        """The mentee's suggested pair, explained, or None."""
+        pair = self.run.suggestion.pair_of_mentee(mentee_id)
+        if pair is None:
+            return None
+        locks = {c.pair: c for c in self.run.constraints if c.kind == LOCK}
+        criteria = self.criteria(pair.criteria)
+        return PairRow(
+            key=pair_key(pair.mentee_id, pair.mentor_id),
+            mentee=self.people[pair.mentee_id],
+            mentor=self.people[pair.mentor_id],
+            score=pair.score,
+            max_score=sum(c.max_points for c in criteria),
+            bonus=pair.bonus,
+            waiting_weeks=self.weeks(pair.mentee_id),
+            criteria=criteria,
+            alternatives=[],
+            lock=locks.get((pair.mentee_id, pair.mentor_id)),
+        )
+
+    def unmatched_reason(self, mentee_id: uuid.UUID) -> str | None:
+        for u in self.run.suggestion.unmatched_mentees:
+            if u.person_id == mentee_id:
+                return self.book.reason(u.code, u.params)
+        return None
+
     def weeks(self, mentee_id: uuid.UUID) -> int:
         return max(0, (self.run.today - self.run.pool.waiting_since[mentee_id]).days) // 7
 
-    def pairs(self) -> list[PairRow]:
+    def pairs(self, page: int = 1) -> PairPage:
+        """Page ``page`` of the suggested pairs (clamped to the pages there are)."""
+        pairs = self.run.suggestion.pairs
+        # Longest-waiting mentees first: the order coordinators go through the list in.
+        people = self.people
+        weeks = {p.mentee_id: self.weeks(p.mentee_id) for p in pairs}
+        order = sorted(
+            pairs,
+            key=lambda p: (
+                -weeks[p.mentee_id],
+                people[p.mentee_id].last_name,
+                people[p.mentee_id].first_name,
+                str(p.mentee_id),
+            ),
+        )
+        pages = max(1, -(-len(order) // PAGE_SIZE))
+        number = min(max(1, page), pages)
         locks = {c.pair: c for c in self.run.constraints if c.kind == LOCK}
         rows = []
-        for pair in self.run.suggestion.pairs:
+        for pair in order[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]:
             criteria = self.criteria(pair.criteria)
             rows.append(
                 PairRow(
                     key=pair_key(pair.mentee_id, pair.mentor_id),
-                    mentee=self.people[pair.mentee_id],
-                    mentor=self.people[pair.mentor_id],
+                    mentee=people[pair.mentee_id],
+                    mentor=people[pair.mentor_id],
                     score=pair.score,
                     max_score=sum(c.max_points for c in criteria),
                     bonus=pair.bonus,
-                    waiting_weeks=self.weeks(pair.mentee_id),
+                    waiting_weeks=weeks[pair.mentee_id],
                     criteria=criteria,
                     alternatives=self.alternatives(pair.mentee_id),
                     lock=locks.get((pair.mentee_id, pair.mentor_id)),
                 )
             )
-        # Longest-waiting mentees first: the order coordinators go through the list in.
-        rows.sort(key=lambda r: (-r.waiting_weeks, r.mentee.last_name, r.mentee.first_name))
-        return rows
+        return PairPage(rows, number, pages, len(order))
 
     def unmatched_mentees(self) -> list[UnmatchedRow]:
         rows = [
             UnmatchedRow(
                 self.people[u.person_id],
-                unmatched_sentence(u, self.locale),
+                self.book.reason(u.code, u.params),
                 self.weeks(u.person_id),
                 self.alternatives(u.person_id),
             )
@@ -210,7 +317,7 @@ class Presenter:
 
     def unmatched_mentors(self) -> list[UnmatchedRow]:
         rows = [
-            UnmatchedRow(self.people[u.person_id], unmatched_sentence(u, self.locale))
+            UnmatchedRow(self.people[u.person_id], self.book.reason(u.code, u.params))
             for u in self.run.suggestion.unmatched_mentors
         ]
         rows += [
@@ -230,7 +337,7 @@ class Presenter:
                     "Lock %(mentee)s and %(mentor)s not kept: %(reason)s",
                     mentee=mentee.full_name if mentee else "?",
                     mentor=mentor.full_name if mentor else "?",
-                    reason=unmatched_sentence(problem, self.locale),
+                    reason=self.book.reason(problem.code, problem.params),
                 )
             )
         return out

@@ -44,16 +44,23 @@ Hard constraints (a pair violating one is *infeasible*; the reason codes, in thi
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from duo.core.vocab.criteria import CRITERIA
 from duo.core.vocab.levels import MAX_LEVEL_RANK, spoken_rank
-from duo.matching.profiles import WORKING_LEVEL_RANK, MenteeProfile, MentorProfile
+from duo.matching.profiles import (
+    DIGITAL_SKILL_MAX,
+    WORKING_LEVEL_RANK,
+    MenteeProfile,
+    MentorProfile,
+)
+
+if TYPE_CHECKING:  # numpy is imported where a pool is scored, not when the app starts
+    import numpy as np
 
 #: Hard-constraint reason codes, in the order they are reported.
 PAIR_REASONS: tuple[str, ...] = (
@@ -93,7 +100,7 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     out: dict[str, float] = {}
     for name in CRITERIA:
         value = float(weights.get(name, 0.0))
-        if not np.isfinite(value) or value < 0:
+        if not math.isfinite(value) or value < 0:
             raise ValueError(f"matching weight {name!r} must be a number >= 0, got {value!r}")
         out[name] = value
     return out
@@ -258,9 +265,31 @@ def score_pair(
     exclusions: Iterable[Pair] = frozenset(),
     declined: Iterable[Pair] = frozenset(),
 ) -> PairScore:
-    """Score one pair with every detail; equal, bit for bit, to :func:`score_matrix`."""
-    w = normalise_weights(weights)
-    working = normalise_working_languages(working_languages)
+    """Score one pair with every detail; equal, bit for bit, to :func:`score_matrix`.
+
+    This is the definition of every score: the matrix computes the same expressions for a
+    whole pool at once, and the tests hold it to these numbers on random pools.
+    """
+    return _score_pair(
+        mentee,
+        mentor,
+        normalise_weights(weights),
+        normalise_working_languages(working_languages),
+        exclusions=exclusions,
+        declined=declined,
+    )
+
+
+def _score_pair(
+    mentee: MenteeProfile,
+    mentor: MentorProfile,
+    w: Mapping[str, float],
+    working: tuple[str, ...],
+    *,
+    exclusions: Iterable[Pair] = frozenset(),
+    declined: Iterable[Pair] = frozenset(),
+) -> PairScore:
+    """:func:`score_pair` with weights and working languages already normalised."""
     lang_fraction, lang_code, lang_params, lang_ok = _languages(mentee, mentor, working)
     parts: dict[str, tuple[float, str, dict[str, Any]]] = {
         "sector": _sector(mentee, mentor),
@@ -298,15 +327,45 @@ def score_pair(
 # --------------------------------------------------------------------------------------------
 # The whole pool, vectorised
 # --------------------------------------------------------------------------------------------
+#
+# Every criterion is computed for all pairs at once and added to the total straight away, so
+# a pool needs two n x m float arrays however many criteria it weighs (the points of one
+# criterion are computed again only when :attr:`ScoreMatrix.criteria` is read). Set overlaps
+# are popcounts of bit sets and divisions of whole numbers; the categorical criteria
+# (languages, digital skills, distance) read small tables computed with the very expressions
+# of the scalar functions above; each fraction is therefore equal, bit for bit, to
+# :func:`score_pair`'s.
+
+
+class _CriterionPoints(Mapping[str, "np.ndarray"]):
+    """Points of each enabled criterion (n x m float64), computed when first read."""
+
+    def __init__(self, names: tuple[str, ...], compute: Callable[[str], np.ndarray]) -> None:
+        self._names = names
+        self._compute = compute
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._cache:
+            self._cache[name] = self._compute(name)
+        return self._cache[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 @dataclass(frozen=True, eq=False)
 class ScoreMatrix:
     """Scores of every pair of a pool: row i = ``mentee_ids[i]``, column j = ``mentor_ids[j]``.
 
-    ``total`` and each array in ``criteria`` (enabled criteria only, points) are float64
-    (n_mentees, n_mentors); ``feasible`` is boolean. The reason a pair is infeasible is
-    computed on demand by :meth:`reasons` from the per-constraint arrays kept here.
+    ``total`` and each array in ``criteria`` (enabled criteria only, points, computed when
+    read) are float64 (n_mentees, n_mentors); ``feasible`` is boolean. The reason a pair is
+    infeasible is computed on demand by :meth:`reasons` from the per-constraint arrays.
     """
 
     mentee_ids: tuple[Hashable, ...]
@@ -356,39 +415,66 @@ class ScoreMatrix:
 
 
 def _onehot(
-    left: Sequence[frozenset[str]], right: Sequence[frozenset[str]]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Indicator matrices over the union vocabulary of both sides (float64: exact counts)."""
+    left: Sequence[Iterable[str]], right: Sequence[Iterable[str]]
+) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """Boolean indicator rows of both sides over their union vocabulary (and that vocabulary)."""
+    import numpy as np
+
     vocab: dict[str, int] = {}
-    for items in (*left, *right):
-        for item in items:
-            vocab.setdefault(item, len(vocab))
-    a = np.zeros((len(left), max(len(vocab), 1)))
-    b = np.zeros((len(right), max(len(vocab), 1)))
-    for matrix, rows in ((a, left), (b, right)):
-        for r, items in enumerate(rows):
-            for item in items:
-                matrix[r, vocab[item]] = 1.0
-    return a, b
+    left_ids = [vocab.setdefault(item, len(vocab)) for items in left for item in items]
+    right_ids = [vocab.setdefault(item, len(vocab)) for items in right for item in items]
+    width = max(len(vocab), 1)
+    out = []
+    for side, ids in ((left, left_ids), (right, right_ids)):
+        sizes = np.fromiter(map(len, side), np.intp, len(side))
+        hot = np.zeros((len(side), width), dtype=bool)
+        hot[np.repeat(np.arange(len(side)), sizes), np.asarray(ids, dtype=np.intp)] = True
+        out.append(hot)
+    return out[0], out[1], vocab
 
 
-def _sizes(rows: Sequence[frozenset[str]]) -> np.ndarray:
-    return np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+def _bit_words(hot: np.ndarray) -> np.ndarray:
+    """Indicator rows packed into 64-bit words (n, words)."""
+    import numpy as np
+
+    packed = np.packbits(hot, axis=1, bitorder="little")
+    pad = (-packed.shape[1]) % 8
+    if pad:
+        packed = np.pad(packed, ((0, 0), (0, pad)))
+    return np.ascontiguousarray(packed).view(np.uint64)
 
 
-def _overlap_matrix(left: Sequence[frozenset[str]], right: Sequence[frozenset[str]]) -> np.ndarray:
-    """Vectorised :func:`_overlap`: shared / min size, UNKNOWN where a side is empty."""
-    a, b = _onehot(left, right)
-    shared = a @ b.T
-    size_a, size_b = _sizes(left), _sizes(right)
-    smaller = np.minimum(size_a[:, None], size_b[None, :])
-    fraction = shared / np.maximum(smaller, 1)
-    return np.where(smaller == 0, UNKNOWN, fraction)
+def _shared_counts(left: Sequence[Iterable[str]], right: Sequence[Iterable[str]]) -> np.ndarray:
+    """``len(left[i] & right[j])`` for every pair, from popcounts of bit sets."""
+    import numpy as np
+
+    left_hot, right_hot, _ = _onehot(left, right)
+    a, b = _bit_words(left_hot), _bit_words(right_hot)
+    counts = np.bitwise_count(a[:, 0, None] & b[None, :, 0])
+    if a.shape[1] > 1:
+        counts = counts.astype(np.uint16)
+        for word in range(1, a.shape[1]):
+            counts += np.bitwise_count(a[:, word, None] & b[None, :, word])
+    return counts
+
+
+def _sizes(rows: Sequence[Iterable[str]]) -> np.ndarray:
+    import numpy as np
+
+    return np.fromiter(map(len, rows), dtype=np.uint16, count=len(rows))
+
+
+def _unknown_rows_and_columns(out: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> None:
+    """Give UNKNOWN to every pair whose row or column lacks the data."""
+    out[rows, :] = UNKNOWN
+    out[:, columns] = UNKNOWN
 
 
 def _pair_mask(
     pairs: Iterable[Pair], rows: Mapping[Hashable, int], cols: Mapping[Hashable, int]
 ) -> np.ndarray:
+    import numpy as np
+
     mask = np.zeros((len(rows), len(cols)), dtype=bool)
     for mentee_id, mentor_id in pairs:
         i, j = rows.get(mentee_id), cols.get(mentor_id)
@@ -410,6 +496,8 @@ def _postcode_codes(
     people: Sequence[MenteeProfile | MentorProfile], length: int | None, missing: int, vocab: dict
 ) -> np.ndarray:
     """Integer code per person for (country, postcode prefix); ``missing`` when unknown."""
+    import numpy as np
+
     out = np.full(len(people), missing, dtype=np.int64)
     for k, person in enumerate(people):
         if person.postcode is None or not person.country:
@@ -417,6 +505,136 @@ def _postcode_codes(
         prefix = person.postcode if length is None else person.postcode[:length]
         out[k] = vocab.setdefault((person.country, prefix), len(vocab))
     return out
+
+
+#: Language fraction by (best common working level, shares a second language): the
+#: expression of :func:`_languages`, evaluated once per table cell.
+def _language_table() -> list[float]:
+    span = MAX_LEVEL_RANK - WORKING_LEVEL_RANK
+    return [
+        LANGUAGE_QUALITY_SHARE * (max(0, best - WORKING_LEVEL_RANK) / span)
+        + LANGUAGE_EXTRA_SHARE * extra
+        for best in range(MAX_LEVEL_RANK + 1)
+        for extra in (0.0, 1.0)
+    ]
+
+
+class _PoolFractions:
+    """A pool encoded once; :meth:`fraction` gives one criterion's n x m fractions."""
+
+    def __init__(
+        self,
+        mentees: Sequence[MenteeProfile],
+        mentors: Sequence[MentorProfile],
+        working: tuple[str, ...],
+    ) -> None:
+        import numpy as np
+
+        self.mentees, self.mentors = mentees, mentors
+        n, m = len(mentees), len(mentors)
+        # Best common level among the working languages (also the language constraint).
+        best = np.zeros((n, m), dtype=np.uint8)
+        for lang in working:
+            e_rank = np.fromiter((spoken_rank(p.languages.get(lang)) for p in mentees), np.uint8, n)
+            m_rank = np.fromiter((spoken_rank(p.languages.get(lang)) for p in mentors), np.uint8, m)
+            np.maximum(best, np.minimum(e_rank[:, None], m_rank[None, :]), out=best)
+        self.best = best
+        self.language_ok = best >= WORKING_LEVEL_RANK
+
+    def fraction(self, name: str) -> np.ndarray:
+        """A new float64 (n, m) array of criterion ``name``'s fractions 0..1."""
+        return getattr(self, f"_{name}")()
+
+    def _languages(self) -> np.ndarray:
+        import numpy as np
+
+        def spoken(p: MenteeProfile | MentorProfile) -> list[str]:
+            return [k for k, v in p.languages.items() if spoken_rank(v) >= WORKING_LEVEL_RANK]
+
+        shared = _shared_counts(
+            [spoken(p) for p in self.mentees], [spoken(p) for p in self.mentors]
+        )
+        index = self.best * np.uint8(2)
+        index += shared >= 2
+        return np.array(_language_table())[index]
+
+    def _sector(self) -> np.ndarray:
+        import numpy as np
+
+        sectors = [p.sectors for p in self.mentors]
+        targets = [[e.target_sector] if e.target_sector else [] for e in self.mentees]
+        _, hot, vocab = _onehot(targets, sectors)
+        target = np.fromiter(
+            (vocab[e.target_sector] if e.target_sector else 0 for e in self.mentees),
+            np.intp,
+            len(self.mentees),
+        )
+        out = np.ascontiguousarray(hot.T)[target].astype(np.float64)
+        _unknown_rows_and_columns(out, _sizes(targets) == 0, _sizes(sectors) == 0)
+        return out
+
+    def _help_questions(self) -> np.ndarray:
+        import numpy as np
+
+        asked = [e.help_questions for e in self.mentees]
+        expertise = [p.expertise for p in self.mentors]
+        asked_sizes = _sizes(asked)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.true_divide(_shared_counts(asked, expertise), asked_sizes[:, None])
+        _unknown_rows_and_columns(out, asked_sizes == 0, _sizes(expertise) == 0)
+        return out
+
+    def _overlap(self, name: str) -> np.ndarray:
+        import numpy as np
+
+        left = [getattr(e, name) for e in self.mentees]
+        right = [getattr(p, name) for p in self.mentors]
+        left_sizes, right_sizes = _sizes(left), _sizes(right)
+        smaller = np.minimum(left_sizes[:, None], right_sizes[None, :])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.true_divide(_shared_counts(left, right), smaller)
+        _unknown_rows_and_columns(out, left_sizes == 0, right_sizes == 0)
+        return out
+
+    def _availability(self) -> np.ndarray:
+        return self._overlap("availability")
+
+    def _interests(self) -> np.ndarray:
+        return self._overlap("interests")
+
+    def _personality(self) -> np.ndarray:
+        return self._overlap("personality")
+
+    def _digital_skills(self) -> np.ndarray:
+        import numpy as np
+
+        levels = range(DIGITAL_SKILL_MAX + 1)
+        table = np.array([[min(1.0, m / max(e, DIGITAL_NEED)) for m in levels] for e in levels])
+        e_level = np.fromiter((e.digital_skills for e in self.mentees), np.intp, len(self.mentees))
+        m_level = np.fromiter((p.digital_skills for p in self.mentors), np.intp, len(self.mentors))
+        return table[e_level][:, m_level]
+
+    def _distance(self) -> np.ndarray:
+        import numpy as np
+
+        n, m = len(self.mentees), len(self.mentors)
+        # Codes of (country, prefix) pairs: equal codes mean same country and same prefix,
+        # and a longer equal prefix implies the shorter ones, so the number of equal codes
+        # is the proximity level (0 far or another country, 3 the same postcode).
+        level = np.zeros((n, m), dtype=np.uint8)
+        equal = np.empty((n, m), dtype=bool)
+        unknown = (np.zeros(n, dtype=bool), np.zeros(m, dtype=bool))
+        for length in (None, 3, 2):
+            vocab: dict = {}
+            e_code = _postcode_codes(self.mentees, length, -1, vocab)
+            m_code = _postcode_codes(self.mentors, length, -2, vocab)
+            np.equal(e_code[:, None], m_code[None, :], out=equal)
+            level += equal
+            if length is None:
+                unknown = (e_code < 0, m_code < 0)
+        out = np.array([0.0, PROXIMITY_2, PROXIMITY_3, PROXIMITY_SAME])[level]
+        _unknown_rows_and_columns(out, *unknown)
+        return out
 
 
 def score_matrix(
@@ -429,6 +647,8 @@ def score_matrix(
     declined: Iterable[Pair] = frozenset(),
 ) -> ScoreMatrix:
     """Score every mentee-mentor pair of the pool at once (rows and columns in input order)."""
+    import numpy as np
+
     mentees, mentors = list(mentees), list(mentors)
     w = normalise_weights(weights)
     working = normalise_working_languages(working_languages)
@@ -437,96 +657,21 @@ def score_matrix(
         _index([m.id for m in mentors], "mentor"),
     )
     n, m = len(mentees), len(mentors)
-    fractions: dict[str, np.ndarray] = {}
+    pool = _PoolFractions(mentees, mentors, working)
+    enabled = tuple(name for name in CRITERIA if w[name] != 0)
 
-    # Languages: best common level among the working languages, and shared languages at B1+.
-    best = np.zeros((n, m), dtype=np.int64)
-    for lang in working:
-        e_rank = np.fromiter((spoken_rank(p.languages.get(lang)) for p in mentees), np.int64, n)
-        m_rank = np.fromiter((spoken_rank(p.languages.get(lang)) for p in mentors), np.int64, m)
-        np.maximum(best, np.minimum(e_rank[:, None], m_rank[None, :]), out=best)
-    language_ok = best >= WORKING_LEVEL_RANK
-
-    def spoken(p: MenteeProfile | MentorProfile) -> frozenset[str]:
-        return frozenset(k for k, v in p.languages.items() if spoken_rank(v) >= WORKING_LEVEL_RANK)
-
-    if w["languages"]:
-        a, b = _onehot([spoken(p) for p in mentees], [spoken(p) for p in mentors])
-        shared_count = a @ b.T
-        quality = np.maximum(best - WORKING_LEVEL_RANK, 0) / (MAX_LEVEL_RANK - WORKING_LEVEL_RANK)
-        extra = np.where(shared_count >= 2, 1.0, 0.0)
-        fractions["languages"] = LANGUAGE_QUALITY_SHARE * quality + LANGUAGE_EXTRA_SHARE * extra
-
-    if w["sector"]:
-        targets = [
-            frozenset([e.target_sector]) if e.target_sector else frozenset() for e in mentees
-        ]
-        a, b = _onehot(targets, [p.sectors for p in mentors])
-        match = a @ b.T
-        unknown = (_sizes(targets) == 0)[:, None] | (_sizes([p.sectors for p in mentors]) == 0)
-        fractions["sector"] = np.where(unknown, UNKNOWN, np.where(match > 0, 1.0, 0.0))
-
-    if w["help_questions"]:
-        asked, expertise = [e.help_questions for e in mentees], [p.expertise for p in mentors]
-        a, b = _onehot(asked, expertise)
-        covered = a @ b.T
-        size_a = _sizes(asked)
-        fraction = covered / np.maximum(size_a, 1)[:, None]
-        unknown = (size_a == 0)[:, None] | (_sizes(expertise) == 0)[None, :]
-        fractions["help_questions"] = np.where(unknown, UNKNOWN, fraction)
-
-    for name in ("availability", "interests", "personality"):
-        if w[name]:
-            left = [getattr(e, name) for e in mentees]
-            right = [getattr(p, name) for p in mentors]
-            fractions[name] = _overlap_matrix(left, right)
-
-    if w["digital_skills"]:
-        e_dig = np.fromiter((e.digital_skills for e in mentees), np.int64, n)
-        m_dig = np.fromiter((p.digital_skills for p in mentors), np.int64, m)
-        ratio = m_dig[None, :] / np.maximum(e_dig, DIGITAL_NEED)[:, None]
-        fractions["digital_skills"] = np.minimum(1.0, ratio)
-
-    if w["distance"]:
-        codes = []
-        for length in (None, 3, 2):
-            vocab: dict = {}
-            codes.append(
-                (
-                    _postcode_codes(mentees, length, -1, vocab),
-                    _postcode_codes(mentors, length, -2, vocab),
-                )
-            )
-        country_vocab: dict = {}
-        e_country = np.array(
-            [country_vocab.setdefault(e.country, len(country_vocab)) for e in mentees]
-        )
-        m_country = np.array(
-            [country_vocab.setdefault(p.country, len(country_vocab)) for p in mentors]
-        )
-        e_known = codes[0][0] >= 0
-        m_known = codes[0][1] >= 0
-        same = [ce[:, None] == cm[None, :] for ce, cm in codes]
-        fractions["distance"] = np.select(
-            [
-                ~(e_known[:, None] & m_known[None, :]),
-                e_country.reshape(-1, 1) != m_country.reshape(1, -1),
-                same[0],
-                same[1],
-                same[2],
-            ],
-            [UNKNOWN, 0.0, PROXIMITY_SAME, PROXIMITY_3, PROXIMITY_2],
-            default=0.0,
-        )
-
+    # total = sum of w * fraction in CRITERIA order, as score_pair adds them.
     total = np.zeros((n, m))
-    criteria: dict[str, np.ndarray] = {}
-    for name in CRITERIA:
-        if w[name] == 0:
-            continue
-        points = w[name] * fractions[name]
-        criteria[name] = points
+    for name in enabled:
+        points = pool.fraction(name)
+        points *= w[name]
         total += points
+        del points
+
+    def criterion_points(name: str) -> np.ndarray:
+        points = pool.fraction(name)
+        points *= w[name]
+        return points
 
     mentee_eligible = np.fromiter((e.eligible for e in mentees), bool, n)
     mentor_eligible = np.fromiter((p.eligible for p in mentors), bool, m)
@@ -534,26 +679,23 @@ def score_matrix(
     mentor_free = np.fromiter((p.free for p in mentors), bool, m)
     declined_mask = _pair_mask(declined, rows, cols)
     excluded_mask = _pair_mask(exclusions, rows, cols)
-    feasible = (
-        mentee_eligible[:, None]
-        & (mentor_eligible & mentor_trained & mentor_free)[None, :]
-        & language_ok
-        & ~declined_mask
-        & ~excluded_mask
-    )
+    feasible = pool.language_ok & mentee_eligible[:, None]
+    feasible &= (mentor_eligible & mentor_trained & mentor_free)[None, :]
+    feasible &= ~declined_mask
+    feasible &= ~excluded_mask
     return ScoreMatrix(
         mentee_ids=tuple(e.id for e in mentees),
         mentor_ids=tuple(p.id for p in mentors),
         weights=MappingProxyType(w),
         working_languages=working,
         total=total,
-        criteria=MappingProxyType(criteria),
+        criteria=_CriterionPoints(enabled, criterion_points),
         feasible=feasible,
         mentee_eligible=mentee_eligible,
         mentor_eligible=mentor_eligible,
         mentor_trained=mentor_trained,
         mentor_free=mentor_free,
-        language_ok=language_ok,
+        language_ok=pool.language_ok,
         declined=declined_mask,
         excluded=excluded_mask,
         mentee_index=MappingProxyType(rows),

@@ -14,7 +14,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from duo.core.auth.models import User
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant
 from duo.matching.models import (
@@ -58,9 +60,11 @@ def close_session(session: MatchingSession, *, by: object | None = None) -> None
 
 
 def active_constraints(session: MatchingSession) -> list[MatchingConstraint]:
+    """The session's locks and exclusions in force, with who decided each (one query)."""
     return list(
         db.session.execute(
             select(MatchingConstraint)
+            .options(joinedload(MatchingConstraint.by).lazyload(User.roles))
             .where(
                 MatchingConstraint.session_id == session.id,
                 MatchingConstraint.removed_at.is_(None),

@@ -15,37 +15,40 @@ mentor to whoever is scored first and can strand others). Around that:
   locked pair that breaks a hard constraint (the mentor stopped being free, a pair is also
   excluded, the same person is locked twice, an unknown id) is *not* kept: it is reported in
   ``Suggestion.problems`` and its people return to the pool.
-* **Nobody is forced.** Each mentee may stay unmatched (a zero-value "unmatched" column per
-  mentee), so an infeasible pair is never suggested, and a pair is only made when it adds to
-  the total. Among equally good solutions, one with more pairs wins (every pair carries a tiny
-  ``PAIR_EPSILON``), so a pool where every weight is 0 still gets its feasible duos.
+* **Nobody is forced.** Each mentee may stay unmatched (an infeasible pair is worth 0 to
+  the solver and is dropped from its answer), so an infeasible pair is never suggested, and a
+  pair is only made when it adds to the total. Among equally good solutions, one with more
+  pairs wins (every pair carries a tiny ``PAIR_EPSILON``), so a pool where every weight is 0
+  still gets its feasible duos.
 * **Determinism.** People are sorted by id before anything is computed, and the assignment
   algorithm is deterministic for a given matrix, so the same pool in any order gives the same
   suggestion. Alternatives with equal scores are listed by mentor id.
-* **Explanations** (per-criterion details) are computed with :func:`score_pair` only for the
-  pairs shown: suggested pairs and each mentee's best alternatives.
+* **Explanations** (per-criterion details) are computed with :func:`score_pair` when a pair's
+  or an alternative's ``criteria`` are first read: a page shows few of a large pool's.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property, partial
 from types import MappingProxyType
-from typing import Any, TypeVar
-
-import numpy as np
-from scipy.optimize import linear_sum_assignment
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.matching.scoring import (
     CriterionScore,
     Pair,
     ScoreMatrix,
+    _score_pair,
     score_matrix,
-    score_pair,
 )
+
+if TYPE_CHECKING:  # numpy and scipy are imported when a pool is solved, not at start-up
+    import numpy as np
 
 #: Added to the objective for every pair made, so ties are broken towards more duos.
 PAIR_EPSILON = 1e-6
@@ -73,25 +76,49 @@ MENTOR_REASONS: tuple[str, ...] = (
 LOCK_CODES: tuple[str, ...] = ("lock_unknown_person", "lock_conflict")
 
 
+def _no_details() -> tuple[CriterionScore, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class SuggestedPair:
-    """A proposed duo: quality ``score``, the fairness ``bonus`` it carried, and the details."""
+    """A proposed duo: quality ``score``, the fairness ``bonus`` it carried, and the details.
+
+    The per-criterion details (:attr:`criteria`) are computed when first read: a session
+    page shows one page of a large pool's pairs.
+    """
 
     mentee_id: Hashable
     mentor_id: Hashable
     score: float
     bonus: float
-    criteria: tuple[CriterionScore, ...]
     locked: bool = False
+    explain: Callable[[], tuple[CriterionScore, ...]] = field(
+        default=_no_details, repr=False, compare=False
+    )
+
+    @cached_property
+    def criteria(self) -> tuple[CriterionScore, ...]:
+        return self.explain()
 
 
 @dataclass(frozen=True)
 class Alternative:
-    """Another feasible mentor for a mentee, with the pair's score and details."""
+    """Another feasible mentor for a mentee, with the pair's score.
+
+    Its per-criterion details (:attr:`criteria`) are computed when first read: a page lists
+    three alternatives per mentee and a coordinator opens few of them.
+    """
 
     mentor_id: Hashable
     score: float
-    criteria: tuple[CriterionScore, ...]
+    explain: Callable[[], tuple[CriterionScore, ...]] = field(
+        default=_no_details, repr=False, compare=False
+    )
+
+    @cached_property
+    def criteria(self) -> tuple[CriterionScore, ...]:
+        return self.explain()
 
 
 @dataclass(frozen=True)
@@ -150,6 +177,8 @@ _P = TypeVar("_P", MenteeProfile, MentorProfile)
 def _sorted_by_id(people: Iterable[_P]) -> list[_P]:
     """Sort by id; ids of mixed, unorderable types fall back to (type name, repr)."""
     people = list(people)
+    if all(isinstance(p.id, uuid.UUID) for p in people):
+        return sorted(people, key=lambda p: p.id.int)  # UUID order, without Python compares
     try:
         return sorted(people, key=lambda p: p.id)
     except TypeError:
@@ -195,99 +224,118 @@ def _check_locks(
 
 
 def _solve(objective: np.ndarray, feasible: np.ndarray) -> list[tuple[int, int]]:
-    """Maximum-weight matching where anyone may stay unmatched (value 0).
+    """Maximum-weight matching where anyone may stay unmatched (``objective`` > 0 if feasible).
 
-    Each row gets a private dummy column worth 0; infeasible cells are -inf, so the solver
-    can always fall back to "unmatched" and never picks a forbidden pair.
+    Infeasible cells are worth 0 and the pairs the solver puts there are dropped: with every
+    feasible cell worth more than 0, a best full assignment of the smaller side, less its
+    zero cells, is a best matching (any matching extends to a full assignment with zero
+    cells, and no assignment is worth more than its feasible part). This keeps the matrix
+    the solver sees the pool's own shape; a dummy "unmatched" column per row, as before,
+    made it n x (m + n) and the solver several times slower on a large pool.
     """
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
     rows = np.flatnonzero(feasible.any(axis=1))
     cols = np.flatnonzero(feasible.any(axis=0))
     if rows.size == 0 or cols.size == 0:
         return []
-    sub_feasible = feasible[np.ix_(rows, cols)]
-    sub = np.where(sub_feasible, objective[np.ix_(rows, cols)], -np.inf)
-    r, c = sub.shape
-    augmented = np.full((r, c + r), -np.inf)
-    augmented[:, :c] = sub
-    augmented[np.arange(r), c + np.arange(r)] = 0.0
-    row_ind, col_ind = linear_sum_assignment(augmented, maximize=True)
+    everyone = rows.size == feasible.shape[0] and cols.size == feasible.shape[1]
+    sub_feasible = feasible if everyone else feasible[np.ix_(rows, cols)]
+    sub_objective = objective if everyone else objective[np.ix_(rows, cols)]
+    values = np.zeros(sub_feasible.shape)
+    np.copyto(values, sub_objective, where=sub_feasible)
+    row_ind, col_ind = linear_sum_assignment(values, maximize=True)
     return [
         (int(rows[a]), int(cols[b]))
         for a, b in zip(row_ind, col_ind, strict=True)
-        if b < c and sub_feasible[a, b]
+        if sub_feasible[a, b]
     ]
 
 
 def _mentee_reason(
     i: int,
     sm: ScoreMatrix,
-    available: np.ndarray,
+    speaking: np.ndarray,
+    feasible: np.ndarray,
     pool_mentees: int,
+    mentors: int,
 ) -> tuple[str, dict[str, Any]]:
+    """Why row ``i`` is unmatched; ``speaking``/``feasible`` count available mentors per row."""
     if not sm.mentee_eligible[i]:
         return "mentee_not_eligible", {}
-    if not available.any():
+    if not mentors:
         return "no_free_mentor", {}
-    speaking = sm.language_ok[i] & available
-    if not speaking.any():
+    if not speaking[i]:
         return "no_common_language", {"working_languages": sm.working_languages}
-    feasible = sm.feasible[i] & available
-    if not feasible.any():
-        return "all_excluded_or_declined", {"count": int(speaking.sum())}
-    mentors = int(available.sum())
+    if not feasible[i]:
+        return "all_excluded_or_declined", {"count": int(speaking[i])}
     if pool_mentees > mentors:
         return "more_mentees_than_mentors", {"mentees": pool_mentees, "mentors": mentors}
-    return "feasible_mentors_taken", {"count": int(feasible.sum())}
+    return "feasible_mentors_taken", {"count": int(feasible[i])}
 
 
 def _mentor_reason(
     j: int,
     sm: ScoreMatrix,
-    open_mentees: np.ndarray,
+    speaking: np.ndarray,
+    feasible: np.ndarray,
     pool_mentors: int,
+    mentees: int,
 ) -> tuple[str, dict[str, Any]]:
+    """Why column ``j`` is unmatched; ``speaking``/``feasible`` count open mentees per column."""
     if not sm.mentor_eligible[j]:
         return "mentor_not_eligible", {}
     if not sm.mentor_trained[j]:
         return "mentor_not_trained", {}
     if not sm.mentor_free[j]:
         return "mentor_not_free", {}
-    if not open_mentees.any():
+    if not mentees:
         return "no_eligible_mentee", {}
-    speaking = sm.language_ok[:, j] & open_mentees
-    if not speaking.any():
+    if not speaking[j]:
         return "no_common_language", {"working_languages": sm.working_languages}
-    feasible = sm.feasible[:, j] & open_mentees
-    if not feasible.any():
-        return "all_excluded_or_declined", {"count": int(speaking.sum())}
-    mentees = int(open_mentees.sum())
+    if not feasible[j]:
+        return "all_excluded_or_declined", {"count": int(speaking[j])}
     if pool_mentors > mentees:
         return "more_mentors_than_mentees", {"mentors": pool_mentors, "mentees": mentees}
-    return "feasible_mentees_taken", {"count": int(feasible.sum())}
+    return "feasible_mentees_taken", {"count": int(feasible[j])}
+
+
+#: Rows of the score matrix ranked at a time for alternatives (a block stays in the caches;
+#: whole-matrix temporaries of a large pool cost more to allocate than to fill).
+_ROW_BLOCK = 128
 
 
 def _top_alternatives(
     sm: ScoreMatrix, candidates: np.ndarray, own: np.ndarray, k: int
 ) -> list[list[int]]:
     """Per mentee row, the columns of the ``k`` best candidates (score desc, then column)."""
+    import numpy as np
+
     n, m = sm.shape
     if k <= 0 or n == 0 or m == 0:
         return [[] for _ in range(n)]
-    masked = np.where(candidates, sm.total, -np.inf)
-    has_own = own >= 0
-    masked[np.flatnonzero(has_own), own[has_own]] = -np.inf
-    if m > 4 * k:
-        # Only rows' top values matter: partition first, then sort the few with ties kept exact.
-        kth = np.partition(masked, m - k, axis=1)[:, m - k]
-        out = []
-        for i in range(n):
-            row = masked[i]
-            cols = np.flatnonzero((row >= kth[i]) & np.isfinite(row))
-            order = np.lexsort((cols, -row[cols]))
-            out.append([int(c) for c in cols[order][:k]])
-        return out
-    order = np.argsort(-masked, axis=1, kind="stable")[:, :k]
-    return [[int(c) for c in row if np.isfinite(masked[i, c])] for i, row in enumerate(order)]
+    out: list[list[int]] = []
+    for start in range(0, n, _ROW_BLOCK):
+        stop = min(n, start + _ROW_BLOCK)
+        masked = np.where(candidates[start:stop], sm.total[start:stop], -np.inf)
+        block_own = own[start:stop]
+        has_own = block_own >= 0
+        masked[np.flatnonzero(has_own), block_own[has_own]] = -np.inf
+        if m > 4 * k:
+            # Only rows' top values matter: partition first, then sort the few, ties exact.
+            kth = np.partition(masked, m - k, axis=1)[:, m - k]
+            for r in range(stop - start):
+                row = masked[r]
+                cols = np.flatnonzero((row >= kth[r]) & np.isfinite(row))
+                order = np.lexsort((cols, -row[cols]))
+                out.append([int(c) for c in cols[order][:k]])
+        else:
+            order = np.argsort(-masked, axis=1, kind="stable")[:, :k]
+            out.extend(
+                [int(c) for c in row if np.isfinite(masked[r, c])] for r, row in enumerate(order)
+            )
+    return out
 
 
 def suggest(
@@ -313,6 +361,8 @@ def suggest(
         raise ValueError("waiting bonus settings must be >= 0")
     if alternatives < 0:
         raise ValueError("alternatives must be >= 0")
+    import numpy as np
+
     mentee_list: Sequence[MenteeProfile] = _sorted_by_id(mentees)
     mentor_list: Sequence[MentorProfile] = _sorted_by_id(mentors)
     working = tuple(working_languages)
@@ -340,9 +390,12 @@ def suggest(
     for i, j in kept:
         locked_rows[i] = locked_cols[j] = True
 
-    open_feasible = sm.feasible & ~locked_rows[:, None] & ~locked_cols[None, :]
-    objective = sm.total + bonus[:, None] + PAIR_EPSILON
+    open_feasible = sm.feasible & ~locked_rows[:, None]
+    open_feasible &= ~locked_cols[None, :]
+    objective = sm.total + bonus[:, None]
+    objective += PAIR_EPSILON
     solved = _solve(objective, open_feasible)
+    del objective, open_feasible
 
     own = np.full(n, -1, dtype=np.int64)
     assigned_cols = np.zeros(m, dtype=bool)
@@ -351,8 +404,9 @@ def suggest(
         own[i] = j
         assigned_cols[j] = True
 
-    def details(i: int, j: int) -> tuple[CriterionScore, ...]:
-        return score_pair(mentee_list[i], mentor_list[j], sm.weights, sm.working_languages).criteria
+    def explain(i: int, j: int) -> Callable[[], tuple[CriterionScore, ...]]:
+        """The details of pair (i, j), computed when called (holding profiles, not matrices)."""
+        return partial(_criteria, mentee_list[i], mentor_list[j], sm.weights, sm.working_languages)
 
     pairs = []
     for i, j in sorted((*kept, *solved)):
@@ -362,8 +416,8 @@ def suggest(
                 mentor_id=sm.mentor_ids[j],
                 score=float(sm.total[i, j]),
                 bonus=float(bonus[i]),
-                criteria=details(i, j),
                 locked=(i, j) in locked_set,
+                explain=explain(i, j),
             )
         )
 
@@ -372,7 +426,7 @@ def suggest(
     top = _top_alternatives(sm, candidates, own, alternatives)
     alternative_map = {
         sm.mentee_ids[i]: tuple(
-            Alternative(sm.mentor_ids[j], float(sm.total[i, j]), details(i, j)) for j in cols
+            Alternative(sm.mentor_ids[j], float(sm.total[i, j]), explain(i, j)) for j in cols
         )
         for i, cols in enumerate(top)
     }
@@ -381,16 +435,28 @@ def suggest(
     open_mentees = sm.mentee_eligible & ~locked_rows
     pool_mentees = int(open_mentees.sum())
     pool_mentors = int(available.sum())
-    unmatched_mentees = tuple(
-        Unmatched(sm.mentee_ids[i], *_params(_mentee_reason(i, sm, available, pool_mentees)))
-        for i in range(n)
-        if own[i] < 0
-    )
-    unmatched_mentors = tuple(
-        Unmatched(sm.mentor_ids[j], *_params(_mentor_reason(j, sm, open_mentees, pool_mentors)))
-        for j in range(m)
-        if not assigned_cols[j]
-    )
+    left_mentees = np.flatnonzero(own < 0)
+    left_mentors = np.flatnonzero(~assigned_cols)
+    unmatched_mentees: tuple[Unmatched, ...] = ()
+    unmatched_mentors: tuple[Unmatched, ...] = ()
+    if left_mentees.size:  # available mentors each of them speaks with, and could be paired with
+        rows = (sm.language_ok[left_mentees] & available, sm.feasible[left_mentees] & available)
+        speaking, feasible = (np.zeros(n, np.int64) for _ in range(2))
+        speaking[left_mentees] = np.count_nonzero(rows[0], axis=1)
+        feasible[left_mentees] = np.count_nonzero(rows[1], axis=1)
+        args = (speaking, feasible, pool_mentees, pool_mentors)
+        unmatched_mentees = tuple(
+            Unmatched(sm.mentee_ids[i], *_params(_mentee_reason(int(i), sm, *args)))
+            for i in left_mentees
+        )
+    if left_mentors.size:  # open mentees each of them speaks with, and could be paired with
+        speaking = np.count_nonzero(sm.language_ok & open_mentees[:, None], axis=0)
+        feasible = np.count_nonzero(sm.feasible & open_mentees[:, None], axis=0)
+        args = (speaking, feasible, pool_mentors, pool_mentees)
+        unmatched_mentors = tuple(
+            Unmatched(sm.mentor_ids[j], *_params(_mentor_reason(int(j), sm, *args)))
+            for j in left_mentors
+        )
     total = sum(p.score for p in pairs)
     return Suggestion(
         pairs=tuple(pairs),
@@ -406,3 +472,12 @@ def suggest(
 def _params(found: tuple[str, dict[str, Any]]) -> tuple[str, Mapping[str, Any]]:
     code, params = found
     return code, MappingProxyType(params)
+
+
+def _criteria(
+    mentee: MenteeProfile,
+    mentor: MentorProfile,
+    weights: Mapping[str, float],
+    working_languages: tuple[str, ...],
+) -> tuple[CriterionScore, ...]:
+    return _score_pair(mentee, mentor, weights, working_languages).criteria

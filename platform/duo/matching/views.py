@@ -12,14 +12,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, lazyload, selectinload
+from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from duo.core.auth.access import coordinator_required
 from duo.core.auth.models import User
@@ -39,7 +39,13 @@ from duo.matching.forms import (
     StartSessionForm,
 )
 from duo.matching.models import LOCK, MatchingConstraint, MatchingSession
-from duo.matching.presenter import Presenter, constraint_rows, number_formatter, page_gettext
+from duo.matching.presenter import (
+    Presenter,
+    constraint_rows,
+    group_unmatched,
+    number_formatter,
+    page_gettext,
+)
 from duo.people import next_step
 from duo.people import states as person_states
 from duo.people.models import MENTOR, Person
@@ -74,12 +80,32 @@ def _session_duos(session: MatchingSession) -> list[tuple[Duo, Person, Person]]:
 
 
 def _load_session(session_id: uuid.UUID) -> MatchingSession:
+    """The session of the current branch (404 otherwise), with who opened and closed it."""
     session = db.session.execute(
-        select(MatchingSession).where(MatchingSession.id == session_id)
+        select(MatchingSession)
+        .options(
+            joinedload(MatchingSession.opened_by).lazyload(User.roles),
+            joinedload(MatchingSession.closed_by).lazyload(User.roles),
+        )
+        .where(MatchingSession.id == session_id)
     ).scalar_one_or_none()
     if session is None:
         abort(404)
     return session
+
+
+def _page_number() -> int:
+    """The ``?page=`` asked for; anything unreadable is the first page."""
+    page = request.args.get("page", 1, type=int)
+    return page if isinstance(page, int) and page >= 1 else 1
+
+
+def _back(session: MatchingSession, form: Any = None):
+    """Back to the session page the coordinator was on (the form's ``page``)."""
+    page = getattr(getattr(form, "page", None), "data", None)
+    if isinstance(page, int) and page > 1:
+        return redirect(url_for("matching.session", session_id=session.id, page=page))
+    return redirect(url_for("matching.session", session_id=session.id))
 
 
 def _session_page(
@@ -88,7 +114,12 @@ def _session_page(
     status: int = 200,
     errors: list[str] | None = None,
 ):
-    """The session page: for an open session, a fresh run of the suggestion, explained."""
+    """The session page: for an open session, a fresh run of the suggestion, explained.
+
+    The suggested pairs come a page at a time (``?page=``), each explained on the page but
+    folded; an alternative is explained on its mentee's page (:func:`mentee_view`). The
+    people left unmatched are grouped by reason.
+    """
     locale = str(get_locale() or g.tenant.default_locale)
     context: dict[str, Any] = {
         "session": session,
@@ -97,16 +128,20 @@ def _session_page(
         "duo_states": duo_states,
         "num": number_formatter(locale),
     }
-    user_ids = {session.opened_by_user_id, session.closed_by_user_id}
+    known = [session.opened_by, session.closed_by]
     if session.is_open:
         run = matching_session.run_session(session, g.tenant)
         presenter = Presenter(run, locale)
-        user_ids |= {c.by_user_id for c in run.constraints}
+        known += [c.by for c in run.constraints]
+        unmatched_mentees = presenter.unmatched_mentees()
+        unmatched_mentors = presenter.unmatched_mentors()
         context.update(
             run=run,
-            pairs=presenter.pairs(),
-            unmatched_mentees=presenter.unmatched_mentees(),
-            unmatched_mentors=presenter.unmatched_mentors(),
+            pairs=presenter.pairs(_page_number()),
+            unmatched_mentees=unmatched_mentees,
+            unmatched_mentee_groups=group_unmatched(unmatched_mentees),
+            unmatched_mentors=unmatched_mentors,
+            unmatched_mentor_groups=group_unmatched(unmatched_mentors),
             problems=presenter.problems(),
             constraints=constraint_rows(run.constraints, run.pool),
             settings=run.settings,
@@ -114,12 +149,15 @@ def _session_page(
             criterion_labels=presenter.labels,
             constrain_url=url_for("matching.constrain", session_id=session.id),
         )
+        users = {u.id: u for u in known if u is not None}
     else:
         # The record of a closed session: every lock and exclusion, removed ones too.
         record = matching_session.all_constraints(session)
+        user_ids = {session.opened_by_user_id, session.closed_by_user_id}
         user_ids |= {c.by_user_id for c in record} | {c.removed_by_user_id for c in record}
         context.update(constraints=constraint_rows(record, None), lock_kind=LOCK)
-    context["users"] = _users({i for i in user_ids if i is not None})
+        users = _users({i for i in user_ids if i is not None})
+    context["users"] = users
     context.update(page_gettext())
     return render_template("matching/session.html", **context), status
 
@@ -170,6 +208,37 @@ def session_view(session_id: uuid.UUID):
     return _session_page(_load_session(session_id))
 
 
+@bp.route("/sessions/<uuid:session_id>/mentees/<uuid:mentee_id>", endpoint="mentee")
+@coordinator_required
+def mentee_view(session_id: uuid.UUID, mentee_id: uuid.UUID):
+    """One mentee of an open session: their suggested pair and alternatives, explained.
+
+    The session page lists alternatives by score only; this small page is what opening them
+    shows, with the score per criterion of each and a button to lock one instead.
+    """
+    session = _load_session(session_id)
+    if not session.is_open:
+        abort(404)
+    run = matching_session.run_session(session, g.tenant)
+    person = run.pool.people.get(mentee_id)
+    if person is None or not run.pool.has_mentee(mentee_id):
+        abort(404)
+    locale = str(get_locale() or g.tenant.default_locale)
+    presenter = Presenter(run, locale)
+    context = {
+        "session": session,
+        "mentee": person,
+        "pair": presenter.pair_of(mentee_id),
+        "reason": presenter.unmatched_reason(mentee_id),
+        "waiting_weeks": presenter.weeks(mentee_id),
+        "alternatives": presenter.explained_alternatives(mentee_id),
+        "num": number_formatter(locale),
+        "constrain_url": url_for("matching.constrain", session_id=session.id),
+    }
+    context.update(page_gettext())
+    return render_template("matching/mentee.html", **context)
+
+
 @bp.route("/sessions/<uuid:session_id>/accept", methods=["POST"])
 @coordinator_required
 def accept(session_id: uuid.UUID):
@@ -202,7 +271,7 @@ def accept(session_id: uuid.UUID):
         ),
         "success",
     )
-    return redirect(url_for("matching.session", session_id=session.id))
+    return _back(session, form)
 
 
 @bp.route("/sessions/<uuid:session_id>/constraints", methods=["POST"])
@@ -228,7 +297,7 @@ def constrain(session_id: uuid.UUID):
     else:
         message = _("%(mentee)s and %(mentor)s will not be suggested together.", **names)
     flash(message, "success")
-    return redirect(url_for("matching.session", session_id=session.id))
+    return _back(session, form)
 
 
 @bp.route("/sessions/<uuid:session_id>/constraints/<uuid:constraint_id>/remove", methods=["POST"])
@@ -242,14 +311,15 @@ def remove_constraint(session_id: uuid.UUID, constraint_id: uuid.UUID):
     ).scalar_one_or_none()
     if constraint is None:
         abort(404)
-    if not RemoveConstraintForm().validate_on_submit():
+    form = RemoveConstraintForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
         decisions.remove_constraint(constraint, by=current_user)
     except matching_pool.MatchingError as exc:
         return _session_page(session, status=400, errors=exc.problems)
     flash(_("Removed; the suggestion was re-optimised."), "success")
-    return redirect(url_for("matching.session", session_id=session.id))
+    return _back(session, form)
 
 
 @bp.route("/sessions/<uuid:session_id>/close", methods=["POST"])
