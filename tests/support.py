@@ -44,9 +44,8 @@ from duo.consumers.bench.synthetic import TODAY as SYNTHETIC_TODAY
 from duo.core.auth.accounts import create_user as _create
 from duo.core.auth.accounts import enrol_two_factor
 from duo.core.clock import Clock, frozen
-from duo.core.db import PlainSession
+from duo.core.db import PlainSession, utcnow
 from duo.core.db import db as app_db
-from duo.core.db import utcnow
 from duo.core.jobs import dispatch
 from duo.core.jobs.models import OutboxJob
 from duo.core.mail.models import OutgoingMail

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
