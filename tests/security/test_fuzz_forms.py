@@ -1,0 +1,177 @@
+"""Issue 10 item 6: hypothesis drives every form of the pages a candidate or coordinator uses.
+
+Each page below is opened, its POST forms are read from the HTML (action and field names),
+and hypothesis posts arbitrary values to every form: NUL and other control characters,
+huge strings, far dates, numbers that overflow, markup. The answer may be a redirect, a
+page with messages (400) or a 404/413, never a 5xx (the test app re-raises any error, so
+a crash fails here with its traceback). Runs on SQLite and, with ``DATABASE_URL``, on
+PostgreSQL. Bounded: a few examples per form, no deadline.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from duo.core.tenancy.context import tenant_scope
+from support import PoolFactory, make_cycle, make_session
+
+#: Examples per form; every form of every page below gets this many posts.
+EXAMPLES = 8
+
+#: Actions not fuzzed: they end the visitor's own session (then every later post is a
+#: redirect to the login page, which tests nothing).
+SKIPPED_ACTIONS = ("/logout", "/account/sessions", "/language")
+
+NASTY = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "Ami\x00na",
+            "\x1b[31m",
+            "\u202e",
+            "9999-12-31",
+            "0001-01-01",
+            "1900-02-30",
+            "99999-01-01",
+            "-1",
+            "0",
+            "1e309",
+            "NaN",
+            "99999999999999999999999",
+            "25:61",
+            "<script>alert(1)</script>",
+            '=HYPERLINK("http://x")',
+            "'; DROP TABLE people; --",
+        ]
+    ),
+    st.builds(
+        lambda c, n: c * n,
+        st.sampled_from(["x", "é", "\x00", " "]),
+        st.sampled_from([201, 5001, 70_000]),
+    ),
+)
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: ``[(action, [field names])]``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, list[str]]] = []
+        self._current: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        values = dict(attrs)
+        if tag == "form" and (values.get("method") or "").lower() == "post":
+            self._current = (values.get("action") or "", [])
+        elif tag in ("input", "select", "textarea", "button") and self._current is not None:
+            name = values.get("name")
+            if name and name != "csrf_token" and name not in self._current[1]:
+                self._current[1].append(name)
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "form" and self._current is not None:
+            self.forms.append(self._current)
+            self._current = None
+
+
+def forms_of(html: str, page: str) -> list[tuple[str, list[str]]]:
+    parser = _Forms()
+    parser.feed(html)
+    return [
+        (action or page, names)
+        for action, names in parser.forms
+        if not any(skip in (action or page) for skip in SKIPPED_ACTIONS)
+    ]
+
+
+def fuzz_page(client, page: str) -> int:
+    """Post arbitrary values to every form of ``page``; returns how many forms there were."""
+    response = client.get(page)
+    assert response.status_code == 200, (page, response.status_code)
+    forms = forms_of(response.get_data(as_text=True), page)
+    for action, names in forms:
+        if not names:
+            names = ["x"]
+
+        @given(data=st.dictionaries(st.sampled_from(names), NASTY, max_size=len(names)))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
+        def post(data: dict[str, str]) -> None:
+            answer = client.post(action, data=data)
+            assert answer.status_code < 500, (action, data, answer.status_code)
+
+        post()
+    return len(forms)
+
+
+def test_the_public_sign_up_form(app, db, tenants) -> None:
+    make_session(tenants["brussels"], language="en")
+    db.session.commit()
+    client = app.test_client()
+    assert fuzz_page(client, "/brussels/join?audience=mentee") >= 1
+    assert fuzz_page(client, "/brussels/join?audience=mentor") >= 1
+
+
+def test_the_information_session_forms(db, tenants, login) -> None:
+    client = login(branches=["brussels"], locale="en")
+    info = make_session(tenants["brussels"], language="en")
+    db.session.commit()
+    assert fuzz_page(client, "/brussels/sessions/new") >= 1
+    fuzz_page(client, f"/brussels/sessions/{info.id}")
+
+
+def test_the_intake_and_person_forms(db, tenants, login, create_person) -> None:
+    client = login(branches=["brussels"], locale="en")
+    mentee = create_person("brussels", role="mentee")
+    mentor = create_person("brussels", role="mentor")
+    db.session.commit()
+    for person in (mentee, mentor):
+        assert fuzz_page(client, f"/brussels/people/{person.id}/intake") >= 1
+        fuzz_page(client, f"/brussels/people/{person.id}")
+    fuzz_page(client, "/brussels/people/import")
+
+
+def test_the_training_cycle_forms(db, tenants, login) -> None:
+    client = login(branches=["rotterdam"], locale="en")
+    cycle = make_cycle(tenants["rotterdam"])
+    db.session.commit()
+    assert fuzz_page(client, "/rotterdam/training/cycles/new") >= 1
+    fuzz_page(client, f"/rotterdam/training/cycles/{cycle.id}")
+
+
+def test_the_duo_forms(db, tenants, login) -> None:
+    from duo.duos import lifecycle
+
+    pool = PoolFactory(db, tenants)
+    mentee = pool.mentee("rotterdam", "Amina", languages={"nl": "native"})
+    mentor = pool.mentor("rotterdam", "Jan", languages={"nl": "native"})
+    with tenant_scope(tenants["rotterdam"].id):
+        duo = lifecycle.propose(mentee, mentor)
+        duo_id = duo.id
+    db.session.commit()
+    client = login(branches=["rotterdam"], locale="en")
+    assert fuzz_page(client, f"/rotterdam/duos/{duo_id}") >= 1
+
+
+def test_the_matching_and_account_forms(db, tenants, login) -> None:
+    client = login(branches=["ghent"], locale="en")
+    fuzz_page(client, "/ghent/matching/")
+    fuzz_page(client, "/account")
+
+
+@pytest.mark.parametrize("page", ["/login", "/password/forgot"])
+def test_the_login_pages(client, page) -> None:
+    fuzz_page(client, page)
