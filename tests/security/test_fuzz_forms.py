@@ -60,36 +60,73 @@ NASTY = st.one_of(
 
 
 class _Forms(HTMLParser):
-    """The POST forms of a page: ``[(action, [field names])]``."""
+    """The POST forms of a page: ``[(action, {field name: value as the page fills it})]``."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.forms: list[tuple[str, list[str]]] = []
-        self._current: tuple[str, list[str]] | None = None
+        self.forms: list[tuple[str, dict[str, str]]] = []
+        self._current: tuple[str, dict[str, str]] | None = None
+        self._select: str | None = None
 
     def handle_starttag(self, tag, attrs) -> None:
         values = dict(attrs)
         if tag == "form" and (values.get("method") or "").lower() == "post":
-            self._current = (values.get("action") or "", [])
-        elif tag in ("input", "select", "textarea", "button") and self._current is not None:
-            name = values.get("name")
-            if name and name != "csrf_token" and name not in self._current[1]:
-                self._current[1].append(name)
+            self._current = (values.get("action") or "", {})
+            return
+        if self._current is None:
+            return
+        fields = self._current[1]
+        name = values.get("name")
+        if tag == "option" and self._select:
+            if self._select not in fields or "selected" in values:
+                fields[self._select] = values.get("value") or ""
+            return
+        if not name or name == "csrf_token":
+            return
+        if tag == "select":
+            self._select = name
+        kind = (values.get("type") or "").lower()
+        if kind in ("checkbox", "radio"):
+            if "checked" in values or name not in fields:
+                fields[name] = values.get("value") or "y"
+        elif tag != "select":
+            fields.setdefault(name, values.get("value") or "")
 
     def handle_endtag(self, tag) -> None:
+        if tag == "select":
+            self._select = None
         if tag == "form" and self._current is not None:
             self.forms.append(self._current)
             self._current = None
 
 
-def forms_of(html: str, page: str) -> list[tuple[str, list[str]]]:
+def forms_of(html: str, page: str) -> list[tuple[str, dict[str, str]]]:
     parser = _Forms()
     parser.feed(html)
     return [
-        (action or page, names)
-        for action, names in parser.forms
+        (action or page, fields)
+        for action, fields in parser.forms
         if not any(skip in (action or page) for skip in SKIPPED_ACTIONS)
     ]
+
+
+def _fuzz_form(client, action: str, filled: dict[str, str]) -> None:
+    """Post the form as the page fills it, with arbitrary values in some of its fields."""
+    names = sorted(filled) or ["x"]
+
+    @given(data=st.dictionaries(st.sampled_from(names), NASTY, min_size=1, max_size=4))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+    def post(data: dict[str, str]) -> None:
+        answer = client.post(action, data={**filled, **data})
+        assert answer.status_code < 500, (action, data, answer.status_code)
+
+    post()
 
 
 def fuzz_page(client, page: str) -> int:
@@ -97,23 +134,8 @@ def fuzz_page(client, page: str) -> int:
     response = client.get(page)
     assert response.status_code == 200, (page, response.status_code)
     forms = forms_of(response.get_data(as_text=True), page)
-    for action, names in forms:
-        if not names:
-            names = ["x"]
-
-        @given(data=st.dictionaries(st.sampled_from(names), NASTY, max_size=len(names)))
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-            database=None,
-        )
-        def post(data: dict[str, str]) -> None:
-            answer = client.post(action, data=data)
-            assert answer.status_code < 500, (action, data, answer.status_code)
-
-        post()
+    for action, filled in forms:
+        _fuzz_form(client, action, filled)
     return len(forms)
 
 
