@@ -38,9 +38,9 @@ CHECKS = [
 
 @pytest.fixture
 def real_session(db, tenants):
-    info = make_session(tenants["brussels"], capacity=3)
+    info_id = make_session(tenants["brussels"], capacity=3).id  # before commit: RLS on PG
     db.session.commit()
-    return info.id
+    return info_id
 
 
 def _in_a_real_branch(case, real_session) -> None:
