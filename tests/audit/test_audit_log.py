@@ -7,6 +7,7 @@ filters and pages, and no row holds a password, token, code or search term.
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from datetime import timedelta
@@ -140,6 +141,20 @@ def test_the_export_keeps_no_search_term(db, coordinator, in_tenant) -> None:
     assert client.get("/brussels/people/export.csv?q=Amina&role=mentee").status_code == 200
     (event,) = _events(db, in_tenant, "brussels", audit.EXPORT)
     assert event.details["filters"] == {"role": "mentee"}
+
+
+def test_an_import_is_recorded(db, coordinator, in_tenant) -> None:
+    client = coordinator("brussels", locale="en")
+    body = "role,first_name,last_name,email\nmentee,Ana,Lima,ana.lima@example.org\n"
+    upload = client.post(
+        "/brussels/people/import",
+        data={"file": (io.BytesIO(body.encode()), "people.csv")},
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 302
+    assert client.post(upload.headers["Location"]).status_code == 302
+    (event,) = _events(db, in_tenant, "brussels", audit.IMPORT)
+    assert event.details == {"created": 1, "known": 0}
 
 
 def test_details_never_keep_secrets(db, in_tenant) -> None:

@@ -56,6 +56,7 @@ PERSON_EDIT = "person.edit"
 PERSON_STATE = "person.state"
 ELIGIBILITY_OVERRIDE = "eligibility.override"
 EXPORT = "export"
+IMPORT = "import"
 
 #: Every kind of event, with its label for the log page (other kinds show as written).
 KINDS: dict[str, Any] = {
@@ -64,6 +65,7 @@ KINDS: dict[str, Any] = {
     PERSON_STATE: _l("Person's step changed"),
     ELIGIBILITY_OVERRIDE: _l("Eligibility overridden"),
     EXPORT: _l("Export"),
+    IMPORT: _l("Import"),
     LOGIN: _l("Login"),
     LOGIN_FAILED: _l("Failed login"),
     TWO_FACTOR_ENROL: _l("Two-factor authentication set up"),
