@@ -44,8 +44,8 @@ from duo.consumers.bench.synthetic import TODAY as SYNTHETIC_TODAY
 from duo.core.auth.accounts import create_user as _create
 from duo.core.auth.accounts import enrol_two_factor
 from duo.core.clock import Clock, frozen
+from duo.core.db import PlainSession, utcnow
 from duo.core.db import db as app_db
-from duo.core.db import utcnow
 from duo.core.jobs import dispatch
 from duo.core.jobs.models import OutboxJob
 from duo.core.mail.models import OutgoingMail
@@ -105,7 +105,9 @@ def db(app: Flask) -> Iterator[object]:
         outer = connection.begin()
         original = _db.session
         _db.session = scoped_session(
-            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            sessionmaker(
+                class_=PlainSession, bind=connection, join_transaction_mode="create_savepoint"
+            ),
             scopefunc=original.registry.scopefunc,
         )
         try:

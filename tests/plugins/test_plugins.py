@@ -23,6 +23,7 @@ def test_navigation_orders_are_distinct_and_follow_the_method(app: Flask) -> Non
         "duos.index",
         "mail.outbox",
         "people.import_upload",
+        "audit.index",
         "reporting.branch",
     ]
     assert len({i.order for i in items}) == len(items)

@@ -105,7 +105,10 @@ def test_the_export_is_json_with_everything_and_audited(db, login, in_tenant, pe
     assert document["person"]["last_name"] == "Haddad"
     assert [c["kind"] for c in document["consents"]] == [PRIVACY_NOTICE, SENSITIVE_FACTS]
     with in_tenant("brussels"):
-        event = db.session.execute(select(AuditEvent)).scalars().one()
+        event = db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "export")
+        ).scalar_one()
+        assert event.person_id == person.id
     assert (event.action, event.object, event.actor_user_id) == (
         "export",
         f"person:{person.id}.json",
@@ -130,7 +133,9 @@ def test_a_coordinator_withdraws_the_privacy_consent(db, login, in_tenant, perso
         assert db.session.get(Person, (person.tenant_id, person.id)).state == states.WITHDRAWN
         assert gdpr.erasure_of(person.id) is not None
         actions = db.session.execute(select(AuditEvent.action)).scalars().all()
-    assert actions == ["consent.withdraw"]
+    # besides the coordinator's login: the withdrawal, and the step it moved the person to
+    assert {"consent.withdraw", "person.state"} <= set(actions)
+    assert actions.count("consent.withdraw") == 1
     html = client.get(f"/brussels/people/{person.id}/privacy").get_data(as_text=True)
     assert "Erasure scheduled for" in html
 
@@ -179,8 +184,10 @@ def test_erasure_needs_the_confirmation_and_is_audited(db, login, in_tenant, per
     with in_tenant("brussels"):
         erased = db.session.execute(select(Person).where(Person.id == person.id)).scalar_one()
         assert "Samira" not in erased.full_name and erased.email.endswith("@erased.invalid")
-        event = db.session.execute(select(AuditEvent)).scalars().one()
-        assert (event.action, event.object) == ("erase", f"person:{person.id}")
+        event = db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "erase")
+        ).scalar_one()
+        assert (event.object, event.person_id) == (f"person:{person.id}", person.id)
     html = client.get(f"/brussels/people/{person.id}").get_data(as_text=True)
     assert "Erased on" in html and "Samira" not in html
     assert client.post(url, data={"confirm": "y"}).status_code == 400  # once is enough

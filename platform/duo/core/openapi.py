@@ -11,7 +11,9 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import Schema
+from marshmallow import Schema, fields
+
+from duo.core.validation import Schema as ValidatedSchema
 
 TITLE = "DUO for a JOB"
 DESCRIPTION = (
@@ -22,7 +24,22 @@ DESCRIPTION = (
     "token. Messages follow the `locale` field or the Accept-Language header."
 )
 
-_schemas: dict[str, type[Schema]] = {}
+
+class RequestErrorSchema(ValidatedSchema):
+    """What any API answers to a request it cannot read (see ``duo.app._json_error``)."""
+
+    message = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+#: Every operation may answer this: the request guard refuses control characters in the
+#: URL (a NUL byte in ``?locale=``) before any view runs (:mod:`duo.core.validation`).
+BAD_REQUEST = {
+    "description": "The request could not be read (e.g. control characters in the URL).",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RequestError"}}},
+}
+
+_schemas: dict[str, type[Schema]] = {"RequestError": RequestErrorSchema}
 _paths: dict[str, dict[str, Any]] = {}
 
 
@@ -66,5 +83,7 @@ def build_spec(server_url: str = "/") -> dict[str, Any]:
     for name, schema in sorted(_schemas.items()):
         spec.components.schema(name, schema=schema)
     for path, operations in sorted(_paths.items()):
+        for operation in operations.values():
+            operation.setdefault("responses", {}).setdefault("400", BAD_REQUEST)
         spec.path(path=path, operations=operations)
     return spec.to_dict()

@@ -28,6 +28,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from duo.core import audit
 from duo.core.auth.models import User
 from duo.core.db import db, utcnow
 from duo.core.i18n import zones
@@ -155,6 +156,13 @@ def override(
     except InvalidTransition as exc:  # pragma: no cover - DECIDABLE guarantees the move
         raise DecisionError(str(exc)) from exc
     db.session.flush()
+    audit.record(
+        audit.ELIGIBILITY_OVERRIDE,
+        "eligibility_decision",
+        actor=by,
+        person_id=person.id,
+        details={"outcome": str(outcome), "rules_said": str(evaluation.outcome)},
+    )
     return decision
 
 

@@ -3,7 +3,9 @@ a person's privacy pages (the coordinator's, and their own through a personal li
 
 from flask_babel import lazy_gettext as _l
 
+from duo.core.audit.views import PERSON_NAMES
 from duo.core.plugins import NavItem, Plugin
+from duo.intake.audit_names import person_names
 from duo.intake.todos import intake_todos
 from duo.intake.views import bp, link_bp
 
@@ -14,4 +16,5 @@ PLUGIN = Plugin(
         NavItem("people.import_upload", _l("Import"), 95),
     ],
     todos=[intake_todos],
+    providers=[(PERSON_NAMES, person_names)],
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from duo.core import audit
 from duo.core.db import db, utcnow
 from duo.people import states
 from duo.people.models import Person, StateChange
@@ -48,6 +49,14 @@ def transition(
     person.state_changed_at = change.at
     db.session.add(change)
     db.session.flush()
+    if by is not None:  # a staff user's act (the candidate's own, through a link, is history)
+        audit.record(
+            audit.PERSON_STATE,
+            "person",
+            actor=by,
+            person_id=person.id,
+            details={"from": change.from_state, "to": target},
+        )
     return change
 
 

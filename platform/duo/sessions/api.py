@@ -8,6 +8,7 @@ coordinator of the branch and answers 404 to anyone else. Errors are JSON:
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +27,14 @@ from duo.core.openapi import build_spec
 from duo.core.tenancy.models import Tenant
 from duo.core.vocab.locales import LOCALES
 from duo.sessions import domain, privacy_notice
-from duo.sessions.models import ACTIVE, CANCELLED, FOR_MENTEES, FOR_MENTORS, InfoSession
+from duo.sessions.models import (
+    ACTIVE,
+    CANCELLED,
+    FOR_MENTEES,
+    FOR_MENTORS,
+    WAITLISTED,
+    InfoSession,
+)
 from duo.sessions.schemas import (
     PrivacyNoticeSchema,
     RegistrationSchema,
@@ -176,6 +184,13 @@ def get_privacy_notice() -> Response:
     return jsonify(PrivacyNoticeSchema().dump(body))
 
 
+def figures_as_if_new(figures: domain.Figures, status: str) -> domain.Figures:
+    """A repeated sign-up's answer shows the figures a new one would have left."""
+    if status == WAITLISTED:
+        return dataclasses.replace(figures, waitlisted=figures.waitlisted + 1)
+    return dataclasses.replace(figures, registered=figures.registered + 1)
+
+
 @api_bp.route("/<tenant>/signups", methods=["POST"])
 @public
 @limiter.shared_limit(SIGNUP_LIMIT, scope="signup", methods=["POST"])
@@ -221,6 +236,8 @@ def signup() -> Response:
             return _error(400, _("Invalid input."), {field: [exc.message]})
         session = domain.get_session(req.session_id)
         figures = domain.figures_for([session])[session.id]
+        if not result.created:  # counted as a new sign-up would be: the same answer
+            figures = figures_as_if_new(figures, result.status)
         body = SignupResultSchema().dump(
             {
                 "status": result.status,

@@ -22,7 +22,14 @@ from duo.core.db import db, utcnow
 from duo.core.extensions import limiter
 from duo.sessions import display, domain, privacy_notice
 from duo.sessions.forms import CancelRegistrationForm, JoinForm, add_error, choice
-from duo.sessions.models import ACTIVE, CANCELLED, HEARD_FROM, InfoSession, Registration
+from duo.sessions.models import (
+    ACTIVE,
+    CANCELLED,
+    HEARD_FROM,
+    WAITLISTED,
+    InfoSession,
+    Registration,
+)
 from duo.sessions.signup import SIGNUP_LIMIT, SignupRequest, sign_up
 from duo.sessions.tokens import read_token
 
@@ -93,10 +100,13 @@ def join():
                 except domain.SessionError as exc:
                     add_error(form, exc.field, exc.message)
                 else:
+                    # The page after says what a new address would read (the answer, the
+                    # address as typed), never whether the address was known already.
                     session[_SIGNUP_KEY] = {
                         "t": g.tenant.id,
-                        "r": result.registration.id.hex,
-                        "new": result.created,
+                        "s": result.registration.session_id.hex,
+                        "status": result.status,
+                        "to": _mask(req.email),
                     }
                     return redirect(url_for("join.done"))
         status = 400
@@ -123,22 +133,19 @@ def done():
     if data.get("t") != g.tenant.id:
         return redirect(url_for("join.join"))
     try:
-        reg_id = uuid.UUID(hex=data.get("r", ""))
-    except ValueError:
+        session_id = uuid.UUID(hex=data.get("s", ""))
+    except (TypeError, ValueError):
         return redirect(url_for("join.join"))
-    reg = db.session.execute(
-        select(Registration)
-        .where(Registration.id == reg_id)
-        .options(selectinload(Registration.session), selectinload(Registration.person))
+    info_session = db.session.execute(
+        select(InfoSession).where(InfoSession.id == session_id)
     ).scalar_one_or_none()
-    if reg is None:
+    if info_session is None:
         return redirect(url_for("join.join"))
     return render_template(
         "sessions/join_done.html",
-        reg=reg,
-        info_session=reg.session,
-        repeat=not data.get("new", True),
-        masked_email=_mask(reg.person.email),
+        waitlisted=data.get("status") == WAITLISTED,
+        info_session=info_session,
+        masked_email=str(data.get("to") or ""),
     )
 
 

@@ -49,6 +49,11 @@ SIGNED_UP_AGAIN = sentences.register(
 )
 
 
+_FULL = _l(
+    "This session is full. Tick the box to join its waiting list, or choose another session."
+)
+
+
 @dataclass
 class SignupRequest:
     """What the candidate entered, already checked field by field by the form or schema."""
@@ -71,10 +76,14 @@ class SignupResult:
     registration: Registration
     person: Person
     created: bool  # False when this was a repeat of an earlier sign-up
+    #: What the visitor is told: for a repeat, what a new address would have been told
+    #: (registered, or waitlisted when the session is full), never the stored state.
+    answer: str | None = None
 
     @property
     def status(self) -> str:
-        return self.registration.status
+        """The status the visitor is answered with (see :attr:`answer`)."""
+        return self.answer or self.registration.status
 
     @property
     def waitlisted(self) -> bool:
@@ -129,17 +138,17 @@ def sign_up(req: SignupRequest, *, tenant: Tenant, now: datetime | None = None) 
                 Registration.session_id == session.id, Registration.person_id == person.id
             )
         ).scalar_one_or_none()
-        if existing is not None and existing.status in ACTIVE:
-            return SignupResult(existing, person, created=False)
     full = seats_taken(session.id) >= session.capacity
+    if existing is not None and existing.status in ACTIVE:
+        # Answer exactly as for an address we do not know: otherwise anyone could learn
+        # that a person signed up for a programme for young people with a migrant
+        # background. Nothing changes; the person's own confirmation mail stays true.
+        if full and not req.waitlist:
+            raise SessionError(str(_FULL), "waitlist")
+        answer = WAITLISTED if full else REGISTERED
+        return SignupResult(existing, person, created=False, answer=answer)
     if full and not req.waitlist:
-        raise SessionError(
-            _(
-                "This session is full. Tick the box to join its waiting list, or choose "
-                "another session."
-            ),
-            "waitlist",
-        )
+        raise SessionError(str(_FULL), "waitlist")
     if person is None:
         person = Person(
             role=req.role,

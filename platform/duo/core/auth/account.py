@@ -10,7 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from duo.core.auth import staff_sessions, twofactor
+from duo.core.auth import events, staff_sessions, twofactor
 from duo.core.auth.access import signed_in
 from duo.core.auth.accounts import AccountError, set_password
 from duo.core.auth.forms import ActionForm, PasswordChangeForm
@@ -55,7 +55,12 @@ def change_password():
             form.current.errors = [_("This is not your current password.")]
         else:
             try:
-                set_password(current_user, form.new.data, keep_session=current_user.session_key)
+                set_password(
+                    current_user,
+                    form.new.data,
+                    keep_session=current_user.session_key,
+                    by=current_user,
+                )
             except AccountError as exc:
                 form.new.errors = [str(exc)]
             else:
@@ -80,6 +85,7 @@ def end_session(session_id: int):
         current_user, session_id
     ):
         return _page(404)
+    events.emit(events.SESSION_END, current_user, actor=current_user, how="ended_one")
     flash(_("The session has ended."), "success")
     return redirect(url_for("account.index"))
 
@@ -89,6 +95,7 @@ def end_session(session_id: int):
 def end_other_sessions():
     if not ActionForm().validate_on_submit():
         return _page(400)
-    staff_sessions.end_all(current_user, keep=current_user.session_key)
+    ended = staff_sessions.end_all(current_user, keep=current_user.session_key)
+    events.emit(events.SESSION_END, current_user, actor=current_user, how="others", count=ended)
     flash(_("Your other sessions have ended."), "success")
     return redirect(url_for("account.index"))

@@ -12,7 +12,7 @@ from functools import cache
 
 from sqlalchemy import func, select
 
-from duo.core.auth import staff_sessions, twofactor
+from duo.core.auth import events, staff_sessions, twofactor
 from duo.core.auth.models import COORDINATOR, HQ, RoleGrant, User
 from duo.core.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from duo.core.db import db, utcnow
@@ -77,29 +77,44 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def set_password(user: User, password: str, *, keep_session: str | None = None) -> None:
-    """A new password; every session of the user ends (but ``keep_session``, the caller's)."""
+def set_password(
+    user: User,
+    password: str,
+    *,
+    keep_session: str | None = None,
+    by: User | None = None,
+    reset: bool = False,
+) -> None:
+    """A new password; every session of the user ends (but ``keep_session``, the caller's).
+
+    ``by`` is who did it (None: an operator); ``reset`` says it came by a reset link. Both
+    go to the audit log.
+    """
     problem = password_problem(password, email=user.email, name=user.name)
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(password)
     user.session_token = secrets.token_urlsafe(24)
     user.password_changed_at = utcnow()
-    staff_sessions.end_all(user, keep=keep_session)
+    ended = staff_sessions.end_all(user, keep=keep_session)
+    action = events.PASSWORD_RESET if reset else events.PASSWORD_CHANGE
+    events.emit(action, user, actor=by, sessions_ended=ended)
 
 
-def deactivate(user: User) -> None:
+def deactivate(user: User, *, by: User | None = None) -> None:
     """The account can no longer log in, and its open sessions end now."""
     user.active = False
     user.session_token = secrets.token_urlsafe(24)
-    staff_sessions.end_all(user)
+    ended = staff_sessions.end_all(user)
+    events.emit(events.ACCOUNT_DEACTIVATE, user, actor=by, sessions_ended=ended)
 
 
-def reset_two_factor(user: User) -> None:
+def reset_two_factor(user: User, *, by: User | None = None) -> None:
     """Forget the user's authenticator and recovery codes; the next login enrols again."""
     twofactor.disable(user)
     user.session_token = secrets.token_urlsafe(24)
-    staff_sessions.end_all(user)
+    ended = staff_sessions.end_all(user)
+    events.emit(events.TWO_FACTOR_RESET, user, actor=by, sessions_ended=ended)
 
 
 def enrol_two_factor(user: User, secret: str | None = None) -> tuple[str, list[str]]:

@@ -103,7 +103,7 @@ def list_users() -> None:
 @with_appcontext
 def deactivate_user(email: str) -> None:
     """Close an account: it can no longer log in, and its open sessions end now."""
-    deactivate(_user_or_exit(email))
+    deactivate(_user_or_exit(email))  # by an operator: the audit log says so
     db.session.commit()
     click.echo(f"deactivated {email}; its sessions have ended")
 

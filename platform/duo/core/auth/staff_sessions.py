@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
+from duo.core.auth import events
 from duo.core.auth.models import StaffSession, User
 from duo.core.db import db, utcnow
 
@@ -58,6 +59,7 @@ def find(user_id: int, key: str) -> StaffSession | None:
     now = utcnow()
     if now - row.last_seen_at > IDLE or now - row.created_at > ABSOLUTE:
         row.ended_at = now
+        events.emit(events.SESSION_END, row.user, how="timeout")
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now

@@ -30,10 +30,10 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
-from duo.core.auth import staff_sessions, twofactor
+from duo.core.auth import events, staff_sessions, twofactor
 from duo.core.auth.access import public, signed_in
 from duo.core.auth.account import account_bp
-from duo.core.auth.accounts import authenticate
+from duo.core.auth.accounts import authenticate, find_user
 from duo.core.auth.forms import CodeForm, EnrolForm, LoginForm
 from duo.core.auth.models import User
 from duo.core.db import db, utcnow
@@ -119,8 +119,15 @@ def _complete_login(user: User, next_url: str | None) -> str:
     user.session_key = staff_sessions.start(user, request.user_agent.string)
     user.last_login_at = utcnow()
     login_user(user)
+    events.emit(events.LOGIN, user, actor=user)
     generate_csrf()  # a new CSRF token for the new session
     return _safe_next(next_url) or landing_url(user)
+
+
+def _record_failure(user: User | None, step: str) -> None:
+    """Audit a failed attempt, and keep it: the failed request's rollback must not undo it."""
+    events.emit(events.LOGIN_FAILED, user if user is not None and user.active else None, step=step)
+    db.session.commit()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -136,6 +143,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            _record_failure(find_user(form.email.data or ""), "password")
             flash(_("That e-mail address and password do not match an active account."), "error")
         else:
             session.pop(ENROL_SECRET, None)
@@ -164,9 +172,16 @@ def two_factor():
     form = CodeForm()
     if form.validate_on_submit():
         code = form.code.data
-        if twofactor.verify_code(user, code) or twofactor.use_recovery_code(user, code):
+        recovery = False
+        if twofactor.verify_code(user, code) or (
+            recovery := twofactor.use_recovery_code(user, code)
+        ):
+            if recovery:
+                left = twofactor.recovery_codes_left(user)
+                events.emit(events.RECOVERY_CODE_USED, user, actor=user, left=left)
             pending = session.get(PENDING) or {}
             return redirect(_complete_login(user, pending.get("next")))
+        _record_failure(user, "code")
         form.code.errors = [_("That code is not right, or was already used.")]
     status = 400 if request.method == "POST" else 200
     return render_template("auth/two_factor.html", form=form), status
@@ -191,9 +206,11 @@ def enrol():
         if twofactor.verify_code(user, form.code.data, secret=secret):
             codes = twofactor.enable(user, secret)
             staff_sessions.end_all(user)
+            events.emit(events.TWO_FACTOR_ENROL, user, actor=user)
             pending = session.get(PENDING) or {}
             target = _complete_login(user, pending.get("next"))
             return render_template("auth/recovery_codes.html", codes=codes, target=target)
+        _record_failure(user, "enrol")
         form.code.errors = [_("That code is not right. Check the time on your phone.")]
     uri = twofactor.provisioning_uri(user, secret)
     status = 400 if request.method == "POST" else 200
@@ -210,6 +227,7 @@ def enrol():
 def logout():
     if current_user.is_authenticated and current_user.session_key:
         staff_sessions.end(current_user.session_key)
+        events.emit(events.SESSION_END, current_user, actor=current_user, how="logout")
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as _FlaskSession
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import Session as _Session
 
 from duo.core import clock
 
@@ -26,7 +30,37 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+#: ``(obj) -> bool`` checks every object :meth:`VisibleGet.get` returns must pass. The tenancy
+#: layer adds one (an object of another branch is not visible), so that the identity map
+#: (which ``get()`` reads before any query, and so before the branch filter) never hands out
+#: a cached object of the branch worked for before.
+_visibility_checks: list[Callable[[Any], bool]] = []
+
+
+def add_visibility_check(check: Callable[[Any], bool]) -> None:
+    if check not in _visibility_checks:
+        _visibility_checks.append(check)
+
+
+class VisibleGet:
+    """Session mixin: ``get()`` (and ``get_one()``) return only objects every check allows."""
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        obj = super().get(*args, **kwargs)
+        if obj is not None and not all(check(obj) for check in _visibility_checks):
+            return None
+        return obj
+
+
+class Session(VisibleGet, _FlaskSession):
+    """The application's session (Flask-SQLAlchemy's, with :class:`VisibleGet`)."""
+
+
+class PlainSession(VisibleGet, _Session):
+    """The same on a plain SQLAlchemy session (tests bind one to a single connection)."""
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 
 
 def utcnow() -> datetime:

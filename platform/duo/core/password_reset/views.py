@@ -116,7 +116,7 @@ def reset_password(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            set_password(user, form.new.data)
+            set_password(user, form.new.data, by=user, reset=True)
         except AccountError as exc:
             form.new.errors = [str(exc)]
         else:

@@ -50,6 +50,23 @@ def disable_rls_sql(table: str) -> list[str]:
     ]
 
 
+#: Tables the application may only add to and read (the audit log): every (re)grant of the
+#: application role takes UPDATE, DELETE and TRUNCATE on them back.
+APPEND_ONLY_TABLES = ("audit_events",)
+
+
+def append_only_sql(role: str) -> list[str]:
+    """Revoke changes of the append-only tables that exist (migrations run in order)."""
+    return [
+        f"""DO $$ BEGIN
+            IF to_regclass('public.{table}') IS NOT NULL THEN
+                REVOKE UPDATE, DELETE, TRUNCATE ON "{table}" FROM "{role}";
+            END IF;
+        END $$"""
+        for table in APPEND_ONLY_TABLES
+    ]
+
+
 def app_role_sql(role: str) -> list[str]:
     """Create the login role the application uses, and grant it data access only."""
     return [
@@ -64,6 +81,7 @@ def app_role_sql(role: str) -> list[str]:
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE "
         f'ON TABLES TO "{role}"',
         f'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO "{role}"',
+        *append_only_sql(role),
     ]
 
 

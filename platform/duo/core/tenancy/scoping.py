@@ -6,7 +6,10 @@ With no branch selected the query fails closed: it raises when a branch-owned mo
 subject of the statement, and any branch-owned entity reached indirectly matches nothing.
 Writes are checked at flush: a new row takes the current branch, a row of another branch
 is refused. Core ``insert``/``update`` statements run through the session are checked too:
-a ``tenant_id`` value other than the current branch's is refused. Raw SQL (``text()``)
+a ``tenant_id`` value other than the current branch's is refused. ``session.get()`` returns
+an object of another branch as ``None``, even from the identity map, where the previous
+scope's objects may still sit (the session class's :class:`~duo.core.db.VisibleGet`).
+Raw SQL (``text()``)
 that names a branch-owned table is refused through the session (it would skip the filter
 on SQLite, where nothing else stands behind it), unless the statement carries the
 execution option ``duo_raw_sql=True`` — for the tests of the second layer only.
@@ -23,7 +26,7 @@ from sqlalchemy import event, false
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.elements import TextClause
 
-from duo.core.db import db
+from duo.core.db import add_visibility_check, db
 from duo.core.tenancy.context import CrossTenantWriteError, NoTenantError, current_scope
 from duo.core.tenancy.models import TenantScoped
 
@@ -105,6 +108,16 @@ def _filter_to_current_tenant(state: ORMExecuteState) -> None:
             include_aliases=True,
         )
     )
+
+
+def _visible_in_scope(obj: object) -> bool:
+    """``session.get()`` hands out a branch's object only while working for that branch."""
+    if not _is_scoped(type(obj)):
+        return True
+    return obj.tenant_id == current_scope().tenant_id
+
+
+add_visibility_check(_visible_in_scope)
 
 
 @event.listens_for(Session, "before_flush")

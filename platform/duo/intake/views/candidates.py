@@ -101,7 +101,7 @@ def export(fmt: str):
         ),
     )
     audit.record(
-        "export",
+        audit.EXPORT,
         f"people.{fmt}",
         actor=current_user,
         details={"rows": len(rows), "filters": filters.args()},
@@ -162,7 +162,9 @@ def _availability(profile: Any) -> list[tuple[str, list[str]]]:
 @bp.route("/<uuid:person_id>")
 @coordinator_required
 def person(person_id: uuid.UUID):
-    return _person_page(person_or_404(person_id))
+    found = person_or_404(person_id)
+    audit.record(audit.PERSON_VIEW, "person", actor=current_user, person_id=found.id)
+    return _person_page(found)
 
 
 @bp.route("/<uuid:person_id>/intake", methods=["GET", "POST"])
@@ -180,6 +182,7 @@ def intake(person_id: uuid.UUID):
             form.sensitive_consent.data = consent.has_consent(person, consent.SENSITIVE_FACTS)
         if len(data.get("languages") or []) >= len(form.languages.entries):
             form.languages.append_entry()
+        audit.record(audit.PERSON_VIEW, "intake", actor=current_user, person_id=person.id)
     if request.method == "POST":
         if not form.validate_on_submit():
             return _intake_page(person, form, status=400)
@@ -193,6 +196,7 @@ def intake(person_id: uuid.UUID):
             by=current_user,
             locale=str(get_locale() or person.locale),
         )
+        audit.record(audit.PERSON_EDIT, "intake", actor=current_user, person_id=person.id)
         if result.sensitive_dropped:
             flash(
                 _(

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from duo.core import audit
 from duo.core.auth.access import coordinator_required
 from duo.intake.forms import EmptyForm, ImportUploadForm
 from duo.intake.views.blueprint import bp
@@ -83,6 +84,12 @@ def import_confirm(batch_id: uuid.UUID):
     except importing.ImportRejected as exc:
         flash(str(exc), "error")
         return _preview(batch, status=400)
+    audit.record(
+        audit.IMPORT,
+        "people",
+        actor=current_user,
+        details={"created": len(result.new), "known": len(result.known)},
+    )
     imported = ngettext(
         "%(num)d candidate imported", "%(num)d candidates imported", len(result.new)
     )

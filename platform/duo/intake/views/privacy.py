@@ -144,6 +144,7 @@ def _withdraw(person: Person, form: ConsentWithdrawForm, *, channel: str, by: An
         f"person:{person.id}",
         actor=by,
         details={"purposes": list(result.purposes), "channel": channel},
+        person_id=person.id,
     )
     return None
 
@@ -174,6 +175,7 @@ def privacy_export(person_id: uuid.UUID):
         f"person:{person.id}.json",
         actor=current_user,
         details={"sections": sorted(k for k, v in document.items() if isinstance(v, list | dict))},
+        person_id=person.id,
     )
     name = f"{g.tenant.slug}-person-{person.id}.json"
     return Response(
@@ -194,7 +196,9 @@ def privacy_erase(person_id: uuid.UUID):
     if not form.validate_on_submit():
         return _page(person, status=400, erase_form=form)
     gdpr.erase(person.id, by=current_user)
-    audit.record("erase", f"person:{person.id}", actor=current_user, details={})
+    audit.record(
+        "erase", f"person:{person.id}", actor=current_user, details={}, person_id=person.id
+    )
     flash(_("The person's personal data is erased; the figures still count them."), "success")
     return redirect(url_for("people.privacy", person_id=person.id))
 
