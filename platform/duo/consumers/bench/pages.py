@@ -21,7 +21,7 @@ from flask import Flask, render_template_string
 from sqlalchemy import event
 
 from duo.consumers.bench import Measurement, figure, interleaved
-from duo.consumers.bench.world import BIG_BRANCH, EMAIL, PASSWORD, World, world
+from duo.consumers.bench.world import BIG_BRANCH, World, world
 from duo.core.db import db
 
 _BARE_TEMPLATE = (
@@ -52,9 +52,7 @@ def _shared_world() -> tuple[World, Iterator[World]]:
 
 def _login(built: World):
     client = built.app.test_client()
-    response = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
-    if response.status_code != 302:
-        raise RuntimeError(f"the bench coordinator could not log in ({response.status_code})")
+    built.log_in(client)
     return client
 
 

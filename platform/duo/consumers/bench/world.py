@@ -30,7 +30,8 @@ from sqlalchemy import insert, select
 
 from duo.app import create_app
 from duo.consumers.bench.synthetic import SECTORS
-from duo.core.auth.accounts import create_user
+from duo.core.auth.accounts import create_user, enrol_two_factor
+from duo.core.auth.twofactor import current_code
 from duo.core.db import db, utcnow
 from duo.core.db.scratch import throwaway_database
 from duo.core.settings import REPO_ROOT, Settings
@@ -57,6 +58,17 @@ class World:
     person_id: uuid.UUID | None = None
     duo_id: uuid.UUID | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    totp_secret: str = ""
+    cycle_id: uuid.UUID | None = None
+
+    def log_in(self, client) -> None:
+        """Log ``client`` in as the bench coordinator: password, then the authenticator code."""
+        first = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
+        if first.status_code != 302:
+            raise RuntimeError(f"the bench coordinator could not log in ({first.status_code})")
+        second = client.post("/login/code", data={"code": current_code(self.totp_secret)})
+        if second.status_code != 302:
+            raise RuntimeError(f"the bench coordinator's code was refused ({second.status_code})")
 
 
 def _settings(folder: Path, database_url: str) -> Settings:
@@ -92,9 +104,12 @@ def world(people: int = 5_000, duos: int = 2_600, *, seed: int = 2026) -> Iterat
             tenant = db.session.execute(
                 select(Tenant).where(Tenant.slug == BIG_BRANCH)
             ).scalar_one()
-            create_user(EMAIL, "Bench Coordinator", PASSWORD, branches=[BIG_BRANCH], locale="en")
+            user = create_user(
+                EMAIL, "Bench Coordinator", PASSWORD, branches=[BIG_BRANCH], locale="en"
+            )
+            secret, _codes = enrol_two_factor(user)
             db.session.commit()
-            built = World(app, tenant.id)
+            built = World(app, tenant.id, totp_secret=secret)
             with tenant_scope(tenant.id):
                 seed_branch(built, people, duos, random.Random(seed))
             db.session.commit()

@@ -120,7 +120,25 @@ def enqueue(
     )
     db.session.add(row)
     db.session.flush()
+    _touched()
     return row
+
+
+#: ``Session.info`` key set when the session wrote a job a dispatcher should look at.
+TOUCHED = "duo_outbox_touched"
+
+
+def _touched() -> None:
+    db.session.info[TOUCHED] = True
+
+
+def take_touched() -> bool:
+    """Whether this session enqueued (or re-armed) a job since the last call; resets it.
+
+    The request-end hook asks this before dispatching: a page that wrote no job has nothing
+    to hand out, and the claim it would run (an ``UPDATE`` over the outbox) is then saved.
+    """
+    return bool(db.session.info.pop(TOUCHED, False))
 
 
 def retry_failed(dedupe_key: str) -> bool:
@@ -131,6 +149,7 @@ def retry_failed(dedupe_key: str) -> bool:
         .values(status=PENDING, attempts=0, run_after=utcnow(), finished_at=None)
         .execution_options(synchronize_session=False)
     )
+    _touched()
     return result.rowcount == 1
 
 
@@ -290,6 +309,7 @@ def _finish(outbox_id: int, attempt: int, **values: Any) -> bool:
         .values(locked_until=None, **values)
         .execution_options(synchronize_session=False)
     )
+    _touched()
     return result.rowcount == 1
 
 
