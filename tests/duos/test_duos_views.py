@@ -77,6 +77,27 @@ def test_the_list_needs_the_same_queries_for_few_and_many_duos(
     assert many.count <= 6, many.statements
 
 
+def test_the_list_is_paged_and_keeps_its_filter(coordinator, make_duo, monkeypatch) -> None:
+    from duo.duos import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    client = coordinator("rotterdam", locale="en")
+    for n in range(5):
+        make_duo(mentee=f"Mentee{n}", mentor=f"Mentor{n}")
+    drain_jobs()
+    shown: list[str] = []
+    for number in (1, 2, 3):
+        html = client.get(f"/rotterdam/duos/?state=proposed&page={number}").get_data(as_text=True)
+        assert f"Page {number} of 3" in html
+        shown += [f"Mentee{n}" for n in range(5) if f"Mentee{n} " in html]
+        if number < 3:
+            assert f"state=proposed&amp;page={number + 1}" in html
+    assert sorted(shown) == [f"Mentee{n}" for n in range(5)]  # each duo on exactly one page
+    beyond = client.get("/rotterdam/duos/?page=99").get_data(as_text=True)
+    assert "Page 3 of 3" in beyond
+    assert client.get("/rotterdam/duos/?page=abc").status_code == 200
+
+
 def test_the_duo_page_shows_history_and_the_allowed_moves(coordinator, make_duo) -> None:
     duo = make_duo()
     html = (

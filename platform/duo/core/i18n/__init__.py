@@ -11,8 +11,8 @@ import os
 from datetime import date, datetime, time
 
 from babel import Locale
-from flask import Flask, g, has_request_context, request, session
-from flask_babel import get_locale, refresh
+from flask import Flask, g, has_app_context, has_request_context, request, session
+from flask_babel import get_locale, get_translations, refresh
 from flask_login import current_user
 
 from duo.core.extensions import babel
@@ -90,9 +90,36 @@ def init_app(app: Flask) -> None:
             "current_locale": lambda: str(get_locale()),
         }
 
+    # A page calls gettext dozens of times; Flask-Babel finds the domain, the locale and
+    # the catalogue afresh for each call. The catalogue is resolved once per locale of the
+    # request here (force_locale and refresh() give a new Locale, so a new lookup).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _page_translations().ugettext(s),
+        ngettext=lambda s, p, n: _page_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["date"] = _date_filter
     app.jinja_env.filters["time"] = _time_filter
+
+
+def _page_translations():
+    """The current catalogue, looked up once per locale within one app context."""
+    if not has_app_context():
+        return get_translations()
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    memo = getattr(state, "duo_translations", None) if locale is not None else None
+    if memo is not None and memo[0] is locale:
+        return memo[1]
+    translations = get_translations()
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    if locale is not None:
+        state.duo_translations = (locale, translations)
+    return translations
 
 
 def _datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
