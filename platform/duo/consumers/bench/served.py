@@ -261,7 +261,7 @@ def _submit(port: int, session_id: str, k: int) -> int:
             "consent": "y",
         }
     )
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     try:
         conn.request(
             "POST",
@@ -289,6 +289,8 @@ def signup_burst() -> Measurement:
 
     built, ours, _bare, _cookie = _servers()
     session_id = _burst_session(built)
+    for _ in range(2 * WORKERS):  # warm the workers: a first request loads templates
+        _load(ours.port, f"/{BIG_BRANCH}/join", None, 0.2)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=64) as pool:
         statuses = list(pool.map(lambda k: _submit(ours.port, session_id, k), range(BURST)))

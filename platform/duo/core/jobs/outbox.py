@@ -133,7 +133,7 @@ def _touched() -> None:
 
 
 def take_touched() -> bool:
-    """Whether this session enqueued (or re-armed) a job since the last call; resets it.
+    """Whether this session enqueued (or re-armed) a job since the last dispatch; resets it.
 
     The request-end hook asks this before dispatching: a page that wrote no job has nothing
     to hand out, and the claim it would run (an ``UPDATE`` over the outbox) is then saved.
@@ -233,6 +233,7 @@ def dispatch(limit: int = 200) -> int:
     Commits its own bookkeeping; call it after the caller's commit. Returns how many jobs
     were handed out or run. A Redis error leaves the rows pending for the next call.
     """
+    db.session.info.pop(TOUCHED, None)  # whatever was enqueued so far is handed out now
     redis = redis_connection()
     if redis is None:
         return _run_in_process(limit)
