@@ -121,7 +121,8 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     load_models()
     clock.install_for_requests(app)  # first: every later hook reads the same clock
     db.init_app(app)
-    extensions.migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    if app.config.get("DUO_MIGRATE_COMMANDS", True):  # duo.wsgi: a web worker needs none
+        extensions.init_migrate(app, db, directory=str(REPO_ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.init_limiter(app)
     init_i18n(app)

@@ -61,7 +61,12 @@ def bench_app():
     from duo.consumers.bench.world import _settings
 
     settings = _settings(Path(os.environ[_ENV_FOLDER]), os.environ[_ENV_DATABASE])
-    return create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}, settings)
+    overrides = {
+        "WTF_CSRF_ENABLED": False,  # the burst posts the public form without a page first
+        "RATELIMIT_ENABLED": False,  # 500 sign-ups from one address
+        "DUO_MIGRATE_COMMANDS": False,  # as duo.wsgi: a web worker loads no Alembic
+    }
+    return create_app(overrides, settings)
 
 
 def _free_port() -> int:

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 
 from babel import Locale
 from flask import Flask, g, has_app_context, has_request_context, request, session
-from flask_babel import get_locale, get_translations, refresh
+from flask_babel import Domain, get_locale, get_translations, refresh
 from flask_login import current_user
 
 from duo.core.extensions import babel
@@ -75,6 +75,10 @@ def language_label(code: str) -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    if not isinstance(babel.__dict__.get("domain_instance"), _PageDomain):
+        babel.__dict__["domain_instance"] = _PageDomain(
+            domain=app.config.get("BABEL_DOMAIN", "messages")
+        )
 
     @app.before_request
     def _fresh_locale() -> None:
@@ -105,21 +109,38 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["time"] = _time_filter
 
 
-def _page_translations():
-    """The current catalogue, looked up once per locale within one app context."""
+def _memo(find):
+    """The current catalogue, looked up (by ``find``) once per locale within an app context."""
     if not has_app_context():
-        return get_translations()
+        return find()
     state = g.get("_flask_babel")
     locale = getattr(state, "babel_locale", None) if state is not None else None
     memo = getattr(state, "duo_translations", None) if locale is not None else None
     if memo is not None and memo[0] is locale:
         return memo[1]
-    translations = get_translations()
+    translations = find()
     state = g.get("_flask_babel")
     locale = getattr(state, "babel_locale", None) if state is not None else None
     if locale is not None:
         state.duo_translations = (locale, translations)
     return translations
+
+
+def _page_translations():
+    return _memo(get_translations)
+
+
+class _PageDomain(Domain):
+    """Flask-Babel's domain, finding the catalogue once per locale of a request.
+
+    Every ``gettext`` and every lazy string turned into text asks the domain for the
+    catalogue; Flask-Babel resolves the context, the locale and its cache each time.
+    ``force_locale`` and ``refresh()`` change the locale object, so the next call looks up
+    the catalogue of the new locale.
+    """
+
+    def get_translations(self):
+        return _memo(super().get_translations)
 
 
 def _datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
