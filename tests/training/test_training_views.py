@@ -439,11 +439,11 @@ def test_a_cycle_page_is_a_few_queries_however_many_are_enrolled(
     lyon = tenants["lyon"]
     client = coordinator("lyon")
     cycle = make_cycle(lyon, start=PAST)
+    cycle_id = cycle.id  # read before the commit: on PostgreSQL the row is seen in scope only
     with tenant_scope(lyon.id):
         for _ in range(2):
             enrolment.enrol(cycle, create_person("lyon", role="mentor", state=states.ELIGIBLE))
     run_jobs()
-    cycle_id = cycle.id
     client.get(f"/lyon/training/cycles/{cycle_id}")
     with count_queries() as few:
         assert client.get(f"/lyon/training/cycles/{cycle_id}").status_code == 200
