@@ -40,6 +40,7 @@ from pathlib import Path
 
 from duo.consumers.bench import Measurement, Skipped, figure
 from duo.consumers.bench.pages import PAGES, _shared_world
+from duo.consumers.bench.served_app import ENV_DATABASE, ENV_FOLDER
 from duo.consumers.bench.world import BIG_BRANCH, World
 
 WORKERS = 2
@@ -49,24 +50,6 @@ ROUND_SECONDS = 2.0
 ROUNDS = 3
 BURST = 500
 SEATS = 120
-
-#: Set by the bench before gunicorn imports :func:`bench_app` in its workers.
-_ENV_FOLDER = "DUO_BENCH_FOLDER"
-_ENV_DATABASE = "DUO_BENCH_DATABASE_URL"
-
-
-def bench_app():
-    """gunicorn's factory for ``ours``: the bench world's app, from the environment."""
-    from duo.app import create_app
-    from duo.consumers.bench.world import _settings
-
-    settings = _settings(Path(os.environ[_ENV_FOLDER]), os.environ[_ENV_DATABASE])
-    overrides = {
-        "WTF_CSRF_ENABLED": False,  # the burst posts the public form without a page first
-        "RATELIMIT_ENABLED": False,  # 500 sign-ups from one address
-        "DUO_MIGRATE_COMMANDS": False,  # as duo.wsgi: a web worker loads no Alembic
-    }
-    return create_app(overrides, settings)
 
 
 def _free_port() -> int:
@@ -143,8 +126,8 @@ def _servers() -> tuple[World, Server, Server, str]:
     built, _ = _shared_world()
     folder, url = built.folder, built.database_url
     ours = Server(
-        "duo.consumers.bench.served:bench_app()",
-        {_ENV_FOLDER: str(folder), _ENV_DATABASE: url},
+        "duo.consumers.bench.served_app:bench_app()",
+        {ENV_FOLDER: str(folder), ENV_DATABASE: url},
     )
     bare = Server("duo.consumers.bench.bare:bare_app()")
     client = built.client()

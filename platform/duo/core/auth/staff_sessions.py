@@ -12,7 +12,9 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import g, has_request_context
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import contains_eager
 
 from duo.core.auth.models import StaffSession, User
@@ -68,8 +70,36 @@ def find(user_id: int, key: str) -> StaffSession | None:
         row.ended_at = now
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
+        if has_request_context():
+            g.duo_session_touch = (row.id, now)  # written after the page's own commit
+        else:
+            row.last_seen_at = now
     return row
+
+
+def touch_after_request() -> None:
+    """Write the ``last_seen_at`` that :func:`find` postponed, in a transaction of its own.
+
+    Postponed, because on SQLite several requests of one coordinator (a page and its
+    assets, two tabs) would otherwise each turn their read transaction into a write at once,
+    and all but one fail with "database is locked". Here it is a short write of its own
+    after the page is committed; should it still meet a lock, it is skipped: the next
+    request within the minute writes it.
+    """
+    pending = g.pop("duo_session_touch", None)
+    if pending is None:
+        return
+    row_id, now = pending
+    try:
+        db.session.execute(
+            update(StaffSession)
+            .where(StaffSession.id == row_id, StaffSession.ended_at.is_(None))
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
 
 
 def end(key: str) -> None:
