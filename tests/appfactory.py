@@ -72,7 +72,14 @@ def make_settings(tmp: Path, database_url: str | None) -> Settings:
 def build_app(settings: Settings, **overrides: object) -> Flask:
     from duo.app import create_app
 
-    config = {"TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+    config = {
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        # A page that wrote no job dispatches only on the app's first request: no idle
+        # dispatch every 30 s lands inside a test's statement count (tests run jobs).
+        "DUO_IDLE_DISPATCH_SECONDS": float("inf"),
+    }
     config.update(overrides)
     return create_app(config, settings=settings)
 

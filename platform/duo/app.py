@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from typing import Any
 
 from flask import (
@@ -31,6 +32,7 @@ from duo.core.dashboard.navigation import navigation_for
 from duo.core.db import db
 from duo.core.i18n import init_app as init_i18n
 from duo.core.jobs import dispatch, register_jobs, registered
+from duo.core.jobs.outbox import take_touched
 from duo.core.plugins import Plugin, install
 from duo.core.settings import REPO_ROOT, Settings
 from duo.core.tenancy import rls as _rls  # noqa: F401  (importing registers the RLS hook)
@@ -119,7 +121,8 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     load_models()
     clock.install_for_requests(app)  # first: every later hook reads the same clock
     db.init_app(app)
-    extensions.migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"))
+    if app.config.get("DUO_MIGRATE_COMMANDS", True):  # duo.wsgi: a web worker needs none
+        extensions.init_migrate(app, db, directory=str(REPO_ROOT / "migrations"))
     extensions.csrf.init_app(app)
     extensions.init_limiter(app)
     init_i18n(app)
@@ -149,8 +152,22 @@ def _register_home(app: Flask) -> None:
         return render_template("home.html", branches=public_branches())
 
 
+#: Seconds between the dispatches a request runs although it wrote no job: what hands out
+#: jobs that became due meanwhile (a retry after its back-off, a reminder's ``run_after``)
+#: when no ``duo worker`` loop runs (the embedded mode without Redis).
+IDLE_DISPATCH_SECONDS = 30.0
+
+
 def _register_request_cycle(app: Flask) -> None:
-    """One commit per request, in one place; jobs are dispatched only after it."""
+    """One commit per request, in one place; jobs are dispatched only after it.
+
+    A request that wrote a job dispatches at once, so its mail leaves now. One that wrote
+    none (nearly every page a coordinator opens) skips the dispatcher's claim, except once
+    every :data:`IDLE_DISPATCH_SECONDS` per process, so that jobs due later still run
+    without a worker.
+    """
+    idle = {"next": 0.0}
+    idle_seconds = float(app.config.get("DUO_IDLE_DISPATCH_SECONDS", IDLE_DISPATCH_SECONDS))
 
     @app.after_request
     def _commit(response: Response) -> Response:
@@ -160,6 +177,10 @@ def _register_request_cycle(app: Flask) -> None:
         db.session.commit()
         if g.get("duo_no_dispatch"):  # probes and scrapes: frequent, and they write nothing
             return response
+        now = time.monotonic()
+        if not take_touched() and now < idle["next"]:
+            return response
+        idle["next"] = now + idle_seconds
         try:
             dispatch()
         except Exception:

@@ -13,7 +13,8 @@ from duo.app import create_app
 from duo.core.proxies import DEFAULT_TRUSTED, TrustedProxyFix
 
 _hops = int(os.environ.get("DUO_PROXY_HOPS", "1"))
-app = create_app()
+#: A web worker migrates nothing: no Flask-Migrate (nor Alembic) in its memory.
+app = create_app({"DUO_MIGRATE_COMMANDS": False})
 if not app.config.get("DUO_PUBLIC_URL"):
     raise RuntimeError(
         "DUO_PUBLIC_URL is not set: personal links would take their domain from the "

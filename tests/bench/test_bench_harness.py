@@ -52,3 +52,13 @@ def test_bench_json_has_the_keys_the_readme_promises(tmp_path) -> None:
         assert key in row
     assert row["ratio"] == 3.0 and row["p95"] == 20.0
     assert "ratio" in bench.format_table([result])
+
+
+def test_a_figure_that_cannot_run_here_is_skipped_with_its_reason() -> None:
+    def postgres_only() -> Measurement:
+        raise bench.Skipped("DATABASE_URL is unset")
+
+    result = measure(Figure("burst", "errors", "<= 0", postgres_only))
+    assert result.passed is None
+    assert result.note == "skipped: DATABASE_URL is unset"
+    assert "skipped" in bench.format_table([result])

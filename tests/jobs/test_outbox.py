@@ -144,3 +144,11 @@ def test_real_worker_runs_jobs_and_survives_redis_outage_at_enqueue(app, db, red
     finally:
         app.config["DUO_REDIS_URL"] = original
         Queue(QUEUE, connection=connection).empty()
+
+
+def test_a_page_that_wrote_no_job_does_not_claim_the_outbox(app, db, coordinator, count_queries):
+    client = coordinator("brussels")
+    client.get("/brussels/")
+    with count_queries() as q:
+        client.get("/brussels/")
+    assert not [s for s in q.statements if "outbox_jobs" in s], q.statements

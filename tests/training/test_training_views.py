@@ -426,6 +426,38 @@ def test_overview_is_a_few_queries(coordinator, tenants, create_person, count_qu
     with count_queries() as more:
         assert client.get("/lyon/training/").status_code == 200
     assert more.count == few.count
+    assert more.count <= PAGE_BUDGET, more.statements
+
+
+#: Statements a coordinator's page may run, whatever the size of the branch (issue 12).
+PAGE_BUDGET = 10
+
+
+def test_a_cycle_page_is_a_few_queries_however_many_are_enrolled(
+    coordinator, tenants, create_person, count_queries
+) -> None:
+    lyon = tenants["lyon"]
+    client = coordinator("lyon")
+    cycle = make_cycle(lyon, start=PAST)
+    cycle_id = cycle.id  # read before the commit: on PostgreSQL the row is seen in scope only
+    with tenant_scope(lyon.id):
+        for _ in range(2):
+            enrolment.enrol(cycle, create_person("lyon", role="mentor", state=states.ELIGIBLE))
+    run_jobs()
+    client.get(f"/lyon/training/cycles/{cycle_id}")
+    with count_queries() as few:
+        assert client.get(f"/lyon/training/cycles/{cycle_id}").status_code == 200
+    with tenant_scope(lyon.id):
+        for _ in range(12):
+            enrolment.enrol(cycle, create_person("lyon", role="mentor", state=states.ELIGIBLE))
+    for _ in range(10):
+        create_person("lyon", role="mentor", state=states.ELIGIBLE)
+    run_jobs()
+    client.get(f"/lyon/training/cycles/{cycle_id}")
+    with count_queries() as more:
+        assert client.get(f"/lyon/training/cycles/{cycle_id}").status_code == 200
+    assert more.count == few.count
+    assert more.count <= PAGE_BUDGET, more.statements
 
 
 def test_todo_counts_stay_in_their_branch(db, tenants, create_person) -> None:

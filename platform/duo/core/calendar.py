@@ -28,12 +28,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from duo.core.db import utcnow
 from duo.core.emails import is_email
+
+if TYPE_CHECKING:  # icalendar is imported where a calendar is written (it is large)
+    from icalendar import Calendar, Event, Timezone, vCalAddress
 
 DEFAULT_PRODID = "-//DUO for a JOB//duo//EN"
 
@@ -128,10 +130,14 @@ def _vtimezone(timezone: str, events: list[FeedEvent], stamp: dt.datetime) -> Ti
         days += [event.starts_at.date(), event.ends_at.date()]
     first = dt.date(min(days).year - 1, 1, 1)
     last = dt.date(max(days).year + 2, 1, 1)
+    from icalendar import Timezone
+
     return Timezone.from_tzid(timezone, first_date=first, last_date=last)
 
 
 def _event_component(event: FeedEvent, zone: ZoneInfo, stamp: dt.datetime) -> Event:
+    from icalendar import Event
+
     component = Event()
     component.add("uid", event.uid)
     component.add("dtstamp", stamp)
@@ -151,6 +157,8 @@ def _event_component(event: FeedEvent, zone: ZoneInfo, stamp: dt.datetime) -> Ev
 
 
 def _calendar(prodid: str, method: str) -> Calendar:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", prodid)
     calendar.add("version", "2.0")
@@ -191,6 +199,8 @@ def build_calendar(
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", timezone)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    from icalendar import vText
+
     calendar.add("x-published-ttl", vText("PT1H"))
     calendar.add_component(_vtimezone(timezone, items, utc_stamp))
     for event in items:
@@ -202,6 +212,8 @@ def _address(email: str, name: str | None, **params: str) -> vCalAddress:
     email = email.strip()
     if not is_email(email):
         raise ValueError(f"not an e-mail address: {email!r}")
+    from icalendar import vCalAddress, vText
+
     address = vCalAddress(f"mailto:{email}")
     if name:
         address.params["CN"] = vText(name)

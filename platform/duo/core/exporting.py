@@ -13,8 +13,6 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook
-
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -43,6 +41,8 @@ def to_bytes(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[object]])
             writer.writerow(["" if c is None else c for c in row])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     if fmt == "xlsx":
+        from openpyxl import Workbook  # large (and pulls numpy): loaded for an export
+
         book = Workbook(write_only=True)
         sheet = book.create_sheet()
         sheet.append([neutralise(h) for h in headers])

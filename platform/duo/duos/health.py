@@ -23,6 +23,7 @@ coordinator and local day, so it is written once whatever happens.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -125,12 +126,12 @@ def check(tenant: Tenant, now: datetime | None = None) -> tuple[int, int]:
     return raised, cleared
 
 
-def open_alerts() -> list[DuoAlert]:
-    return list(
-        db.session.execute(
-            select(DuoAlert).where(DuoAlert.cleared_at.is_(None)).order_by(DuoAlert.raised_at)
-        ).scalars()
-    )
+def open_alerts(duo_id: uuid.UUID | None = None) -> list[DuoAlert]:
+    """The branch's open alerts, oldest first (only one duo's with ``duo_id``)."""
+    stmt = select(DuoAlert).where(DuoAlert.cleared_at.is_(None)).order_by(DuoAlert.raised_at)
+    if duo_id is not None:
+        stmt = stmt.where(DuoAlert.duo_id == duo_id)
+    return list(db.session.execute(stmt).scalars())
 
 
 def coordinators(tenant: Tenant) -> list[User]:

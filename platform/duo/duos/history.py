@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from duo.core.auth.models import User
 from duo.core.db import db, utcnow
 from duo.duos import states
 from duo.duos.models import Duo, DuoEvent, DuoStateChange
@@ -79,10 +80,12 @@ def timeline(duo: Duo, names: dict[uuid.UUID, str], system: str) -> list[Entry]:
     changes = db.session.execute(
         select(DuoStateChange)
         .where(DuoStateChange.duo_id == duo.id)
-        .options(selectinload(DuoStateChange.by))
+        .options(selectinload(DuoStateChange.by).lazyload(User.roles))
     ).scalars()
     events = db.session.execute(
-        select(DuoEvent).where(DuoEvent.duo_id == duo.id).options(selectinload(DuoEvent.by))
+        select(DuoEvent)
+        .where(DuoEvent.duo_id == duo.id)
+        .options(selectinload(DuoEvent.by).lazyload(User.roles))
     ).scalars()
     entries = [
         Entry(

@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import case, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload
 from wtforms.fields.choices import SelectChoice
 
 from duo.core import links
@@ -37,7 +37,7 @@ from duo.duos.forms import (
     SignForm,
     form_for,
 )
-from duo.duos.models import Duo, DuoStateChange
+from duo.duos.models import Duo
 from duo.duos.notify import OBJECT
 from duo.training.status import attended_modules
 
@@ -64,11 +64,8 @@ def load(duo_id: uuid.UUID) -> Duo:
     duo = db.session.execute(
         select(Duo)
         .where(Duo.id == duo_id)
-        .options(
-            selectinload(Duo.mentee),
-            selectinload(Duo.mentor),
-            selectinload(Duo.history).selectinload(DuoStateChange.by),
-        )
+        # one statement: the duo and both people (the timeline reads the history itself)
+        .options(joinedload(Duo.mentee), joinedload(Duo.mentor))
     ).scalar_one_or_none()
     if duo is None:
         abort(404)
@@ -121,6 +118,7 @@ def coordinators() -> list[User]:
             .join(RoleGrant, RoleGrant.user_id == User.id)
             .where(RoleGrant.role == COORDINATOR, RoleGrant.tenant_id == g.tenant.id)
             .order_by(User.name)
+            .options(lazyload(User.roles))  # the names are shown; their roles are not read
         ).scalars()
     )
 
@@ -170,7 +168,7 @@ def render(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None
             log_form=steps.get("log_form") or LogForm(prefix="log", formdata=None),
             workshops=_workshops(duo),
             panels=[Markup(panel(duo)) for panel in PANELS],
-            alerts=[a for a in health.open_alerts() if a.duo_id == duo.id],
+            alerts=health.open_alerts(duo.id),
             alert_kinds=health.KINDS,
             attending=db.session.get(User, duo.first_meeting_coordinator_id)
             if duo.first_meeting_coordinator_id

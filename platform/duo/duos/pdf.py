@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
@@ -65,5 +66,7 @@ def store(duo: Duo, tenant: Tenant) -> DuoDocument:
 
 def document(duo: Duo) -> DuoDocument | None:
     return db.session.execute(
-        select(DuoDocument).where(DuoDocument.duo_id == duo.id, DuoDocument.kind == KIND)
+        select(DuoDocument)
+        .where(DuoDocument.duo_id == duo.id, DuoDocument.kind == KIND)
+        .options(defer(DuoDocument.content))  # the page links to the PDF; its bytes stay put
     ).scalar_one_or_none()

@@ -8,6 +8,7 @@ needs its step done.
 
 from __future__ import annotations
 
+import math
 import uuid
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -33,6 +34,7 @@ from duo.duos.link_views import link_bp
 from duo.duos.models import Duo
 from duo.duos.pages import GENERIC_MOVES, STATE_ORDER, bp, load, render, stop_choices
 from duo.people import next_step
+from duo.people.listing import PER_PAGE, Page
 from duo.people.models import Person
 
 blueprints = [bp, link_bp]
@@ -54,14 +56,28 @@ def index():
     if wanted:
         stmt = stmt.where(Duo.state == wanted)
     alert = request.args.get("alert")
-    if alert in health.KINDS:
+    if alert not in health.KINDS:
+        alert = None
+    counts = dict(db.session.execute(select(Duo.state, func.count()).group_by(Duo.state)).all())
+    if alert:
         alerted = {a.duo_id for a in health.open_alerts() if a.kind == alert}
         stmt = stmt.where(Duo.id.in_(alerted))
-    rows = db.session.execute(stmt).all()
-    counts = dict(db.session.execute(select(Duo.state, func.count()).group_by(Duo.state)).all())
+        total = db.session.execute(
+            select(func.count()).select_from(stmt.order_by(None).subquery())
+        ).scalar_one()
+    else:  # the counts per state already say how many rows the list has
+        total = counts.get(wanted, 0) if wanted else sum(counts.values())
+    pages = max(1, math.ceil(total / PER_PAGE))
+    try:
+        number = max(1, min(int(request.args.get("page") or 1), pages))
+    except ValueError:
+        number = 1
+    rows = db.session.execute(stmt.limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
     return render_template(
         "duos/index.html",
         rows=rows,
+        page=Page(rows, total, number, PER_PAGE),
+        alert=alert,
         counts=counts,
         wanted=wanted,
         states=states,

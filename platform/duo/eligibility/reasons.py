@@ -8,6 +8,7 @@ rendered in the current request's locale (English outside a request).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -62,8 +63,14 @@ def _locale(locale: Locale | str | None = None) -> Locale:
         except RuntimeError:  # pragma: no cover - defensive; flask_babel returns None
             current = None
         return current if current is not None else Locale("en")
+    return _parsed(locale)
+
+
+@functools.cache
+def _parsed(code: str) -> Locale:
+    """``Locale.parse`` once per code: a list page names hundreds of languages."""
     try:
-        return Locale.parse(locale.replace("-", "_"))
+        return Locale.parse(code.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
         return Locale("en")
 

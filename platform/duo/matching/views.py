@@ -17,7 +17,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
@@ -46,7 +46,7 @@ from duo.matching.presenter import (
     number_formatter,
     page_gettext,
 )
-from duo.people import next_step
+from duo.people import listing, next_step
 from duo.people import states as person_states
 from duo.people.models import MENTOR, Person
 
@@ -363,11 +363,7 @@ def waiting_todos(tenant: Tenant) -> list[Todo]:
 
 def free_mentors_todos(tenant: Tenant) -> list[Todo]:
     """Trained mentors without a mentee yet: the matching step covers mentors too."""
-    count = db.session.execute(
-        select(func.count())
-        .select_from(Person)
-        .where(Person.role == MENTOR, Person.state == person_states.TRAINED)
-    ).scalar_one()
+    count = listing.count_of(MENTOR, person_states.TRAINED)  # shared with the other to-dos
     label = ngettext(
         "%(num)d trained mentor waiting for a mentee",
         "%(num)d trained mentors waiting for a mentee",

@@ -18,9 +18,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, exists, func, literal, or_, select, type_coerce
+from sqlalchemy import Select, event, exists, func, literal, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Session
 
 from duo.core.db import db
 from duo.core.hooks import Hook
@@ -179,23 +181,63 @@ def filtered(filters: Filters, *, include_state: bool = True) -> Select:
 # --------------------------------------------------------------------------- counts and pages
 
 
+_MEMO = "duo.state_counts"
+
+
 def state_counts() -> dict[str, dict[str, int]]:
-    """role -> state -> number of people (the whole branch, one query)."""
+    """role -> state -> number of people (the whole branch, one query).
+
+    Several to-dos and cards of one page read these numbers (the dashboard: the headline
+    cards, intakes and decisions waiting, mentors waiting for training or for a mentee):
+    they are counted once per request and branch, and counted afresh after anything
+    is written (a flush or a bulk statement), so a page never shows numbers older than
+    its own changes.
+    """
+    from duo.core.tenancy.context import current_tenant_id
+
+    key = current_tenant_id()
+    memo = request.environ.get(_MEMO) if has_request_context() else None
+    if memo is not None and memo[0] == key:
+        return memo[1]
     counts: dict[str, dict[str, int]] = {MENTOR: {}, MENTEE: {}}
     rows = db.session.execute(
         select(Person.role, Person.state, func.count()).group_by(Person.role, Person.state)
     ).all()
     for role, state, n in rows:
         counts.setdefault(role, {})[state] = n
+    if has_request_context():
+        request.environ[_MEMO] = (key, counts)
     return counts
 
 
+def count_of(role: str, *wanted: str) -> int:
+    """People of ``role`` in any of the ``wanted`` states (from :func:`state_counts`)."""
+    of_role = state_counts().get(role, {})
+    return sum(of_role.get(state, 0) for state in wanted)
+
+
+def _forget_counts(*_args: Any, **_kwargs: Any) -> None:
+    if has_request_context():
+        request.environ.pop(_MEMO, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Any, _context: Any) -> None:
+    _forget_counts()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _after_bulk(state: Any) -> None:
+    if not state.is_select:
+        _forget_counts()
+
+
 def overview_cards() -> list[Card]:
-    """The branch overview's headline figures: how many mentors and mentees (one query)."""
-    totals = dict(db.session.execute(select(Person.role, func.count()).group_by(Person.role)).all())
+    """The branch overview's headline figures: how many mentors and mentees."""
+    counts = state_counts()
     return [
-        Card(_l("Mentors"), totals.get(MENTOR, 0)),
-        Card(_l("Mentees"), totals.get(MENTEE, 0)),
+        Card(_l("Mentors"), sum(counts.get(MENTOR, {}).values())),
+        Card(_l("Mentees"), sum(counts.get(MENTEE, {}).values())),
     ]
 
 
@@ -263,12 +305,12 @@ def search(filters: Filters, per_page: int = PER_PAGE) -> Page:
 
 def todo_counts() -> dict[str, int]:
     """How many people wait for an intake (attended, no intake yet) and for a decision."""
-    rows = db.session.execute(
-        select(Person.state, func.count())
-        .where(Person.state.in_([states.ATTENDED, states.NEEDS_REVIEW, states.INTAKE_DONE]))
-        .group_by(Person.state)
-    ).all()
-    return {state: n for state, n in rows}
+    totals: dict[str, int] = {}
+    for of_role in state_counts().values():
+        for state in (states.ATTENDED, states.NEEDS_REVIEW, states.INTAKE_DONE):
+            if of_role.get(state):
+                totals[state] = totals.get(state, 0) + of_role[state]
+    return totals
 
 
 # --------------------------------------------------------------------------- export

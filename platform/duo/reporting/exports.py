@@ -11,8 +11,6 @@ import csv
 import io
 from collections.abc import Iterable
 
-from openpyxl import Workbook
-
 from duo.reporting.tables import Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,6 +41,8 @@ def to_csv(tables: Iterable[Table]) -> str:
 
 
 def to_xlsx(tables: Iterable[Table]) -> bytes:
+    from openpyxl import Workbook  # large (and pulls numpy): loaded for an export
+
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()

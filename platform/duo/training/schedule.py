@@ -49,7 +49,6 @@ from dataclasses import field as dc_field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holidays_lib
 from flask import has_request_context
 from flask_babel import gettext, lazy_gettext, ngettext
 
@@ -336,6 +335,13 @@ class SchedulePreview:
 # --------------------------------------------------------------------------- holidays
 
 
+def _holidays_lib() -> Any:
+    """The ``holidays`` package, imported when a schedule is first planned (it is large)."""
+    import holidays
+
+    return holidays
+
+
 def holiday_language(country_class_or_code: Any, locale: str | None) -> str | None:
     """The ``holidays`` language for our locale (en/fr/nl) in a country.
 
@@ -344,7 +350,7 @@ def holiday_language(country_class_or_code: Any, locale: str | None) -> str | No
     left to itself the package picks a language from the process environment.
     """
     if isinstance(country_class_or_code, str):
-        country = holidays_lib.country_holidays(country_class_or_code)
+        country = _holidays_lib().country_holidays(country_class_or_code)
     else:
         country = country_class_or_code
     supported = tuple(country.supported_languages or ())
@@ -380,11 +386,11 @@ def country_holidays(
     """
     years = sorted(set(years))
     try:
-        probe = holidays_lib.country_holidays(country, subdiv=subdivision)
+        probe = _holidays_lib().country_holidays(country, subdiv=subdivision)
     except NotImplementedError as exc:
         raise ValueError(f"unknown holidays country or subdivision: {exc}") from exc
     lang = holiday_language(probe, language)
-    return holidays_lib.country_holidays(country, subdiv=subdivision, years=years, language=lang)
+    return _holidays_lib().country_holidays(country, subdiv=subdivision, years=years, language=lang)
 
 
 def _closed_days(closed_days: Iterable[Any] | Mapping[Any, Any]) -> dict[dt.date, str | None]:

@@ -12,15 +12,14 @@ from sqlalchemy import Select, exists, func, select
 from duo.core.dashboard.todos import Todo
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant
-from duo.people import next_step, states
+from duo.people import listing, next_step, states
 from duo.people.models import MENTOR, Person
 from duo.training.models import CANCELLED, ENROLLED, Enrolment, TrainingSession
 
 
 def mentors_waiting(tenant: Tenant) -> int:
     """Eligible mentors who have no place in a training yet (waiting lists included)."""
-    stmt = select(func.count()).where(Person.role == MENTOR, Person.state == states.ELIGIBLE)
-    return db.session.execute(stmt.select_from(Person)).scalar_one()
+    return listing.count_of(MENTOR, states.ELIGIBLE)
 
 
 def _to_record(now: dt.datetime) -> Select:

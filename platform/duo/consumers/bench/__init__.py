@@ -46,6 +46,7 @@ __all__ = [
     "Figure",
     "Measurement",
     "Result",
+    "Skipped",
     "Stats",
     "discover",
     "interleaved",
@@ -73,6 +74,10 @@ class Measurement:
     p95: float | None = None
     baseline_p95: float | None = None
     note: str | None = None
+
+
+class Skipped(Exception):
+    """Raised by a figure that cannot run here (e.g. PostgreSQL only): shown, not failed."""
 
 
 @dataclass(frozen=True)
@@ -239,6 +244,9 @@ def measure(fig: Figure) -> Result:
     """Run one figure; an error becomes a failed row with its message, not a crashed run."""
     try:
         outcome = fig.func()
+    except Skipped as exc:
+        note = f"skipped: {exc}"
+        return Result(fig.name, math.nan, fig.unit, None, None, _goals(fig), None, note=note)
     except Exception as exc:  # a benchmark reports what broke and goes on to the next figure
         traceback.print_exc()
         note = f"error: {type(exc).__name__}: {exc}"[:200]

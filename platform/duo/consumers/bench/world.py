@@ -30,7 +30,8 @@ from sqlalchemy import insert, select
 
 from duo.app import create_app
 from duo.consumers.bench.synthetic import SECTORS
-from duo.core.auth.accounts import create_user
+from duo.core.auth.accounts import create_user, enrol_two_factor
+from duo.core.auth.twofactor import current_code
 from duo.core.db import db, utcnow
 from duo.core.db.scratch import throwaway_database
 from duo.core.settings import REPO_ROOT, Settings
@@ -41,6 +42,9 @@ from duo.duos import states as duo_states
 from duo.duos.models import Duo, DuoStateChange
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
+from duo.training import curriculum, planning
+from duo.training.models import Attendance, Enrolment
+from duo.training.schedule import Rhythm
 
 BIG_BRANCH = "brussels"
 PASSWORD = "bench-password-2026"
@@ -54,9 +58,36 @@ class World:
 
     app: Flask
     tenant_id: int
+    folder: Path = Path()
+    database_url: str = ""
     person_id: uuid.UUID | None = None
     duo_id: uuid.UUID | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    totp_secret: str = ""
+    cycle_id: uuid.UUID | None = None
+    mentor_ids: list[uuid.UUID] = field(default_factory=list)
+    _client: Any = field(default=None, repr=False)
+
+    def client(self):
+        """The bench coordinator's test client, logged in once for the whole run.
+
+        Once: an authenticator code is accepted once, so a second login within the same
+        30 seconds would be refused, as it is for a person.
+        """
+        if self._client is None:
+            client = self.app.test_client()
+            self.log_in(client)
+            self._client = client
+        return self._client
+
+    def log_in(self, client) -> None:
+        """Log ``client`` in as the bench coordinator: password, then the authenticator code."""
+        first = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
+        if first.status_code != 302:
+            raise RuntimeError(f"the bench coordinator could not log in ({first.status_code})")
+        second = client.post("/login/code", data={"code": current_code(self.totp_secret)})
+        if second.status_code != 302:
+            raise RuntimeError(f"the bench coordinator's code was refused ({second.status_code})")
 
 
 def _settings(folder: Path, database_url: str) -> Settings:
@@ -92,11 +123,15 @@ def world(people: int = 5_000, duos: int = 2_600, *, seed: int = 2026) -> Iterat
             tenant = db.session.execute(
                 select(Tenant).where(Tenant.slug == BIG_BRANCH)
             ).scalar_one()
-            create_user(EMAIL, "Bench Coordinator", PASSWORD, branches=[BIG_BRANCH], locale="en")
+            user = create_user(
+                EMAIL, "Bench Coordinator", PASSWORD, branches=[BIG_BRANCH], locale="en"
+            )
+            secret, _codes = enrol_two_factor(user)
             db.session.commit()
-            built = World(app, tenant.id)
+            built = World(app, tenant.id, Path(tmp), url, totp_secret=secret)
             with tenant_scope(tenant.id):
                 seed_branch(built, people, duos, random.Random(seed))
+                seed_training(built, tenant, enrolled=30)
             db.session.commit()
             if db.engine.dialect.name == "postgresql":
                 with db.engine.connect() as conn:
@@ -225,3 +260,48 @@ def seed_branch(target: World, people: int, duos: int, rng: random.Random) -> No
     target.person_id = mentee_ids[0]
     target.duo_id = duo_rows[-1]["id"] if duo_rows else None
     target.counts = {"people": people, "duos": len(duo_rows)}
+    target.mentor_ids = mentor_ids
+
+
+def seed_training(target: World, tenant: Tenant, enrolled: int) -> None:
+    """A mentor training cycle planned by the domain's own planner, half of it held.
+
+    ``enrolled`` mentors are enrolled in the whole cycle and present at the sessions
+    already held: the cycle page shows them with their attendance.
+    """
+    start = (utcnow() - dt.timedelta(days=28)).date()
+    plan = planning.CyclePlan(
+        title="Bench mentor training",
+        kind="modules",
+        start_date=start,
+        rhythm=Rhythm((start.weekday(),), dt.time(9), dt.time(12)),
+        module_keys=[m.key for m in curriculum.modules(tenant.config)],
+    )
+    cycle = planning.create_cycle(tenant, plan, language="en")
+    db.session.flush()
+    now = utcnow()
+    people = target.mentor_ids[:enrolled]
+    _bulk(
+        Enrolment,
+        [
+            {
+                "tenant_id": tenant.id,
+                "id": uuid.uuid4(),
+                "cycle_id": cycle.id,
+                "person_id": pid,
+                "requested_at": now,
+                "enrolled_at": now,
+            }
+            for pid in people
+        ],
+    )
+    held = [s for s in cycle.sessions if s.starts_at < now]
+    _bulk(
+        Attendance,
+        [
+            {"tenant_id": tenant.id, "id": uuid.uuid4(), "session_id": s.id, "person_id": pid}
+            for s in held
+            for pid in people
+        ],
+    )
+    target.cycle_id = cycle.id

@@ -27,9 +27,7 @@ from __future__ import annotations
 import random
 import zlib
 from datetime import date, timedelta
-from typing import Any
-
-from faker import Faker
+from typing import TYPE_CHECKING, Any
 
 from duo.consumers.demo import data, draw
 from duo.consumers.demo.parts import (
@@ -44,6 +42,9 @@ from duo.consumers.demo.parts import (
 from duo.consumers.demo.personas import Branch, Persona
 from duo.people.models import MENTEE, MENTOR
 from duo.people.vocab import HELP_QUESTIONS
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 _LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 
@@ -79,6 +80,8 @@ class _Caster:
     def faker(self, locale: str) -> Faker:
         code = self.faker_locale(locale)
         if code not in self.fakers:
+            from faker import Faker  # large: loaded when the demo is seeded, not at start
+
             fake = Faker(code)
             fake.seed_instance(self.faker_seed + zlib.crc32(code.encode()))
             self.fakers[code] = fake

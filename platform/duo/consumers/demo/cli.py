@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy import select
 
 from duo.consumers.demo.guard import production_reasons
@@ -28,6 +27,8 @@ def setup(demo: bool) -> None:
             "production configuration detected (" + "; ".join(reasons) + "): demo data is "
             "never seeded here. Run `duo setup --no-demo`."
         )
+    from flask_migrate import upgrade  # (with Alembic) only for this command
+
     upgrade()
     try:
         configs = load_tenants(__import__("pathlib").Path(current_app.config["DUO_TENANTS_PATH"]))

@@ -84,6 +84,14 @@ def init_app(app: Flask) -> None:
         # (tests, CLI); load it afresh so a changed password or deactivation counts now.
         g.pop("_login_user", None)
 
+    @app.after_request  # runs after the request's commit (registered before it)
+    def _touch_session(response):
+        if response.status_code < 400:
+            staff_sessions.touch_after_request()
+        else:
+            g.pop("duo_session_touch", None)
+        return response
+
     @app.before_request
     def _deny_undeclared() -> None:
         endpoint = request.endpoint

@@ -15,8 +15,6 @@ from functools import cache
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 _hasher = PasswordHasher(type=Type.ID)
 MIN_LENGTH = 8
@@ -45,6 +43,9 @@ def needs_rehash(password_hash: str) -> bool:
 @cache
 def common_passwords() -> frozenset[str]:
     """The breach corpus' most frequent passwords (lower case), from the zxcvbn package."""
+    # zxcvbn and its lists are large: loaded when a password is first checked, not at start
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
@@ -57,6 +58,8 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     if password.lower() in common_passwords() or password.strip().lower() in common_passwords():
         return _("This password is one of the most common ones; choose another.")
     inputs = [v for v in (email, email.partition("@")[0], *name.split()) if v]
+    from zxcvbn import zxcvbn
+
     if zxcvbn(password[:_SCORED_PREFIX], user_inputs=inputs)["score"] < MIN_SCORE:
         return _("This password is too easy to guess; a few unrelated words make a good one.")
     return None

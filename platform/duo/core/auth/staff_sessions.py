@@ -12,7 +12,9 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import g, has_request_context
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import contains_eager
 
 from duo.core.auth import events
@@ -47,13 +49,21 @@ def start(user: User, user_agent: str | None = None) -> str:
 
 
 def find(user_id: int, key: str) -> StaffSession | None:
-    """The open, unexpired session of ``user_id`` with ``key``; touches it. None otherwise."""
-    row = db.session.execute(
-        select(StaffSession)
-        .where(StaffSession.key_hash == _hash(key))
-        .options(contains_eager(StaffSession.user))
-        .join(StaffSession.user)
-    ).scalar_one_or_none()
+    """The open, unexpired session of ``user_id`` with ``key``; touches it. None otherwise.
+
+    One statement for every signed-in request: the session, its user and the user's roles
+    (which every access check reads) come back together.
+    """
+    row = (
+        db.session.execute(
+            select(StaffSession)
+            .where(StaffSession.key_hash == _hash(key))
+            .join(StaffSession.user)
+            .options(contains_eager(StaffSession.user).joinedload(User.roles))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if row is None or row.user_id != user_id or row.ended_at is not None:
         return None
     now = utcnow()
@@ -62,8 +72,36 @@ def find(user_id: int, key: str) -> StaffSession | None:
         events.emit(events.SESSION_END, row.user, how="timeout")
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
+        if has_request_context():
+            g.duo_session_touch = (row.id, now)  # written after the page's own commit
+        else:
+            row.last_seen_at = now
     return row
+
+
+def touch_after_request() -> None:
+    """Write the ``last_seen_at`` that :func:`find` postponed, in a transaction of its own.
+
+    Postponed, because on SQLite several requests of one coordinator (a page and its
+    assets, two tabs) would otherwise each turn their read transaction into a write at once,
+    and all but one fail with "database is locked". Here it is a short write of its own
+    after the page is committed; should it still meet a lock, it is skipped: the next
+    request within the minute writes it.
+    """
+    pending = g.pop("duo_session_touch", None)
+    if pending is None:
+        return
+    row_id, now = pending
+    try:
+        db.session.execute(
+            update(StaffSession)
+            .where(StaffSession.id == row_id, StaffSession.ended_at.is_(None))
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
 
 
 def end(key: str) -> None:

@@ -16,8 +16,6 @@ import secrets
 import time
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 from sqlalchemy import select
 
 from duo.core.auth.models import RecoveryCode, User
@@ -39,6 +37,9 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The otpauth:// URI as an inline SVG (paths only: no script, no style attribute)."""
+    import qrcode  # (with Pillow) loaded when someone enrols, not at start
+    import qrcode.image.svg
+
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     out = io.BytesIO()
     image.save(out)

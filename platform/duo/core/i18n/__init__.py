@@ -11,8 +11,8 @@ import os
 from datetime import date, datetime, time
 
 from babel import Locale
-from flask import Flask, g, has_request_context, request, session
-from flask_babel import get_locale, refresh
+from flask import Flask, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, get_locale, get_translations, refresh
 from flask_login import current_user
 
 from duo.core.extensions import babel
@@ -75,6 +75,10 @@ def language_label(code: str) -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    if not isinstance(babel.__dict__.get("domain_instance"), _PageDomain):
+        babel.__dict__["domain_instance"] = _PageDomain(
+            domain=app.config.get("BABEL_DOMAIN", "messages")
+        )
 
     @app.before_request
     def _fresh_locale() -> None:
@@ -90,6 +94,16 @@ def init_app(app: Flask) -> None:
             "current_locale": lambda: str(get_locale()),
         }
 
+    # A page calls gettext dozens of times; Flask-Babel finds the domain, the locale and
+    # the catalogue afresh for each call. The catalogue is resolved once per locale of the
+    # request here (force_locale and refresh() give a new Locale, so a new lookup).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _page_translations().ugettext(s),
+        ngettext=lambda s, p, n: _page_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["date"] = _date_filter
     app.jinja_env.filters["time"] = _time_filter
@@ -100,6 +114,40 @@ def _sentence_filter(stored: str | None) -> str:
     """A stored text (a platform code, or a person's words) in the reader's language."""
     label, detail = sentences.render(stored)
     return ": ".join(part for part in (label, detail) if part)
+
+
+def _memo(find):
+    """The current catalogue, looked up (by ``find``) once per locale within an app context."""
+    if not has_app_context():
+        return find()
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    memo = getattr(state, "duo_translations", None) if locale is not None else None
+    if memo is not None and memo[0] is locale:
+        return memo[1]
+    translations = find()
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    if locale is not None:
+        state.duo_translations = (locale, translations)
+    return translations
+
+
+def _page_translations():
+    return _memo(get_translations)
+
+
+class _PageDomain(Domain):
+    """Flask-Babel's domain, finding the catalogue once per locale of a request.
+
+    Every ``gettext`` and every lazy string turned into text asks the domain for the
+    catalogue; Flask-Babel resolves the context, the locale and its cache each time.
+    ``force_locale`` and ``refresh()`` change the locale object, so the next call looks up
+    the catalogue of the new locale.
+    """
+
+    def get_translations(self):
+        return _memo(super().get_translations)
 
 
 def _datetime_filter(value: datetime | None, fmt: str = "medium") -> str:

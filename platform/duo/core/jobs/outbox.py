@@ -143,7 +143,25 @@ def enqueue(
     )
     db.session.add(row)
     db.session.flush()
+    _touched()
     return row
+
+
+#: ``Session.info`` key set when the session wrote a job a dispatcher should look at.
+TOUCHED = "duo_outbox_touched"
+
+
+def _touched() -> None:
+    db.session.info[TOUCHED] = True
+
+
+def take_touched() -> bool:
+    """Whether this session enqueued (or re-armed) a job since the last dispatch; resets it.
+
+    The request-end hook asks this before dispatching: a page that wrote no job has nothing
+    to hand out, and the claim it would run (an ``UPDATE`` over the outbox) is then saved.
+    """
+    return bool(db.session.info.pop(TOUCHED, False))
 
 
 def retry_failed(dedupe_key: str) -> bool:
@@ -154,6 +172,7 @@ def retry_failed(dedupe_key: str) -> bool:
         .values(status=PENDING, attempts=0, run_after=utcnow(), finished_at=None)
         .execution_options(synchronize_session=False)
     )
+    _touched()
     return result.rowcount == 1
 
 
@@ -237,6 +256,7 @@ def dispatch(limit: int = 200) -> int:
     Commits its own bookkeeping; call it after the caller's commit. Returns how many jobs
     were handed out or run. A Redis error leaves the rows pending for the next call.
     """
+    db.session.info.pop(TOUCHED, None)  # whatever was enqueued so far is handed out now
     redis = redis_connection()
     if redis is None:
         return _run_in_process(limit)
@@ -313,6 +333,7 @@ def _finish(outbox_id: int, attempt: int, **values: Any) -> bool:
         .values(locked_until=None, **values)
         .execution_options(synchronize_session=False)
     )
+    _touched()
     return result.rowcount == 1
 
 

@@ -27,27 +27,29 @@ ROLE_LABEL = {MENTOR: _l("mentor"), MENTEE: _l("mentee")}
 PIPELINE = [s for s in states.STATES if s != states.WITHDRAWN] + [states.WITHDRAWN]
 
 
+_LABEL_TABLES = {
+    "sector": vocab.SECTOR_LABELS,
+    "help": vocab.HELP_LABELS,
+    "slot_day": vocab.DAY_LABELS,
+    "slot_part": vocab.PART_LABELS,
+    "level": vocab.LEVEL_LABELS,
+    "education": vocab.EDUCATION_LABELS,
+    "working": vocab.WORKING_STATUS_LABELS,
+    "digital": vocab.DIGITAL_SKILL_LABELS,
+    "migration": vocab.MIGRATION_BACKGROUND_LABELS,
+    "state": states.LABELS,
+    "role": ROLE_LABEL,
+}
+
+
 @bp.app_template_global("people_label")
 def people_label(kind: str, key: Any) -> str:
     """A code of the programme's vocabulary as words, in the page's language."""
-    tables = {
-        "sector": vocab.SECTOR_LABELS,
-        "help": vocab.HELP_LABELS,
-        "slot_day": vocab.DAY_LABELS,
-        "slot_part": vocab.PART_LABELS,
-        "level": vocab.LEVEL_LABELS,
-        "education": vocab.EDUCATION_LABELS,
-        "working": vocab.WORKING_STATUS_LABELS,
-        "digital": vocab.DIGITAL_SKILL_LABELS,
-        "migration": vocab.MIGRATION_BACKGROUND_LABELS,
-        "state": states.LABELS,
-        "role": ROLE_LABEL,
-    }
     if kind == "level_short":
         return reasons.level_label(key)
     if kind == "language":
-        return reasons.language_name(str(key), str(get_locale() or "en"))
-    return vocab.label(tables[kind], key)
+        return reasons.language_name(str(key), get_locale() or "en")
+    return vocab.label(_LABEL_TABLES[kind], key)
 
 
 bp.add_app_template_global(reasons.describe, "eligibility_reason")

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import holidays
 from flask_babel import gettext
 from marshmallow import ValidationError
 
@@ -76,6 +75,8 @@ def _load(schema: Any, data: dict, path: Path, problems: list[ConfigProblem]) ->
 @functools.cache
 def _holiday_subdivisions(code: str) -> tuple[str, ...] | None:
     """The subdivisions the ``holidays`` package knows for a country code, None if unknown."""
+    import holidays  # large: loaded when a branch file is checked, not at start
+
     try:
         return tuple(holidays.country_holidays(code).subdivisions)
     except (NotImplementedError, KeyError, AttributeError, ValueError):
