@@ -12,15 +12,8 @@ A job's outside effects are keyed by its run (:func:`running_job`; mails use it)
 job that runs twice writes its mails once.
 """
 
-from duo.core.jobs.outbox import (
-    dispatch,
-    enqueue,
-    execute,
-    job,
-    register_jobs,
-    registered,
-    running_job,
-)
+from duo.core.jobs.outbox import dispatch, enqueue, execute, running_job
+from duo.core.jobs.registry import job, register_jobs, registered
 
 __all__ = [
     "dispatch",

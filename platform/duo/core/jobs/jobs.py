@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from duo.core.db import db, utcnow
 from duo.core.db.maintenance import analyze
 from duo.core.jobs.models import DONE, OutboxJob
-from duo.core.jobs.outbox import job
+from duo.core.jobs.registry import job
 
 KEEP_DONE = timedelta(days=30)
 

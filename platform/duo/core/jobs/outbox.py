@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextvars
 import logging
 import traceback
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from sqlalchemy import String, cast, literal, select, update
 from duo.core.db import db, utcnow
 from duo.core.jobs import metrics
 from duo.core.jobs.models import DISPATCHED, DONE, FAILED, PENDING, RUNNING, OutboxJob
+from duo.core.jobs.registry import JobSpec, _registry
 from duo.core.tenancy.context import current_tenant_id, tenant_scope
 
 log = logging.getLogger(__name__)
@@ -35,16 +35,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)
 QUEUE = "duo"
 IN_PROCESS_ROUNDS = 5
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    name: str
-    func: Callable[..., Any]
-    max_attempts: int
-    #: Called in a fresh transaction, in the job's branch, after a failed attempt:
-    #: ``on_failure(args, error, attempts, next_attempt_at or None when final)``.
-    on_failure: Callable[..., None] | None = None
 
 
 @dataclass
@@ -69,52 +59,6 @@ _running: contextvars.ContextVar[RunningJob | None] = contextvars.ContextVar(
 def running_job() -> RunningJob | None:
     """The outbox job executing now (None in a request or a command)."""
     return _running.get()
-
-
-_registry: dict[str, JobSpec] = {}
-
-
-def job(
-    name: str,
-    *,
-    max_attempts: int = 8,
-    on_failure: Callable[..., None] | None = None,
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Describe a job function: its stable name (rows in the outbox refer to it), attempts
-    and failure hook. Describing registers nothing: a package lists its jobs in its
-    ``plugin.py`` and the app factory registers them (:func:`register_jobs`)."""
-
-    def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-        func.job_spec = JobSpec(name, func, max_attempts, on_failure)
-        func.job_name = name
-        return func
-
-    return decorator
-
-
-def register_jobs(funcs: Iterable[Callable[..., Any]]) -> None:
-    """Make described job functions runnable. The same name twice must be the same
-    function (a new app in the same process registers its packages again)."""
-    for func in funcs:
-        spec = getattr(func, "job_spec", None)
-        if spec is None:
-            raise ValueError(f"{func!r} is not a job: describe it with @job(name)")
-        known = _registry.get(spec.name)
-        if (
-            known is not None
-            and known.func is not func
-            and (
-                known.func.__module__,
-                known.func.__qualname__,
-            )
-            != (func.__module__, func.__qualname__)
-        ):
-            raise ValueError(f"job name {spec.name!r} used by {known.func!r} and {func!r}")
-        _registry[spec.name] = spec
-
-
-def registered() -> dict[str, JobSpec]:
-    return dict(_registry)
 
 
 def enqueue(
