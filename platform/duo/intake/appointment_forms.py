@@ -7,7 +7,14 @@ Dates go through the validation layer (between 1900 and five years ahead); the d
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
 from duo.core.validation import Form

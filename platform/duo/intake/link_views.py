@@ -1,4 +1,4 @@
-""""My intake": the candidate's page of their intake appointment, through their link only.
+""" "My intake": the candidate's page of their intake appointment, through their link only.
 
 Phone first, in the candidate's language (their choice on the page's language switch,
 else the language we know them in). Every path checks the token first: a wrong one (or
@@ -45,9 +45,7 @@ def _render(template: str, person: Person | None, status: int = 200, **context: 
 
 
 class Visit:
-    def __init__(
-        self, link: PersonalLink, person: Person, appointment: IntakeAppointment
-    ) -> None:
+    def __init__(self, link: PersonalLink, person: Person, appointment: IntakeAppointment) -> None:
         self.link, self.person, self.appointment = link, person, appointment
 
 
