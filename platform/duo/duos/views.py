@@ -18,9 +18,11 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from duo.core import exporting
 from duo.core.auth.access import coordinator_required
 from duo.core.dashboard.todos import Todo
 from duo.core.db import db
+from duo.core.i18n import formatting
 from duo.core.tenancy.models import Tenant
 from duo.duos import (
     health,
@@ -42,6 +44,60 @@ blueprints = [bp, link_bp]
 @bp.route("/")
 @coordinator_required
 def index():
+    wanted, alert, rows = _listed()
+    counts = dict(db.session.execute(select(Duo.state, func.count()).group_by(Duo.state)).all())
+    return render_template(
+        "duos/index.html",
+        rows=rows,
+        counts=counts,
+        wanted=wanted,
+        export_args={k: v for k, v in (("state", wanted), ("alert", alert)) if v},
+        states=states,
+    )
+
+
+@bp.route("/export.<fmt>")
+@coordinator_required
+def export(fmt: str):
+    """The list of duos as filtered on the page (state, alert), as CSV or XLSX; audited."""
+    wanted, alert, rows = _listed()
+    headers = [
+        _("Mentee"),
+        _("Mentor"),
+        _("State"),
+        _("Since"),
+        _("Proposed"),
+        _("First meeting"),
+        _("Started"),
+        _("Planned end"),
+        _("Ended"),
+    ]
+
+    def day(value):
+        return formatting.format_date(value, "short") if value is not None else ""
+
+    body = (
+        [
+            mentee.full_name,
+            mentor.full_name,
+            str(states.LABELS[duo.state]),
+            day(duo.state_changed_at),
+            day(duo.proposed_at),
+            day(duo.first_meeting_at or duo.first_meeting_on),
+            day(duo.started_at),
+            day(duo.ends_on),
+            day(duo.ended_at),
+        ]
+        for duo, mentee, mentor in rows
+    )
+    filters = {k: v for k, v in (("state", wanted), ("alert", alert)) if v}
+    return exporting.download(
+        fmt, f"{g.tenant.slug}-duos", headers, body, actor=current_user, filters=filters
+    )
+
+
+def _listed():
+    """The page's filters (state, alert) and the duos they select, with both people."""
     wanted = request.args.get("state") or None
     if wanted not in states.STATES:
         wanted = None
@@ -58,15 +114,9 @@ def index():
     if alert in health.KINDS:
         alerted = {a.duo_id for a in health.open_alerts() if a.kind == alert}
         stmt = stmt.where(Duo.id.in_(alerted))
-    rows = db.session.execute(stmt).all()
-    counts = dict(db.session.execute(select(Duo.state, func.count()).group_by(Duo.state)).all())
-    return render_template(
-        "duos/index.html",
-        rows=rows,
-        counts=counts,
-        wanted=wanted,
-        states=states,
-    )
+    else:
+        alert = None
+    return wanted, alert, db.session.execute(stmt).all()
 
 
 @bp.route("/<uuid:duo_id>")
