@@ -230,9 +230,18 @@ def _intake_page(person: Person, form: Any, status: int = 200):
             days=vocab.DAYS,
             parts=vocab.PARTS,
             decidable=person.state in DECIDABLE | {states.REGISTERED, states.ATTENDED},
+            jobseeker_hint=_jobseeker_hint(),
         ),
         status,
     )
+
+
+def _jobseeker_hint() -> str:
+    """The branch's own employment services (its country's list, or its narrower one)."""
+    services = (g.tenant.config.get("choices") or {}).get("employment_services") or ()
+    if not services:
+        return ""
+    return _("With the public employment service: %(services)s", services=", ".join(services))
 
 
 @bp.route("/<uuid:person_id>/reevaluate", methods=["POST"])
