@@ -99,8 +99,9 @@ def setup(db, create_person, coordinator):
             "brussels", role="mentee", first_name="Amina", last_name="Diallo",
             locale=locale, state=state,
         )  # fmt: skip
+        shot = SimpleNamespace(id=person.id, email=person.email)  # read before any commit
         client = coordinator("brussels", locale="en")
-        return SimpleNamespace(person=person, client=client, person_id=person.id)
+        return SimpleNamespace(person=shot, client=client, person_id=shot.id)
 
     return make
 

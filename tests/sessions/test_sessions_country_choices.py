@@ -55,8 +55,8 @@ def test_the_intake_question_names_only_the_branchs_services(
 ) -> None:
     from duo.people import states
 
-    person = create_person(slug, role="mentee", state=states.ATTENDED)
-    html = coordinator(slug).get(f"/{slug}/people/{person.id}/intake").get_data(as_text=True)
+    person_id = create_person(slug, role="mentee", state=states.ATTENDED).id
+    html = coordinator(slug).get(f"/{slug}/people/{person_id}/intake").get_data(as_text=True)
     hint = html.split('id="registered_jobseeker"')[1].split("</fieldset>")[0]
     for services in EXPECTED.values():
         for name in services:

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import contains_eager
 
 from duo.core import links
 from duo.core.db import db, utcnow
@@ -272,6 +273,7 @@ def pending_requests() -> list[IntakeTimeRequest]:
         db.session.execute(
             select(IntakeTimeRequest)
             .join(IntakeTimeRequest.appointment)
+            .options(contains_eager(IntakeTimeRequest.appointment))
             .where(IntakeTimeRequest.handled_at.is_(None))
             .order_by(IntakeTimeRequest.requested_at)
         ).scalars()
