@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from duo.consumers.demo.seed import DEMO_PASSWORD, coordinator_email
 from duo.core.settings import REPO_ROOT
+from support import run_jobs
 
 pytestmark = pytest.mark.browser
 
@@ -88,6 +89,8 @@ def demo_ids(live_server: Any) -> dict[str, str]:
             }
             ids["scheduled"], ids["intake_token"] = _an_intake(tenant, ids["attended"])
             db.session.commit()
+        run_jobs()  # the invitation: nothing left for the server's requests to send
+        db.session.commit()
         db.session.remove()
     return ids
 
@@ -95,6 +98,7 @@ def demo_ids(live_server: Any) -> dict[str, str]:
 def _an_intake(tenant: Any, but_not: str) -> tuple[str, str]:
     """Another attended candidate's intake, scheduled in three days, and its link's token."""
     import datetime as dt
+    import uuid
     from zoneinfo import ZoneInfo
 
     from duo.core.db import db, utcnow
@@ -104,7 +108,7 @@ def _an_intake(tenant: Any, but_not: str) -> tuple[str, str]:
 
     person = db.session.execute(
         select(Person)
-        .where(Person.state == states.ATTENDED, Person.id != but_not)
+        .where(Person.state == states.ATTENDED, Person.id != uuid.UUID(but_not))
         .order_by(Person.id)
         .limit(1)
     ).scalar_one()

@@ -626,3 +626,11 @@ def test_the_invitation_goes_through_a_real_smtp_server(
     calendar = Calendar.from_ical(ics.get_payload(decode=True))
     [event] = calendar.walk("VEVENT")
     assert event.decoded("DTSTART") == _in_days(3, 11)
+
+
+def test_a_coordinator_opening_the_link_sees_the_candidates_page(db, in_tenant, setup) -> None:
+    s = setup()
+    _scheduled(s)
+    token = _token(db, in_tenant)
+    response = s.client.get(f"/brussels/my-intake/{token}")
+    assert response.status_code == 200
