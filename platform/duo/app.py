@@ -20,6 +20,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -150,6 +151,18 @@ def _register_home(app: Flask) -> None:
         if current_user.is_authenticated:
             return redirect(landing_url(current_user))
         return render_template("home.html", branches=public_branches())
+
+    @app.route("/favicon.ico")
+    @access.public
+    def favicon():
+        """Browsers ask for it at the root whatever the page says: the static icon."""
+        g.duo_no_dispatch = True
+        return send_from_directory(
+            app.static_folder or "static",
+            "favicon.ico",
+            mimetype="image/vnd.microsoft.icon",
+            max_age=86400,
+        )
 
 
 #: Seconds between the dispatches a request runs although it wrote no job: what hands out

@@ -16,18 +16,24 @@ from sqlalchemy import select
 
 from duo.consumers.demo.seed import DEMO_PASSWORD, coordinator_email
 from duo.core.settings import REPO_ROOT
+from support import run_jobs
 
 pytestmark = pytest.mark.browser
 
 SHOTS = REPO_ROOT / "instance" / "screenshots"
 BRUSSELS = coordinator_email("brussels")
 
-#: name -> path (``{mentee}``, ``{mentor}``, ``{attended}``, ``{duo}``: demo ids).
+#: name -> path (``{mentee}``, ``{mentor}``, ``{attended}``, ``{duo}``: demo ids;
+#: ``{scheduled}`` a candidate given an intake appointment, ``{intake_token}`` its link).
 PAGES = {
     "dashboard": "/brussels/",
     "people": "/brussels/people/",
     "person": "/brussels/people/{mentor}",
     "intake": "/brussels/people/{attended}/intake",
+    "intakes": "/brussels/people/intakes",
+    "appointment": "/brussels/people/{attended}/appointment",
+    "person_scheduled": "/brussels/people/{scheduled}",
+    "my_intake": "/brussels/my-intake/{intake_token}",
     "sessions": "/brussels/sessions/",
     "training": "/brussels/training/",
     "matching": "/brussels/matching/",
@@ -81,8 +87,37 @@ def demo_ids(live_server: Any) -> dict[str, str]:
                 "attended": first("mentee", states.ATTENDED),
                 "duo": str(db.session.execute(select(Duo.id).limit(1)).scalar_one()),
             }
+            ids["scheduled"], ids["intake_token"] = _an_intake(tenant, ids["attended"])
+            db.session.commit()
+        run_jobs()  # the invitation: nothing left for the server's requests to send
+        db.session.commit()
         db.session.remove()
     return ids
+
+
+def _an_intake(tenant: Any, but_not: str) -> tuple[str, str]:
+    """Another attended candidate's intake, scheduled in three days, and its link's token."""
+    import datetime as dt
+    import uuid
+    from zoneinfo import ZoneInfo
+
+    from duo.core.db import db, utcnow
+    from duo.intake import appointments
+    from duo.people import states
+    from duo.people.models import Person
+
+    person = db.session.execute(
+        select(Person)
+        .where(Person.state == states.ATTENDED, Person.id != uuid.UUID(but_not))
+        .order_by(Person.id)
+        .limit(1)
+    ).scalar_one()
+    day = utcnow().astimezone(ZoneInfo(tenant.timezone)).date() + dt.timedelta(days=3)
+    plan = appointments.Plan(day=day, time=dt.time(10), place="Rue de la Loi 1, 1000 Bruxelles")
+    appointment = appointments.current(person) or appointments.schedule(
+        person, plan, by=None, tenant=tenant
+    )
+    return str(person.id), appointments.link_for(appointment)
 
 
 def shoot(page: Any, name: str) -> None:

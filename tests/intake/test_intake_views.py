@@ -241,7 +241,7 @@ def test_dashboard_shows_what_needs_doing_next(login, brussels_people) -> None:
     html = client.get("/brussels/").get_data(as_text=True)
     assert "waits for an intake" in html
     assert "eligibility decision to take" in html
-    assert "/brussels/people/?state=attended_info_session&amp;sort=waiting" in html
+    assert "/brussels/people/intakes#intake-to-schedule" in html  # the to-do schedules
     assert "/brussels/people/?state=needs_review&amp;sort=waiting" in html
     # nav entries
     assert 'href="/brussels/people/"' in html and 'href="/brussels/people/import"' in html

@@ -17,6 +17,7 @@ def test_schedule_gathers_every_package_in_the_factory_order(app: Flask) -> None
     assert ids == [
         "outbox-housekeeping",
         "privacy-retention",
+        "intake-reminders",
         "training-reminders",
         "duos-health",
         "evaluation-follow-up",
@@ -31,11 +32,12 @@ def test_duo_jobs_schedule_prints_the_schedule(app: Flask) -> None:
     assert lines[0].split() == ["id", "job", "every"]
     assert lines[1].split() == ["outbox-housekeeping", "jobs.housekeeping", "1d"]
     assert lines[2].split() == ["privacy-retention", "privacy.retention", "1d"]
-    assert lines[3].split() == ["training-reminders", "training.send_reminders", "1h"]
-    assert lines[4].split() == ["duos-health", "duos.health", "1d"]
-    assert lines[5].split() == ["evaluation-follow-up", "evaluation.follow_up", "1d"]
-    assert lines[6].split() == ["reporting-nightly", "reporting.refresh_all", "1d"]
-    assert len(lines) == 7
+    assert lines[3].split() == ["intake-reminders", "intake.send_reminders", "1h"]
+    assert lines[4].split() == ["training-reminders", "training.send_reminders", "1h"]
+    assert lines[5].split() == ["duos-health", "duos.health", "1d"]
+    assert lines[6].split() == ["evaluation-follow-up", "evaluation.follow_up", "1d"]
+    assert lines[7].split() == ["reporting-nightly", "reporting.refresh_all", "1d"]
+    assert len(lines) == 8
 
 
 def test_a_periodic_id_declared_twice_is_refused() -> None:

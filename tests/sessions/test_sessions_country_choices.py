@@ -47,3 +47,17 @@ def test_a_country_file_without_the_list_is_refused(tmp_path: Path) -> None:
     with pytest.raises(Exception) as caught:
         load_tenants(tmp_path)
     assert "choices" in str(caught.value)
+
+
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+def test_the_intake_question_names_only_the_branchs_services(
+    coordinator, create_person, slug: str
+) -> None:
+    from duo.people import states
+
+    person_id = create_person(slug, role="mentee", state=states.ATTENDED).id
+    html = coordinator(slug).get(f"/{slug}/people/{person_id}/intake").get_data(as_text=True)
+    hint = html.split('id="registered_jobseeker"')[1].split("</fieldset>")[0]
+    for services in EXPECTED.values():
+        for name in services:
+            assert (name in hint) == (name in EXPECTED[slug]), (slug, name)

@@ -4,6 +4,10 @@ A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return i
 a formula by Excel and LibreOffice (CSV injection): a candidate typing ``=HYPERLINK(...)``
 as a name must not run when a coordinator opens the export. Such text gets a leading
 apostrophe, the spreadsheets' own "this is text" mark; numbers stay numbers.
+
+:func:`download` is what a list page's export route returns: the file, named after the
+branch and the list, with an audit entry (who exported what, how many rows, which
+filters) written in the request's transaction.
 """
 
 from __future__ import annotations
@@ -12,6 +16,10 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+
+from flask import Response, abort
+
+from duo.core import audit
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -52,3 +60,35 @@ def to_bytes(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[object]])
         book.save(out)
         return out.getvalue()
     raise ValueError(fmt)
+
+
+def download(
+    fmt: str,
+    name: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    actor: object,
+    filters: dict | None = None,
+) -> Response:
+    """The export ``name`` (e.g. ``"brussels-duos"``) as a download, audited.
+
+    An unknown format is a 404. The audit entry's object is ``"<list>.<fmt>"`` where the
+    list is ``name`` without the branch (the part before the first hyphen).
+    """
+    if fmt not in FORMATS:
+        abort(404)
+    materialised = [list(row) for row in rows]
+    body = to_bytes(fmt, headers, materialised)
+    what = name.split("-", 1)[1] if "-" in name else name
+    audit.record(
+        "export",
+        f"{what}.{fmt}",
+        actor=actor,
+        details={"rows": len(materialised), "filters": filters or {}},
+    )
+    return Response(
+        body,
+        mimetype=FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )

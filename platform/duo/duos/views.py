@@ -19,9 +19,11 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from duo.core import exporting
 from duo.core.auth.access import coordinator_required
 from duo.core.dashboard.todos import Todo
 from duo.core.db import db
+from duo.core.i18n import formatting
 from duo.core.tenancy.models import Tenant
 from duo.duos import (
     health,
@@ -43,25 +45,9 @@ blueprints = [bp, link_bp]
 @bp.route("/")
 @coordinator_required
 def index():
-    wanted = request.args.get("state") or None
-    if wanted not in states.STATES:
-        wanted = None
-    mentee, mentor = aliased(Person), aliased(Person)
-    stmt = (
-        select(Duo, mentee, mentor)
-        .join(mentee, (mentee.tenant_id == Duo.tenant_id) & (mentee.id == Duo.mentee_id))
-        .join(mentor, (mentor.tenant_id == Duo.tenant_id) & (mentor.id == Duo.mentor_id))
-        .order_by(STATE_ORDER, Duo.state_changed_at, Duo.id)
-    )
-    if wanted:
-        stmt = stmt.where(Duo.state == wanted)
-    alert = request.args.get("alert")
-    if alert not in health.KINDS:
-        alert = None
+    wanted, alert, stmt = _filtered()
     counts = dict(db.session.execute(select(Duo.state, func.count()).group_by(Duo.state)).all())
     if alert:
-        alerted = {a.duo_id for a in health.open_alerts() if a.kind == alert}
-        stmt = stmt.where(Duo.id.in_(alerted))
         total = db.session.execute(
             select(func.count()).select_from(stmt.order_by(None).subquery())
         ).scalar_one()
@@ -80,8 +66,75 @@ def index():
         alert=alert,
         counts=counts,
         wanted=wanted,
+        export_args={k: v for k, v in (("state", wanted), ("alert", alert)) if v},
         states=states,
     )
+
+
+@bp.route("/export.<fmt>")
+@coordinator_required
+def export(fmt: str):
+    """The list of duos as filtered on the page (state, alert), every page of it, as CSV or
+    XLSX; audited."""
+    wanted, alert, stmt = _filtered()
+    rows = db.session.execute(stmt).all()
+    headers = [
+        _("Mentee"),
+        _("Mentor"),
+        _("State"),
+        _("Since"),
+        _("Proposed"),
+        _("First meeting"),
+        _("Started"),
+        _("Planned end"),
+        _("Ended"),
+    ]
+
+    def day(value):
+        return formatting.format_date(value, "short") if value is not None else ""
+
+    body = (
+        [
+            mentee.full_name,
+            mentor.full_name,
+            str(states.LABELS[duo.state]),
+            day(duo.state_changed_at),
+            day(duo.proposed_at),
+            day(duo.first_meeting_at),
+            day(duo.started_at),
+            day(duo.ends_on),
+            day(duo.ended_at),
+        ]
+        for duo, mentee, mentor in rows
+    )
+    filters = {k: v for k, v in (("state", wanted), ("alert", alert)) if v}
+    return exporting.download(
+        fmt, f"{g.tenant.slug}-duos", headers, body, actor=current_user, filters=filters
+    )
+
+
+def _filtered():
+    """The page's filters (state, alert) and the statement of the duos they select, with
+    both people (the list pages it; the export takes it whole)."""
+    wanted = request.args.get("state") or None
+    if wanted not in states.STATES:
+        wanted = None
+    mentee, mentor = aliased(Person), aliased(Person)
+    stmt = (
+        select(Duo, mentee, mentor)
+        .join(mentee, (mentee.tenant_id == Duo.tenant_id) & (mentee.id == Duo.mentee_id))
+        .join(mentor, (mentor.tenant_id == Duo.tenant_id) & (mentor.id == Duo.mentor_id))
+        .order_by(STATE_ORDER, Duo.state_changed_at, Duo.id)
+    )
+    if wanted:
+        stmt = stmt.where(Duo.state == wanted)
+    alert = request.args.get("alert")
+    if alert in health.KINDS:
+        alerted = {a.duo_id for a in health.open_alerts() if a.kind == alert}
+        stmt = stmt.where(Duo.id.in_(alerted))
+    else:
+        alert = None
+    return wanted, alert, stmt
 
 
 @bp.route("/<uuid:duo_id>")

@@ -17,9 +17,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from duo.core import exporting
 from duo.core.auth.access import coordinator_required
 from duo.core.db import db, utcnow
-from duo.core.i18n import language_label
+from duo.core.i18n import formatting, language_label
 from duo.sessions import display, domain
 from duo.sessions.forms import AttendanceForm, CancelSessionForm, SessionForm, add_error, choice
 from duo.sessions.models import InfoSession, Registration
@@ -51,6 +52,64 @@ def index():
         upcoming=upcoming,
         past=past,
         figures=domain.figures_for([*upcoming, *past]),
+    )
+
+
+#: The export's filter: which of the page's two lists (both without it).
+PERIODS = ("upcoming", "past")
+
+
+@bp.route("/export.<fmt>")
+@coordinator_required
+def export(fmt: str):
+    """The sessions of the page (upcoming, past, or both) with their figures; audited."""
+    period = request.args.get("period") if request.args.get("period") in PERIODS else None
+    now = utcnow()
+    sessions = []
+    if period in (None, "upcoming"):
+        sessions += domain.upcoming_sessions(now, include_cancelled=True)
+    if period in (None, "past"):
+        sessions += domain.past_sessions(now)
+    figures = domain.figures_for(sessions)
+    locale = str(get_locale())
+    headers = [
+        _("Date"),
+        _("Time"),
+        _("Where"),
+        _("Language"),
+        _("For"),
+        _("Cancelled"),
+        _("Capacity"),
+        _("Registered"),
+        _("Waiting list"),
+        _("Came"),
+        _("Did not come"),
+        _("Cancelled their place"),
+    ]
+    rows = (
+        [
+            formatting.format_date(s.starts_at, "short"),
+            formatting.format_time(s.starts_at),
+            display.where_text(s),
+            display.language_name(s.language, locale),
+            str(display.AUDIENCE_LABELS[s.audience]),
+            _("yes") if s.is_cancelled else _("no"),
+            figures[s.id].capacity,
+            figures[s.id].registered,
+            figures[s.id].waitlisted,
+            figures[s.id].attended,
+            figures[s.id].absent,
+            figures[s.id].cancelled,
+        ]
+        for s in sessions
+    )
+    return exporting.download(
+        fmt,
+        f"{g.tenant.slug}-sessions",
+        headers,
+        rows,
+        actor=current_user,
+        filters={"period": period} if period else {},
     )
 
 

@@ -18,6 +18,7 @@ from duo.core.i18n import formatting
 from duo.eligibility import reasons
 from duo.eligibility.decisions import DECIDABLE, DecisionError, decide, decisions_of, override
 from duo.eligibility.engine import Outcome, rules_hash
+from duo.intake import appointments
 from duo.intake.forms import EmptyForm, OverrideForm, WithdrawForm, intake_form_class
 from duo.intake.interview import record_intake
 from duo.intake.views.blueprint import (
@@ -123,6 +124,7 @@ def _person_page(person: Person, *, status: int = 200, **forms: Any):
     profile = load_profile(person)
     forms.setdefault("override_form", OverrideForm(current_state=person.state))
     forms.setdefault("withdraw_form", WithdrawForm())
+    appointment = appointments.current(person)
     return (
         render_template(
             "people/person.html",
@@ -143,6 +145,10 @@ def _person_page(person: Person, *, status: int = 200, **forms: Any):
             ],
             availability=_availability(profile),
             button_form=EmptyForm(),
+            appointment=appointment,
+            appointment_requests=appointments.open_requests(appointment) if appointment else [],
+            preferred_times=appointments.preferred_times,
+            schedulable=appointments.SCHEDULABLE,
             **forms,
         ),
         status,
@@ -197,6 +203,7 @@ def intake(person_id: uuid.UUID):
             locale=str(get_locale() or person.locale),
         )
         audit.record(audit.PERSON_EDIT, "intake", actor=current_user, person_id=person.id)
+        appointments.mark_done(person)
         if result.sensitive_dropped:
             flash(
                 _(
@@ -228,9 +235,18 @@ def _intake_page(person: Person, form: Any, status: int = 200):
             days=vocab.DAYS,
             parts=vocab.PARTS,
             decidable=person.state in DECIDABLE | {states.REGISTERED, states.ATTENDED},
+            jobseeker_hint=_jobseeker_hint(),
         ),
         status,
     )
+
+
+def _jobseeker_hint() -> str:
+    """The branch's own employment services (its country's list, or its narrower one)."""
+    services = (g.tenant.config.get("choices") or {}).get("employment_services") or ()
+    if not services:
+        return ""
+    return _("With the public employment service: %(services)s", services=", ".join(services))
 
 
 @bp.route("/<uuid:person_id>/reevaluate", methods=["POST"])

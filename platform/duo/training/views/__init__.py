@@ -8,13 +8,14 @@ One blueprint (``training``, so endpoint names stay ``training.<view>``), its ro
 module per seam: :mod:`.overview` (the index and the curriculum), :mod:`.cycles`
 (planning a cycle, one cycle's page), :mod:`.sessions` (moving and cancelling a session),
 :mod:`.people` (enrolment, attendance, a person's page) and :mod:`.calendars` (calendar
-links and the feed). :mod:`.blueprint` holds the blueprint and what the pages share.
+links and the feed), :mod:`.exports` (the sessions as a spreadsheet). :mod:`.blueprint`
+holds the blueprint and what the pages share.
 """
 
-from duo.training.views import calendars, cycles, overview, people, sessions
+from duo.training.views import calendars, cycles, exports, overview, people, sessions
 from duo.training.views.blueprint import bp
 
 #: The modules whose routes make up ``bp`` (importing one adds its routes).
-ROUTE_MODULES = (overview, cycles, sessions, people, calendars)
+ROUTE_MODULES = (overview, cycles, sessions, people, calendars, exports)
 
 __all__ = ["ROUTE_MODULES", "bp"]

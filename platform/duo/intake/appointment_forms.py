@@ -1,0 +1,80 @@
+"""Forms of intake appointments: the coordinator's schedule form, the candidate's request.
+
+Dates go through the validation layer (between 1900 and five years ahead); the domain
+(:mod:`duo.intake.appointments`) adds "in the future" and "a place or a video link".
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+
+from duo.core.validation import Form
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class AppointmentForm(Form):
+    """When and where the intake takes place, and who holds it."""
+
+    day = DateField(
+        _l("Date"),
+        validators=[InputRequired(message=_l("Give the date of the intake."))],
+        format="%Y-%m-%d",
+    )
+    time = TimeField(
+        _l("Time"),
+        validators=[InputRequired(message=_l("Give the time of the intake."))],
+        format="%H:%M",
+    )
+    minutes = SelectField(
+        _l("Length"),
+        coerce=int,
+        default=60,
+        validators=[InputRequired(message=_l("Choose one of the lengths offered."))],
+    )
+    place = StringField(
+        _l("Place"),
+        validators=[Optional(), Length(max=300, message=_l("Keep it under %(max)d characters."))],
+    )
+    video_url = StringField(
+        _l("Video link"),
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Keep it under %(max)d characters.")),
+            URL(message=_l("Give a full web address (https://...).")),
+        ],
+    )
+    coordinator_id = SelectField(_l("Coordinator"), coerce=str, validators=[Optional()])
+
+
+class CancelForm(Form):
+    """Cancelling a scheduled intake (a button)."""
+
+
+class OtherTimeForm(Form):
+    """The candidate asks for another time: why, and up to two times that suit them."""
+
+    message = TextAreaField(
+        _l("Your message to the coordinator"),
+        validators=[
+            DataRequired(message=_l("Tell the coordinator in a few words why.")),
+            Length(max=1000, message=_l("Keep it under %(max)d characters.")),
+        ],
+    )
+    preferred_1 = DateTimeLocalField(
+        _l("A time that would suit you (optional)"), validators=[Optional()], format=TIME_FORMAT
+    )
+    preferred_2 = DateTimeLocalField(
+        _l("Another time that would suit you (optional)"),
+        validators=[Optional()],
+        format=TIME_FORMAT,
+    )

@@ -1,0 +1,117 @@
+""" "My intake": the candidate's page of their intake appointment, through their link only.
+
+Phone first, in the candidate's language (their choice on the page's language switch,
+else the language we know them in). Every path checks the token first: a wrong one (or
+another branch's) gets a 404 page, an expired, revoked (the intake moved or was
+cancelled) or used one (they already asked for another time) a 410 page naming why, and
+neither changes anything. Asking for another time is recorded as done by the candidate.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, g, render_template, session
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from duo.core import links
+from duo.core.auth.access import personal_link
+from duo.core.db import db
+from duo.core.links.models import PersonalLink
+from duo.intake import appointments
+from duo.intake.appointment_forms import OtherTimeForm
+from duo.intake.models import IntakeAppointment
+from duo.people.models import Person
+
+link_bp = Blueprint(
+    "my_intake", __name__, url_prefix="/<tenant>/my-intake", template_folder="templates"
+)
+
+
+def _locale(person: Person | None) -> str:
+    chosen = session.get("locale")
+    if chosen in g.tenant.locales:
+        return chosen
+    locale = getattr(person, "locale", None)
+    return locale if locale in g.tenant.locales else g.tenant.default_locale
+
+
+def _render(template: str, person: Person | None, status: int = 200, **context: Any):
+    with force_locale(_locale(person)):
+        return render_template(template, **context), status
+
+
+class Visit:
+    def __init__(self, link: PersonalLink, person: Person, appointment: IntakeAppointment) -> None:
+        self.link, self.person, self.appointment = link, person, appointment
+
+
+def _open(token: str) -> Visit | tuple[str, int]:
+    found = links.lookup(token, purposes=(appointments.PURPOSE,))
+    link = found.link
+    if found.status == links.WRONG or link is None or link.object_type != appointments.OBJECT:
+        return _render("intake/link/invalid.html", None, 404, reason=links.WRONG)
+    person = db.session.execute(
+        select(Person).where(Person.id == link.person_id)
+    ).scalar_one_or_none()
+    appointment = appointments.get(link.object_id)
+    if person is None or appointment is None:
+        return _render("intake/link/invalid.html", None, 404, reason=links.WRONG)
+    if not found.ok:
+        return _render("intake/link/invalid.html", person, 410, reason=found.status)
+    return Visit(link, person, appointment)
+
+
+def _page(visit: Visit, form: OtherTimeForm | None = None, status: int = 200):
+    with force_locale(_locale(visit.person)):
+        form = form or OtherTimeForm(formdata=None)
+        return (
+            render_template(
+                "intake/link/page.html",
+                visit=visit,
+                appointment=visit.appointment,
+                form=form,
+            ),
+            status,
+        )
+
+
+@link_bp.route("/<token>")
+@personal_link
+def page(token: str):
+    visit = _open(token)
+    if not isinstance(visit, Visit):
+        return visit
+    links.opened(visit.link)
+    return _page(visit)
+
+
+@link_bp.route("/<token>/other-time", methods=["POST"])
+@personal_link
+def other_time(token: str):
+    visit = _open(token)
+    if not isinstance(visit, Visit):
+        return visit
+    with force_locale(_locale(visit.person)):
+        form = OtherTimeForm()
+        if not form.validate_on_submit():
+            return _page(visit, form, 400)
+        zone = ZoneInfo(g.tenant.timezone)
+        preferred = [
+            value.replace(tzinfo=zone).astimezone(UTC)
+            for value in (form.preferred_1.data, form.preferred_2.data)
+            if value is not None
+        ]
+        try:
+            appointments.request_other_time(
+                visit.appointment, visit.link, form.message.data, preferred
+            )
+        except appointments.AppointmentError as exc:
+            field = getattr(form, exc.field or "message")
+            field.errors = [*field.errors, str(exc)]
+            db.session.rollback()
+            return _page(visit, form, 400)
+        return render_template("intake/link/thanks.html", visit=visit), 200
