@@ -7,6 +7,8 @@ step with the state.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
 from duo.core.db import db, utcnow
@@ -24,8 +26,13 @@ def transition(
     *,
     by: object | None = None,
     reason: str | None = None,
+    at: datetime | None = None,
 ) -> StateChange:
-    """Move ``person`` to ``target``; ``by`` is the staff user (None for the candidate/system)."""
+    """Move ``person`` to ``target``; ``by`` is the staff user (None for the candidate/system).
+
+    ``at`` dates a step that happened before it was recorded (a branch's history brought
+    onto the platform); by default the step happens now.
+    """
     if target not in states.STATES:
         raise InvalidTransition(_("Unknown state."))
     if not states.allowed(person.role, person.state, target):
@@ -40,7 +47,7 @@ def transition(
         person=person,
         from_state=person.state,
         to_state=target,
-        at=utcnow(),
+        at=at or utcnow(),
         by_user_id=getattr(by, "id", None),
         reason=(reason or "").strip() or None,
     )
@@ -51,10 +58,13 @@ def transition(
     return change
 
 
-def register(person: Person, *, reason: str | None = None) -> StateChange:
-    """Record the creation of a candidate as the first entry of their history."""
+def register(
+    person: Person, *, reason: str | None = None, at: datetime | None = None
+) -> StateChange:
+    """Record the creation of a candidate as the first entry of their history (``at``: as
+    in :func:`transition`)."""
     person.state = states.REGISTERED
-    person.state_changed_at = utcnow()
+    person.state_changed_at = at or utcnow()
     db.session.add(person)
     change = StateChange(
         person=person,
