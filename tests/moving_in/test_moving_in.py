@@ -403,3 +403,42 @@ def test_another_branch_and_hq_get_404(db, in_tenant, coordinator, hq_client) ->
     assert owner.get(url.replace("/mentors/", "/duos/")).status_code == 404
     with in_tenant("brussels"):
         assert db.session.execute(select(func.count()).select_from(ImportBatch)).scalar() >= 1
+
+
+def test_xlsx_formulas_and_control_characters_are_refused(db, in_tenant, coordinator) -> None:
+    client = coordinator("brussels", locale="en")
+    before = snapshot(db, in_tenant)
+    rows = [
+        ["first_name", "last_name", "email", "trained_on"],
+        ['=CONCAT("J","an")', "Peeters", "jan@example.org", "2024-03-15"],
+    ]
+    url = preview_url(upload(client, MENTORS, xlsx(rows), "m.xlsx"))
+    html = client.get(url).get_data(as_text=True)
+    assert "Formulas are not imported" in html
+    assert client.post(url, data={"csrf_token": token(client, url)}).status_code == 400
+    body = "first_name,last_name,email,trained_on\nEls,Jans\x01sens,els@example.org,2024-03-15\n"
+    url = preview_url(upload(client, MENTORS, body))
+    html = client.get(url).get_data(as_text=True)
+    assert "Remove the invisible control characters" in html
+    assert client.post(url, data={"csrf_token": token(client, url)}).status_code == 400
+    assert snapshot(db, in_tenant) == before
+
+
+def test_the_candidates_import_refuses_formulas_too(db, in_tenant, coordinator) -> None:
+    client = coordinator("brussels", locale="en")
+    body = "role,first_name,last_name,email,phone\nmentee,@SUM(A1),B,a@x.org,+32 470 12 34 56\n"
+    response = client.post(
+        "/brussels/people/import",
+        data={"file": (io.BytesIO(body.encode()), "p.csv")},
+        content_type="multipart/form-data",
+    )
+    html = client.get(preview_url(response)).get_data(as_text=True)
+    assert "Formulas are not imported" in html and "<code>first_name</code>" in html
+    assert "<code>phone</code>" not in html  # a phone number is not a formula
+
+
+def test_is_formula() -> None:
+    for text in ("=1+1", "@SUM(A1)", '+HYPERLINK("x")', "-2+3*cmd", " =A1"):
+        assert spreadsheet.is_formula(text), text
+    for text in ("+32 470 12 34 56", "-3", "Jan", "2024-03-15", "", "a=b"):
+        assert not spreadsheet.is_formula(text), text
