@@ -214,6 +214,18 @@ def test_mentors_duos_and_outcomes_come_in_once_and_are_counted(
         asks = list(db.session.execute(select(OutcomeAsk)).scalars())
         assert len(asks) == 3 and all(a.answered_at is not None for a in asks)
 
+    # Their pages open like any other: duos, people, the past training cycle, the lists.
+    with in_tenant("brussels"):
+        duo_ids = [d.id for d in duos]
+        person_ids = [d.mentee_id for d in duos] + [jan.id, els.id]
+        cycle_ids = list(db.session.execute(select(TrainingCycle.id)).scalars())
+    paths = [f"/brussels/duos/{i}" for i in duo_ids]
+    paths += [f"/brussels/people/{i}" for i in person_ids]
+    paths += [f"/brussels/training/cycles/{i}" for i in cycle_ids]
+    paths += ["/brussels/", "/brussels/duos/", "/brussels/people/", "/brussels/training/"]
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
     # Importing the same three files again changes nothing.
     after = snapshot(db, in_tenant)
     for kind, body, name in (

@@ -17,7 +17,7 @@ changes nothing.
 What is written goes through the same state machines as the everyday work: the people
 pipeline (:func:`duo.people.pipeline.transition`, dated on the days of the history),
 training attendance (:mod:`duo.training.past`), the duo lifecycle
-(:func:`duo.duos.lifecycle.record_past`) and the evaluation's outcome rows, so the
+(:func:`duo.duos.past.record_past`) and the evaluation's outcome rows, so the
 dashboards, matching and the reporting rollups count them like the rest. No mail is sent
 for the past.
 """

@@ -19,7 +19,7 @@ from duo.core.emails import is_email
 from duo.core.i18n import branch_today
 from duo.core.validation import Schema
 from duo.duos import states as duo_states
-from duo.duos.lifecycle import PAST_STATES
+from duo.duos.past import PAST_STATES
 from duo.evaluation.models import CONTRACTS, JOB, STATUSES
 from duo.evaluation.outcomes import POINTS
 from duo.people.schemas import import_row_schema

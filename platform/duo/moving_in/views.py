@@ -19,6 +19,7 @@ from duo.core.exporting import FORMATS as MIMETYPES
 from duo.intake.forms import EmptyForm, ImportUploadForm
 from duo.moving_in import importer
 from duo.moving_in.kinds import FORMATS, KINDS, Kind, template
+from duo.moving_in.review import review as review_file
 from duo.people import importing, spreadsheet
 
 bp = Blueprint("moving_in", __name__, url_prefix="/<tenant>/move-in", template_folder="templates")
@@ -87,7 +88,7 @@ def _batch_or_404(kind: str, batch_id: uuid.UUID):
 
 
 def _preview(batch, status: int = 200):
-    review = importer.review(batch.kind, batch.rows, g.tenant, list(g.tenant.locales))
+    review = review_file(batch.kind, batch.rows, g.tenant, list(g.tenant.locales))
     return (
         render_template(
             "moving_in/preview.html",
