@@ -454,3 +454,34 @@ def test_is_formula() -> None:
         assert spreadsheet.is_formula(text), text
     for text in ("+32 470 12 34 56", "-3", "Jan", "2024-03-15", "", "a=b"):
         assert not spreadsheet.is_formula(text), text
+
+
+def test_people_already_on_the_platform_are_moved_on_not_created_again(
+    db, tenants, in_tenant, coordinator, create_person
+) -> None:
+    client = coordinator("brussels", locale="en")
+    jan = create_person("brussels", role="mentor", email="Jan@Example.org", state="registered")
+    amina = create_person(
+        "brussels", role="mentee", email="amina@example.org", state="attended_info_session"
+    )
+    with in_tenant("brussels"):
+        jan_id, amina_id = jan.id, amina.id
+    import_file(client, MENTORS, MENTORS_CSV)
+    rows = [DUOS_ROWS[0], DUOS_ROWS[1]]
+    import_file(client, DUOS, csv_of(rows))
+    with in_tenant("brussels"):
+        people = {
+            p.email.lower(): p
+            for p in db.session.execute(
+                select(Person).where(Person.email.ilike("%example.org"))
+            ).scalars()
+        }
+        assert people["jan@example.org"].id == jan_id
+        assert people["amina@example.org"].id == amina_id
+        assert people["jan@example.org"].state == pstates.TRAINED
+        assert people["amina@example.org"].state == pstates.ALUMNI
+        assert people["amina@example.org"].first_name == "Amina"  # kept as on the platform
+        count = db.session.execute(
+            select(func.count()).select_from(Person).where(Person.email.ilike("amina@%"))
+        ).scalar()
+        assert count == 1
