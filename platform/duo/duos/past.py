@@ -50,6 +50,7 @@ def record_past(
     by: object | None = None,
     coordinator_id: int | None = None,
     reason: str | None = None,
+    flush: bool = True,
 ) -> Duo:
     """Record a duo that ran before its branch used the platform, through the same steps.
 
@@ -61,6 +62,7 @@ def record_past(
     the past sends no mail and schedules no follow-up; what comes after it (outcomes) is
     imported too. ``mentee`` must be waiting for a mentor (eligible, or alumni of an
     earlier duo) and ``mentor`` trained; the caller brings them there first.
+    ``flush=False`` leaves the flush to the caller (a bulk import of many duos).
     """
     if state not in PAST_STATES:
         raise InvalidDuoTransition(_("Unknown duo state."), "state")
@@ -144,17 +146,30 @@ def record_past(
         previous = step
 
     proposed_at = start - timedelta(seconds=3)
-    pipeline.transition(mentee, person_states.MATCHED, by=who, reason=note, at=proposed_at)
-    pipeline.transition(mentor, person_states.MATCHED, by=who, reason=note, at=proposed_at)
+    pipeline.transition(
+        mentee, person_states.MATCHED, by=who, reason=note, at=proposed_at, flush=False
+    )
+    pipeline.transition(
+        mentor, person_states.MATCHED, by=who, reason=note, at=proposed_at, flush=False
+    )
     label = str(states.LABELS[states.ACTIVE])
     for person in (mentee, mentor):
-        pipeline.transition(person, person_states.IN_DUO, by=who, reason=label, at=start)
+        pipeline.transition(
+            person, person_states.IN_DUO, by=who, reason=label, at=start, flush=False
+        )
     if state in (states.ENDED, states.EVALUATED):
         label = str(states.LABELS[states.ENDED])
-        pipeline.transition(mentee, person_states.ALUMNI, by=who, reason=label, at=end)
-        pipeline.transition(mentor, person_states.TRAINED, by=who, reason=label, at=end)
+        pipeline.transition(mentee, person_states.ALUMNI, by=who, reason=label, at=end, flush=False)
+        pipeline.transition(
+            mentor, person_states.TRAINED, by=who, reason=label, at=end, flush=False
+        )
     elif state == states.STOPPED:
-        pipeline.transition(mentee, person_states.ELIGIBLE, by=who, reason=duo.stop_reason, at=end)
-        pipeline.transition(mentor, person_states.TRAINED, by=who, reason=duo.stop_reason, at=end)
-    db.session.flush()
+        pipeline.transition(
+            mentee, person_states.ELIGIBLE, by=who, reason=duo.stop_reason, at=end, flush=False
+        )
+        pipeline.transition(
+            mentor, person_states.TRAINED, by=who, reason=duo.stop_reason, at=end, flush=False
+        )
+    if flush:
+        db.session.flush()
     return duo

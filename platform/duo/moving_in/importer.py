@@ -9,6 +9,7 @@ evaluation's outcome rows (the follow-up question marked answered, so nothing is
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -55,11 +56,13 @@ def _walk(person: Person, chain: tuple[str, ...], at: Any, by: Any, reason: str)
         # One second apart, the last at ``at``: the history reads in the pipeline's order.
         moment = at - timedelta(seconds=len(steps) - 1 - i)
         moment = max(moment, person.state_changed_at + timedelta(seconds=1))
-        transition(person, step, by=by, reason=reason, at=moment)
+        transition(person, step, by=by, reason=reason, at=moment, flush=False)
 
 
-def _new_person(role: str, data: dict[str, Any], at: Any, filename: str) -> Person:
+def _new_person(tenant: Tenant, role: str, data: dict[str, Any], at: Any, filename: str) -> Person:
     person = Person(
+        id=uuid.uuid4(),
+        tenant_id=tenant.id,
         role=role,
         first_name=data["first_name"],
         last_name=data["last_name"],
@@ -69,8 +72,9 @@ def _new_person(role: str, data: dict[str, Any], at: Any, filename: str) -> Pers
         locale=data["language"],
         created_at=at,
     )
-    register(person, reason=people_history.reason(people_history.IMPORTED, filename), at=at)
-    db.session.flush()
+    register(
+        person, reason=people_history.reason(people_history.IMPORTED, filename), at=at, flush=False
+    )
     sectors = data.get("sectors") or []
     if data.get("postcode") or data.get("languages") or sectors:
         db.session.add(
@@ -87,27 +91,37 @@ def _new_person(role: str, data: dict[str, Any], at: Any, filename: str) -> Pers
 
 def _apply_mentors(rows: list[RowReview], tenant: Tenant, by: Any, filename: str) -> None:
     reason = people_history.reason(people_history.IMPORTED)
-    for r in sorted(rows, key=lambda r: (r.data["trained_on"], r.line)):
+    ordered = sorted(rows, key=lambda r: (r.data["trained_on"], r.line))
+    created: set[int] = set()
+    for r in ordered:  # the new people first: the rows below refer to them
+        if r.data.get("person") is None:
+            at = past.local_moment(r.data["trained_on"], tenant) - _BEFORE
+            r.data["person"] = _new_person(tenant, MENTOR, r.data, at, filename)
+            created.add(r.line)
+    db.session.flush()
+    sessions: dict = {}  # the past training sessions of each day, read once
+    for r in ordered:
         d = r.data
-        at = past.local_moment(d["trained_on"], tenant)
-        person = d.get("person") or _new_person(MENTOR, d, at - _BEFORE, filename)
-        record_trained(person, d["trained_on"], tenant, by=by)
-        _walk(person, _MENTOR_CHAIN, at, by, reason)
+        person, new = d["person"], r.line in created
+        record_trained(person, d["trained_on"], tenant, by=by, sessions=sessions, new=new)
+        _walk(person, _MENTOR_CHAIN, past.local_moment(d["trained_on"], tenant), by, reason)
+    db.session.flush()
 
 
 def _apply_duos(rows: list[RowReview], tenant: Tenant, by: Any, filename: str) -> None:
     reason = people_history.reason(people_history.IMPORTED)
+    ordered = sorted(rows, key=lambda r: (r.data["start"], r.line))
     created: dict[str, Person] = {}
-    creating = {
-        r.data["mentee_email"]: r.data["new_mentee"] for r in rows if "new_mentee" in r.data
-    }
-    for r in sorted(rows, key=lambda r: (r.data["start"], r.line)):
+    for r in ordered:  # the new mentees first (registered before their first duo)
+        email = r.data["mentee_email"]
+        if "new_mentee" in r.data and email not in created:
+            at = past.local_moment(r.data["start"], tenant) - 2 * _BEFORE
+            created[email] = _new_person(tenant, MENTEE, r.data["new_mentee"], at, filename)
+    db.session.flush()
+    for i, r in enumerate(ordered):
         d = r.data
         at = past.local_moment(d["start"], tenant) - _BEFORE
-        email = d["mentee_email"]
-        mentee = d.get("mentee") or created.get(email)
-        if mentee is None:
-            mentee = created[email] = _new_person(MENTEE, creating[email], at - _BEFORE, filename)
+        mentee = d.get("mentee") or created[d["mentee_email"]]
         mentor = d["mentor"]
         _walk(mentee, _MENTEE_CHAIN, at, by, reason)
         if mentor.state == pstates.ALUMNI:
@@ -122,7 +136,11 @@ def _apply_duos(rows: list[RowReview], tenant: Tenant, by: Any, filename: str) -
             by=by,
             coordinator_id=d.get("coordinator_id"),
             reason=d.get("stop_reason"),
+            flush=False,
         )
+        if i % 500 == 499:
+            db.session.flush()
+    db.session.flush()
 
 
 def _apply_outcomes(rows: list[RowReview], tenant: Tenant, by: Any) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from duo.core.db import db
@@ -39,12 +40,15 @@ def validate_rows(schema: Any, rows: list[dict[str, Any]]) -> list[RowReview]:
     reviewed = []
     for row in rows:
         cells = dict(row.get("cells") or {})
-        errors = spreadsheet.formula_errors(cells) or schema.validate(cells)
-        if errors:
-            found = {k: messages(v) for k, v in errors.items()}
-            reviewed.append(RowReview(row["line"], cells, ERROR, errors=found))
-        else:
-            reviewed.append(RowReview(row["line"], cells, NEW, data=schema.load(cells)))
+        errors = spreadsheet.formula_errors(cells)
+        if not errors:
+            try:
+                reviewed.append(RowReview(row["line"], cells, NEW, data=schema.load(cells)))
+                continue
+            except ValidationError as exc:
+                errors = exc.normalized_messages()
+        found = {k: messages(v) for k, v in errors.items()}
+        reviewed.append(RowReview(row["line"], cells, ERROR, errors=found))
     return reviewed
 
 

@@ -27,11 +27,13 @@ def transition(
     by: object | None = None,
     reason: str | None = None,
     at: datetime | None = None,
+    flush: bool = True,
 ) -> StateChange:
     """Move ``person`` to ``target``; ``by`` is the staff user (None for the candidate/system).
 
     ``at`` dates a step that happened before it was recorded (a branch's history brought
-    onto the platform); by default the step happens now.
+    onto the platform); by default the step happens now. ``flush=False`` leaves the flush
+    to the caller (a bulk import writing many steps).
     """
     if target not in states.STATES:
         raise InvalidTransition(_("Unknown state."))
@@ -54,15 +56,16 @@ def transition(
     person.state = target
     person.state_changed_at = change.at
     db.session.add(change)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return change
 
 
 def register(
-    person: Person, *, reason: str | None = None, at: datetime | None = None
+    person: Person, *, reason: str | None = None, at: datetime | None = None, flush: bool = True
 ) -> StateChange:
-    """Record the creation of a candidate as the first entry of their history (``at``: as
-    in :func:`transition`)."""
+    """Record the creation of a candidate as the first entry of their history (``at`` and
+    ``flush``: as in :func:`transition`)."""
     person.state = states.REGISTERED
     person.state_changed_at = at or utcnow()
     db.session.add(person)
@@ -74,5 +77,6 @@ def register(
         reason=reason,
     )
     db.session.add(change)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return change

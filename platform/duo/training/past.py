@@ -85,20 +85,41 @@ def past_cycle(tenant: Tenant, day: dt.date, *, by: object | None = None) -> Tra
     return cycle
 
 
-def record_trained(person: Person, day: dt.date, tenant: Tenant, *, by: object | None) -> None:
-    """Record that ``person`` attended every required module on ``day`` (idempotent)."""
-    cycle = past_cycle(tenant, day, by=by)
-    if cycle is None:
-        return
-    sessions = db.session.execute(
-        select(TrainingSession.id).where(TrainingSession.cycle_id == cycle.id)
-    ).scalars()
-    present = set(
-        db.session.execute(
-            select(Attendance.session_id).where(Attendance.person_id == person.id)
-        ).scalars()
-    )
-    for session_id in sessions:
+def record_trained(
+    person: Person,
+    day: dt.date,
+    tenant: Tenant,
+    *,
+    by: object | None,
+    sessions: dict[dt.date, list] | None = None,
+    new: bool = False,
+) -> None:
+    """Record that ``person`` attended every required module on ``day`` (idempotent).
+
+    A bulk import passes ``sessions`` (a dict it keeps: the past sessions of each day, read
+    once) and ``new`` for a person created just now (no attendance to look up); the
+    attendance rows are flushed by the caller then.
+    """
+    sessions = {} if sessions is None else sessions
+    if day not in sessions:
+        cycle = past_cycle(tenant, day, by=by)
+        sessions[day] = (
+            []
+            if cycle is None
+            else list(
+                db.session.execute(
+                    select(TrainingSession.id).where(TrainingSession.cycle_id == cycle.id)
+                ).scalars()
+            )
+        )
+    present: set = set()
+    if not new:
+        present = set(
+            db.session.execute(
+                select(Attendance.session_id).where(Attendance.person_id == person.id)
+            ).scalars()
+        )
+    for session_id in sessions[day]:
         if session_id not in present:
             db.session.add(
                 Attendance(
@@ -110,4 +131,3 @@ def record_trained(person: Person, day: dt.date, tenant: Tenant, *, by: object |
                     recorded_by_user_id=getattr(by, "id", None),
                 )
             )
-    db.session.flush()
