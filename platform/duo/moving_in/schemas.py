@@ -22,7 +22,7 @@ from duo.duos import states as duo_states
 from duo.duos.past import PAST_STATES
 from duo.evaluation.models import CONTRACTS, JOB, STATUSES
 from duo.evaluation.outcomes import POINTS
-from duo.people.schemas import import_row_schema
+from duo.people.importing import import_row_schema
 
 _DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
 

@@ -16,8 +16,8 @@ from flask_login import current_user
 
 from duo.core.auth.access import coordinator_required
 from duo.core.exporting import FORMATS as MIMETYPES
-from duo.intake.forms import EmptyForm, ImportUploadForm
 from duo.moving_in import importer
+from duo.moving_in.forms import ConfirmForm, UploadForm
 from duo.moving_in.kinds import FORMATS, KINDS, Kind, template
 from duo.moving_in.review import review as review_file
 from duo.people import importing, spreadsheet
@@ -31,12 +31,12 @@ def _kind_or_404(kind: str) -> Kind:
     return KINDS[kind]
 
 
-def _index(forms: dict[str, ImportUploadForm], status: int = 200):
+def _index(forms: dict[str, UploadForm], status: int = 200):
     return render_template("moving_in/index.html", kinds=KINDS, forms=forms), status
 
 
-def _forms() -> dict[str, ImportUploadForm]:
-    return {key: ImportUploadForm(prefix=key, formdata=None) for key in KINDS}
+def _forms() -> dict[str, UploadForm]:
+    return {key: UploadForm(prefix=key, formdata=None) for key in KINDS}
 
 
 @bp.route("/", methods=["GET"])
@@ -50,7 +50,7 @@ def index():
 def upload(kind: str):
     spec = _kind_or_404(kind)
     forms = _forms()
-    form = forms[kind] = ImportUploadForm(prefix=kind)
+    form = forms[kind] = UploadForm(prefix=kind)
     if not form.validate_on_submit():
         return _index(forms, 400)
     data = form.file.data.stream.read(spreadsheet.MAX_BYTES + 1)
@@ -95,7 +95,7 @@ def _preview(batch, status: int = 200):
             batch=batch,
             kind=KINDS[batch.kind],
             review=review,
-            form=EmptyForm(),
+            form=ConfirmForm(),
             shown_new=review.new[:200],
         ),
         status,
@@ -112,7 +112,7 @@ def preview(kind: str, batch_id: uuid.UUID):
 @coordinator_required
 def confirm(kind: str, batch_id: uuid.UUID):
     batch = _batch_or_404(kind, batch_id)
-    form = EmptyForm()
+    form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     if batch.status != "pending":
