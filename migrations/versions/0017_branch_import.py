@@ -1,7 +1,7 @@
 """branch move-in: the kind of an import batch (candidates, mentors, duos, outcomes)
 
 Revision ID: 0017_branch_import
-Revises: 0013_staff_security
+Revises: 0014_gdpr
 Create Date: 2026-12-01
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_branch_import"
-down_revision = "0013_staff_security"
+down_revision = "0014_gdpr"
 branch_labels = None
 depends_on = None
 

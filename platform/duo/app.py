@@ -30,7 +30,7 @@ from duo.core.auth.views import landing_url
 from duo.core.dashboard.navigation import navigation_for
 from duo.core.db import db
 from duo.core.i18n import init_app as init_i18n
-from duo.core.jobs import dispatch, registered
+from duo.core.jobs import dispatch, register_jobs, registered
 from duo.core.plugins import Plugin, install
 from duo.core.settings import REPO_ROOT, Settings
 from duo.core.tenancy import rls as _rls  # noqa: F401  (importing registers the RLS hook)
@@ -129,12 +129,16 @@ def create_app(overrides: dict[str, Any] | None = None, settings: Settings | Non
     headers.init_app(app)
     logmask.install()
     routing.init_app(app)
-    declared = plugins()  # importing them registers their jobs' names
-    install(app, declared, set(registered()))
+    install(app, plugins(), _register_jobs)
     _register_home(app)
     _register_request_cycle(app)
     _register_errors(app)
     return app
+
+
+def _register_jobs(funcs) -> set[str]:
+    register_jobs(funcs)
+    return set(registered())
 
 
 def _register_home(app: Flask) -> None:

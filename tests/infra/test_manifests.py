@@ -10,10 +10,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import yaml
 
 from duo.core.settings import REPO_ROOT
+from support import need
 
 INFRA = REPO_ROOT / "infra"
 
@@ -129,10 +129,66 @@ def test_the_tenants_configmaps_hold_every_branch_file() -> None:
     assert yaml.safe_load(out.stdout)["kind"] == "List"
 
 
-@pytest.mark.skipif(not shutil.which("kubeconform"), reason="kubeconform is not installed")
-def test_kubeconform_accepts_the_manifests() -> None:
-    subprocess.run(
-        ["kubeconform", "-strict", "-summary", *map(str, (INFRA / "k8s").glob("*.yaml"))],
-        check=True,
-        timeout=120,
+def test_every_kubernetes_manifest_is_valid_against_the_api_schemas() -> None:
+    """kubeconform is a Go binary no registry here carries; kubernetes-validate (PyPI)
+    checks the same thing: each object against the OpenAPI schemas of a Kubernetes
+    release, strictly (an unknown field is an error, as a misspelt ``livenessProbe`` would
+    be ignored by a cluster)."""
+    import kubernetes_validate
+
+    spec = importlib.util.spec_from_file_location("tcm", INFRA / "k8s" / "tenants_configmap.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    docs = [doc for path in sorted((INFRA / "k8s").glob("*.yaml")) for doc in _docs(path)]
+    docs += module.configmaps()["items"]
+    version = kubernetes_validate.latest_version()
+    for doc in docs:
+        kubernetes_validate.validate(doc, version, strict=True)  # raises on any error
+    assert len(docs) >= 10
+
+
+def test_docker_compose_accepts_compose_yaml(tmp_path) -> None:
+    """``docker-compose config`` (Debian's, installed by ``.ci/run``) resolves and checks
+    the file as Compose itself will. That release predates the top-level ``name`` key
+    (Compose v2 reads it; ``-p duo`` does the same), so the copy it checks leaves that
+    one line out; everything else is checked as written."""
+    exe = shutil.which("docker-compose")
+    need(exe is not None, "docker-compose is not installed (apt-get install docker-compose)")
+    text = (INFRA / "compose.yaml").read_text()
+    assert re.search(r"^name: duo$", text, re.M)
+    checked = INFRA / f".compose-check-{tmp_path.name}.yaml"
+    checked.write_text(re.sub(r"^name: duo\n", "", text, flags=re.M))
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "POSTGRES_PASSWORD": "x",
+        "SECRET_KEY": "x",
+        "DUO_APP_PASSWORD": "x",
+        "DUO_DOMAIN": "duo.example.org",
+    }
+    try:
+        done = subprocess.run(
+            [exe, "-f", str(checked), "-p", "duo", "config"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=str(INFRA),
+            timeout=120,
+        )
+    finally:
+        checked.unlink()
+    assert done.returncode == 0, done.stderr
+    resolved = yaml.safe_load(done.stdout)
+    assert {"postgres", "redis", "web", "worker", "scheduler", "proxy"} <= set(resolved["services"])
+
+    # and it refuses a file that is wrong, so the check above means something
+    broken = INFRA / f".compose-broken-{tmp_path.name}.yaml"
+    broken.write_text(
+        "services:\n  web:\n    image: x\n    restart: sometimes-maybe\n    ports: 7\n"
     )
+    try:
+        bad = subprocess.run(
+            [exe, "-f", str(broken), "config"], capture_output=True, text=True, env=env, timeout=120
+        )
+    finally:
+        broken.unlink()
+    assert bad.returncode != 0

@@ -16,7 +16,7 @@ from live import RedisServer, live_deployment, wait_for
 from sqlalchemy import func, select, update
 
 from duo.core.db import db, utcnow
-from duo.core.jobs import enqueue, job
+from duo.core.jobs import enqueue, job, register_jobs
 from duo.core.jobs.models import DISPATCHED, DONE, PENDING, OutboxJob
 from duo.core.jobs.outbox import QUEUE, dispatch
 from duo.core.jobs.recovery import GRACE, recover_lost
@@ -34,6 +34,9 @@ _lock = threading.Lock()
 def count(key: str) -> None:
     with _lock:
         runs[key] += 1
+
+
+register_jobs([count])  # described above; a test has no plugin.py
 
 
 @pytest.fixture

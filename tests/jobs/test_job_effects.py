@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from duo.core.jobs import enqueue, execute, job
+from duo.core.jobs import enqueue, execute, job, register_jobs
 from duo.core.jobs.models import DONE, PENDING, OutboxJob
 from duo.core.mail import queue_mail
 from duo.core.mail.models import OutgoingMail
@@ -25,6 +25,9 @@ from support import make_cycle
 def two_mails(to: str) -> None:
     queue_mail(to, "first", "one")
     queue_mail(to, "second", "two")
+
+
+register_jobs([two_mails])  # described above; a test has no plugin.py
 
 
 def run_twice(db, row_id: int) -> None:

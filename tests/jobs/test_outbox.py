@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from duo.core.db import utcnow
-from duo.core.jobs import dispatch, enqueue, execute, job
+from duo.core.jobs import dispatch, enqueue, execute, job, register_jobs
 from duo.core.jobs.models import DONE, FAILED, PENDING, OutboxJob
 from duo.core.jobs.schedule import enqueue_periodic
 from duo.core.tenancy.context import current_tenant_id
@@ -26,6 +26,9 @@ def record(value: str) -> None:
 def flaky(key: str) -> None:
     failures[key] = failures.get(key, 0) + 1
     raise RuntimeError("the mail server is down")
+
+
+register_jobs([record, flaky])  # described above; a test has no plugin.py
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ def test_schedule_gathers_every_package_in_the_factory_order(app: Flask) -> None
         ids = [item.id for item in schedule()]
     assert ids == [
         "outbox-housekeeping",
+        "privacy-retention",
         "training-reminders",
         "duos-health",
         "evaluation-follow-up",
@@ -29,11 +30,12 @@ def test_duo_jobs_schedule_prints_the_schedule(app: Flask) -> None:
     lines = result.output.splitlines()
     assert lines[0].split() == ["id", "job", "every"]
     assert lines[1].split() == ["outbox-housekeeping", "jobs.housekeeping", "1d"]
-    assert lines[2].split() == ["training-reminders", "training.send_reminders", "1h"]
-    assert lines[3].split() == ["duos-health", "duos.health", "1d"]
-    assert lines[4].split() == ["evaluation-follow-up", "evaluation.follow_up", "1d"]
-    assert lines[5].split() == ["reporting-nightly", "reporting.refresh_all", "1d"]
-    assert len(lines) == 6
+    assert lines[2].split() == ["privacy-retention", "privacy.retention", "1d"]
+    assert lines[3].split() == ["training-reminders", "training.send_reminders", "1h"]
+    assert lines[4].split() == ["duos-health", "duos.health", "1d"]
+    assert lines[5].split() == ["evaluation-follow-up", "evaluation.follow_up", "1d"]
+    assert lines[6].split() == ["reporting-nightly", "reporting.refresh_all", "1d"]
+    assert len(lines) == 7
 
 
 def test_a_periodic_id_declared_twice_is_refused() -> None:
@@ -43,10 +45,10 @@ def test_a_periodic_id_declared_twice_is_refused() -> None:
         ("b", Plugin(periodic=[twice])),
     ]
     with pytest.raises(ValueError, match="outbox-housekeeping"):
-        install(Flask("t"), plugins, {"jobs.housekeeping"})
+        install(Flask("t"), plugins, lambda funcs: {"jobs.housekeeping"})
 
 
 def test_a_periodic_job_naming_no_job_is_refused() -> None:
     typo = Periodic("nightly", "jobs.housekeepin", timedelta(days=1))
     with pytest.raises(ValueError, match="nightly"):
-        install(Flask("t"), [("a", Plugin(periodic=[typo]))], {"jobs.housekeeping"})
+        install(Flask("t"), [("a", Plugin(periodic=[typo]))], lambda funcs: {"jobs.housekeeping"})

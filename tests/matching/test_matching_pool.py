@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from duo.core import clock
 from duo.core.db import utcnow
 from duo.duos import first_meeting, lifecycle
 from duo.duos import states as duo_states
@@ -64,20 +65,24 @@ def test_a_decline_keeps_the_mentees_place_in_the_queue(
     mentee = pool_factory.mentee("rotterdam", "Amina", weeks=10)
     mentor = pool_factory.mentor("rotterdam", "Jan")
     duo = lifecycle.propose(mentee, mentor)
-    # The first meeting took place an hour ago; the mentor said no through their link.
-    meeting = first_meeting.MeetingPlan(at=utcnow() - dt.timedelta(hours=1), place="Office")
-    first_meeting.plan(duo, meeting, by=None, tenant=rotterdam)
-    first_meeting.decide(duo, "mentor", False, tenant=rotterdam, by_person=mentor)
-    assert duo.state == duo_states.STOPPED
-    pool = matching_pool.load_pool(rotterdam)
-    assert mentee.state == person_states.ELIGIBLE
-    waited = matching_pool.branch_today(rotterdam) - pool.waiting_since[mentee.id]
-    assert waited.days >= 69
-    assert (mentee.id, mentor.id) in pool.declined
-    run = matching_session.run_session(matching_session.start_session(rotterdam), rotterdam, pool)
-    assert run.suggestion.pairs == ()
-    (unmatched,) = run.suggestion.unmatched_mentees
-    assert unmatched.code == "all_excluded_or_declined"
+    # Two hours later: the first meeting took place an hour ago (after the proposal, even
+    # just after midnight, local time); the mentor said no through their link.
+    with clock.advance(dt.timedelta(hours=2)):
+        meeting = first_meeting.MeetingPlan(at=utcnow() - dt.timedelta(hours=1), place="Office")
+        first_meeting.plan(duo, meeting, by=None, tenant=rotterdam)
+        first_meeting.decide(duo, "mentor", False, tenant=rotterdam, by_person=mentor)
+        assert duo.state == duo_states.STOPPED
+        pool = matching_pool.load_pool(rotterdam)
+        assert mentee.state == person_states.ELIGIBLE
+        waited = matching_pool.branch_today(rotterdam) - pool.waiting_since[mentee.id]
+        assert waited.days >= 69
+        assert (mentee.id, mentor.id) in pool.declined
+        run = matching_session.run_session(
+            matching_session.start_session(rotterdam), rotterdam, pool
+        )
+        assert run.suggestion.pairs == ()
+        (unmatched,) = run.suggestion.unmatched_mentees
+        assert unmatched.code == "all_excluded_or_declined"
 
 
 def test_settings_come_from_the_branch_config(tenants) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from appfactory import build_app, make_settings
 from duo.core.db import utcnow
-from duo.core.jobs import enqueue, job
+from duo.core.jobs import enqueue, job, register_jobs
 from duo.core.mail import queue_mail
 from duo.core.observability.logs import JsonFormatter
 from duo.core.tenancy.context import tenant_scope
@@ -21,6 +21,9 @@ from duo.core.tenancy.context import tenant_scope
 @job("test.noop")
 def noop() -> None:
     pass
+
+
+register_jobs([noop])  # described above; a test has no plugin.py
 
 
 def test_healthz_answers_while_the_process_lives(client) -> None:

@@ -41,14 +41,14 @@ def test_two_navigation_entries_with_one_order_are_refused() -> None:
         ("b", Plugin(navigation=[NavItem("b.index", "B", 10)])),
     ]
     with pytest.raises(ValueError, match="order 10"):
-        install(Flask("t"), plugins, set())
+        install(Flask("t"), plugins, lambda funcs: set())
 
 
 def test_a_listed_job_that_is_no_job_is_refused() -> None:
     def not_a_job() -> None: ...
 
     with pytest.raises(ValueError, match="not_a_job"):
-        install(Flask("t"), [("a", Plugin(jobs=[not_a_job]))], set())
+        install(Flask("t"), [("a", Plugin(jobs=[not_a_job]))], lambda funcs: set())
 
 
 def test_every_declaration_is_read_in_the_factory_order() -> None:
@@ -63,8 +63,8 @@ def test_hooks_belong_to_one_app() -> None:
     said = Event("test.said")
     asked: Hook[str] = Hook("test.asked")
     first, second = Flask("first"), Flask("second")
-    install(first, [("a", Plugin(listeners=[(said, lambda x: x * 2)]))], set())
-    install(second, [("b", Plugin(providers=[(asked, "only here")]))], set())
+    install(first, [("a", Plugin(listeners=[(said, lambda x: x * 2)]))], lambda funcs: set())
+    install(second, [("b", Plugin(providers=[(asked, "only here")]))], lambda funcs: set())
     with first.app_context():
         assert said.emit(21) == [42]
         assert asked.one() is None
@@ -76,6 +76,29 @@ def test_hooks_belong_to_one_app() -> None:
 def test_a_single_provider_hook_refuses_two() -> None:
     asked: Hook[str] = Hook("test.asked")
     app = Flask("t")
-    install(app, [("a", Plugin(providers=[(asked, "x"), (asked, "y")]))], set())
+    install(app, [("a", Plugin(providers=[(asked, "x"), (asked, "y")]))], lambda funcs: set())
     with app.app_context(), pytest.raises(RuntimeError, match="one provider"):
         asked.one()
+
+
+def test_importing_a_job_module_registers_nothing() -> None:
+    """A job is runnable because a plugin lists it, not because its module was imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import duo.training.jobs, duo.core.mail.jobs\n"
+        "from duo.core.jobs import registered\n"
+        "print(sorted(registered()))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_listed_job_is_registered_by_the_factory(app) -> None:
+    from duo.core.jobs import registered
+    from duo.training.jobs import send_reminders
+
+    assert registered()[send_reminders.job_name].func is send_reminders

@@ -135,12 +135,19 @@ def _unique(items: Iterable[Any], attr: str, what: str) -> None:
         seen[key] = item
 
 
-def install(app: Flask, plugins: Iterable[tuple[str, Plugin]], known_jobs: set[str]) -> None:
+def install(
+    app: Flask,
+    plugins: Iterable[tuple[str, Plugin]],
+    register_jobs: Callable[[Iterable[Callable[..., Any]]], set[str]],
+) -> None:
     """Register ``(package name, plugin)`` pairs on ``app``, in the given order.
 
-    ``known_jobs`` are the registered job names: a listed job or a periodic job that names
-    none of them is a mistake of the declarations, refused here rather than at 3 a.m.
+    ``register_jobs`` makes the listed job functions runnable and returns every job name
+    known: a listed function that is not a job, or a periodic job that names no known
+    job, is a mistake of the declarations, refused here rather than at 3 a.m.
     """
+    plugins = list(plugins)
+    known_jobs = register_jobs([func for _, plugin in plugins for func in plugin.jobs])
     pairs: list[tuple[Hook[Any], Any]] = []
     for name, plugin in plugins:
         for blueprint in plugin.blueprints:

@@ -5,8 +5,11 @@ steps (a listener of the duo's own lifecycle event), and the daily jobs."""
 from flask_babel import lazy_gettext as _l
 
 from duo.core.plugins import NavItem, Plugin
-from duo.duos import jobs, lifecycle
-from duo.duos.views import blueprints, duo_todos
+from duo.duos import jobs, lifecycle, privacy
+from duo.duos.views import blueprints, duo_todos, open_duo
+from duo.people import states as person_states
+from duo.people.next_step import ACTIONS, StepActions
+from duo.privacy import gdpr
 
 PLUGIN = Plugin(
     blueprints=blueprints,
@@ -24,5 +27,14 @@ PLUGIN = Plugin(
         jobs.digest,
     ],
     periodic=[jobs.HEALTH],
-    listeners=[(lifecycle.TRANSITIONED, jobs.enqueue_consequences)],
+    listeners=[
+        (lifecycle.TRANSITIONED, jobs.enqueue_consequences),
+        (gdpr.CONSENT_WITHDRAWN, privacy.on_consent_withdrawn),
+    ],
+    providers=[
+        (ACTIONS, StepActions((person_states.MATCHED, person_states.IN_DUO), open_duo)),
+        (gdpr.PERSONAL_DATA, privacy.personal_data),
+        (gdpr.ERASERS, privacy.erase),
+        (gdpr.LAST_ACTIVITY, privacy.last_activity),
+    ],
 )

@@ -33,7 +33,6 @@ from duo.duos.link_views import link_bp
 from duo.duos.models import Duo
 from duo.duos.pages import GENERIC_MOVES, STATE_ORDER, bp, load, render, stop_choices
 from duo.people import next_step
-from duo.people import states as person_states
 from duo.people.models import Person
 
 blueprints = [bp, link_bp]
@@ -214,9 +213,7 @@ def _waiting_duos(tenant: Tenant, counts: dict[str, int]) -> list[Todo]:
     ]
 
 
-@next_step.provides(person_states.MATCHED)
-@next_step.provides(person_states.IN_DUO)
-def _open_duo(person: Person) -> list[next_step.Action]:
+def open_duo(person: Person) -> list[next_step.Action]:
     """The person's open duo, where its next move is made."""
     duo_id = db.session.execute(
         select(Duo.id)

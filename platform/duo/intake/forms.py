@@ -350,3 +350,22 @@ class ImportUploadForm(Form):
         _l("Spreadsheet (CSV or XLSX)"),
         validators=[FileRequired(message=_l("Choose a file to upload."))],
     )
+
+
+class ConsentWithdrawForm(Form):
+    """Withdraw one purpose's consent (coordinator's page or the person's own link)."""
+
+    purpose = StringField(
+        _l("Purpose"),
+        validators=[DataRequired(message=_l("Choose what to withdraw.")), Length(max=40)],
+    )
+    confirm = BooleanField(_l("I understand what withdrawing this consent does."))
+
+
+class EraseForm(Form):
+    """Erase a person's data now: only with the box ticked."""
+
+    confirm = BooleanField(
+        _l("I confirm: erase this person's personal data now. This cannot be undone."),
+        validators=[DataRequired(message=_l("Tick the box to confirm the erasure."))],
+    )

@@ -32,6 +32,7 @@ from duo.people.models import MENTEE, MENTOR, Person, Profile
 from duo.people.pipeline import transition
 from duo.people.profiles import load_profile
 from duo.privacy import consent
+from duo.privacy.models import COORDINATOR
 
 COMMON_FIELDS = (
     "postcode",
@@ -108,9 +109,11 @@ def record_intake(
     if person.role == MENTEE:
         had_consent = consent.has_consent(person, consent.SENSITIVE_FACTS)
         if consent_given and not had_consent:
-            consent.record(person, consent.SENSITIVE_FACTS, locale=locale)
+            consent.record(
+                person, consent.SENSITIVE_FACTS, locale=locale, channel=COORDINATOR, by=by
+            )
         elif not consent_given and had_consent:
-            consent.withdraw(person, consent.SENSITIVE_FACTS)
+            consent.withdraw(person, consent.SENSITIVE_FACTS, by=by, locale=locale)
         if not consent_given:
             sensitive_dropped = any(_given(values[key]) for key in vocab.SENSITIVE_FACTS)
             for key in vocab.SENSITIVE_FACTS:

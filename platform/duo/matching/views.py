@@ -42,7 +42,7 @@ from duo.matching.models import LOCK, MatchingConstraint, MatchingSession
 from duo.matching.presenter import Presenter, constraint_rows, number_formatter, page_gettext
 from duo.people import next_step
 from duo.people import states as person_states
-from duo.people.models import MENTEE, MENTOR, Person
+from duo.people.models import MENTOR, Person
 
 bp = Blueprint("matching", __name__, url_prefix="/<tenant>/matching", template_folder="templates")
 
@@ -307,7 +307,6 @@ def free_mentors_todos(tenant: Tenant) -> list[Todo]:
     return [Todo(label=label, count=count, url=url, urgency=40)]
 
 
-@next_step.provides(person_states.ELIGIBLE, role=MENTEE)
-@next_step.provides(person_states.TRAINED, role=MENTOR)
-def _matching_action(person: Person) -> list[next_step.Action]:
+def matching_action(person: Person) -> list[next_step.Action]:
+    """Next step of a mentee or mentor in the pool: the matching sessions."""
     return [next_step.Action(str(_l("Go to the matching sessions")), url_for("matching.index"))]

@@ -37,6 +37,7 @@ from duo.people.models import CANDIDATES, MENTEE, ImportBatch, Person, Profile
 from duo.people.pipeline import register, transition
 from duo.people.schemas import COLUMNS, import_row_schema
 from duo.people.spreadsheet import ParsedFile
+from duo.people.spreadsheet import is_formula as is_formula  # the import's rule, offered here
 
 LIFETIME = timedelta(hours=2)
 

@@ -157,7 +157,9 @@ def _search(q: str) -> list[Any]:
 
 def filtered(filters: Filters, *, include_state: bool = True) -> Select:
     """``select(Person.id)`` with every filter applied (the base for counts and pages)."""
-    stmt = select(Person.id).outerjoin(Profile, Profile.person_id == Person.id)
+    stmt = select(Person.id).outerjoin(
+        Profile, (Profile.tenant_id == Person.tenant_id) & (Profile.person_id == Person.id)
+    )
     conditions = _search(filters.q)
     if include_state and filters.state:
         conditions.append(Person.state == filters.state)

@@ -4,7 +4,8 @@ Every state of the pipeline has an answer, so nobody reads "nothing to do here f
 while they are in fact waiting for a training or a matching session. The steps up to the
 eligibility decision belong to this capability; the later ones (training, matching, the
 duo) get their links from the capability that owns them, which registers a provider for
-its states with :func:`provides` — people never imports a later step.
+its states in the :data:`ACTIONS` hook (in its ``plugin.py``) — people never imports a
+later step.
 
 The sentence for every state is written here (one place for the method's words); a
 provider adds the actions (links) for the states it owns.
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from duo.core.hooks import Hook
 from duo.people import states
 from duo.people.models import Person
 
@@ -56,31 +58,34 @@ class NextStep:
 
 
 Provider = Callable[[Person], "list[Action]"]
-_providers: dict[tuple[str | None, str], list[Provider]] = {}
 
 
-def provides(state: str, role: str | None = None) -> Callable[[Provider], Provider]:
-    """Register ``func(person) -> [Action]`` for people in ``state`` (of ``role``, or both).
+@dataclass(frozen=True)
+class StepActions:
+    """The links a later step adds for people in one of ``states`` (of ``role``, or both):
+    enrol in a training, open the duo. Plugged into :data:`ACTIONS` by that step."""
 
-    A later step adds the links that act on it (enrol in a training, open the duo) to the
-    sentence this module writes, without this module importing that step.
-    """
+    states: tuple[str, ...]
+    actions: Provider
+    role: str | None = None
 
-    def decorate(func: Provider) -> Provider:
-        _providers.setdefault((role, state), []).append(func)
-        return func
+    def applies_to(self, person: Person) -> bool:
+        return person.state in self.states and self.role in (None, person.role)
 
-    return decorate
+
+ACTIONS: Hook[StepActions] = Hook(
+    "people.next_step.actions", "Links of later steps for the next step of a person."
+)
 
 
 def next_step(person: Person) -> NextStep:
-    """What happens next for ``person`` (never empty), with every registered action."""
+    """What happens next for ``person`` (never empty), with every plugged-in action."""
     step = _default(person)
     extra = [
         action
-        for key in ((person.role, person.state), (None, person.state))
-        for func in _providers.get(key, ())
-        for action in func(person)
+        for item in ACTIONS.items()
+        if item.applies_to(person)
+        for action in item.actions(person)
     ]
     if not extra:
         return step

@@ -106,7 +106,10 @@ def waiting_since_for(people_ids: Iterable[uuid.UUID], timezone: str | None = No
     for chunk in _chunks(ids):
         rows = db.session.execute(
             select(StateChange.person_id, func.max(StateChange.at))
-            .join(Person, Person.id == StateChange.person_id)
+            .join(
+                Person,
+                (Person.tenant_id == StateChange.tenant_id) & (Person.id == StateChange.person_id),
+            )
             .where(
                 StateChange.person_id.in_(chunk),
                 or_(
@@ -138,7 +141,10 @@ def profiles_for(
     for chunk in _chunks(ids):
         rows = db.session.execute(
             select(Person, Profile)
-            .outerjoin(Profile, Profile.person_id == Person.id)
+            .outerjoin(
+                Profile,
+                (Profile.tenant_id == Person.tenant_id) & (Profile.person_id == Person.id),
+            )
             .where(Person.id.in_(chunk))
         ).all()
         for person, profile in rows:

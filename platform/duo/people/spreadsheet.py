@@ -57,20 +57,29 @@ _ALIASES = {
 }
 
 
-#: What a spreadsheet runs as a formula: ``=`` or ``@`` first, or ``+``/``-`` followed by
-#: more than a number or a phone number (``+32 470 12 34 56`` and ``-3`` stay text).
-_FORMULA = re.compile(r"^(?:[=@]|[+\-](?![0-9 ().\/\-]*$))")
+#: A phone number or a number: ``+32 470 12 34 56``, ``-3``; a sign followed by anything
+#: else (``+cmd|...``, ``-2+3``) is read as a formula by spreadsheets.
+_SIGNED_NUMBER = re.compile(r"^[+-][\d\s./()-]*$")
 
 
 def is_formula(text: str) -> bool:
-    """True for a cell a spreadsheet would evaluate (see the module docstring)."""
-    return bool(_FORMULA.match(str(text or "").lstrip()))
+    """Whether a spreadsheet would evaluate this cell (CSV injection): refused at import.
+
+    The export neutralises such cells (:mod:`duo.core.exporting`); the import refuses them,
+    so a formula never enters the register through a file.
+    """
+    text = str(text or "")
+    if not text:
+        return False
+    if text[0] in "=@\t\r":
+        return True
+    return text[0] in "+-" and not _SIGNED_NUMBER.match(text)
 
 
 def formula_errors(cells: Mapping[str, str]) -> dict[str, list[str]]:
     """``{column: [message]}`` for the row's cells that hold a formula."""
     return {
-        column: [gettext("Formulas are not imported: type the value itself.")]
+        column: [gettext("A formula is not accepted here: type the value itself.")]
         for column, value in cells.items()
         if is_formula(value)
     }
@@ -109,6 +118,8 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if not isinstance(value, str | int | float | bool):
+        return "=" + str(getattr(value, "text", value))  # an array formula: still a formula
     return str(value).strip()
 
 
@@ -138,6 +149,8 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook  # (a large package: loaded when an XLSX arrives)
 
     try:
+        # data_only=False: a formula cell reads as its formula ("=..."), which the import
+        # refuses, rather than as the value it last computed.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise ImportFileError(

@@ -1,7 +1,8 @@
-"""Recording and checking consent.
+"""The consent ledger: every grant and every withdrawal is a row, never rewritten.
 
 Privacy sits below the register of people (every step that collects data records consent
-through it), so it knows a person only as something with an ``id``.
+through it), so it knows a person only as something with an ``id``. The purposes and their
+text versions come from the branch's ``[privacy]`` configuration (:mod:`duo.privacy.config`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from typing import Protocol
 from sqlalchemy import select
 
 from duo.core.db import db, utcnow
-from duo.privacy.models import Consent
+from duo.core.tenancy.context import current_tenant_id
+from duo.core.tenancy.models import Tenant
+from duo.privacy import config
+from duo.privacy.config import PRIVACY_NOTICE, SENSITIVE_FACTS
+from duo.privacy.models import COORDINATOR, FORM, GRANT, WITHDRAW, Consent
 
 
 class Person(Protocol):
@@ -22,24 +27,70 @@ class Person(Protocol):
     def id(self) -> uuid.UUID: ...
 
 
-PRIVACY_NOTICE = "privacy_notice"
-SENSITIVE_FACTS = "sensitive_facts"
+__all__ = [
+    "PRIVACY_NOTICE",
+    "SENSITIVE_FACTS",
+    "TEXT_VERSIONS",
+    "current_version",
+    "has_consent",
+    "ledger",
+    "record",
+    "standing",
+    "withdraw",
+]
 
-#: The current wording's version per purpose; bump it when the text in the templates changes.
-TEXT_VERSIONS = {PRIVACY_NOTICE: "2026-11-v1", SENSITIVE_FACTS: "2026-11-v1"}
+#: The code's default version per purpose (a branch's configuration names the current one).
+TEXT_VERSIONS = config.DEFAULT_VERSIONS
 
 
-def record(person: Person, kind: str, *, locale: str, text_version: str | None = None) -> Consent:
+def _tenant() -> Tenant | None:
+    tenant_id = current_tenant_id()
+    return db.session.get(Tenant, tenant_id) if tenant_id is not None else None
+
+
+def current_version(kind: str) -> str:
+    """The version of ``kind``'s wording the current branch shows now."""
+    return config.text_version(_tenant(), kind)
+
+
+def record(
+    person: Person,
+    kind: str,
+    *,
+    locale: str,
+    text_version: str | None = None,
+    channel: str = FORM,
+    by: object | None = None,
+) -> Consent:
+    """Add a grant of ``kind`` to the ledger (the wording's current version by default)."""
     consent = Consent(
         person_id=person.id,
         kind=kind,
-        text_version=text_version or TEXT_VERSIONS[kind],
+        text_version=text_version or current_version(kind),
         locale=locale,
         given_at=utcnow(),
+        action=GRANT,
+        channel=channel,
+        by_user_id=getattr(by, "id", None),
     )
     db.session.add(consent)
     db.session.flush()
     return consent
+
+
+def _standing_grants(person: Person, kind: str) -> list[Consent]:
+    return list(
+        db.session.execute(
+            select(Consent)
+            .where(
+                Consent.person_id == person.id,
+                Consent.kind == kind,
+                Consent.action == GRANT,
+                Consent.withdrawn_at.is_(None),
+            )
+            .order_by(Consent.given_at)
+        ).scalars()
+    )
 
 
 def has_consent(person: Person, kind: str) -> bool:
@@ -48,6 +99,7 @@ def has_consent(person: Person, kind: str) -> bool:
             select(Consent.id).where(
                 Consent.person_id == person.id,
                 Consent.kind == kind,
+                Consent.action == GRANT,
                 Consent.withdrawn_at.is_(None),
             )
         ).first()
@@ -55,15 +107,56 @@ def has_consent(person: Person, kind: str) -> bool:
     )
 
 
-def withdraw(person: Person, kind: str) -> int:
-    consents = db.session.execute(
-        select(Consent).where(
-            Consent.person_id == person.id, Consent.kind == kind, Consent.withdrawn_at.is_(None)
+def withdraw(
+    person: Person,
+    kind: str,
+    *,
+    channel: str = COORDINATOR,
+    by: object | None = None,
+    locale: str | None = None,
+) -> int:
+    """End the standing grants of ``kind``: one withdrawal row; returns the grants ended.
+
+    Withdrawing what is not given changes nothing (0): a repeated click writes no row.
+    """
+    grants = _standing_grants(person, kind)
+    if not grants:
+        return 0
+    now = utcnow()
+    for grant in grants:
+        grant.withdrawn_at = now
+    last = grants[-1]
+    db.session.add(
+        Consent(
+            person_id=person.id,
+            kind=kind,
+            text_version=last.text_version,
+            locale=locale or last.locale,
+            given_at=now,
+            action=WITHDRAW,
+            channel=channel,
+            by_user_id=getattr(by, "id", None),
         )
-    ).scalars()
-    n = 0
-    for consent in consents:
-        consent.withdrawn_at = utcnow()
-        n += 1
+    )
     db.session.flush()
-    return n
+    return len(grants)
+
+
+def ledger(person: Person) -> list[Consent]:
+    """Every grant and withdrawal of the person, oldest first."""
+    return list(
+        db.session.execute(
+            select(Consent)
+            .where(Consent.person_id == person.id)
+            .order_by(Consent.given_at, Consent.action)
+        ).scalars()
+    )
+
+
+def standing(person: Person) -> dict[str, Consent]:
+    """The grant that stands now, per purpose (purposes not given are absent)."""
+    found: dict[str, Consent] = {}
+    for row in ledger(person):
+        if row.action == GRANT and row.withdrawn_at is None:
+            found[row.kind] = row
+    return found

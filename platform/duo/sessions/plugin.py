@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from duo.core.plugins import NavItem, Plugin
 from duo.people.listing import SESSION_FILTER
-from duo.sessions import jobs
+from duo.privacy import gdpr
+from duo.sessions import jobs, privacy
 from duo.sessions.api import api_bp
 from duo.sessions.join import public_bp
 from duo.sessions.listing import registrations_filter
@@ -21,5 +22,9 @@ PLUGIN = Plugin(
     navigation=[NavItem("sessions.index", _l("Information sessions"), 10)],
     todos=[session_todos],
     jobs=[jobs.promoted, jobs.changed, jobs.session_cancelled],
-    providers=[(SESSION_FILTER, registrations_filter)],
+    providers=[
+        (SESSION_FILTER, registrations_filter),
+        (gdpr.PERSONAL_DATA, privacy.personal_data),
+        (gdpr.LAST_ACTIVITY, privacy.last_activity),
+    ],
 )

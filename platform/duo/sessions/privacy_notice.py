@@ -1,8 +1,9 @@
 """The privacy notice shown at sign-up (page and API), and its version.
 
-Consent is recorded with ``TEXT_VERSIONS[PRIVACY_NOTICE]`` of :mod:`duo.privacy.consent`:
-whoever changes the wording below must bump that version, so that what each person agreed
-to stays identifiable.
+Consent is recorded with the branch's current version of the ``privacy_notice`` purpose
+(its ``[privacy]`` configuration, see :mod:`duo.privacy.config`): whoever changes the
+wording below must bump that version, so that what each person agreed to stays
+identifiable.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from duo.core.tenancy.models import Tenant
-from duo.privacy.consent import PRIVACY_NOTICE, TEXT_VERSIONS
+from duo.privacy.consent import PRIVACY_NOTICE, current_version
 
 
 def version() -> str:
-    return TEXT_VERSIONS[PRIVACY_NOTICE]
+    return current_version(PRIVACY_NOTICE)
 
 
 def paragraphs(tenant: Tenant, locale: str) -> list[str]:

@@ -3,8 +3,12 @@
 from flask_babel import lazy_gettext as _l
 
 from duo.core.plugins import NavItem, Plugin
-from duo.training import jobs
-from duo.training.todos import training_todos
+from duo.people import states
+from duo.people.models import MENTOR
+from duo.people.next_step import ACTIONS, StepActions
+from duo.privacy import gdpr
+from duo.training import jobs, privacy
+from duo.training.todos import enrol_action, training_action, training_todos
 from duo.training.views import bp
 
 PLUGIN = Plugin(
@@ -19,4 +23,12 @@ PLUGIN = Plugin(
         jobs.enrolment_confirmed,
     ],
     periodic=[jobs.REMINDERS],
+    providers=[
+        (ACTIONS, StepActions((states.ELIGIBLE,), enrol_action, MENTOR)),
+        (ACTIONS, StepActions((states.IN_TRAINING, states.TRAINED), training_action, MENTOR)),
+        (gdpr.PERSONAL_DATA, privacy.personal_data),
+        (gdpr.ERASERS, privacy.erase),
+        (gdpr.LAST_ACTIVITY, privacy.last_activity),
+    ],
+    listeners=[(gdpr.CONSENT_WITHDRAWN, privacy.on_consent_withdrawn)],
 )

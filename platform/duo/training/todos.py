@@ -79,8 +79,7 @@ def training_todos(tenant: Tenant) -> list[Todo]:
 # --------------------------------------------------------------------------- next step
 
 
-@next_step.provides(states.ELIGIBLE, role=MENTOR)
-def _enrol_action(person: Person) -> list[next_step.Action]:
+def enrol_action(person: Person) -> list[next_step.Action]:
     """An eligible mentor is enrolled from the training page (its waiting list)."""
     return [
         next_step.Action(
@@ -89,9 +88,8 @@ def _enrol_action(person: Person) -> list[next_step.Action]:
     ]
 
 
-@next_step.provides(states.IN_TRAINING, role=MENTOR)
-@next_step.provides(states.TRAINED, role=MENTOR)
-def _training_action(person: Person) -> list[next_step.Action]:
+def training_action(person: Person) -> list[next_step.Action]:
+    """A mentor in or after training: the training attended."""
     return [
         next_step.Action(
             str(_l("See the training attended")),

@@ -16,7 +16,7 @@ from flask_babel import get_locale, refresh
 from flask_login import current_user
 
 from duo.core.extensions import babel
-from duo.core.i18n import zones
+from duo.core.i18n import sentences, zones
 from duo.core.i18n.formatting import format_date, format_datetime, format_time
 from duo.core.vocab.locales import LOCALES
 
@@ -93,6 +93,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["date"] = _date_filter
     app.jinja_env.filters["time"] = _time_filter
+    app.jinja_env.filters["sentence"] = _sentence_filter
+
+
+def _sentence_filter(stored: str | None) -> str:
+    """A stored text (a platform code, or a person's words) in the reader's language."""
+    label, detail = sentences.render(stored)
+    return ": ".join(part for part in (label, detail) if part)
 
 
 def _datetime_filter(value: datetime | None, fmt: str = "medium") -> str:

@@ -12,6 +12,22 @@ A job's outside effects are keyed by its run (:func:`running_job`; mails use it)
 job that runs twice writes its mails once.
 """
 
-from duo.core.jobs.outbox import dispatch, enqueue, execute, job, registered, running_job
+from duo.core.jobs.outbox import (
+    dispatch,
+    enqueue,
+    execute,
+    job,
+    register_jobs,
+    registered,
+    running_job,
+)
 
-__all__ = ["dispatch", "enqueue", "execute", "job", "registered", "running_job"]
+__all__ = [
+    "dispatch",
+    "enqueue",
+    "execute",
+    "job",
+    "register_jobs",
+    "registered",
+    "running_job",
+]

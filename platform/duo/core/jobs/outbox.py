@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -80,14 +80,37 @@ def job(
     max_attempts: int = 8,
     on_failure: Callable[..., None] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a job function under a stable name (rows in the outbox refer to it)."""
+    """Describe a job function: its stable name (rows in the outbox refer to it), attempts
+    and failure hook. Describing registers nothing: a package lists its jobs in its
+    ``plugin.py`` and the app factory registers them (:func:`register_jobs`)."""
 
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-        _registry[name] = JobSpec(name, func, max_attempts, on_failure)
-        func.job_name = name  # how a plugin's list of jobs is checked
+        func.job_spec = JobSpec(name, func, max_attempts, on_failure)
+        func.job_name = name
         return func
 
     return decorator
+
+
+def register_jobs(funcs: Iterable[Callable[..., Any]]) -> None:
+    """Make described job functions runnable. The same name twice must be the same
+    function (a new app in the same process registers its packages again)."""
+    for func in funcs:
+        spec = getattr(func, "job_spec", None)
+        if spec is None:
+            raise ValueError(f"{func!r} is not a job: describe it with @job(name)")
+        known = _registry.get(spec.name)
+        if (
+            known is not None
+            and known.func is not func
+            and (
+                known.func.__module__,
+                known.func.__qualname__,
+            )
+            != (func.__module__, func.__qualname__)
+        ):
+            raise ValueError(f"job name {spec.name!r} used by {known.func!r} and {func!r}")
+        _registry[spec.name] = spec
 
 
 def registered() -> dict[str, JobSpec]:

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from email.utils import make_msgid, parseaddr
 
 from flask import current_app
 from sqlalchemy import select
 
 from duo.core.db import db
+from duo.core.hooks import Hook
 from duo.core.jobs import enqueue
 from duo.core.jobs.outbox import running_job
 from duo.core.mail.models import QUEUED, OutgoingMail
 
 Attachment = tuple[str, str, bytes]
+
+#: ``(person_id) -> bool``: True when no mail may go to the person any more (their privacy
+#: consent withdrawn, or their data erased). Provided by :mod:`duo.privacy`.
+MAIL_WITHHELD: Hook[Callable[[uuid.UUID], bool]] = Hook(
+    "mail.withheld", "Whether mails to a person are withheld."
+)
 
 
 def _sender_domain() -> str:
@@ -49,6 +57,8 @@ def queue_mail(
         ).scalar_one_or_none()
         if existing is not None:
             return existing
+    person_id = getattr(person, "id", None)
+    withheld = person_id is not None and any(check(person_id) for check in MAIL_WITHHELD.items())
     mail = OutgoingMail(
         effect_key=effect_key,
         kind=kind,
@@ -68,6 +78,8 @@ def queue_mail(
         message_id=make_msgid(domain=_sender_domain()),
         status=QUEUED,
     )
+    if withheld:
+        return mail  # never stored, never sent: the person asked us to stop
     db.session.add(mail)
     db.session.flush()
     enqueue("mail.send", str(mail.id), dedupe_key=f"mail.send:{mail.id}")

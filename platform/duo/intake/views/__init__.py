@@ -5,14 +5,17 @@ Views are thin: they read the form, call the domain functions (``intake``, ``dec
 fields and nothing written (the request's transaction is rolled back for any status >= 400).
 
 One blueprint (``people``), its routes in a module per seam: :mod:`.candidates` (the
-pipeline and a person's pages) and :mod:`.imports` (the spreadsheet import);
+pipeline and a person's pages), :mod:`.imports` (the spreadsheet import) and
+:mod:`.privacy` (a person's consent, copy and erasure, and their own privacy page through
+a personal link, on its blueprint ``my_privacy``);
 :mod:`.blueprint` holds the blueprint and what the pages share.
 """
 
-from duo.intake.views import candidates, imports
+from duo.intake.views import candidates, imports, privacy
 from duo.intake.views.blueprint import bp
+from duo.intake.views.privacy import link_bp
 
 #: The modules whose routes make up ``bp`` (importing one adds its routes).
-ROUTE_MODULES = (candidates, imports)
+ROUTE_MODULES = (candidates, imports, privacy)
 
-__all__ = ["ROUTE_MODULES", "bp"]
+__all__ = ["ROUTE_MODULES", "bp", "link_bp"]

@@ -33,7 +33,7 @@ from duo.people import history, listing, next_step, states, vocab
 from duo.people.models import MENTEE, Person
 from duo.people.pipeline import InvalidTransition, transition
 from duo.people.profiles import load_profile
-from duo.privacy import consent
+from duo.privacy import consent, gdpr
 
 
 @bp.route("/")
@@ -134,6 +134,7 @@ def _person_page(person: Person, *, status: int = 200, **forms: Any):
             history=history.history_of(person),
             step=next_step.next_step(person),
             has_sensitive_consent=consent.has_consent(person, consent.SENSITIVE_FACTS),
+            erasure=gdpr.erasure_of(person.id),
             decidable=person.state in DECIDABLE,
             reinstate_to=[
                 s

@@ -164,7 +164,11 @@ def update_session(
         excluded = MENTEE if data.audience == FOR_MENTORS else MENTOR
         has_excluded = db.session.execute(
             select(Registration.id)
-            .join(Person, Person.id == Registration.person_id)
+            .join(
+                Person,
+                (Person.tenant_id == Registration.tenant_id)
+                & (Person.id == Registration.person_id),
+            )
             .where(
                 Registration.session_id == session.id,
                 Registration.status.in_(ACTIVE),

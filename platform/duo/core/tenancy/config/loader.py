@@ -17,6 +17,7 @@ import holidays
 from flask_babel import gettext
 from marshmallow import ValidationError
 
+from duo.core.tenancy.config import privacy as privacy_config
 from duo.core.tenancy.config.branch import BranchConfig, build_config
 from duo.core.tenancy.config.merge import locate, merged_view
 from duo.core.tenancy.config.problems import (
@@ -167,7 +168,7 @@ def _merged_checks(merged: dict) -> list[tuple[FieldPath, str]]:
                             locale=locale,
                         )
                         found.append((("training", kind, index, name), message))
-    for path, texts in translation_places(merged):
+    for path, texts in [*translation_places(merged), *privacy_config.translation_places(merged)]:
         if not isinstance(texts, dict):
             continue
         for locale in merged["locales"]:

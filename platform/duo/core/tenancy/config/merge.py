@@ -22,6 +22,7 @@ SECTIONS: tuple[str, ...] = (
     "matching",
     "duos",
     "evaluation",
+    "privacy",
 )
 
 
@@ -29,7 +30,7 @@ def _identity(path: FieldPath) -> str | None:
     """The identity key of the list at ``path``, if its items merge by identity."""
     if len(path) == 3 and path[0] == "eligibility" and path[2] == "rules":
         return "id"
-    if path in (("training", "modules"), ("training", "recurring")):
+    if path in (("training", "modules"), ("training", "recurring"), ("privacy", "purposes")):
         return "key"
     return None
 

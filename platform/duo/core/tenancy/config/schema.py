@@ -45,6 +45,7 @@ from duo.core.tenancy.config.fields import (
     Text,
     Translations,
 )
+from duo.core.tenancy.config.privacy import PrivacySchema
 from duo.core.tenancy.config.steps import DuosSchema, EvaluationSchema
 from duo.core.tenancy.config.vocabulary import (
     AUDIENCES,
@@ -294,6 +295,7 @@ class _Sections(StrictSchema):
     matching = Nested(MatchingSchema, required=True)
     duos = Nested(DuosSchema, required=True)
     evaluation = Nested(EvaluationSchema, required=True)
+    privacy = Nested(PrivacySchema, required=True)
 
 
 class CountryHolidaysSchema(StrictSchema):
@@ -349,6 +351,7 @@ class BranchSchema(_BranchFields):
     matching = Partial(MatchingSchema)
     duos = Partial(DuosSchema)
     evaluation = Partial(EvaluationSchema)
+    privacy = Partial(PrivacySchema)
 
 
 class MergedHolidaysSchema(StrictSchema):
