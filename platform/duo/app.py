@@ -69,6 +69,7 @@ CAPABILITIES = (
     "duos",
     "matching",
     "evaluation",
+    "moving_in",
     "reporting",
 )
 CONSUMERS = ("consumers.hq", "consumers.demo")

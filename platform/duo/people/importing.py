@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,11 +32,12 @@ from sqlalchemy import delete, func, select
 
 from duo.core.db import db, utcnow
 from duo.core.jobs import enqueue
-from duo.people import history, states
-from duo.people.models import MENTEE, ImportBatch, Person, Profile
+from duo.people import history, spreadsheet, states
+from duo.people.models import CANDIDATES, MENTEE, ImportBatch, Person, Profile
 from duo.people.pipeline import register, transition
 from duo.people.schemas import COLUMNS, import_row_schema
 from duo.people.spreadsheet import ParsedFile
+from duo.people.spreadsheet import is_formula as is_formula  # the import's rule, offered here
 
 LIFETIME = timedelta(hours=2)
 
@@ -47,12 +47,16 @@ NEW, KNOWN, ERROR = "new", "known", "error"
 # --------------------------------------------------------------------------- staging
 
 
-def stage(parsed: ParsedFile, filename: str, *, by: Any) -> ImportBatch:
-    """Keep the parsed rows for the preview; old pending uploads of the branch are purged."""
+def stage(parsed: ParsedFile, filename: str, *, by: Any, kind: str = CANDIDATES) -> ImportBatch:
+    """Keep the parsed rows for the preview; old pending uploads of the branch are purged.
+
+    ``kind`` names what the file holds (candidates here; other imports give their own).
+    """
     db.session.execute(delete(ImportBatch).where(ImportBatch.expires_at < utcnow()))
     now = utcnow()
     batch = ImportBatch(
         id=uuid.uuid4(),
+        kind=kind,
         created_by_user_id=by.id,
         filename=(filename or "")[:255],
         columns=parsed.columns,
@@ -66,11 +70,13 @@ def stage(parsed: ParsedFile, filename: str, *, by: Any) -> ImportBatch:
     return batch
 
 
-def find_batch(batch_id: uuid.UUID, *, by: Any) -> ImportBatch | None:
-    """The uploader's batch of the current branch, if it has not expired."""
+def find_batch(batch_id: uuid.UUID, *, by: Any, kind: str = CANDIDATES) -> ImportBatch | None:
+    """The uploader's batch of the current branch and this kind, if it has not expired."""
     batch = db.session.execute(
         select(ImportBatch).where(
-            ImportBatch.id == batch_id, ImportBatch.created_by_user_id == by.id
+            ImportBatch.id == batch_id,
+            ImportBatch.created_by_user_id == by.id,
+            ImportBatch.kind == kind,
         )
     ).scalar_one_or_none()
     if batch is None or (batch.status == "pending" and batch.expires_at < utcnow()):
@@ -111,11 +117,12 @@ class Review:
         return not self.errors
 
 
-def _messages(value: Any) -> list[str]:
+def messages(value: Any) -> list[str]:
+    """A marshmallow error value (nested dicts and lists) as a flat list of messages."""
     if isinstance(value, dict):
-        return [m for v in value.values() for m in _messages(v)]
+        return [m for v in value.values() for m in messages(v)]
     if isinstance(value, list | tuple):
-        return [m for v in value for m in _messages(v)]
+        return [m for v in value for m in messages(v)]
     return [str(value)]
 
 
@@ -132,43 +139,17 @@ def existing_keys(emails: Iterable[str]) -> set[tuple[str, str]]:
     return found
 
 
-#: A phone number or a number: ``+32 470 12 34 56``, ``-3``; a sign followed by anything
-#: else (``+cmd|...``, ``-2+3``) is read as a formula by spreadsheets.
-_SIGNED_NUMBER = re.compile(r"^[+-][\d\s./()-]*$")
-
-
-def is_formula(text: str) -> bool:
-    """Whether a spreadsheet would evaluate this cell (CSV injection): refused at import.
-
-    The export neutralises such cells (:mod:`duo.core.exporting`); the import refuses them,
-    so a formula never enters the register through a file.
-    """
-    if not text:
-        return False
-    if text[0] in "=@\t\r":
-        return True
-    return text[0] in "+-" and not _SIGNED_NUMBER.match(text)
-
-
 def review(rows: list[dict[str, Any]], locales: list[str]) -> Review:
     """Validate every row and sort it into new / already known / error."""
     schema = import_row_schema(locales)
     reviewed: list[RowReview] = []
     for row in rows:
         cells = dict(row.get("cells") or {})
-        formulas = {
-            key: [gettext("A formula is not accepted here: type the value itself.")]
-            for key, value in cells.items()
-            if is_formula(str(value))
-        }
-        if formulas:
-            reviewed.append(RowReview(row["line"], cells, ERROR, errors=formulas))
-            continue
-        errors = schema.validate(cells)
+        errors = spreadsheet.formula_errors(cells) or schema.validate(cells)
         if errors:
             reviewed.append(
                 RowReview(
-                    row["line"], cells, ERROR, errors={k: _messages(v) for k, v in errors.items()}
+                    row["line"], cells, ERROR, errors={k: messages(v) for k, v in errors.items()}
                 )
             )
         else:

@@ -33,6 +33,9 @@ from duo.core.tenancy.models import TenantScoped
 from duo.core.vocab.audiences import MENTEE as MENTEE
 from duo.core.vocab.audiences import MENTOR as MENTOR
 
+#: ``ImportBatch.kind`` of the candidates import.
+CANDIDATES = "candidates"
+
 
 class Person(TenantScoped, db.Model):
     __tablename__ = "people"
@@ -162,8 +165,10 @@ class ImportBatch(TenantScoped, db.Model):
     """
 
     __tablename__ = "people_import_batches"
-    __hq_groupable__ = ("status",)
+    __hq_groupable__ = ("status", "kind")
 
+    #: What the file holds: candidates, or a kind of the branch move-in (mentors, duos...).
+    kind: Mapped[str] = mapped_column(String(20), default=CANDIDATES, server_default=CANDIDATES)
     created_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     filename: Mapped[str] = mapped_column(String(255))
     columns: Mapped[list[str]] = mapped_column(JSONType, default=list)

@@ -7,6 +7,8 @@ step with the state.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
 from duo.core import audit
@@ -25,8 +27,15 @@ def transition(
     *,
     by: object | None = None,
     reason: str | None = None,
+    at: datetime | None = None,
+    flush: bool = True,
 ) -> StateChange:
-    """Move ``person`` to ``target``; ``by`` is the staff user (None for the candidate/system)."""
+    """Move ``person`` to ``target``; ``by`` is the staff user (None for the candidate/system).
+
+    ``at`` dates a step that happened before it was recorded (a branch's history brought
+    onto the platform); by default the step happens now. ``flush=False`` leaves the flush
+    to the caller (a bulk import writing many steps).
+    """
     if target not in states.STATES:
         raise InvalidTransition(_("Unknown state."))
     if not states.allowed(person.role, person.state, target):
@@ -41,14 +50,15 @@ def transition(
         person=person,
         from_state=person.state,
         to_state=target,
-        at=utcnow(),
+        at=at or utcnow(),
         by_user_id=getattr(by, "id", None),
         reason=(reason or "").strip() or None,
     )
     person.state = target
     person.state_changed_at = change.at
     db.session.add(change)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     if by is not None:  # a staff user's act (the candidate's own, through a link, is history)
         audit.record(
             audit.PERSON_STATE,
@@ -60,10 +70,13 @@ def transition(
     return change
 
 
-def register(person: Person, *, reason: str | None = None) -> StateChange:
-    """Record the creation of a candidate as the first entry of their history."""
+def register(
+    person: Person, *, reason: str | None = None, at: datetime | None = None, flush: bool = True
+) -> StateChange:
+    """Record the creation of a candidate as the first entry of their history (``at`` and
+    ``flush``: as in :func:`transition`)."""
     person.state = states.REGISTERED
-    person.state_changed_at = utcnow()
+    person.state_changed_at = at or utcnow()
     db.session.add(person)
     change = StateChange(
         person=person,
@@ -73,5 +86,6 @@ def register(person: Person, *, reason: str | None = None) -> StateChange:
         reason=reason,
     )
     db.session.add(change)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return change

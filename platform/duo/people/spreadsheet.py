@@ -7,13 +7,21 @@ Excel's "CSV UTF-8"), the delimiter is ``,``, ``;`` or tab (European spreadsheet
 ``;``), headers are matched case-insensitively with a few aliases (``e-mail``,
 ``first name``...), unknown columns are shown and ignored, blank lines are skipped, and
 line numbers are the spreadsheet's (the header is line 1).
+
+The same reader serves other imports (the branch move-in of :mod:`duo.moving_in`): they
+pass their own ``columns``, ``required`` and ``aliases``. A formula is never evaluated nor
+imported: an XLSX cell is read as written (``=SUM(A1:A3)``, not its last result), and
+:func:`formula_errors` refuses a cell that a spreadsheet would run as a formula (the cells
+:mod:`duo.core.exporting` neutralises on the way out), so a row holding one is an error.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -49,6 +57,34 @@ _ALIASES = {
 }
 
 
+#: A phone number or a number: ``+32 470 12 34 56``, ``-3``; a sign followed by anything
+#: else (``+cmd|...``, ``-2+3``) is read as a formula by spreadsheets.
+_SIGNED_NUMBER = re.compile(r"^[+-][\d\s./()-]*$")
+
+
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet would evaluate this cell (CSV injection): refused at import.
+
+    The export neutralises such cells (:mod:`duo.core.exporting`); the import refuses them,
+    so a formula never enters the register through a file.
+    """
+    text = str(text or "")
+    if not text:
+        return False
+    if text[0] in "=@\t\r":
+        return True
+    return text[0] in "+-" and not _SIGNED_NUMBER.match(text)
+
+
+def formula_errors(cells: Mapping[str, str]) -> dict[str, list[str]]:
+    """``{column: [message]}`` for the row's cells that hold a formula."""
+    return {
+        column: [gettext("A formula is not accepted here: type the value itself.")]
+        for column, value in cells.items()
+        if is_formula(value)
+    }
+
+
 class ImportFileError(ValueError):
     """The file cannot be read as a candidates spreadsheet; ``str(err)`` is the message."""
 
@@ -60,12 +96,13 @@ class ParsedFile:
     rows: list[dict[str, Any]]  # {"line": 2, "cells": {"email": "..."}}
 
 
-def _column_key(header: Any) -> str:
+def _column_key(header: Any, aliases: Mapping[str, str] | None = None) -> str:
+    aliases = _ALIASES if aliases is None else aliases
     text = str(header or "").replace("\ufeff", "").strip().lower()
-    if text in _ALIASES:
-        return _ALIASES[text]
+    if text in aliases:
+        return aliases[text]
     text = "_".join(text.replace("-", "_").split())
-    return _ALIASES.get(text, text)
+    return aliases.get(text, text)
 
 
 def _is_xlsx(filename: str, data: bytes) -> bool:
@@ -135,8 +172,18 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         workbook.close()
 
 
-def parse_upload(filename: str, data: bytes) -> ParsedFile:
-    """The file's rows as text cells keyed by (normalised) column name."""
+def parse_upload(
+    filename: str,
+    data: bytes,
+    *,
+    columns: tuple[str, ...] = COLUMNS,
+    required: tuple[str, ...] = REQUIRED_COLUMNS,
+    aliases: Mapping[str, str] | None = None,
+) -> ParsedFile:
+    """The file's rows as text cells keyed by (normalised) column name.
+
+    ``columns``, ``required`` and ``aliases`` default to the candidates import's.
+    """
     name = (filename or "").lower()
     if len(data) > MAX_BYTES:
         raise ImportFileError(
@@ -159,8 +206,8 @@ def parse_upload(filename: str, data: bytes) -> ParsedFile:
         table.pop(0)  # blank lines above the header
     if not table:
         raise ImportFileError(gettext("The file is empty."))
-    header = [_column_key(cell) for cell in table[0]]
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    header = [_column_key(cell, aliases) for cell in table[0]]
+    missing = [column for column in required if column not in header]
     if missing:
         raise ImportFileError(
             ngettext(
@@ -170,11 +217,11 @@ def parse_upload(filename: str, data: bytes) -> ParsedFile:
                 columns=", ".join(missing),
             )
         )
-    known = [c for c in header if c in COLUMNS]
+    known = [c for c in header if c in columns]
     ignored = [
         str(cell).strip()
         for cell, c in zip(table[0], header, strict=True)
-        if c not in COLUMNS and str(cell).strip()
+        if c not in columns and str(cell).strip()
     ]
     rows = []
     for offset, cells in enumerate(table[1:], start=2):
@@ -182,7 +229,7 @@ def parse_upload(filename: str, data: bytes) -> ParsedFile:
             continue
         values: dict[str, str] = {}
         for column, cell in zip(header, cells, strict=False):
-            if column in COLUMNS and column not in values:
+            if column in columns and column not in values:
                 values[column] = str(cell).strip()
         rows.append({"line": offset, "cells": values})
     if not rows:

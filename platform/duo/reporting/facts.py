@@ -25,6 +25,7 @@ from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
 from duo.duos.lifecycle import add_months
 from duo.duos.models import Duo, DuoStateChange
+from duo.evaluation.models import Outcome
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 from duo.reporting.models import ALL, NO_BUCKET
@@ -258,7 +259,19 @@ def collect(tenant: Tenant) -> Tally:
 
     _duo_measures(tally, duos, people, local, settings)
     _mentors_again(tally, duos, local)
+    _outcome_measures(tally, local, settings)
     return tally
+
+
+def _outcome_measures(tally: Tally, local, settings) -> None:
+    """Mentees' outcomes recorded (by link, by a coordinator or imported), counted in the
+    month they were recorded, by situation; ``outcomes.positive`` those the country counts
+    as positive."""
+    rows = db.session.execute(select(Outcome.status, Outcome.recorded_at)).all()
+    for status, recorded_at in rows:
+        tally.add(local(recorded_at), "outcomes.recorded", {"status": status})
+        if status in settings.positive_outcomes:
+            tally.add(local(recorded_at), "outcomes.positive")
 
 
 def _waits(tally: Tally, facts: PersonFacts, local) -> None:

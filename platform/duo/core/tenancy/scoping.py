@@ -122,14 +122,15 @@ add_visibility_check(_visible_in_scope)
 
 @event.listens_for(Session, "before_flush")
 def _check_writes(session: Session, flush_context, instances) -> None:
-    touched = [o for o in (*session.new, *session.dirty, *session.deleted) if _is_scoped(type(o))]
+    new = session.new  # built anew on every access: read once (a bulk flush holds thousands)
+    touched = [o for o in (*new, *session.dirty, *session.deleted) if _is_scoped(type(o))]
     if not touched:
         return
     tenant_id = current_scope().tenant_id
     if tenant_id is None:
         raise NoTenantError("write of a branch-owned row with no branch selected")
     for obj in touched:
-        if obj in session.new and obj.tenant_id is None:
+        if obj in new and obj.tenant_id is None:
             obj.tenant_id = tenant_id
         if obj.tenant_id != tenant_id:
             raise CrossTenantWriteError(
