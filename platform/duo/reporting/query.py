@@ -19,9 +19,11 @@ from flask import current_app, has_app_context
 from sqlalchemy import func, select
 
 from duo.core.db import db, utcnow
+from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
 from duo.reporting import indicators as ind
 from duo.reporting.models import ALL, NO_BUCKET, RollupCell, RollupRefresh
+from duo.reporting.settings import reporting_settings
 from duo.reporting.suppression import DEFAULT_THRESHOLD, Value, suppress
 
 ALL_GEO = ("all",)
@@ -43,18 +45,47 @@ class Branch:
     country: str
     names: dict
     active: bool
+    timezone: str = "UTC"
+    #: The country's own suppression threshold (``[reporting] suppression_threshold``).
+    threshold: int | None = None
 
     def name(self, locale: str | None) -> str:
         return self.names.get(locale or "") or next(iter(self.names.values()))
 
+    def today(self) -> date:
+        """Today in the branch's time zone, by the platform's one clock."""
+        return zones.local_today(self.timezone)
+
+
+#: digest of a branch's configuration -> its country's suppression threshold (a branch's
+#: configuration is only read again when it changed).
+_THRESHOLDS: dict[str, int | None] = {}
+
+
+def _thresholds(rows: list) -> dict[int, int | None]:
+    missing = [tenant_id for tenant_id, digest in rows if digest not in _THRESHOLDS]
+    if missing:
+        for tenant_id, digest, config in db.session.execute(
+            select(Tenant.id, Tenant.digest, Tenant.config).where(Tenant.id.in_(missing))
+        ):
+            _THRESHOLDS[digest] = reporting_settings(config).suppression_threshold
+    return {tenant_id: _THRESHOLDS.get(digest) for tenant_id, digest in rows}
+
 
 def branches(country: str | None = None, slug: str | None = None) -> list[Branch]:
     rows = db.session.execute(
-        select(Tenant.id, Tenant.slug, Tenant.country, Tenant.name, Tenant.active).order_by(
-            Tenant.country, Tenant.slug
-        )
+        select(
+            Tenant.id,
+            Tenant.slug,
+            Tenant.country,
+            Tenant.name,
+            Tenant.active,
+            Tenant.timezone,
+            Tenant.digest,
+        ).order_by(Tenant.country, Tenant.slug)
     ).all()
-    out = [Branch(*r) for r in rows]
+    limits = _thresholds([(r.id, r.digest) for r in rows])
+    out = [Branch(*r[:6], threshold=limits.get(r.id)) for r in rows]
     if country:
         out = [b for b in out if b.country == country]
     if slug:
@@ -181,8 +212,8 @@ def _value(item: ind.Indicator, num: float, den: float, hist: Counter) -> Value:
     return Value(_percentile(hist, 0.5 if item.kind == ind.MEDIAN else 0.9), n)
 
 
-def _last_month(year: int, period: Period) -> list[int]:
-    today = utcnow().date()
+def _last_month(year: int, period: Period, today: date) -> list[int]:
+    """The last month of ``period`` that has begun on ``today`` (the branch's local day)."""
     months = [m for m in months_in(period) if date(year, m, 1) <= today]
     return months[-1:]
 
@@ -197,11 +228,12 @@ def build(
 ) -> Cube:
     cube = Cube(item, year, places, category)
     parts: dict[tuple[Geo, Period], tuple[float, float, Counter]] = {}
+    todays = {branch.id: branch.today() for branch in places}
     for period in periods_of(year):
-        months = months_in(period)
-        if item.kind == ind.SNAPSHOT:
-            months = _last_month(year, period)
         for branch in places:
+            months = months_in(period)
+            if item.kind == ind.SNAPSHOT:
+                months = _last_month(year, period, todays[branch.id])
             parts[(("b", branch.id), period)] = _accumulate(
                 item, rows, branch.id, year, months, category
             )
@@ -216,8 +248,33 @@ def build(
     for key, (num, den, hist) in [*parts.items(), *((k, tuple(v)) for k, v in totals.items())]:
         cube.cells[key] = _value(item, num, den, hist)
     if suppressed:
-        suppress(cube.cells, groups(cube), threshold())
+        suppress(cube.cells, groups(cube), cell_thresholds(places))
     return cube
+
+
+def cell_thresholds(places: list[Branch]):
+    """The threshold of each cell: the platform's, or its country's when that asks for more.
+
+    A branch's and a country's cells use the country's; the whole organisation's, the
+    platform's (its total mixes every country, each of whose cells is already protected).
+    """
+    base = threshold()
+    by_country: dict[str, int] = {}
+    for branch in places:
+        by_country[branch.country] = max(
+            by_country.get(branch.country, base), branch.threshold or base
+        )
+    by_branch = {b.id: by_country[b.country] for b in places}
+
+    def of(key) -> int:
+        geo = key[0]
+        if geo[0] == "b":
+            return by_branch.get(geo[1], base)
+        if geo[0] == "c":
+            return by_country.get(geo[1], base)
+        return base
+
+    return of
 
 
 def groups(cube: Cube) -> list[tuple[list, tuple]]:

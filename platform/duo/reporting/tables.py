@@ -193,6 +193,8 @@ def fairness(
     geos = [("b", b.id) for b in places] + [("c", c) for c in sorted({b.country for b in places})]
     geos.append(ALL_GEO)
     shown: dict[str, dict] = {}
+    of_place = query.cell_thresholds(places)
+    limit = lambda key: of_place((key[1], YEAR))  # noqa: E731 - keys are (category, place)
     for key in keys:
         cells = {("", g): everybody[key].get(g) for g in geos}
         for cat in cats:
@@ -208,7 +210,7 @@ def fairness(
         for g in geos:
             groups.append(([(cat, g) for cat in cats], ("", g)))
         if suppressed:
-            suppress(cells, groups, query.threshold())
+            suppress(cells, groups, limit)
         shown[key] = cells
     for cat in cats:
         label = str(ind.CATEGORY_LABELS.get(cat, cat))

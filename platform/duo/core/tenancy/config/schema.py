@@ -45,7 +45,7 @@ from duo.core.tenancy.config.fields import (
     Text,
     Translations,
 )
-from duo.core.tenancy.config.steps import DuosSchema, EvaluationSchema
+from duo.core.tenancy.config.steps import DuosSchema, EvaluationSchema, ReportingSchema
 from duo.core.tenancy.config.vocabulary import (
     AUDIENCES,
     MAX_AGE_BOUND,
@@ -294,6 +294,8 @@ class _Sections(StrictSchema):
     matching = Nested(MatchingSchema, required=True)
     duos = Nested(DuosSchema, required=True)
     evaluation = Nested(EvaluationSchema, required=True)
+    #: Optional: the country's variants of the indicator definitions.
+    reporting = Nested(ReportingSchema)
 
 
 class CountryHolidaysSchema(StrictSchema):
@@ -349,6 +351,7 @@ class BranchSchema(_BranchFields):
     matching = Partial(MatchingSchema)
     duos = Partial(DuosSchema)
     evaluation = Partial(EvaluationSchema)
+    reporting = Partial(ReportingSchema)
 
 
 class MergedHolidaysSchema(StrictSchema):
