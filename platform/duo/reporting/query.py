@@ -65,8 +65,8 @@ _THRESHOLDS: dict[str, int | None] = {}
 def _thresholds(rows: list) -> dict[int, int | None]:
     missing = [tenant_id for tenant_id, digest in rows if digest not in _THRESHOLDS]
     if missing:
-        for tenant_id, digest, config in db.session.execute(
-            select(Tenant.id, Tenant.digest, Tenant.config).where(Tenant.id.in_(missing))
+        for digest, config in db.session.execute(
+            select(Tenant.digest, Tenant.config).where(Tenant.id.in_(missing))
         ):
             _THRESHOLDS[digest] = reporting_settings(config).suppression_threshold
     return {tenant_id: _THRESHOLDS.get(digest) for tenant_id, digest in rows}

@@ -1,7 +1,8 @@
 """The reporting settings of a branch: the country's variants of the definitions.
 
 A country file (``tenants/countries/<cc>.toml``) may carry a ``[reporting]`` section
-(validated by ``duo.core.tenancy.config.steps.ReportingSchema``) and a branch may override it; what is missing falls back to the programme's own settings
+(validated by ``duo.core.tenancy.config.steps.ReportingSchema``) and a branch may override
+it; what is missing falls back to the programme's own settings
 (``programme.duration_months``, ``programme.follow_up_months``) and to the defaults below.
 """
 

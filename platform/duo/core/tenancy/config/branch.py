@@ -61,6 +61,8 @@ class BranchConfig:
     duos: dict[str, Any] = field(default_factory=dict)
     #: Step 8 (survey questions, outcome follow-up).
     evaluation: dict[str, Any] = field(default_factory=dict)
+    #: The country's variants of the indicator definitions (stable job, threshold...).
+    reporting: dict[str, Any] = field(default_factory=dict)
     source: Path = field(default=Path(), compare=False)
     digest: str = ""
 
@@ -108,6 +110,7 @@ class BranchConfig:
             "choices": copy.deepcopy(self.choices),
             "duos": copy.deepcopy(self.duos),
             "evaluation": copy.deepcopy(self.evaluation),
+            "reporting": copy.deepcopy(self.reporting),
         }
 
     @classmethod
@@ -131,6 +134,7 @@ class BranchConfig:
             choices=copy.deepcopy(dict(data.get("choices") or {})),
             duos=copy.deepcopy(dict(data.get("duos", {}))),
             evaluation=copy.deepcopy(dict(data.get("evaluation", {}))),
+            reporting=copy.deepcopy(dict(data.get("reporting") or {})),
             source=source or Path(),
         )
 
@@ -173,5 +177,6 @@ def build_config(merged: dict, source: Path) -> BranchConfig:
         choices=merged["choices"],
         duos=merged["duos"],
         evaluation=merged["evaluation"],
+        reporting=merged.get("reporting") or {},
         source=source,
     )

@@ -141,7 +141,5 @@ def merged_view(branch: dict, country: dict) -> dict[str, Any]:
         merged[section] = merge(country[section], branch.get(section, {}), (section,))
     for section in OPTIONAL_SECTIONS:
         if section in country or section in branch:
-            merged[section] = merge(
-                country.get(section, {}), branch.get(section, {}), (section,)
-            )
+            merged[section] = merge(country.get(section, {}), branch.get(section, {}), (section,))
     return merged

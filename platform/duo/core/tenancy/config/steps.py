@@ -1,6 +1,7 @@
-"""Schemas of the sections for steps 5-8: ``[duos]`` (links, first meeting, agreement and
-charter texts, check-in topics, stop reasons) ``[evaluation]`` (survey questions,
-outcome follow-up) and ``[reporting]`` (the country's variants of the indicators). Imported by :mod:`duo.core.tenancy.config.schema` into its sections.
+"""Schemas of the sections for steps 5-8 and reporting: ``[duos]`` (links, first meeting,
+agreement and charter texts, check-in topics, stop reasons), ``[evaluation]`` (survey
+questions, outcome follow-up) and ``[reporting]`` (the country's variants of the indicators).
+Imported by :mod:`duo.core.tenancy.config.schema` into its sections.
 
 Texts people read or sign (agreement, charter, topics, questions) are translations per
 locale; the loader checks every branch locale has one. The agreement and charter carry a
