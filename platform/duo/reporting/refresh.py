@@ -52,7 +52,7 @@ def refresh_branch() -> dict[str, object]:
     db.session.execute(delete(RollupCell).where(RollupCell.tenant_id == tenant_id))
     if rows:
         db.session.execute(
-            insert(RollupCell),
+            insert(RollupCell.__table__),  # Core executemany: no ORM bookkeeping per row
             [
                 {
                     "tenant_id": tenant_id,
