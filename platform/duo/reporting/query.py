@@ -10,7 +10,7 @@ is the branch itself.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -107,7 +107,20 @@ def refreshed() -> dict[int, RollupRefresh]:
     return {r.tenant_id: r for r in db.session.execute(select(RollupRefresh)).scalars()}
 
 
-Rows = dict[tuple[int, date, str, str, int], tuple[int, float]]
+class Rows(dict):
+    """Rollup rows keyed ``(tenant, month, measure, category, bucket)`` -> (count, total),
+    with the histograms (waiting days) indexed once for medians and percentiles."""
+
+    _hist: dict[tuple[int, str, str, date], Counter] | None = None
+
+    def histogram(self, tenant_id: int, measure: str, category: str, day: date) -> Counter:
+        if self._hist is None:
+            index: dict[tuple[int, str, str, date], Counter] = defaultdict(Counter)
+            for (t, month, meas, cat, bucket), (count, _total) in self.items():
+                if bucket != NO_BUCKET:
+                    index[(t, meas, cat, month)][bucket] += count
+            self._hist = index
+        return self._hist.get((tenant_id, measure, category, day)) or Counter()
 
 
 def load(year_from: int, year_to: int, tenant_ids: Iterable[int], dimension: str = ALL) -> Rows:
@@ -128,9 +141,9 @@ def load(year_from: int, year_to: int, tenant_ids: Iterable[int], dimension: str
         RollupCell.tenant_id.in_(list(tenant_ids)),
         RollupCell.measure.in_(sorted(wanted)),
     )
-    return {
-        (t, m, meas, cat, b): (c, tot) for t, m, meas, cat, b, c, tot in db.session.execute(stmt)
-    }
+    return Rows(
+        ((t, m, meas, cat, b), (c, tot)) for t, m, meas, cat, b, c, tot in db.session.execute(stmt)
+    )
 
 
 def periods_of(year: int) -> list[Period]:
@@ -182,10 +195,8 @@ def _accumulate(
                     (tenant_id, day, item.denominator_measure, category, NO_BUCKET), (0, 0.0)
                 )[0]
     if item.kind in (ind.MEDIAN, ind.P90):
-        wanted = {date(year, m, 1) for m in months}
-        for (t, day, measure, cat, bucket), (count, _total) in rows.items():
-            if t == tenant_id and measure == item.measure and cat == category and day in wanted:
-                hist[bucket] += count
+        for month in months:
+            hist.update(rows.histogram(tenant_id, item.measure, category, date(year, month, 1)))
     return num, den, hist
 
 
@@ -305,10 +316,52 @@ def cubes(
     dimension: str = ALL,
     category: str = ALL,
 ) -> dict[str, Cube]:
-    """One cube per indicator (all of them unless ``keys``) for a year and some branches."""
-    rows = load(year, year, [b.id for b in places], dimension)
+    """One cube per indicator (all of them unless ``keys``) for a year and some branches.
+
+    Cubes are kept (a few dozen, in this process) under the version of the rollups they
+    were built from: every branch's refresh hash and time, the thresholds and the day. A
+    refresh of any branch changes the version, so a kept cube is never stale; a warm HQ
+    page reads one small table (``report_refreshes``) instead of rebuilding every cube.
+    Cubes returned are shared: read them, never change their cells.
+    """
     items = [ind.indicator(k) for k in keys] if keys else list(ind.INDICATORS)
-    return {i.key: build(i, year, rows, places, category, suppressed) for i in items}
+    key = (
+        year,
+        tuple((b.id, b.slug, b.country, b.active, b.timezone, b.threshold) for b in places),
+        tuple(i.key for i in items),
+        suppressed,
+        dimension,
+        category,
+        threshold(),
+        tuple(sorted({b.today() for b in places})),
+        _version(),
+    )
+    found = _CUBES.get(key)
+    if found is not None:
+        _CUBES.move_to_end(key)
+        return found
+    rows = load(year, year, [b.id for b in places], dimension)
+    made = {i.key: build(i, year, rows, places, category, suppressed) for i in items}
+    _CUBES[key] = made
+    while len(_CUBES) > CUBES_KEPT:
+        _CUBES.popitem(last=False)
+    return made
+
+
+#: How many sets of cubes a process keeps (HQ's pages, a few years and dimensions).
+CUBES_KEPT = 48
+_CUBES: OrderedDict = OrderedDict()
+
+
+def _version() -> tuple:
+    """What the rollups are now: every branch's last refresh (hash and time)."""
+    return tuple(
+        db.session.execute(
+            select(
+                RollupRefresh.tenant_id, RollupRefresh.data_hash, RollupRefresh.refreshed_at
+            ).order_by(RollupRefresh.tenant_id)
+        ).all()
+    )
 
 
 def categories(dimension: str, year: int, places: list[Branch]) -> list[str]:
