@@ -89,7 +89,8 @@ def test_hq_dashboard_definition_xlsx_and_annual_report_in_french(
     path = tmp_path / "hq.xlsx"
     caught.value.save_as(path)
     book = load_workbook(path, read_only=True)
-    cells = [c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row]
+    rows = [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    cells = [c for row in rows for c in row]
     assert "Mentees en emploi dans les 12 mois" in cells
     assert "Mentors qui se sentent plus utiles à la société" in cells
     assert not any(isinstance(c, str) and c in ghent_past for c in cells)

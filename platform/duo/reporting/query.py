@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import func, select
 
 from duo.core.db import db, utcnow
@@ -354,14 +354,23 @@ _CUBES: OrderedDict = OrderedDict()
 
 
 def _version() -> tuple:
-    """What the rollups are now: every branch's last refresh (hash and time)."""
-    return tuple(
+    """What the rollups are now: every branch's last refresh (hash and time).
+
+    Read once per request (a page asking for many cubes, such as the fairness view, reads
+    it once); outside a request, every time.
+    """
+    if has_request_context() and "duo_rollup_version" in g:
+        return g.duo_rollup_version
+    version = tuple(
         db.session.execute(
             select(
                 RollupRefresh.tenant_id, RollupRefresh.data_hash, RollupRefresh.refreshed_at
             ).order_by(RollupRefresh.tenant_id)
         ).all()
     )
+    if has_request_context():
+        g.duo_rollup_version = version
+    return version
 
 
 def categories(dimension: str, year: int, places: list[Branch]) -> list[str]:
