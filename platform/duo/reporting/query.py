@@ -73,6 +73,22 @@ def _thresholds(rows: list) -> dict[int, int | None]:
 
 
 def branches(country: str | None = None, slug: str | None = None) -> list[Branch]:
+    """The branches (all, or of a country, or one), read once per request."""
+    if has_request_context() and "duo_report_branches" in g:
+        every = g.duo_report_branches
+    else:
+        every = _all_branches()
+        if has_request_context():
+            g.duo_report_branches = every
+    out = list(every)
+    if country:
+        out = [b for b in out if b.country == country]
+    if slug:
+        out = [b for b in out if b.slug == slug]
+    return out
+
+
+def _all_branches() -> list[Branch]:
     rows = db.session.execute(
         select(
             Tenant.id,
@@ -85,18 +101,20 @@ def branches(country: str | None = None, slug: str | None = None) -> list[Branch
         ).order_by(Tenant.country, Tenant.slug)
     ).all()
     limits = _thresholds([(r.id, r.digest) for r in rows])
-    out = [Branch(*r[:6], threshold=limits.get(r.id)) for r in rows]
-    if country:
-        out = [b for b in out if b.country == country]
-    if slug:
-        out = [b for b in out if b.slug == slug]
-    return out
+    return [Branch(*r[:6], threshold=limits.get(r.id)) for r in rows]
 
 
 def years() -> list[int]:
-    first, last = db.session.execute(
-        select(func.min(RollupCell.month), func.max(RollupCell.month))
-    ).one()
+    """Every year from the first rollup's to this one (kept under the rollups' version)."""
+    version = _version()
+    span = _YEARS.get(version)
+    if span is None:
+        span = db.session.execute(
+            select(func.min(RollupCell.month), func.max(RollupCell.month))
+        ).one()
+        _YEARS.clear()  # one version is current at a time
+        _YEARS[version] = span
+    first, last = span
     today = utcnow().year
     if first is None:
         return [today]
@@ -347,6 +365,8 @@ def cubes(
         _CUBES.popitem(last=False)
     return made
 
+
+_YEARS: dict[tuple, tuple] = {}
 
 #: How many sets of cubes a process keeps (HQ's pages, a few years and dimensions).
 CUBES_KEPT = 48
