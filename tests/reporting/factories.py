@@ -162,3 +162,89 @@ class History:
                 )
             )
         return duos
+
+    # Steps 7-8: what the duos' check-ins, outcomes and survey answers hold.
+
+    def meetings(self, branch: str, duo: Duo, weeks: int, minutes: int, *, both: bool = False):
+        """``weeks`` check-ins of the mentor saying they met (and the mentee too if ``both``)."""
+        from duo.duos.models import DuoCheckIn
+
+        with tenant_scope(self.tenants[branch].id):
+            first = duo.started_at.date()
+            for week in range(weeks):
+                monday = first + timedelta(days=7 * week - first.weekday())
+                for person in (duo.mentor_id, duo.mentee_id) if both else (duo.mentor_id,):
+                    self.db.session.add(
+                        DuoCheckIn(
+                            duo_id=duo.id,
+                            week_start=monday,
+                            kind="link",
+                            at=duo.started_at + timedelta(days=7 * week),
+                            by_person_id=person,
+                            met=True,
+                            minutes=minutes if person == duo.mentor_id else minutes // 2,
+                        )
+                    )
+            self.db.session.flush()
+
+    def outcome(
+        self,
+        branch: str,
+        duo: Duo,
+        months_after: int,
+        status: str,
+        *,
+        contract: str | None = None,
+        job_started: Any = None,
+    ) -> None:
+        from duo.evaluation.models import Outcome
+
+        with tenant_scope(self.tenants[branch].id):
+            self.db.session.add(
+                Outcome(
+                    duo_id=duo.id,
+                    person_id=duo.mentee_id,
+                    months_after=months_after,
+                    status=status,
+                    contract_type=contract,
+                    hours_per_week=30 if status == "job" else None,
+                    job_started_on=job_started,
+                    recorded_at=duo.ended_at + timedelta(days=30 * months_after + 1),
+                )
+            )
+            self.db.session.flush()
+
+    def lost(self, branch: str, duo: Duo, months_after: int = 0) -> None:
+        """An outcome ask that was sent, reminded and never answered."""
+        from duo.evaluation.models import OutcomeAsk
+
+        with tenant_scope(self.tenants[branch].id):
+            moment = duo.ended_at + timedelta(days=30 * months_after)
+            self.db.session.add(
+                OutcomeAsk(
+                    duo_id=duo.id,
+                    person_id=duo.mentee_id,
+                    months_after=months_after,
+                    due_on=moment.date(),
+                    sent_at=moment,
+                    reminded_at=moment + timedelta(days=7),
+                    lost_at=moment + timedelta(days=30),
+                )
+            )
+            self.db.session.flush()
+
+    def answer(self, branch: str, duo: Duo, party: str, key: str, value: str) -> None:
+        from duo.evaluation.models import EvaluationAnswer
+
+        with tenant_scope(self.tenants[branch].id):
+            self.db.session.add(
+                EvaluationAnswer(
+                    duo_id=duo.id,
+                    party=party,
+                    question_key=key,
+                    question_version=1,
+                    value=value,
+                    answered_at=duo.ended_at + timedelta(days=3),
+                )
+            )
+            self.db.session.flush()

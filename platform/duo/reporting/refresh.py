@@ -16,6 +16,7 @@ import hashlib
 import time
 from datetime import datetime, timedelta
 
+from flask import g, has_request_context
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
@@ -52,7 +53,7 @@ def refresh_branch() -> dict[str, object]:
     db.session.execute(delete(RollupCell).where(RollupCell.tenant_id == tenant_id))
     if rows:
         db.session.execute(
-            insert(RollupCell),
+            insert(RollupCell.__table__),  # Core executemany: no ORM bookkeeping per row
             [
                 {
                     "tenant_id": tenant_id,
@@ -75,6 +76,8 @@ def refresh_branch() -> dict[str, object]:
     record.duration_ms = int((time.perf_counter() - started) * 1000)
     db.session.add(record)
     db.session.flush()
+    if has_request_context():
+        g.pop("duo_rollup_version", None)  # the version query.cubes read for this request
     return {"cells": len(rows), "hash": digest}
 
 

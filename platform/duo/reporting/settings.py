@@ -1,7 +1,8 @@
 """The reporting settings of a branch: the country's variants of the definitions.
 
-A country file (``tenants/countries/<cc>.toml``) may carry a ``[reporting]`` section and a
-branch may override it; what is missing falls back to the programme's own settings
+A country file (``tenants/countries/<cc>.toml``) may carry a ``[reporting]`` section
+(validated by ``duo.core.tenancy.config.steps.ReportingSchema``) and a branch may override
+it; what is missing falls back to the programme's own settings
 (``programme.duration_months``, ``programme.follow_up_months``) and to the defaults below.
 """
 
@@ -25,6 +26,8 @@ class ReportingSettings:
     stable_job_months: int = 3
     #: Which outcomes are positive.
     positive_outcomes: tuple[str, ...] = DEFAULT_POSITIVE
+    #: The country's own minimum of people behind a figure HQ sees (None: the platform's).
+    suppression_threshold: int | None = None
 
 
 def reporting_settings(config: Mapping[str, Any] | None) -> ReportingSettings:
@@ -36,4 +39,7 @@ def reporting_settings(config: Mapping[str, Any] | None) -> ReportingSettings:
         outcome_months=int(section.get("outcome_months", programme.get("follow_up_months", 12))),
         stable_job_months=int(section.get("stable_job_months", 3)),
         positive_outcomes=tuple(section.get("positive_outcomes", DEFAULT_POSITIVE)),
+        suppression_threshold=(
+            int(section["suppression_threshold"]) if "suppression_threshold" in section else None
+        ),
     )

@@ -16,7 +16,7 @@ hides the same cells and two of them cannot be combined to undo the suppression.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = 10
@@ -39,10 +39,19 @@ class Value:
 Group = tuple[list[Hashable], Hashable]
 
 
-def suppress(cells: dict[Hashable, Value], groups: Iterable[Group], threshold: int) -> None:
-    """Mark primary and secondary suppression in place."""
-    for cell in cells.values():
-        if 0 < cell.n < threshold:
+def suppress(
+    cells: dict[Hashable, Value],
+    groups: Iterable[Group],
+    threshold: int | Callable[[Hashable], int],
+) -> None:
+    """Mark primary and secondary suppression in place.
+
+    ``threshold`` is one number, or a function giving each cell's (a country may ask for a
+    higher one than the platform's: :func:`duo.reporting.query.cell_thresholds`).
+    """
+    limit = threshold if callable(threshold) else (lambda _key: threshold)
+    for key, cell in cells.items():
+        if 0 < cell.n < limit(key):
             cell.suppressed = True
     groups = [
         ([p for p in parts if p in cells], total) for parts, total in groups if total in cells

@@ -8,7 +8,7 @@ cells everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -193,10 +193,13 @@ def fairness(
     geos = [("b", b.id) for b in places] + [("c", c) for c in sorted({b.country for b in places})]
     geos.append(ALL_GEO)
     shown: dict[str, dict] = {}
+    of_place = query.cell_thresholds(places)
+    limit = lambda key: of_place((key[1], YEAR))  # noqa: E731 - keys are (category, place)
     for key in keys:
-        cells = {("", g): everybody[key].get(g) for g in geos}
+        # Copies: the cubes are shared (kept by query.cubes) and suppression marks cells.
+        cells = {("", g): replace(everybody[key].get(g)) for g in geos}
         for cat in cats:
-            cells.update({(cat, g): per_cat[cat][key].get(g) for g in geos})
+            cells.update({(cat, g): replace(per_cat[cat][key].get(g)) for g in geos})
         groups = []
         for cat in ["", *cats]:
             for country in sorted({b.country for b in places}):
@@ -208,7 +211,7 @@ def fairness(
         for g in geos:
             groups.append(([(cat, g) for cat in cats], ("", g)))
         if suppressed:
-            suppress(cells, groups, query.threshold())
+            suppress(cells, groups, limit)
         shown[key] = cells
     for cat in cats:
         label = str(ind.CATEGORY_LABELS.get(cat, cat))

@@ -16,6 +16,11 @@ from duo.core.tenancy.models import Tenant
 from duo.core.tenancy.sync import apply_plan, plan
 
 
+def with_past() -> bool:
+    """Whether the demo gets its years of past activity (``DUO_DEMO_PAST``; off in tests)."""
+    return bool(current_app.config.get("DUO_DEMO_PAST", not current_app.testing))
+
+
 @click.command("setup")
 @click.option("--demo/--no-demo", default=True, help="Seed demo users and candidates.")
 @with_appcontext
@@ -44,7 +49,7 @@ def setup(demo: bool) -> None:
     if not demo:
         analyze()
         return
-    if seed():
+    if seed(past=with_past()):
         db.session.commit()
         click.echo("demo data created")
         click.echo(f"demo mails written to the outbox ({run_queued_jobs()} jobs run)")
@@ -80,7 +85,7 @@ def demo_seed(slugs: tuple[str, ...], people: int | None) -> None:
     if unknown:
         raise click.ClickException(f"unknown or inactive branch: {', '.join(unknown)}")
     kwargs = {"people_per_branch": people} if people is not None else {}
-    if seed(only=list(slugs), **kwargs):
+    if seed(only=list(slugs), past=with_past(), **kwargs):
         db.session.commit()
         click.echo(f"demo data created for {', '.join(slugs)} ({run_queued_jobs()} jobs run)")
     else:

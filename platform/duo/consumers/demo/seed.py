@@ -31,6 +31,7 @@ from sqlalchemy import select
 from duo.consumers.demo.cast import cast_for
 from duo.consumers.demo.figures import refresh_figures
 from duo.consumers.demo.parts import FULL_STORY
+from duo.consumers.demo.past import seed_past
 from duo.consumers.demo.personas import Branch
 from duo.consumers.demo.story import BranchStory, existing_people
 from duo.core.auth import accounts
@@ -116,6 +117,7 @@ def seed(
     people_per_branch: int = DEFAULT_PEOPLE_PER_BRANCH,
     seed_value: int = 2026,
     only: list[str] | None = None,
+    past: bool = False,
 ) -> bool:
     """Create the demo users, and the story of every active branch that has no people yet.
 
@@ -125,16 +127,22 @@ def seed(
 
     A branch onboarded after the demo was first seeded gets no fake people and no demo
     login unless it is named in ``only`` (``duo demo seed --branch SLUG``).
+
+    ``past``: each branch seeded now also gets its years of finished activity before the
+    story (:mod:`duo.consumers.demo.past`), so that HQ's figures look like the
+    organisation's; ``duo setup`` asks for it, tests mostly do not.
     """
     with _one_hash_for_the_demo_password():
-        created = _seed(people_per_branch, seed_value, only)
+        created = _seed(people_per_branch, seed_value, only, past)
     enrol_demo_accounts()
     if created:
         refresh_figures()  # HQ's dashboard shows the story at once
     return created
 
 
-def _seed(people_per_branch: int, seed_value: int, only: list[str] | None = None) -> bool:
+def _seed(
+    people_per_branch: int, seed_value: int, only: list[str] | None = None, past: bool = False
+) -> bool:
     created = False
     first_time = find_user(HQ_EMAIL) is None
     if first_time:
@@ -164,6 +172,8 @@ def _seed(people_per_branch: int, seed_value: int, only: list[str] | None = None
             today = now.astimezone(ZoneInfo(tenant.timezone)).date()
             people = cast_for(Branch.of(tenant), people_per_branch, seed_value, today)
             BranchStory(tenant, coordinator, people, seed_value, now=now).play()
+            if past:
+                seed_past(tenant, seed_value, today)
             created = True
     return created
 

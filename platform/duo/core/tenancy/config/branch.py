@@ -63,6 +63,8 @@ class BranchConfig:
     evaluation: dict[str, Any] = field(default_factory=dict)
     #: Personal data: consent purposes and their text versions, retention periods.
     privacy: dict[str, Any] = field(default_factory=dict)
+    #: The country's variants of the indicator definitions (stable job, threshold...).
+    reporting: dict[str, Any] = field(default_factory=dict)
     source: Path = field(default=Path(), compare=False)
     digest: str = ""
 
@@ -111,6 +113,7 @@ class BranchConfig:
             "duos": copy.deepcopy(self.duos),
             "evaluation": copy.deepcopy(self.evaluation),
             "privacy": copy.deepcopy(self.privacy),
+            "reporting": copy.deepcopy(self.reporting),
         }
 
     @classmethod
@@ -135,6 +138,7 @@ class BranchConfig:
             duos=copy.deepcopy(dict(data.get("duos", {}))),
             evaluation=copy.deepcopy(dict(data.get("evaluation", {}))),
             privacy=copy.deepcopy(dict(data.get("privacy", {}))),
+            reporting=copy.deepcopy(dict(data.get("reporting") or {})),
             source=source or Path(),
         )
 
@@ -178,5 +182,6 @@ def build_config(merged: dict, source: Path) -> BranchConfig:
         duos=merged["duos"],
         evaluation=merged["evaluation"],
         privacy=merged["privacy"],
+        reporting=merged.get("reporting") or {},
         source=source,
     )

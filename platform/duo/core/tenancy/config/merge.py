@@ -25,6 +25,9 @@ SECTIONS: tuple[str, ...] = (
     "privacy",
 )
 
+#: Sections a country may leave out (the merged branch has them only when one file does).
+OPTIONAL_SECTIONS: tuple[str, ...] = ("reporting",)
+
 
 def _identity(path: FieldPath) -> str | None:
     """The identity key of the list at ``path``, if its items merge by identity."""
@@ -137,4 +140,7 @@ def merged_view(branch: dict, country: dict) -> dict[str, Any]:
     }
     for section in SECTIONS:
         merged[section] = merge(country[section], branch.get(section, {}), (section,))
+    for section in OPTIONAL_SECTIONS:
+        if section in country or section in branch:
+            merged[section] = merge(country.get(section, {}), branch.get(section, {}), (section,))
     return merged

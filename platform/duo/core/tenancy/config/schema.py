@@ -46,7 +46,7 @@ from duo.core.tenancy.config.fields import (
     Translations,
 )
 from duo.core.tenancy.config.privacy import PrivacySchema
-from duo.core.tenancy.config.steps import DuosSchema, EvaluationSchema
+from duo.core.tenancy.config.steps import DuosSchema, EvaluationSchema, ReportingSchema
 from duo.core.tenancy.config.vocabulary import (
     AUDIENCES,
     MAX_AGE_BOUND,
@@ -296,6 +296,8 @@ class _Sections(StrictSchema):
     duos = Nested(DuosSchema, required=True)
     evaluation = Nested(EvaluationSchema, required=True)
     privacy = Nested(PrivacySchema, required=True)
+    #: Optional: the country's variants of the indicator definitions.
+    reporting = Nested(ReportingSchema)
 
 
 class CountryHolidaysSchema(StrictSchema):
@@ -352,6 +354,7 @@ class BranchSchema(_BranchFields):
     duos = Partial(DuosSchema)
     evaluation = Partial(EvaluationSchema)
     privacy = Partial(PrivacySchema)
+    reporting = Partial(ReportingSchema)
 
 
 class MergedHolidaysSchema(StrictSchema):

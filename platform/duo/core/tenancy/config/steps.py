@@ -1,6 +1,7 @@
-"""Schemas of the sections for steps 5-8: ``[duos]`` (links, first meeting, agreement and
-charter texts, check-in topics, stop reasons) and ``[evaluation]`` (survey questions,
-outcome follow-up). Imported by :mod:`duo.core.tenancy.config.schema` into its sections.
+"""Schemas of the sections for steps 5-8 and reporting: ``[duos]`` (links, first meeting,
+agreement and charter texts, check-in topics, stop reasons), ``[evaluation]`` (survey
+questions, outcome follow-up) and ``[reporting]`` (the country's variants of the indicators).
+Imported by :mod:`duo.core.tenancy.config.schema` into its sections.
 
 Texts people read or sign (agreement, charter, topics, questions) are translations per
 locale; the loader checks every branch locale has one. The agreement and charter carry a
@@ -120,6 +121,31 @@ class EvaluationSchema(_Strict):
         errors = _unique_keys(data.get("questions"), "questions")
         if errors:
             raise ValidationError(errors)
+
+
+#: The situations of a mentee an outcome may record (as ``duo.evaluation.models.STATUSES``).
+OUTCOME_STATUSES: tuple[str, ...] = ("job", "internship", "training", "looking", "other")
+
+
+class ReportingSchema(_Strict):
+    """``[reporting]``: a country's variants of the indicator definitions (all optional).
+
+    ``reach_months``: a duo "reaches six months" after this many months of accompaniment
+    (default ``programme.duration_months``); ``outcome_months``: outcomes are those known
+    within this many months after the end (default ``programme.follow_up_months``);
+    ``stable_job_months``: a job counts as stable once held this many months (default 3);
+    ``positive_outcomes``: the situations counted as positive (default job, internship,
+    training); ``suppression_threshold``: the country's own minimum number of people behind
+    a figure HQ sees (a country may ask for more than the platform's, never for less).
+    """
+
+    reach_months = Integer(validate=check.at_least(1))
+    outcome_months = Integer(validate=check.at_least(1))
+    stable_job_months = Integer(validate=check.at_least(1))
+    positive_outcomes = List(
+        Text(validate=check.one_of(OUTCOME_STATUSES)), non_empty=True, unique=True
+    )
+    suppression_threshold = Integer(validate=check.at_least(2))
 
 
 def translation_places(merged: dict) -> list[tuple[tuple, Any]]:

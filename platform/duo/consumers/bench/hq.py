@@ -1,0 +1,319 @@
+"""HQ's dashboard over the whole organisation at scale, and one branch's refresh.
+
+The world: 50 branches (the ten real ones and clones of them) of 10,000 duos each
+(``DUO_BENCH_HQ_BRANCHES`` / ``DUO_BENCH_HQ_DUOS`` make it smaller for a quick look), with
+their mentees and mentors, histories, outcomes and survey answers written in bulk inside
+each branch's scope, then every branch's rollups computed by the real refresh job.
+
+``hq dashboard`` figure: HQ's ``/hq/`` page for a year (every indicator, every branch,
+suppressed), warm. Baseline: **one** hand-written SQL aggregate over the raw tables (people
+signed up, duos started, completed, stopped per branch in the year: a small part of what
+the page shows), run on the same database, interleaved. The page must answer in under
+300 ms and faster than that one query (ratio below 1).
+
+``hq refresh one branch`` figure: a branch's rollups recomputed after a change (one more
+duo ended), as the debounced job does (goal: under a second).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import datetime as dt
+import os
+import random
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import insert, select, text
+
+from duo.app import create_app
+from duo.consumers.bench import Measurement, figure, interleaved
+from duo.consumers.bench.world import _database, _settings
+from duo.core.auth.accounts import create_user, enrol_two_factor
+from duo.core.db import db, utcnow
+from duo.core.tenancy.context import tenant_scope
+from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.sync import sync_from_path
+from duo.duos import states as duo_states
+from duo.duos.models import Duo, DuoStateChange
+from duo.evaluation.models import EvaluationAnswer, Outcome
+from duo.people import states
+from duo.people.models import MENTEE, MENTOR, Person, StateChange
+from duo.reporting.refresh import refresh_now
+
+HQ_EMAIL = "bench.hq@example.org"
+PASSWORD = "bench-password-2026"
+YEAR = 2025
+CHUNK = 5_000
+
+
+def _size() -> tuple[int, int]:
+    return (
+        int(os.environ.get("DUO_BENCH_HQ_BRANCHES", "50")),
+        int(os.environ.get("DUO_BENCH_HQ_DUOS", "10000")),
+    )
+
+
+@dataclass
+class HqWorld:
+    app: Flask
+    branch_ids: list[int]
+    duos_per_branch: int
+
+
+def _clone_branches(wanted: int) -> list[int]:
+    """The real branches, and clones of them (``brussels-2``...) up to ``wanted``."""
+    real = db.session.execute(select(Tenant).order_by(Tenant.id)).scalars().all()
+    ids = [t.id for t in real]
+    n = 0
+    while len(ids) < wanted:
+        base = real[n % len(real)]
+        copy_no = n // len(real) + 2
+        clone = Tenant(
+            slug=f"{base.slug}-{copy_no}",
+            country=base.country,
+            name={k: f"{v} {copy_no}" for k, v in base.name.items()},
+            locales=list(base.locales),
+            timezone=base.timezone,
+            contact_email=base.contact_email,
+            config={**base.config, "slug": f"{base.slug}-{copy_no}"},
+            digest=f"{base.digest[:56]}{copy_no:08d}",
+            active=True,
+        )
+        db.session.add(clone)
+        db.session.flush()
+        ids.append(clone.id)
+        n += 1
+    db.session.commit()
+    return ids[:wanted]
+
+
+def _bulk(model: type, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(model.__table__), rows[start : start + CHUNK])
+
+
+def _moment(rng: random.Random, first: dt.date, days: int) -> dt.datetime:
+    day = first + dt.timedelta(days=rng.randint(0, days))
+    return dt.datetime.combine(day, dt.time(9 + rng.randint(0, 8)), tzinfo=dt.UTC)
+
+
+def seed_branch(tenant_id: int, duos: int, rng: random.Random) -> None:
+    """``duos`` duos over five years, each with its mentee, a mentor (shared by about three
+    duos), their histories, an outcome for most and two survey answers."""
+    people: list[dict] = []
+    changes: list[dict] = []
+    duo_rows: list[dict] = []
+    duo_changes: list[dict] = []
+    outcomes: list[dict] = []
+    answers: list[dict] = []
+    first = dt.date(YEAR - 4, 1, 1)
+
+    def person(role: str, created: dt.datetime, path: list[tuple[str, dt.datetime]]) -> uuid.UUID:
+        pid = uuid.uuid4()
+        people.append(
+            {"tenant_id": tenant_id, "id": pid, "role": role, "first_name": "B",
+             "last_name": f"{len(people):06d}", "email": f"b{len(people)}@example.org",
+             "locale": "fr", "birth_year": created.year - (24 if role == MENTEE else 60),
+             "state": path[-1][0], "state_changed_at": path[-1][1], "created_at": created}
+        )  # fmt: skip
+        previous = None
+        for state, at in [(states.REGISTERED, created), *path]:
+            changes.append({"tenant_id": tenant_id, "id": uuid.uuid4(), "person_id": pid,
+                            "from_state": previous, "to_state": state, "at": at})  # fmt: skip
+            previous = state
+        return pid
+
+    mentors: list[uuid.UUID] = []
+    for k in range(duos):
+        proposed = _moment(rng, first, 5 * 365 - 200)
+        created = proposed - dt.timedelta(days=rng.randint(30, 120))
+        eligible = created + dt.timedelta(days=20)
+        alumni = proposed + dt.timedelta(days=200)
+        path = [(states.ELIGIBLE, eligible), (states.MATCHED, proposed), (states.ALUMNI, alumni)]
+        mentee = person(MENTEE, created, path)
+        if k % 3 == 0 or not mentors:
+            mentors.append(person(MENTOR, created, [(states.TRAINED, eligible),
+                                                    (states.ALUMNI, proposed)]))  # fmt: skip
+        mentor = mentors[-1 - rng.randint(0, min(5, len(mentors) - 1))]
+        started = proposed + dt.timedelta(days=14)
+        stopped = rng.random() < 0.1
+        finished = started + dt.timedelta(days=rng.randint(30, 150) if stopped else 183)
+        did = uuid.uuid4()
+        state = duo_states.STOPPED if stopped else duo_states.EVALUATED
+        duo_rows.append(
+            {"tenant_id": tenant_id, "id": did, "mentee_id": mentee, "mentor_id": mentor,
+             "state": state, "state_changed_at": finished, "proposed_at": proposed,
+             "started_at": started, "ends_on": (started + dt.timedelta(days=183)).date(),
+             "ended_at": finished}
+        )  # fmt: skip
+        steps = [(duo_states.PROPOSED, proposed), (duo_states.ACTIVE, started)]
+        steps.append((duo_states.STOPPED, finished) if stopped else (duo_states.ENDED, finished))
+        previous = None
+        for to_state, at in steps:
+            duo_changes.append(
+                {"tenant_id": tenant_id, "id": uuid.uuid4(), "duo_id": did,
+                 "from_state": previous, "to_state": to_state, "at": at}
+            )  # fmt: skip
+            previous = to_state
+        if rng.random() < 0.8:
+            status = rng.choices(("job", "training", "looking"), weights=(52, 20, 28))[0]
+            outcomes.append(
+                {"tenant_id": tenant_id, "id": uuid.uuid4(), "duo_id": did, "person_id": mentee,
+                 "months_after": 6, "status": status,
+                 "contract_type": "permanent" if status == "job" else None,
+                 "recorded_at": finished + dt.timedelta(days=190), "by_coordinator": False}
+            )  # fmt: skip
+        for party, key in ((MENTEE, "autonomy"), (MENTOR, "useful_to_society")):
+            answers.append(
+                {"tenant_id": tenant_id, "id": uuid.uuid4(), "duo_id": did, "party": party,
+                 "question_key": key, "question_version": 1,
+                 "value": "4" if rng.random() < 0.9 else "2",
+                 "answered_at": finished + dt.timedelta(days=5)}
+            )  # fmt: skip
+    for model, rows in (
+        (Person, people),
+        (StateChange, changes),
+        (Duo, duo_rows),
+        (DuoStateChange, duo_changes),
+        (Outcome, outcomes),
+        (EvaluationAnswer, answers),
+    ):
+        _bulk(model, rows)
+
+
+@contextlib.contextmanager
+def hq_world(branches: int | None = None, duos: int | None = None) -> Iterator[HqWorld]:
+    wanted, per_branch = _size()
+    branches = branches or wanted
+    duos = duos or per_branch
+    with tempfile.TemporaryDirectory(prefix="duo-bench-hq-") as tmp, _database(Path(tmp)) as url:
+        settings = _settings(Path(tmp), url)
+        app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}, settings)
+        with app.app_context():
+            upgrade(revision="heads")
+            sync_from_path(settings.tenants_path)
+            db.session.commit()
+            user = create_user(HQ_EMAIL, "Bench HQ", PASSWORD, hq=True, locale="en")
+            enrol_two_factor(user)
+            db.session.commit()
+            ids = _clone_branches(branches)
+            rng = random.Random(2026)
+            for tenant_id in ids:
+                with tenant_scope(tenant_id):
+                    seed_branch(tenant_id, duos, rng)
+                db.session.commit()
+                refresh_now(tenant_id)
+                db.session.commit()
+            if db.engine.dialect.name == "postgresql":
+                with db.engine.connect() as conn:
+                    conn.exec_driver_sql("ANALYZE")
+        try:
+            yield HqWorld(app, ids, duos)
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+@cache
+def _shared() -> HqWorld:
+    manager = hq_world()
+    built = manager.__enter__()
+    atexit.register(manager.__exit__, None, None, None)
+    return built
+
+
+#: The baseline: one aggregate a person would write by hand over the raw tables.
+RAW_AGGREGATE = text(
+    """
+    SELECT t.id, t.country,
+           (SELECT count(*) FROM people p WHERE p.tenant_id = t.id
+              AND p.created_at >= :start AND p.created_at < :end) AS signed_up,
+           (SELECT count(*) FROM duos d WHERE d.tenant_id = t.id
+              AND d.started_at >= :start AND d.started_at < :end) AS started,
+           (SELECT count(*) FROM duos d WHERE d.tenant_id = t.id AND d.state = 'evaluated'
+              AND d.ended_at >= :start AND d.ended_at < :end) AS completed,
+           (SELECT count(*) FROM duos d WHERE d.tenant_id = t.id AND d.state = 'stopped'
+              AND d.ended_at >= :start AND d.ended_at < :end) AS stopped
+    FROM tenants t ORDER BY t.country, t.id
+    """
+)
+
+
+def _raw_aggregate(built: HqWorld) -> None:
+    """Run as the application would for HQ before rollups: across every branch at once
+    (SQLite has no row-level security; on PostgreSQL the bench's owner role reads all)."""
+    start = dt.datetime(YEAR, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(YEAR + 1, 1, 1, tzinfo=dt.UTC)
+    with built.app.app_context(), db.engine.connect() as conn:
+        rows = conn.execute(RAW_AGGREGATE, {"start": start, "end": end}).all()
+    assert rows
+
+
+def _hq_client(built: HqWorld):
+    from duo.core.auth.accounts import find_user
+    from duo.core.auth.twofactor import current_code
+
+    client = built.app.test_client()
+    response = client.post("/login", data={"email": HQ_EMAIL, "password": PASSWORD})
+    if response.headers.get("Location", "").endswith("/login/code"):
+        with built.app.app_context():
+            user = find_user(HQ_EMAIL)
+            code = current_code(user.totp_secret, after_step=user.totp_last_step)
+        client.post("/login/code", data={"code": code})
+    return client
+
+
+@figure("hq dashboard @50 branches x 10,000 duos", unit="ms", goal="< 300", ratio_goal="< 1")
+def hq_dashboard() -> Measurement:
+    built = _shared()
+    client = _hq_client(built)
+    url = f"/hq/?year={YEAR}"
+    first = client.get(url)
+    if first.status_code != 200:
+        raise RuntimeError(f"{url} answered {first.status_code}")
+
+    def ours() -> None:
+        assert client.get(url).status_code == 200
+
+    a, b = interleaved(ours, lambda: _raw_aggregate(built), rounds=9, warmup=2)
+    return Measurement(
+        a.median * 1000,
+        b.median * 1000,
+        p95=a.p95 * 1000,
+        baseline_p95=b.p95 * 1000,
+        note=f"{len(built.branch_ids)} branches x {built.duos_per_branch} duos",
+    )
+
+
+@figure("hq refresh one branch after a change @10,000 duos", unit="ms", goal="< 1000")
+def hq_refresh_one_branch() -> Measurement:
+    built = _shared()
+    tenant_id = built.branch_ids[0]
+    samples = []
+    with built.app.app_context():
+        for _round in range(5):
+            with tenant_scope(tenant_id):
+                duo = db.session.execute(select(Duo).limit(1)).scalar_one()
+                duo.state_changed_at = utcnow()  # a change the figures are made of
+                db.session.flush()
+            started = time.perf_counter()
+            refresh_now(tenant_id)
+            db.session.commit()
+            samples.append(time.perf_counter() - started)
+    samples.sort()
+    return Measurement(
+        samples[len(samples) // 2] * 1000,
+        p95=samples[-1] * 1000,
+        note=f"{built.duos_per_branch} duos in the branch",
+    )
