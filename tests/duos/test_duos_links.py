@@ -418,3 +418,20 @@ def test_the_meeting_date_rules(db, in_tenant, setup, tenants) -> None:
             by=None, tenant=tenant)  # fmt: skip
         assert duo.first_meeting_at == START + dt.timedelta(days=4)
     assert utcnow() > START
+
+
+def test_mail_and_pdf_dates_read_as_the_branch_writes_them(tenants) -> None:
+    """Jobs format outside a request: the branch still picks the regional English (day
+    before month, 24-hour clock) and no time shows seconds."""
+    import datetime as _dt
+
+    from duo.duos import display
+
+    local = display.formatter(tenants["brussels"], "en")
+    moment = _dt.datetime(2026, 3, 9, 13, 30, tzinfo=_dt.UTC)  # 14:30 in Brussels
+    text = local(moment)
+    assert "14:30" in text and "14:30:00" not in text and "PM" not in text
+    assert text.index("9") < text.index("Mar"), text
+    day = local(_dt.date(2026, 3, 9))
+    assert day.index("9") < day.index("Mar"), day
+    assert "14:30" in display.formatter(tenants["lyon"], "fr")(moment)
