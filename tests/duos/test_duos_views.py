@@ -289,3 +289,23 @@ def test_people_follow_the_duo_through_the_pages(db, in_tenant, coordinator, mak
         assert job.status == "done", job.last_error
     pdf = client.get(f"/rotterdam/duos/{duo.id}/agreement.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_opening_a_duo_is_in_the_audit_log_of_both_people(
+    db, in_tenant, coordinator, make_duo
+) -> None:
+    from duo.core.audit.models import AuditEvent
+
+    client = coordinator("rotterdam", locale="en")
+    duo = make_duo(mentee="Audited", mentor="Seen", steps=(states.FIRST_MEETING,))
+    with in_tenant("rotterdam"):
+        people = {duo.mentee_id, duo.mentor_id}
+    assert client.get(f"/rotterdam/duos/{duo.id}").status_code == 200
+    with in_tenant("rotterdam"):
+        viewed = db.session.execute(
+            select(AuditEvent.person_id, AuditEvent.actor_user_id).where(
+                AuditEvent.action == "person.view", AuditEvent.object == "duo"
+            )
+        ).all()
+    assert {p for p, _ in viewed} == people
+    assert {a for _, a in viewed} == {client.user.id}

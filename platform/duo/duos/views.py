@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from duo.core import exporting
+from duo.core import audit, exporting
 from duo.core.auth.access import coordinator_required
 from duo.core.dashboard.todos import Todo
 from duo.core.db import db
@@ -140,7 +140,10 @@ def _filtered():
 @bp.route("/<uuid:duo_id>")
 @coordinator_required
 def detail(duo_id: uuid.UUID):
-    return render(load(duo_id))
+    duo = load(duo_id)
+    for person_id in (duo.mentee_id, duo.mentor_id):  # the page shows both people's data
+        audit.record(audit.PERSON_VIEW, "duo", actor=current_user, person_id=person_id)
+    return render(duo)
 
 
 @bp.route("/<uuid:duo_id>/to/<target>", methods=["POST"])

@@ -60,7 +60,7 @@ IMPORT = "import"
 
 #: Every kind of event, with its label for the log page (other kinds show as written).
 KINDS: dict[str, Any] = {
-    PERSON_VIEW: _l("Person's page opened"),
+    PERSON_VIEW: _l("Person's data viewed (their page, intake or duo)"),
     PERSON_EDIT: _l("Person's data changed"),
     PERSON_STATE: _l("Person's step changed"),
     ELIGIBILITY_OVERRIDE: _l("Eligibility overridden"),
