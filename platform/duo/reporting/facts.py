@@ -15,7 +15,6 @@ import gc
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -25,24 +24,19 @@ from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
 from duo.duos.lifecycle import add_months
-from duo.duos.models import Duo, DuoCheckIn, DuoStateChange
-from duo.evaluation.models import INTERNSHIP, JOB, TRAINING, EvaluationAnswer, Outcome, OutcomeAsk
+from duo.duos.models import Duo, DuoStateChange
+from duo.evaluation.models import Outcome
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
-from duo.reporting.models import ALL, NO_BUCKET
+from duo.reporting import followup_facts
 from duo.reporting.settings import reporting_settings
+from duo.reporting.tally import DuoFacts, PersonFacts, Tally, month_of
 from duo.sessions.models import InfoSession, Registration
 
 #: The reporting dimensions a person can be split by (the fairness view's).
 DIMENSIONS = ("audience", "age_band", "language", "sector")
 #: Waiting days above this are counted in the last bucket.
 MAX_BUCKET = 999
-
-Key = tuple[date, str, str, str, int]
-
-
-def month_of(day: date) -> date:
-    return day.replace(day=1)
 
 
 def age_band(role: str, age: int | None) -> str:
@@ -56,48 +50,6 @@ def age_band(role: str, age: int | None) -> str:
     if age < 25:
         return "18-24"
     return "25-29" if age < 30 else "30+"
-
-
-@dataclass
-class Tally:
-    """Counts and sums being collected for one branch."""
-
-    cells: dict[Key, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0, 0.0]))
-
-    def add(
-        self,
-        day: date,
-        measure: str,
-        dims: dict[str, str] | None = None,
-        *,
-        count: int = 1,
-        total: float = 0.0,
-        bucket: int = NO_BUCKET,
-    ) -> None:
-        """Count into the all-people row and into each of the person's dimension rows."""
-        month = month_of(day)
-        for dimension, category in [(ALL, ALL), *(dims or {}).items()]:
-            cell = self.cells[(month, measure, dimension, category, bucket)]
-            cell[0] += count
-            cell[1] += total
-
-    def set(self, day: date, measure: str, count: int) -> None:
-        """A snapshot (active duos at the end of a month): one value, not a sum of events."""
-        self.cells[(month_of(day), measure, ALL, ALL, NO_BUCKET)] = [count, 0.0]
-
-    def rows(self) -> list[tuple[date, str, str, str, int, int, float]]:
-        return sorted(
-            (*key, int(value[0]), round(float(value[1]), 6)) for key, value in self.cells.items()
-        )
-
-
-@dataclass
-class PersonFacts:
-    role: str
-    dims: dict[str, str]
-    first: dict[str, datetime] = field(default_factory=dict)
-    changes: list[tuple[datetime, str]] = field(default_factory=list)
-    mentee_dims: dict[str, str] | None = None
 
 
 def _people(tenant: Tenant) -> dict[uuid.UUID, PersonFacts]:
@@ -188,19 +140,6 @@ def _history(people: dict[uuid.UUID, PersonFacts]) -> None:
             _first(people[pid], "attended", starts_at)
 
 
-@dataclass
-class DuoFacts:
-    mentee_id: uuid.UUID
-    mentor_id: uuid.UUID
-    state: str
-    proposed_at: datetime
-    started_at: datetime | None
-    ended_at: datetime | None
-    declined_by: str | None
-    steps: dict[str, datetime] = field(default_factory=dict)
-    id: uuid.UUID | None = None
-
-
 def _duos() -> list[DuoFacts]:
     duos: dict[uuid.UUID, DuoFacts] = {}
     for row in db.session.execute(
@@ -278,9 +217,9 @@ def _collect(tenant: Tenant) -> Tally:
     _duo_measures(tally, duos, people, local, settings)
     _mentors_again(tally, duos, local)
     _outcome_measures(tally, local, settings)
-    _meetings(tally, duos, people, local)
-    _outcomes(tally, duos, people, local, settings)
-    _survey(tally, duos, people, local)
+    followup_facts.meetings(tally, duos, people, local)
+    followup_facts.outcomes(tally, duos, people, local, settings)
+    followup_facts.survey(tally, duos, people, local)
     return tally
 
 
@@ -381,141 +320,3 @@ def _mentors_again(tally: Tally, duos: list[DuoFacts], local) -> None:
         tally.add(local(end_at), "mentors.first_finished")
         if again:
             tally.add(local(end_at), "mentors.again")
-
-
-def _finished_at(duo: DuoFacts) -> datetime | None:
-    """When a started duo's accompaniment ended or stopped (None: not started or running)."""
-    if duo.started_at is None:
-        return None
-    return duo.steps.get(duo_states.ENDED) or duo.steps.get(duo_states.STOPPED)
-
-
-def _mentee_dims(duo: DuoFacts, people) -> dict[str, str]:
-    """The mentee's dimensions without the audience (always mentees), made once per person."""
-    mentee = people.get(duo.mentee_id)
-    if mentee is None:
-        return {}
-    if mentee.mentee_dims is None:
-        mentee.mentee_dims = {k: v for k, v in mentee.dims.items() if k != "audience"}
-    return mentee.mentee_dims
-
-
-def _meetings(tally: Tally, duos: list[DuoFacts], people, local) -> None:
-    """Meetings and hours of each finished accompaniment, counted in the month it finished.
-
-    A meeting is a week for which the mentor or the mentee said, through their check-in,
-    that they met (both saying so for one week is one meeting); its length is the longer of
-    the minutes they gave. ``count`` is the duo, ``total`` the meetings or the hours.
-    """
-    weeks: dict[uuid.UUID, dict[date, int]] = defaultdict(dict)
-    for duo_id, week, minutes in db.session.execute(
-        select(DuoCheckIn.duo_id, DuoCheckIn.week_start, DuoCheckIn.minutes).where(
-            DuoCheckIn.met.is_(True)
-        )
-    ):
-        seen = weeks[duo_id]
-        seen[week] = max(seen.get(week, 0), int(minutes or 0))
-    for duo in duos:
-        finished = _finished_at(duo)
-        if finished is None:
-            continue
-        met = weeks.get(duo.id, {})
-        end, dims = local(finished), _mentee_dims(duo, people)
-        tally.add(end, "duos.meetings", dims, total=len(met))
-        tally.add(end, "duos.hours", dims, total=sum(met.values()) / 60.0)
-
-
-def _outcomes(tally: Tally, duos: list[DuoFacts], people, local, settings) -> None:
-    """Each mentee's best situation within ``outcome_months`` of the end of their duo.
-
-    Counted in the month the accompaniment ended or stopped (after its start: the duos
-    whose outcomes are followed). ``outcomes.followed``: every such mentee;
-    ``outcomes.known``: those with at least one answer within the period (the denominator
-    of the outcome rates); ``outcomes.lost``: those with no answer and an ask left
-    unanswered (lost to follow-up), who are not counted as a failure. A job is *stable*
-    once held ``stable_job_months`` at the follow-up point it was reported at, or when the
-    contract is permanent.
-    """
-    answers: dict[uuid.UUID, list] = defaultdict(list)
-    for row in db.session.execute(
-        select(
-            Outcome.duo_id,
-            Outcome.months_after,
-            Outcome.status,
-            Outcome.contract_type,
-            Outcome.job_started_on,
-        ).where(Outcome.months_after <= settings.outcome_months)
-    ):
-        answers[row.duo_id].append(row)
-    lost = set(
-        db.session.execute(
-            select(OutcomeAsk.duo_id).where(
-                OutcomeAsk.lost_at.is_not(None),
-                OutcomeAsk.months_after <= settings.outcome_months,
-            )
-        ).scalars()
-    )
-    positive = set(settings.positive_outcomes)
-    for duo in duos:
-        finished = _finished_at(duo)
-        if finished is None:
-            continue
-        end, dims = local(finished), _mentee_dims(duo, people)
-        tally.add(end, "outcomes.followed", dims)
-        found = answers.get(duo.id)
-        if not found:
-            if duo.id in lost:
-                tally.add(end, "outcomes.lost", dims)
-            continue
-        tally.add(end, "outcomes.known", dims)
-        statuses = {r.status for r in found}
-        if JOB in statuses:
-            tally.add(end, "outcomes.job", dims)
-        if any(_stable(r, end, settings.stable_job_months) for r in found):
-            tally.add(end, "outcomes.stable_job", dims)
-        if statuses & {INTERNSHIP, TRAINING}:
-            tally.add(end, "outcomes.internship_training", dims)
-        if statuses & positive:
-            tally.add(end, "outcomes.positive", dims)
-
-
-def _stable(row, end: date, months: int) -> bool:
-    if row.status != JOB:
-        return False
-    if row.contract_type == "permanent":
-        return True
-    if row.job_started_on is None:
-        return False
-    return add_months(row.job_started_on, months) <= add_months(end, row.months_after)
-
-
-MEASURE_LENGTH = 60
-#: Answers that agree: "3" (agree) and "4" (strongly agree), or "yes".
-AGREEING = ("3", "4", "yes")
-
-
-def _survey(tally: Tally, duos: list[DuoFacts], people, local) -> None:
-    """The end-of-duo survey: per side and question, the answers and those agreeing.
-
-    Counted in the month of the answer; every version of a question is counted under its
-    key. Free-text answers are never read.
-    """
-    mentee_of = {d.id: d for d in duos}
-    rows = db.session.execute(
-        select(
-            EvaluationAnswer.duo_id,
-            EvaluationAnswer.party,
-            EvaluationAnswer.question_key,
-            EvaluationAnswer.value,
-            EvaluationAnswer.answered_at,
-        ).where(EvaluationAnswer.value.in_(("1", "2", "3", "4", "yes", "no")))
-    )
-    for duo_id, party, key, value, answered_at in rows:
-        duo = mentee_of.get(duo_id)
-        dims = _mentee_dims(duo, people) if duo is not None and party == MENTEE else {}
-        day = local(answered_at)
-        if len(f"survey.{party}.{key}.answered") > MEASURE_LENGTH:
-            continue  # a key too long to be a measure is no published item either
-        tally.add(day, f"survey.{party}.{key}.answered", dims)
-        if value in AGREEING:
-            tally.add(day, f"survey.{party}.{key}.agreed", dims)

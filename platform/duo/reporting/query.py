@@ -23,13 +23,12 @@ from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
 from duo.reporting import indicators as ind
 from duo.reporting.models import ALL, NO_BUCKET, RollupCell, RollupRefresh
+from duo.reporting.periods import YEAR, Period, months_in, percentile, periods_of
 from duo.reporting.settings import reporting_settings
 from duo.reporting.suppression import DEFAULT_THRESHOLD, Value, suppress
 
 ALL_GEO = ("all",)
-YEAR = ("y",)
 Geo = tuple
-Period = tuple
 
 
 def threshold() -> int:
@@ -164,18 +163,6 @@ def load(year_from: int, year_to: int, tenant_ids: Iterable[int], dimension: str
     )
 
 
-def periods_of(year: int) -> list[Period]:
-    return [*(("m", m) for m in range(1, 13)), *(("q", q) for q in range(1, 5)), YEAR]
-
-
-def months_in(period: Period) -> list[int]:
-    if period[0] == "m":
-        return [period[1]]
-    if period[0] == "q":
-        return [3 * period[1] - 2, 3 * period[1] - 1, 3 * period[1]]
-    return list(range(1, 13))
-
-
 @dataclass
 class Cube:
     indicator: ind.Indicator
@@ -218,18 +205,6 @@ def _accumulate(
     return num, den, hist
 
 
-def _percentile(hist: Counter, share: float) -> float | None:
-    n = sum(hist.values())
-    if not n:
-        return None
-    rank, seen = share * n, 0
-    for bucket in sorted(hist):
-        seen += hist[bucket]
-        if seen >= rank:
-            return float(bucket)
-    return float(max(hist))
-
-
 def _value(item: ind.Indicator, num: float, den: float, hist: Counter) -> Value:
     if item.kind in (ind.COUNT, ind.SNAPSHOT):
         return Value(num, int(num))
@@ -238,7 +213,7 @@ def _value(item: ind.Indicator, num: float, den: float, hist: Counter) -> Value:
     if item.kind == ind.MEAN:
         return Value(num / den if den else None, int(den), numerator=num)
     n = sum(hist.values())
-    return Value(_percentile(hist, 0.5 if item.kind == ind.MEDIAN else 0.9), n)
+    return Value(percentile(hist, 0.5 if item.kind == ind.MEDIAN else 0.9), n)
 
 
 def _last_month(year: int, period: Period, today: date) -> list[int]:

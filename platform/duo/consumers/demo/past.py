@@ -24,117 +24,19 @@ from __future__ import annotations
 import random
 import uuid
 import zlib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert
 
 from duo.consumers.demo import data
+from duo.consumers.demo import past_plan as plan
 from duo.consumers.demo.draw import ascii_fold
 from duo.core.db import db
 from duo.duos import states as duo_states
 from duo.duos.lifecycle import add_months
-from duo.duos.models import Duo, DuoCheckIn, DuoStateChange
-from duo.evaluation.models import EvaluationAnswer, Outcome, OutcomeAsk
 from duo.people import states
-from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
-
-#: Duos started in a full year, and the month the branch opened (the demo's past begins in
-#: 2019 at the earliest). A branch not listed (onboarded later) gets a small default.
-SIZES: dict[str, tuple[int, date]] = {
-    "brussels": (95, date(2019, 1, 1)),
-    "liege": (42, date(2019, 1, 1)),
-    "antwerp": (38, date(2019, 1, 1)),
-    "ghent": (30, date(2019, 1, 1)),
-    "mechelen": (16, date(2020, 3, 1)),
-    "paris": (62, date(2019, 1, 1)),
-    "lille": (30, date(2019, 9, 1)),
-    "marseille": (26, date(2020, 1, 1)),
-    "lyon": (24, date(2021, 1, 1)),
-    "rotterdam": (50, date(2021, 9, 1)),
-}
-DEFAULT_SIZE = 18
-
-#: Shares the draws aim at (from the seeds' published figures).
-DECLINED_AT_FIRST_MEETING = 0.04
-STOPPED_BEFORE_AGREEMENT = 0.03
-REACH_SIX_MONTHS = 0.89
-MENTOR_AGAIN = 0.8
-LOST_TO_FOLLOW_UP = 0.08
-#: Of the mentees with a known outcome: a job, else an internship or a training.
-JOB, INTERNSHIP_OR_TRAINING = 0.52, 0.20
-#: Survey items: the share agreeing (agree questions) or saying yes.
-AGREEMENT = {
-    "autonomy": 0.90,
-    "career_plan": 0.68,
-    "network": 0.77,
-    "self_confidence": 0.90,
-    "codes": 0.65,
-    "find_opportunities": 0.85,
-    "seize_opportunities": 0.85,
-    "expectations_met": 0.86,
-    "objectives_reached": 0.72,
-    "coaching_skills": 0.84,
-    "professional_development": 0.61,
-    "useful_to_society": 0.96,
-    "mentor_again": 0.90,
-    "keeps_in_touch": 0.80,
-}
-#: How much of a year's size each calendar year saw (2020: the pandemic).
-YEAR_FACTOR = {2019: 0.85, 2020: 0.65, 2021: 0.85, 2022: 0.95, 2023: 1.0, 2024: 1.05, 2025: 1.1}
-FOLLOW_UP_POINTS = (0, 3, 6, 12)
-MENTOR_FIRST_NAMES = (
-    "Anne", "Marc", "Sophie", "Luc", "Hilde", "Pierre", "Greet", "Jean", "Martine", "Koen",
-    "Isabelle", "Dirk", "Françoise", "Henk", "Monique", "Philippe",
-)  # fmt: skip
-MENTOR_LAST_NAMES = (
-    "Dubois", "Peeters", "Janssens", "Martin", "Maes", "Lambert", "Willems", "Leroy",
-    "De Smet", "Claes", "Bernard", "Visser", "Jacobs", "Moreau",
-)  # fmt: skip
-
-
-def _at(day: date, rng: random.Random) -> datetime:
-    """A moment on ``day`` during office hours (UTC, near enough to the branch's day)."""
-    return datetime.combine(day, time(8 + rng.randint(0, 8), rng.randint(0, 59)), tzinfo=UTC)
-
-
-@dataclass
-class Rows:
-    """What one branch's past writes, table by table."""
-
-    people: list[dict] = field(default_factory=list)
-    profiles: list[dict] = field(default_factory=list)
-    changes: list[dict] = field(default_factory=list)
-    duos: list[dict] = field(default_factory=list)
-    duo_changes: list[dict] = field(default_factory=list)
-    check_ins: list[dict] = field(default_factory=list)
-    asks: list[dict] = field(default_factory=list)
-    outcomes: list[dict] = field(default_factory=list)
-    answers: list[dict] = field(default_factory=list)
-
-    def tables(self) -> Iterator[tuple[Any, list[dict]]]:
-        yield Person, self.people
-        yield Profile, self.profiles
-        yield StateChange, self.changes
-        yield Duo, self.duos
-        yield DuoStateChange, self.duo_changes
-        yield DuoCheckIn, self.check_ins
-        yield OutcomeAsk, self.asks
-        yield Outcome, self.outcomes
-        yield EvaluationAnswer, self.answers
-
-    @property
-    def count(self) -> int:
-        return sum(len(rows) for _model, rows in self.tables())
-
-
-@dataclass
-class _Mentor:
-    id: uuid.UUID
-    free_from: date
-    state_at: datetime
+from duo.people.models import MENTEE, MENTOR
 
 
 class Past:
@@ -144,7 +46,7 @@ class Past:
         self.tenant = tenant
         self.rng = random.Random(zlib.crc32(f"{tenant.slug}:{seed_value}:past".encode()))
         self.until = until
-        self.rows = Rows()
+        self.rows = plan.Rows()
         self.locales = tuple(tenant.locales)
         self.sectors = data.SECTORS
         self.questions = [
@@ -152,7 +54,7 @@ class Past:
             for q in (tenant.config.get("evaluation") or {}).get("questions", [])
             if q.get("kind") in ("agree", "yes_no")
         ]
-        self.mentors: list[_Mentor] = []
+        self.mentors: list[plan.Mentor] = []
         self.person_rows: dict[uuid.UUID, dict] = {}
         self.serial = 0
 
@@ -169,7 +71,7 @@ class Past:
             first, last = rng.choice(origin["first"]), rng.choice(origin["last"])
             age = rng.choices((19, 22, 25, 28, 31), weights=(2, 4, 4, 3, 1))[0] + rng.randint(0, 2)
         else:
-            first, last = rng.choice(MENTOR_FIRST_NAMES), rng.choice(MENTOR_LAST_NAMES)
+            first, last = rng.choice(plan.MENTOR_FIRST_NAMES), rng.choice(plan.MENTOR_LAST_NAMES)
             age = rng.randint(51, 72)
         pid = self._id()
         address = ascii_fold(f"{first}.{last}").replace(" ", "").lower()
@@ -263,7 +165,7 @@ class Past:
         """Candidates who signed up around ``day`` and went no further than some step."""
         rng = self.rng
         role = MENTEE if rng.random() < 0.7 else MENTOR
-        signed = _at(day, rng)
+        signed = plan.at(day, rng)
         pid = self._person(role, signed)
         path: list[tuple[str, datetime]] = []
         moment = signed
@@ -296,11 +198,11 @@ class Past:
         started = ended = stopped = None
         declined_by = None
         fate = rng.random()
-        if fate < DECLINED_AT_FIRST_MEETING:
+        if fate < plan.DECLINED_AT_FIRST_MEETING:
             declined_by = rng.choice((MENTEE, MENTOR))
             stopped = first_meeting + timedelta(days=1)
             steps += [(duo_states.FIRST_MEETING, first_meeting), (duo_states.STOPPED, stopped)]
-        elif fate < DECLINED_AT_FIRST_MEETING + STOPPED_BEFORE_AGREEMENT:
+        elif fate < plan.DECLINED_AT_FIRST_MEETING + plan.STOPPED_BEFORE_AGREEMENT:
             stopped = first_meeting + timedelta(days=rng.randint(3, 14))
             steps += [(duo_states.FIRST_MEETING, first_meeting),
                       (duo_states.CONFIRMED, first_meeting + timedelta(days=1)),
@@ -310,9 +212,9 @@ class Past:
             steps += [(duo_states.FIRST_MEETING, first_meeting),
                       (duo_states.CONFIRMED, first_meeting + timedelta(days=1)),
                       (duo_states.ACTIVE, started)]  # fmt: skip
-            if rng.random() < REACH_SIX_MONTHS:
+            if rng.random() < plan.REACH_SIX_MONTHS:
                 end_day = add_months(started.date(), 6) + timedelta(days=rng.randint(0, 10))
-                ended = _at(end_day, rng)
+                ended = plan.at(end_day, rng)
                 closed = ended + timedelta(days=rng.randint(5, 20))
                 steps += [(duo_states.ENDED, ended), (duo_states.EVALUATED, closed)]
             else:
@@ -353,9 +255,9 @@ class Past:
         else:
             self._final(mentee, states.WITHDRAWN, finished)
             self._final(mentor, states.TRAINED, finished)
-        if rng.random() < MENTOR_AGAIN:
+        if rng.random() < plan.MENTOR_AGAIN:
             gap = timedelta(days=rng.randint(14, 120))
-            self.mentors.append(_Mentor(mentor, (finished + gap).date(), finished))
+            self.mentors.append(plan.Mentor(mentor, (finished + gap).date(), finished))
 
     def _check_ins(self, duo_id, mentor, started: datetime, finished: datetime) -> None:
         rng = self.rng
@@ -366,7 +268,7 @@ class Past:
                 self.rows.check_ins.append(
                     {"tenant_id": self.tenant.id, "id": self._id(), "duo_id": duo_id,
                      "week_start": monday, "kind": "link",
-                     "at": _at(monday + timedelta(days=6), rng), "by_person_id": mentor,
+                     "at": plan.at(monday + timedelta(days=6), rng), "by_person_id": mentor,
                      "met": True, "minutes": minutes, "topics": [], "contact_me": False}
                 )  # fmt: skip
             monday += timedelta(days=7)
@@ -374,26 +276,30 @@ class Past:
     def _outcomes(self, duo_id, mentee, finished: datetime) -> None:
         rng = self.rng
         end = finished.date()
-        due = [(p, add_months(end, p)) for p in FOLLOW_UP_POINTS if add_months(end, p) < self.until]
+        due = [
+            (p, add_months(end, p))
+            for p in plan.FOLLOW_UP_POINTS
+            if add_months(end, p) < self.until
+        ]
         if not due:
             return
-        lost = rng.random() < LOST_TO_FOLLOW_UP
+        lost = rng.random() < plan.LOST_TO_FOLLOW_UP
         draw = rng.random()
         best = None
-        if draw < JOB:
+        if draw < plan.JOB:
             best = "job"
-        elif draw < JOB + INTERNSHIP_OR_TRAINING:
+        elif draw < plan.JOB + plan.INTERNSHIP_OR_TRAINING:
             best = "training"
         if best == "training" and rng.random() < 0.4:
             best = "internship"
         # The follow-up point from which the mentee reports it (0, 3, 6 or 12 months).
-        from_point = rng.choices(FOLLOW_UP_POINTS, weights=(2, 4, 3, 2))[0]
+        from_point = rng.choices(plan.FOLLOW_UP_POINTS, weights=(2, 4, 3, 2))[0]
         job_started = None
         contract = rng.choices(
             ("permanent", "fixed_term", "temporary_agency", "other"), weights=(35, 45, 15, 5)
         )[0]
         for point, day in due:
-            sent = _at(day, rng)
+            sent = plan.at(day, rng)
             ask = {"tenant_id": self.tenant.id, "id": self._id(), "duo_id": duo_id,
                    "person_id": mentee, "months_after": point, "due_on": day, "sent_at": sent,
                    "reminded_at": None, "answered_at": None, "lost_at": None}  # fmt: skip
@@ -429,7 +335,7 @@ class Past:
             for q in self.questions:
                 if q["audience"] != party:
                     continue
-                agrees = rng.random() < AGREEMENT.get(q["key"], 0.8)
+                agrees = rng.random() < plan.AGREEMENT.get(q["key"], 0.8)
                 if q["kind"] == "yes_no":
                     value = "yes" if agrees else "no"
                 else:
@@ -443,16 +349,16 @@ class Past:
 
     # ----------------------------------------------------------------- the years
 
-    def draw(self) -> Rows:
+    def draw(self) -> plan.Rows:
         """Every year from the branch's opening until about seven months before ``until``."""
-        size, opened = SIZES.get(self.tenant.slug, (DEFAULT_SIZE, None))
+        size, opened = plan.SIZES.get(self.tenant.slug, (plan.DEFAULT_SIZE, None))
         if opened is None:
             opened = date(self.until.year - 3, 1, 1)
         last_start = self.until - timedelta(days=230)
         own = self.rng.uniform(0.9, 1.1)  # each branch its own numbers
         month = opened
         while month <= last_start:
-            factor = YEAR_FACTOR.get(month.year, 1.12) * own * self.rng.uniform(0.8, 1.2)
+            factor = plan.YEAR_FACTOR.get(month.year, 1.12) * own * self.rng.uniform(0.8, 1.2)
             if month.year == opened.year == 2021 and self.tenant.slug == "rotterdam":
                 factor *= 0.5  # a first season of a few duos
             if month.month in (7, 8):
@@ -461,7 +367,7 @@ class Past:
             for _i in range(n):
                 day = month + timedelta(days=self.rng.randint(0, 27))
                 if day <= last_start:
-                    self._duo(_at(day, self.rng))
+                    self._duo(plan.at(day, self.rng))
             for _i in range(round(n * 1.3)):
                 self._dropouts(month + timedelta(days=self.rng.randint(0, 27)))
             month = add_months(month, 1)
@@ -473,7 +379,7 @@ class Past:
         for pid, person in self.person_rows.items():
             if person["state"] not in (states.ALUMNI, states.WITHDRAWN, states.NOT_ELIGIBLE):
                 at = person["state_changed_at"] + timedelta(days=self.rng.randint(20, 90))
-                self._final(pid, states.WITHDRAWN, min(at, _at(self.until, self.rng)))
+                self._final(pid, states.WITHDRAWN, min(at, plan.at(self.until, self.rng)))
 
     def write(self) -> int:
         """Insert the drawn rows, one statement per table; returns how many rows."""
