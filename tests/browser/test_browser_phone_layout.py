@@ -39,6 +39,9 @@ PAGES = {
     "matching": "/brussels/matching/",
     "duos": "/brussels/duos/",
     "duo": "/brussels/duos/{duo}",
+    "privacy": "/brussels/people/{mentor}/privacy",
+    "audit": "/brussels/audit/",
+    "move_in": "/brussels/move-in/",
     "join": "/brussels/join",
 }
 
