@@ -1,7 +1,7 @@
 """audit log: the person an event is about, and append-only for the application role
 
 Revision ID: 0015_audit_log
-Revises: 0018_duos_followups
+Revises: 0014_gdpr
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from duo.core.tenancy import rls
 
 revision = "0015_audit_log"
-down_revision = "0018_duos_followups"
+down_revision = "0014_gdpr"
 branch_labels = None
 depends_on = None
 

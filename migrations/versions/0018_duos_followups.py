@@ -6,7 +6,7 @@ duo pages is superseded: a legacy row that has a day but no moment gets that day
 (the same day in every branch's zone); the day also stays in the duo's history.
 
 Revision ID: 0018_duos_followups
-Revises: 0014_gdpr
+Revises: 0017_branch_import
 Create Date: 2026-12-01
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from duo.core.db.types import UTCDateTime
 
 revision = "0018_duos_followups"
-down_revision = "0014_gdpr"
+down_revision = "0017_branch_import"
 branch_labels = None
 depends_on = None
 
