@@ -142,7 +142,7 @@ def _filtered():
 def detail(duo_id: uuid.UUID):
     duo = load(duo_id)
     for person_id in (duo.mentee_id, duo.mentor_id):  # the page shows both people's data
-        audit.record(audit.PERSON_VIEW, "duo", actor=current_user, person_id=person_id)
+        audit.record_view("duo", actor=current_user, person_id=person_id)
     return render(duo)
 
 

@@ -21,10 +21,13 @@ person (GDPR) never needs to touch the log. Names are looked up when the page is
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from typing import Any
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import OperationalError
 
 from duo.core.audit.models import AuditEvent, AuditLogIsAppendOnly
 from duo.core.auth.events import (
@@ -118,6 +121,57 @@ def record(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def record_view(obj: str, *, actor: Any, person_id: uuid.UUID) -> None:
+    """Record that ``actor`` viewed a person's data (their page, intake form, duo page).
+
+    In a request the row is written after the page's own commit, in a short transaction
+    of its own (:func:`write_views`): a page is a read, and on SQLite a read transaction
+    that turns into a write fails at once ("database is locked") when another request
+    writes at the same moment, where a transaction that starts with its write waits its
+    turn. Outside a request (a test, a command) it is written at once.
+    """
+    if not has_request_context():
+        record(PERSON_VIEW, obj, actor=actor, person_id=person_id)
+        return
+    g.setdefault("duo_audit_views", []).append(
+        {
+            "actor_user_id": getattr(actor, "id", None),
+            "action": PERSON_VIEW,
+            "object": obj[:200],
+            "person_id": person_id,
+            "details": {},
+            "at": utcnow(),
+        }
+    )
+
+
+def write_views(response: Any) -> Any:
+    """After the page's commit: the views it recorded, in a transaction of their own.
+
+    A page that failed (4xx/5xx) showed no data, so its views are dropped. Should the
+    write still meet a lock after SQLite's own wait, it is tried twice more; a view that
+    cannot be written is logged (without the person) rather than failing the page.
+    """
+    pending = g.pop("duo_audit_views", None)
+    if not pending or response.status_code >= 400:
+        return response
+    for attempt in range(3):
+        try:
+            db.session.add_all(AuditEvent(**values) for values in pending)
+            db.session.commit()
+            return response
+        except OperationalError:
+            db.session.rollback()
+            time.sleep(0.05 * (attempt + 1))
+    log.error("audit: %d view event(s) could not be written", len(pending))
+    return response
+
+
+def install(app: Any) -> None:
+    """Registered before the app's commit handler, so it runs after it."""
+    app.after_request(write_views)
 
 
 def record_account(

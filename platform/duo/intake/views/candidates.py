@@ -169,7 +169,7 @@ def _availability(profile: Any) -> list[tuple[str, list[str]]]:
 @coordinator_required
 def person(person_id: uuid.UUID):
     found = person_or_404(person_id)
-    audit.record(audit.PERSON_VIEW, "person", actor=current_user, person_id=found.id)
+    audit.record_view("person", actor=current_user, person_id=found.id)
     return _person_page(found)
 
 
@@ -188,7 +188,7 @@ def intake(person_id: uuid.UUID):
             form.sensitive_consent.data = consent.has_consent(person, consent.SENSITIVE_FACTS)
         if len(data.get("languages") or []) >= len(form.languages.entries):
             form.languages.append_entry()
-        audit.record(audit.PERSON_VIEW, "intake", actor=current_user, person_id=person.id)
+        audit.record_view("intake", actor=current_user, person_id=person.id)
     if request.method == "POST":
         if not form.validate_on_submit():
             return _intake_page(person, form, status=400)
