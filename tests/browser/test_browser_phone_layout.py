@@ -42,6 +42,14 @@ PAGES = {
     "privacy": "/brussels/people/{mentor}/privacy",
     "audit": "/brussels/audit/",
     "move_in": "/brussels/move-in/",
+    "figures": "/brussels/figures/",
+    "outbox": "/brussels/outbox",
+    "import": "/brussels/people/import",
+    "new_session": "/brussels/sessions/new",
+    "calendar": "/brussels/training/calendar",
+    "curriculum": "/brussels/training/curriculum",
+    "new_cycle": "/brussels/training/cycles/new",
+    "account": "/account",
     "join": "/brussels/join",
 }
 

@@ -38,8 +38,15 @@ def bars(table: Table, column: int = 0, title: str | None = None, desc: str = ""
     span = WIDTH - LABEL_W - 70
     for i, (label, value) in enumerate(rows):
         y = GAP + i * (BAR_H + GAP)
+        # A label longer than its room is narrowed to fit (never runs off the chart's left
+        # edge on a phone); the table beside the chart keeps it whole.
+        fit = (
+            f' textLength="{LABEL_W - 12}" lengthAdjust="spacingAndGlyphs"'
+            if len(str(label)) * 7 > LABEL_W - 12
+            else ""
+        )
         parts.append(
-            f'<text x="{LABEL_W - 8}" y="{y + BAR_H * 0.7:.1f}" text-anchor="end" '
+            f'<text x="{LABEL_W - 8}" y="{y + BAR_H * 0.7:.1f}" text-anchor="end"{fit} '
             f'class="chart-label">{escape(label)}</text>'
         )
         parts.append(_bar(value, LABEL_W, y, span, peak))
