@@ -48,7 +48,7 @@ from wtforms.fields import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import ValidationError
+from wtforms.validators import URL, Length, Optional, ValidationError
 
 from duo.core.db import utcnow
 
@@ -179,6 +179,26 @@ class Form(FlaskForm):
 
     class Meta(_Meta):
         pass
+
+
+def place_field() -> Any:
+    """Where a meeting takes place (optional; a form asks for a place or a video link)."""
+    return StringField(
+        _l("Place"),
+        validators=[Optional(), Length(max=300, message=_l("Keep it under %(max)d characters."))],
+    )
+
+
+def video_link_field() -> Any:
+    """The video link of an online meeting: a full web address, within its column."""
+    return StringField(
+        _l("Video link"),
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Keep it under %(max)d characters.")),
+            URL(message=_l("Give a full web address (https://...).")),
+        ],
+    )
 
 
 class SubForm(_WTForm):

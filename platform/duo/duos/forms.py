@@ -15,9 +15,9 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from duo.core.validation import Form
+from duo.core.validation import Form, place_field, video_link_field
 from duo.duos import states
 
 
@@ -85,18 +85,8 @@ class PlanMeetingForm(Form):
         validators=[InputRequired(message=_l("Give the time of the meeting."))],
         format="%H:%M",
     )
-    place = StringField(
-        _l("Place"),
-        validators=[Optional(), Length(max=300, message=_l("Keep it under %(max)d characters."))],
-    )
-    video_url = StringField(
-        _l("Video link"),
-        validators=[
-            Optional(),
-            Length(max=500, message=_l("Keep it under %(max)d characters.")),
-            URL(message=_l("Give a full web address (https://...).")),
-        ],
-    )
+    place = place_field()
+    video_url = video_link_field()
     coordinator_id = SelectField(_l("Coordinator attending"), coerce=str, validators=[Optional()])
 
 

@@ -11,13 +11,12 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     SelectField,
-    StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from duo.core.validation import Form
+from duo.core.validation import Form, place_field, video_link_field
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -41,18 +40,8 @@ class AppointmentForm(Form):
         default=60,
         validators=[InputRequired(message=_l("Choose one of the lengths offered."))],
     )
-    place = StringField(
-        _l("Place"),
-        validators=[Optional(), Length(max=300, message=_l("Keep it under %(max)d characters."))],
-    )
-    video_url = StringField(
-        _l("Video link"),
-        validators=[
-            Optional(),
-            Length(max=500, message=_l("Keep it under %(max)d characters.")),
-            URL(message=_l("Give a full web address (https://...).")),
-        ],
-    )
+    place = place_field()
+    video_url = video_link_field()
     coordinator_id = SelectField(_l("Coordinator"), coerce=str, validators=[Optional()])
 
 
