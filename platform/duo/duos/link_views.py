@@ -20,7 +20,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import force_locale
@@ -31,7 +30,7 @@ from wtforms.fields.choices import SelectChoice
 from duo.core import links
 from duo.core.auth.access import personal_link
 from duo.core.db import db
-from duo.core.i18n import format_date
+from duo.core.i18n import format_date, reader_locale
 from duo.core.links.models import PersonalLink
 from duo.duos import accompaniment, agreement, config, first_meeting, pdf, states
 from duo.duos.forms import CheckInForm, DecisionForm, SignForm
@@ -51,15 +50,8 @@ class Visit:
         self.party = "mentee" if duo.mentee_id == person.id else "mentor"
 
 
-def _locale(person: Person | None) -> str:
-    chosen = session.get("locale")
-    if chosen in g.tenant.locales:
-        return chosen
-    return config.person_locale(g.tenant, person)
-
-
 def _render(template: str, person: Person | None, status: int = 200, **context: Any):
-    with force_locale(_locale(person)):
+    with force_locale(reader_locale(person)):
         return render_template(template, **context), status
 
 
@@ -117,7 +109,7 @@ def _page(visit: Visit, status: int = 200, **forms: Any):
     duo, tenant = visit.duo, g.tenant
     decided = first_meeting.decisions(duo).get(visit.party)
     signed = agreement.signatures(duo)
-    locale = _locale(visit.person)
+    locale = reader_locale(visit.person)
     people = {
         visit.party: visit.person,
         ("mentor" if visit.party == "mentee" else "mentee"): visit.partner,
@@ -182,7 +174,7 @@ def decide(token: str):
     visit = _open(token)
     if not isinstance(visit, Visit):
         return visit
-    with force_locale(_locale(visit.person)):
+    with force_locale(reader_locale(visit.person)):
         form = DecisionForm()
         if not form.validate_on_submit():
             return _page(visit, 400, decision_form=form)
@@ -207,7 +199,7 @@ def sign(token: str):
     visit = _open(token)
     if not isinstance(visit, Visit):
         return visit
-    with force_locale(_locale(visit.person)):
+    with force_locale(reader_locale(visit.person)):
         form = SignForm()
         if not form.validate_on_submit():
             return _page(visit, 400, sign_form=form)
@@ -238,7 +230,7 @@ def check_in(token: str):
     visit = _open(token)
     if not isinstance(visit, Visit):
         return visit
-    locale = _locale(visit.person)
+    locale = reader_locale(visit.person)
     with force_locale(locale):
         form = check_in_form(g.tenant, locale, formdata=request.form)
         if not form.validate_on_submit():

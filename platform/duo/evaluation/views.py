@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,8 +19,8 @@ from sqlalchemy import select
 from duo.core import links
 from duo.core.auth.access import coordinator_required, personal_link
 from duo.core.db import db
+from duo.core.i18n import reader_locale
 from duo.core.validation import Form
-from duo.duos import config
 from duo.duos.lifecycle import InvalidDuoTransition
 from duo.duos.models import Duo
 from duo.duos.pages import load, register_panel
@@ -34,13 +34,8 @@ bp = Blueprint(
 )
 
 
-def _locale(person: Person | None) -> str:
-    chosen = session.get("locale")
-    return chosen if chosen in g.tenant.locales else config.person_locale(g.tenant, person)
-
-
 def _render(template: str, reader: Person | None, status: int = 200, **context: Any):
-    with force_locale(_locale(reader)):
+    with force_locale(reader_locale(reader)):
         return render_template(template, **context), status
 
 
@@ -73,7 +68,7 @@ def survey_page(token: str):
     if duo is None:
         return _render("duos/link/invalid.html", None, 404, reason=links.WRONG)
     party = "mentee" if duo.mentee_id == person.id else "mentor"
-    locale = _locale(person)
+    locale = reader_locale(person)
     done = bool(survey.answers(duo).get(party))
     errors: dict[str, str] = {}
     status = 200
@@ -131,7 +126,7 @@ def outcome(token: str):
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        with force_locale(_locale(person)):
+        with force_locale(reader_locale(person)):
             if not Form().validate_on_submit():
                 abort(400)
             try:

@@ -13,13 +13,14 @@ from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, g, render_template, session
+from flask import Blueprint, g, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
 from duo.core import links
 from duo.core.auth.access import personal_link
 from duo.core.db import db
+from duo.core.i18n import reader_locale
 from duo.core.links.models import PersonalLink
 from duo.intake import appointments
 from duo.intake.appointment_forms import OtherTimeForm
@@ -31,16 +32,8 @@ link_bp = Blueprint(
 )
 
 
-def _locale(person: Person | None) -> str:
-    chosen = session.get("locale")
-    if chosen in g.tenant.locales:
-        return chosen
-    locale = getattr(person, "locale", None)
-    return locale if locale in g.tenant.locales else g.tenant.default_locale
-
-
 def _render(template: str, person: Person | None, status: int = 200, **context: Any):
-    with force_locale(_locale(person)):
+    with force_locale(reader_locale(person)):
         return render_template(template, **context), status
 
 
@@ -66,7 +59,7 @@ def _open(token: str) -> Visit | tuple[str, int]:
 
 
 def _page(visit: Visit, form: OtherTimeForm | None = None, status: int = 200):
-    with force_locale(_locale(visit.person)):
+    with force_locale(reader_locale(visit.person)):
         form = form or OtherTimeForm(formdata=None)
         return (
             render_template(
@@ -95,7 +88,7 @@ def other_time(token: str):
     visit = _open(token)
     if not isinstance(visit, Visit):
         return visit
-    with force_locale(_locale(visit.person)):
+    with force_locale(reader_locale(visit.person)):
         form = OtherTimeForm()
         if not form.validate_on_submit():
             return _page(visit, form, 400)

@@ -54,6 +54,17 @@ def select_locale() -> str:
     return request.accept_languages.best_match(offered) or "en"
 
 
+def reader_locale(person: object | None) -> str:
+    """The language of a page a person opens through their personal link: the one they
+    chose on the page, else their own, else the branch's first; always one it offers."""
+    tenant = g.tenant
+    chosen = session.get("locale")
+    if chosen in tenant.locales:
+        return chosen
+    locale = getattr(person, "locale", None)
+    return locale if locale in tenant.locales else tenant.default_locale
+
+
 def select_timezone() -> str:
     tenant = g.get("tenant") if has_request_context() else None
     return tenant.timezone if tenant is not None else DEFAULT_TIMEZONE

@@ -24,7 +24,6 @@ from flask import (
     g,
     redirect,
     render_template,
-    session,
     url_for,
 )
 from flask_babel import force_locale, get_locale
@@ -37,6 +36,7 @@ from duo.core import audit, links
 from duo.core.auth.access import coordinator_required, personal_link
 from duo.core.auth.models import User
 from duo.core.db import db
+from duo.core.i18n import reader_locale
 from duo.core.mail import external_url, queue_mail, render_mail
 from duo.intake.forms import ConsentWithdrawForm, EmptyForm, EraseForm
 from duo.intake.interview import erase_sensitive_facts
@@ -240,16 +240,8 @@ def privacy_send_link(person_id: uuid.UUID):
 # --------------------------------------------------------------------------- the person
 
 
-def _reader_locale(person: Person | None) -> str:
-    chosen = session.get("locale")
-    if chosen in g.tenant.locales:
-        return chosen
-    locale = getattr(person, "locale", None)
-    return locale if locale in g.tenant.locales else g.tenant.default_locale
-
-
 def _render(template: str, reader: Person | None, status: int = 200, **context: Any):
-    with force_locale(_reader_locale(reader)):
+    with force_locale(reader_locale(reader)):
         return render_template(template, **context), status
 
 
@@ -268,7 +260,7 @@ def _open(token: str) -> tuple[Any, Person] | tuple[str, int]:
 
 
 def _link_page(token: str, person: Person, status: int = 200, form: Any = None):
-    locale = _reader_locale(person)
+    locale = reader_locale(person)
     return _render(
         "privacy/link.html",
         person,
@@ -301,7 +293,7 @@ def withdraw(token: str):
     if not isinstance(opened[1], Person):
         return opened
     _link, person = opened
-    with force_locale(_reader_locale(person)):
+    with force_locale(reader_locale(person)):
         form = ConsentWithdrawForm()
         if not form.validate_on_submit():
             return _link_page(token, person, 400, form)
