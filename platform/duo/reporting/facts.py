@@ -12,15 +12,13 @@ only here. Which person counts where is written next to each measure.
 from __future__ import annotations
 
 import gc
-import uuid
 from collections import defaultdict
-from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
 from duo.core.db import db, utcnow
-from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
 from duo.duos.lifecycle import add_months
@@ -29,8 +27,9 @@ from duo.evaluation.models import Outcome
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 from duo.reporting import followup_facts
+from duo.reporting.reading import LocalDays, raw
 from duo.reporting.settings import reporting_settings
-from duo.reporting.tally import DuoFacts, PersonFacts, Tally, month_of
+from duo.reporting.tally import DuoFacts, PersonFacts, Tally, dims_of
 from duo.sessions.models import InfoSession, Registration
 
 #: The reporting dimensions a person can be split by (the fairness view's).
@@ -52,14 +51,14 @@ def age_band(role: str, age: int | None) -> str:
     return "25-29" if age < 30 else "30+"
 
 
-def _people(tenant: Tenant) -> dict[uuid.UUID, PersonFacts]:
+def _people(local: LocalDays) -> dict[Any, PersonFacts]:
     rows = db.session.execute(
         select(
-            Person.id,
+            raw(Person.id),
             Person.role,
             Person.locale,
             Person.birth_year,
-            Person.created_at,
+            raw(Person.created_at),
             Profile.birth_date,
             Profile.target_sector,
             Profile.sectors,
@@ -67,19 +66,26 @@ def _people(tenant: Tenant) -> dict[uuid.UUID, PersonFacts]:
             Profile, (Profile.person_id == Person.id) & (Profile.tenant_id == Person.tenant_id)
         )
     ).all()
-    people: dict[uuid.UUID, PersonFacts] = {}
+    people: dict[Any, PersonFacts] = {}
+    shared: dict[tuple, tuple] = {}  # one tuple per combination: hashed and compared fast
     for pid, role, locale, birth_year, created_at, birth_date, target_sector, sectors in rows:
         year = birth_date.year if birth_date else birth_year
-        created = zones.local_date(created_at, tenant.timezone)
-        age = created.year - year if year else None
+        age = local(created_at).year - year if year else None
         sector = target_sector if role == MENTEE else (sectors[0] if sectors else None)
-        dims = {
-            "audience": role,
-            "age_band": age_band(role, age),
-            "language": locale or "unknown",
-            "sector": sector or "unknown",
-        }
-        people[pid] = PersonFacts(role=role, dims=dims, first={"signed_up": created_at})
+        dims = dims_of(
+            audience=role,
+            age_band=age_band(role, age),
+            language=locale or "unknown",
+            sector=sector or "unknown",
+        )
+        dims = shared.setdefault(dims, dims)
+        duo_dims = tuple(pair for pair in dims if pair[0] != "audience")
+        people[pid] = PersonFacts(
+            role=role,
+            dims=dims,
+            first={"signed_up": created_at},
+            duo_dims=shared.setdefault(duo_dims, duo_dims),
+        )
     return people
 
 
@@ -106,14 +112,14 @@ FUNNEL = (
 )
 
 
-def _first(facts: PersonFacts, stage: str, at: datetime) -> None:
+def _first(facts: PersonFacts, stage: str, at: Any) -> None:
     if stage not in facts.first or at < facts.first[stage]:
         facts.first[stage] = at
 
 
-def _history(people: dict[uuid.UUID, PersonFacts]) -> None:
+def _history(people: dict[Any, PersonFacts]) -> None:
     rows = db.session.execute(
-        select(StateChange.person_id, StateChange.to_state, StateChange.at)
+        select(raw(StateChange.person_id), StateChange.to_state, raw(StateChange.at))
     ).all()
     # Steps made at the same moment keep the pipeline's order (eligible before matched).
     order = {state: i for i, state in enumerate(person_states.STATES)}
@@ -127,7 +133,7 @@ def _history(people: dict[uuid.UUID, PersonFacts]) -> None:
         if stage is not None:
             _first(facts, stage, at)
     attended = db.session.execute(
-        select(Registration.person_id, InfoSession.starts_at)
+        select(raw(Registration.person_id), raw(InfoSession.starts_at))
         .join(
             InfoSession,
             (InfoSession.id == Registration.session_id)
@@ -141,22 +147,22 @@ def _history(people: dict[uuid.UUID, PersonFacts]) -> None:
 
 
 def _duos() -> list[DuoFacts]:
-    duos: dict[uuid.UUID, DuoFacts] = {}
+    duos: dict[Any, DuoFacts] = {}
     for row in db.session.execute(
         select(
-            Duo.id,
-            Duo.mentee_id,
-            Duo.mentor_id,
+            raw(Duo.id),
+            raw(Duo.mentee_id),
+            raw(Duo.mentor_id),
             Duo.state,
-            Duo.proposed_at,
-            Duo.started_at,
-            Duo.ended_at,
+            raw(Duo.proposed_at),
+            raw(Duo.started_at),
+            raw(Duo.ended_at),
             Duo.declined_by,
         )
     ):
-        duos[row.id] = DuoFacts(*row[1:], id=row.id)
+        duos[row[0]] = DuoFacts(*row[1:], id=row[0])
     for duo_id, to_state, at in db.session.execute(
-        select(DuoStateChange.duo_id, DuoStateChange.to_state, DuoStateChange.at)
+        select(raw(DuoStateChange.duo_id), DuoStateChange.to_state, raw(DuoStateChange.at))
     ):
         if duo_id in duos:
             duos[duo_id].steps.setdefault(to_state, at)
@@ -189,14 +195,17 @@ def collect(tenant: Tenant) -> Tally:
 
 
 def _collect(tenant: Tenant) -> Tally:
-    local = lambda moment: zones.local_date(moment, tenant.timezone)  # noqa: E731
+    local = LocalDays(tenant.timezone)
     settings = reporting_settings(tenant.config)
     tally = Tally()
-    people = _people(tenant)
+    people = _people(local)
     _history(people)
     duos = _duos()
 
     for duo in duos:
+        mentee = people.get(duo.mentee_id)
+        if mentee is not None:
+            duo.dims = mentee.duo_dims
         for pid in (duo.mentee_id, duo.mentor_id):
             facts = people.get(pid)
             if facts is None:
@@ -214,12 +223,12 @@ def _collect(tenant: Tenant) -> Tally:
                 tally.add(local(facts.first[stage]), f"funnel.{stage}", facts.dims)
         _waits(tally, facts, local)
 
-    _duo_measures(tally, duos, people, local, settings)
+    _duo_measures(tally, duos, local, settings)
     _mentors_again(tally, duos, local)
     _outcome_measures(tally, local, settings)
-    followup_facts.meetings(tally, duos, people, local)
-    followup_facts.outcomes(tally, duos, people, local, settings)
-    followup_facts.survey(tally, duos, people, local)
+    followup_facts.meetings(tally, duos, local)
+    followup_facts.outcomes(tally, duos, local, settings)
+    followup_facts.survey(tally, duos, local)
     return tally
 
 
@@ -227,14 +236,14 @@ def _outcome_measures(tally: Tally, local, settings) -> None:
     """Mentees' outcomes recorded (by link, by a coordinator or imported), counted in the
     month they were recorded, by situation. (The outcome indicators, per mentee at the end
     of their duo, are :func:`_outcomes`.)"""
-    rows = db.session.execute(select(Outcome.status, Outcome.recorded_at)).all()
+    rows = db.session.execute(select(Outcome.status, raw(Outcome.recorded_at))).all()
     for status, recorded_at in rows:
-        tally.add(local(recorded_at), "outcomes.recorded", {"status": status})
+        tally.add(local(recorded_at), "outcomes.recorded", dims_of(status=status))
 
 
 def _waits(tally: Tally, facts: PersonFacts, local) -> None:
     """Days from becoming eligible to the next match, counted in the month of the match."""
-    eligible_at: datetime | None = None
+    eligible_at: Any = None
     for at, to_state in facts.changes:
         if to_state == person_states.ELIGIBLE:
             eligible_at = at
@@ -245,16 +254,14 @@ def _waits(tally: Tally, facts: PersonFacts, local) -> None:
             eligible_at = None
 
 
-def _duo_measures(tally: Tally, duos: list[DuoFacts], people, local, settings) -> None:
+def _duo_measures(tally: Tally, duos: list[DuoFacts], local, settings) -> None:
     today = local(utcnow())
     for duo in duos:
-        mentee = people.get(duo.mentee_id)
-        dims = mentee.dims if mentee is not None else {}
-        dims = {k: v for k, v in dims.items() if k != "audience"}
+        dims = duo.dims
         tally.add(local(duo.proposed_at), "duos.proposed", dims)
         stopped_at = duo.steps.get(duo_states.STOPPED)
         if stopped_at is not None:
-            tally.add(local(stopped_at), "duos.stopped", {"reason": stop_category(duo)})
+            tally.add(local(stopped_at), "duos.stopped", dims_of(reason=stop_category(duo)))
         if duo.started_at is None:
             continue
         start = local(duo.started_at)
@@ -272,38 +279,46 @@ def _duo_measures(tally: Tally, duos: list[DuoFacts], people, local, settings) -
     _active_snapshots(tally, duos, local, today)
 
 
-def _month_ends(first: date, last: date) -> Iterable[tuple[date, int]]:
-    month = month_of(first)
-    while month <= last:
-        following = add_months(month, 1)
-        yield month, min(following.toordinal() - 1, last.toordinal())
-        month = following
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def _active_snapshots(tally: Tally, duos: list[DuoFacts], local, today: date) -> None:
-    """Duos in accompaniment on the last day of each month (today for the current one)."""
-    spans = []
+    """Duos in accompaniment on the last day of each month (today for the current one).
+
+    A duo counts at the end of every month from the one it started in up to, not including,
+    the one it finished in (it is no longer in accompaniment on that month's last day), or up
+    to this month while it runs; counted as a running sum of starts and finishes per month.
+    """
+    change: dict[int, int] = defaultdict(int)
+    first: int | None = None
     for duo in duos:
         if duo.started_at is None:
             continue
+        start = local(duo.started_at)
         finished = duo.steps.get(duo_states.ENDED) or duo.steps.get(duo_states.STOPPED)
-        spans.append((local(duo.started_at), local(finished) if finished else None))
-    if not spans:
+        if finished is not None:
+            until = _month_index(local(finished))  # exclusive
+        elif start <= today:
+            until = _month_index(today) + 1
+        else:
+            until = _month_index(start)  # starts after today: in no month-end yet
+        since = _month_index(start)
+        first = since if first is None else min(first, since)
+        if until > since:
+            change[since] += 1
+            change[until] -= 1
+    if first is None:
         return
-    counts: dict[date, int] = defaultdict(int)
-    for start, end in spans:
-        for month, last_ordinal in _month_ends(start, end or today):
-            last_day = date.fromordinal(last_ordinal)
-            if start <= last_day and (end is None or end > last_day):
-                counts[month] += 1
-    first = min(start for start, _ in spans)
-    for month, _last in _month_ends(first, today):
-        tally.set(month, "duos.active_end", counts.get(month, 0))
+    active = 0
+    for index in range(first, _month_index(today) + 1):
+        active += change.get(index, 0)
+        tally.set(date(index // 12, index % 12 + 1, 1), "duos.active_end", active)
 
 
 def _mentors_again(tally: Tally, duos: list[DuoFacts], local) -> None:
     """A mentor's first accompaniment that finished, and whether another duo followed it."""
-    by_mentor: dict[uuid.UUID, list[DuoFacts]] = defaultdict(list)
+    by_mentor: dict[Any, list[DuoFacts]] = defaultdict(list)
     for duo in duos:
         by_mentor[duo.mentor_id].append(duo)
     for mentor_duos in by_mentor.values():

@@ -7,9 +7,9 @@ categories and answers on a scale, never a name or a free-text answer.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -19,36 +19,27 @@ from duo.duos.lifecycle import add_months
 from duo.duos.models import DuoCheckIn
 from duo.evaluation.models import INTERNSHIP, JOB, TRAINING, EvaluationAnswer, Outcome, OutcomeAsk
 from duo.people.models import MENTEE
+from duo.reporting.reading import raw
 from duo.reporting.tally import DuoFacts, Tally
 
 
-def finished_at(duo: DuoFacts) -> datetime | None:
+def finished_at(duo: DuoFacts) -> Any:
     """When a started duo's accompaniment ended or stopped (None: not started or running)."""
     if duo.started_at is None:
         return None
     return duo.steps.get(duo_states.ENDED) or duo.steps.get(duo_states.STOPPED)
 
 
-def _mentee_dims(duo: DuoFacts, people) -> dict[str, str]:
-    """The mentee's dimensions without the audience (always mentees), made once per person."""
-    mentee = people.get(duo.mentee_id)
-    if mentee is None:
-        return {}
-    if mentee.mentee_dims is None:
-        mentee.mentee_dims = {k: v for k, v in mentee.dims.items() if k != "audience"}
-    return mentee.mentee_dims
-
-
-def meetings(tally: Tally, duos: list[DuoFacts], people, local) -> None:
+def meetings(tally: Tally, duos: list[DuoFacts], local) -> None:
     """Meetings and hours of each finished accompaniment, counted in the month it finished.
 
     A meeting is a week for which the mentor or the mentee said, through their check-in,
     that they met (both saying so for one week is one meeting); its length is the longer of
     the minutes they gave. ``count`` is the duo, ``total`` the meetings or the hours.
     """
-    weeks: dict[uuid.UUID, dict[date, int]] = defaultdict(dict)
+    weeks: dict[Any, dict[Any, int]] = defaultdict(dict)
     for duo_id, week, minutes in db.session.execute(
-        select(DuoCheckIn.duo_id, DuoCheckIn.week_start, DuoCheckIn.minutes).where(
+        select(raw(DuoCheckIn.duo_id), raw(DuoCheckIn.week_start), DuoCheckIn.minutes).where(
             DuoCheckIn.met.is_(True)
         )
     ):
@@ -59,12 +50,12 @@ def meetings(tally: Tally, duos: list[DuoFacts], people, local) -> None:
         if finished is None:
             continue
         met = weeks.get(duo.id, {})
-        end, dims = local(finished), _mentee_dims(duo, people)
+        end, dims = local(finished), duo.dims
         tally.add(end, "duos.meetings", dims, total=len(met))
         tally.add(end, "duos.hours", dims, total=sum(met.values()) / 60.0)
 
 
-def outcomes(tally: Tally, duos: list[DuoFacts], people, local, settings) -> None:
+def outcomes(tally: Tally, duos: list[DuoFacts], local, settings) -> None:
     """Each mentee's best situation within ``outcome_months`` of the end of their duo.
 
     Counted in the month the accompaniment ended or stopped (after its start: the duos
@@ -75,10 +66,10 @@ def outcomes(tally: Tally, duos: list[DuoFacts], people, local, settings) -> Non
     once held ``stable_job_months`` at the follow-up point it was reported at, or when the
     contract is permanent.
     """
-    answers: dict[uuid.UUID, list] = defaultdict(list)
+    answers: dict[Any, list] = defaultdict(list)
     for row in db.session.execute(
         select(
-            Outcome.duo_id,
+            raw(Outcome.duo_id).label("duo_id"),
             Outcome.months_after,
             Outcome.status,
             Outcome.contract_type,
@@ -88,7 +79,7 @@ def outcomes(tally: Tally, duos: list[DuoFacts], people, local, settings) -> Non
         answers[row.duo_id].append(row)
     lost = set(
         db.session.execute(
-            select(OutcomeAsk.duo_id).where(
+            select(raw(OutcomeAsk.duo_id)).where(
                 OutcomeAsk.lost_at.is_not(None),
                 OutcomeAsk.months_after <= settings.outcome_months,
             )
@@ -99,7 +90,7 @@ def outcomes(tally: Tally, duos: list[DuoFacts], people, local, settings) -> Non
         finished = finished_at(duo)
         if finished is None:
             continue
-        end, dims = local(finished), _mentee_dims(duo, people)
+        end, dims = local(finished), duo.dims
         tally.add(end, "outcomes.followed", dims)
         found = answers.get(duo.id)
         if not found:
@@ -133,7 +124,7 @@ MEASURE_LENGTH = 60
 AGREEING = ("3", "4", "yes")
 
 
-def survey(tally: Tally, duos: list[DuoFacts], people, local) -> None:
+def survey(tally: Tally, duos: list[DuoFacts], local) -> None:
     """The end-of-duo survey: per side and question, the answers and those agreeing.
 
     Counted in the month of the answer; every version of a question is counted under its
@@ -142,16 +133,16 @@ def survey(tally: Tally, duos: list[DuoFacts], people, local) -> None:
     mentee_of = {d.id: d for d in duos}
     rows = db.session.execute(
         select(
-            EvaluationAnswer.duo_id,
+            raw(EvaluationAnswer.duo_id),
             EvaluationAnswer.party,
             EvaluationAnswer.question_key,
             EvaluationAnswer.value,
-            EvaluationAnswer.answered_at,
+            raw(EvaluationAnswer.answered_at),
         ).where(EvaluationAnswer.value.in_(("1", "2", "3", "4", "yes", "no")))
     )
     for duo_id, party, key, value, answered_at in rows:
         duo = mentee_of.get(duo_id)
-        dims = _mentee_dims(duo, people) if duo is not None and party == MENTEE else {}
+        dims = duo.dims if duo is not None and party == MENTEE else ()
         day = local(answered_at)
         if len(f"survey.{party}.{key}.answered") > MEASURE_LENGTH:
             continue  # a key too long to be a measure is no published item either

@@ -1,73 +1,107 @@
 """The shapes reporting counts with: a branch's :class:`Tally` of cells keyed by month,
 measure, dimension, category and bucket, and the facts read about each person and duo
-(:mod:`duo.reporting.facts` fills them, :mod:`duo.reporting.followup_facts` too)."""
+(:mod:`duo.reporting.facts` fills them, :mod:`duo.reporting.followup_facts` too).
+
+A refresh counts a couple of hundred thousand events, each into the all-people row and
+into one row per dimension of the person: counting every event five times was the largest
+part of a refresh. The tally therefore counts each event once, under the person's whole
+set of dimensions, and spreads those (far fewer) sums over the dimension rows at the end.
+"""
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
+from typing import Any
 
 from duo.reporting.models import ALL, NO_BUCKET
 
 Key = tuple[date, str, str, str, int]
+#: A person's reporting dimensions as ``(dimension, category)`` pairs, in a fixed order.
+Dims = tuple[tuple[str, str], ...]
 
 
 def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
+def dims_of(**categories: str) -> Dims:
+    """Dimensions written as keywords: ``dims_of(reason="declined")``."""
+    return tuple(categories.items())
+
+
 @dataclass
 class Tally:
     """Counts and sums being collected for one branch."""
 
-    cells: dict[Key, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0, 0.0]))
+    events: dict[tuple[date, str, Dims, int], list[float]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0.0])
+    )
+    snapshots: dict[Key, list[float]] = field(default_factory=dict)
+    _months: dict[date, date] = field(default_factory=dict)
 
     def add(
         self,
         day: date,
         measure: str,
-        dims: dict[str, str] | None = None,
+        dims: Dims = (),
         *,
         count: int = 1,
         total: float = 0.0,
         bucket: int = NO_BUCKET,
     ) -> None:
         """Count into the all-people row and into each of the person's dimension rows."""
-        month = month_of(day)
-        for dimension, category in [(ALL, ALL), *(dims or {}).items()]:
-            cell = self.cells[(month, measure, dimension, category, bucket)]
-            cell[0] += count
-            cell[1] += total
+        month = self._months.get(day)
+        if month is None:
+            month = self._months[day] = month_of(day)
+        cell = self.events[(month, measure, dims, bucket)]
+        cell[0] += count
+        cell[1] += total
 
     def set(self, day: date, measure: str, count: int) -> None:
         """A snapshot (active duos at the end of a month): one value, not a sum of events."""
-        self.cells[(month_of(day), measure, ALL, ALL, NO_BUCKET)] = [count, 0.0]
+        self.snapshots[(month_of(day), measure, ALL, ALL, NO_BUCKET)] = [count, 0.0]
+
+    def cells(self) -> dict[Key, list[float]]:
+        """Every row: each event sum counted into the all-people row and its dimension rows."""
+        cells: dict[Key, list[float]] = defaultdict(lambda: [0, 0.0])
+        for (month, measure, dims, bucket), (count, total) in self.events.items():
+            for dimension, category in ((ALL, ALL), *dims):
+                cell = cells[(month, measure, dimension, category, bucket)]
+                cell[0] += count
+                cell[1] += total
+        cells.update(self.snapshots)
+        return cells
 
     def rows(self) -> list[tuple[date, str, str, str, int, int, float]]:
         return sorted(
-            (*key, int(value[0]), round(float(value[1]), 6)) for key, value in self.cells.items()
+            (*key, int(value[0]), round(float(value[1]), 6)) for key, value in self.cells().items()
         )
 
 
 @dataclass
 class PersonFacts:
     role: str
-    dims: dict[str, str]
-    first: dict[str, datetime] = field(default_factory=dict)
-    changes: list[tuple[datetime, str]] = field(default_factory=list)
-    mentee_dims: dict[str, str] | None = None
+    dims: Dims
+    first: dict[str, Any] = field(default_factory=dict)
+    changes: list[tuple[Any, str]] = field(default_factory=list)
+    #: ``dims`` without the audience: what a duo is counted by (its mentee's dimensions).
+    duo_dims: Dims = ()
 
 
 @dataclass
 class DuoFacts:
-    mentee_id: uuid.UUID
-    mentor_id: uuid.UUID
+    """A duo as read for counting; ids and moments as :mod:`duo.reporting.reading` gives them."""
+
+    mentee_id: Any
+    mentor_id: Any
     state: str
-    proposed_at: datetime
-    started_at: datetime | None
-    ended_at: datetime | None
+    proposed_at: Any
+    started_at: Any
+    ended_at: Any
     declined_by: str | None
-    steps: dict[str, datetime] = field(default_factory=dict)
-    id: uuid.UUID | None = None
+    steps: dict[str, Any] = field(default_factory=dict)
+    id: Any = None
+    #: The mentee's dimensions (``PersonFacts.duo_dims``), filled in once all is read.
+    dims: Dims = ()

@@ -1,0 +1,113 @@
+"""What makes a refresh fast must not change what it counts: local days read once per hour,
+and stored rollups changed cell by cell."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from duo.core.db import utcnow
+from duo.core.i18n import zones
+from duo.core.tenancy.context import tenant_scope
+from duo.core.tenancy.models import Tenant
+from duo.reporting.facts import collect
+from duo.reporting.models import RollupCell
+from duo.reporting.reading import LocalDays
+from duo.reporting.refresh import refresh_now
+from reporting.factories import History
+
+
+@pytest.mark.parametrize(
+    "timezone",
+    ["Europe/Brussels", "Europe/Amsterdam", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"],
+)
+def test_local_days_agree_with_the_one_conversion_around_the_clock(timezone: str) -> None:
+    """Every 7 minutes over a year (both daylight-saving switches), aware and as SQLite text;
+    Kolkata's offset is not whole hours, Lord Howe's summer time moves by half an hour."""
+    local = LocalDays(timezone)
+    moment = utcnow().replace(minute=0, second=0, microsecond=0) - timedelta(days=200)
+    end = moment + timedelta(days=366)
+    while moment < end:
+        expected = zones.local_date(moment, timezone)
+        assert local(moment) == expected, moment
+        assert local(moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")) == expected, moment
+        moment += timedelta(minutes=7)
+
+
+def _stored(db, tenant_id: int) -> list[tuple]:
+    c = RollupCell.__table__.c
+    return sorted(
+        tuple(row)
+        for row in db.session.execute(
+            select(c.month, c.measure, c.dimension, c.category, c.bucket, c.count, c.total).where(
+                c.tenant_id == tenant_id
+            )
+        )
+    )
+
+
+def _counted(db, tenant_id: int) -> list[tuple]:
+    with tenant_scope(tenant_id):
+        return collect(db.session.get(Tenant, tenant_id)).rows()
+
+
+class _RollupWrites:
+    """Counts the rollup rows each INSERT, UPDATE and DELETE statement is run for."""
+
+    def __init__(self, engine) -> None:
+        self.rows = 0
+        self.engine = engine
+
+    def __enter__(self) -> _RollupWrites:
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        words = statement.split(None, 3)
+        if words[0] in ("INSERT", "UPDATE", "DELETE") and "report_rollups" in statement:
+            self.rows += len(parameters) if executemany else 1
+
+
+def test_a_small_change_rewrites_only_the_cells_it_moves(db, tenants) -> None:
+    history = History(db, tenants)
+    year = utcnow().year - 1
+    history.cohort("ghent", 12, year, 2)
+    gid = tenants["ghent"].id
+    refresh_now(gid)
+    before = _stored(db, gid)
+    assert before == _counted(db, gid)
+
+    with _RollupWrites(db.engine) as writes:  # nothing changed: nothing written
+        refresh_now(gid)
+    assert writes.rows == 0
+    assert _stored(db, gid) == before
+
+    newcomer = datetime(year, 7, 3, 9, tzinfo=UTC)
+    history.person("ghent", signed_up=newcomer, birth_year=year - 22, sector="retail")
+    with _RollupWrites(db.engine) as writes:
+        refresh_now(gid)
+    after = _stored(db, gid)
+    assert after == _counted(db, gid)
+    moved = len(set(after) ^ set(before))
+    assert 0 < writes.rows <= moved < len(before) // 4
+
+
+def test_cells_that_no_longer_count_are_removed(db, tenants) -> None:
+    history = History(db, tenants)
+    year = utcnow().year - 1
+    history.cohort("liege", 3, year, 3)
+    lid = tenants["liege"].id
+    late = history.person("liege", signed_up=datetime(year, 11, 20, 9, tzinfo=UTC), sector="it")
+    refresh_now(lid)
+    assert any(row[3] == "it" for row in _stored(db, lid))
+    with tenant_scope(lid):
+        db.session.delete(late)
+        db.session.flush()
+    refresh_now(lid)
+    assert not any(row[3] == "it" for row in _stored(db, lid))
+    assert _stored(db, lid) == _counted(db, lid)
