@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant
@@ -29,7 +29,7 @@ from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 from duo.reporting import followup_facts
 from duo.reporting.reading import LocalDays, raw
 from duo.reporting.settings import reporting_settings
-from duo.reporting.tally import DuoFacts, PersonFacts, Tally, dims_of
+from duo.reporting.tally import Dims, DuoFacts, PersonFacts, Tally, dims_of
 from duo.sessions.models import InfoSession, Registration
 
 #: The reporting dimensions a person can be split by (the fairness view's).
@@ -67,25 +67,23 @@ def _people(local: LocalDays) -> dict[Any, PersonFacts]:
         )
     ).all()
     people: dict[Any, PersonFacts] = {}
-    shared: dict[tuple, tuple] = {}  # one tuple per combination: hashed and compared fast
+    # One pair of tuples per combination of categories, shared by everyone in it.
+    shared: dict[tuple, tuple[Dims, Dims]] = {}
     for pid, role, locale, birth_year, created_at, birth_date, target_sector, sectors in rows:
         year = birth_date.year if birth_date else birth_year
         age = local(created_at).year - year if year else None
         sector = target_sector if role == MENTEE else (sectors[0] if sectors else None)
-        dims = dims_of(
-            audience=role,
-            age_band=age_band(role, age),
-            language=locale or "unknown",
-            sector=sector or "unknown",
-        )
-        dims = shared.setdefault(dims, dims)
-        duo_dims = tuple(pair for pair in dims if pair[0] != "audience")
-        people[pid] = PersonFacts(
-            role=role,
-            dims=dims,
-            first={"signed_up": created_at},
-            duo_dims=shared.setdefault(duo_dims, duo_dims),
-        )
+        key = (role, age, locale, sector)
+        if key not in shared:
+            dims = dims_of(
+                audience=role,
+                age_band=age_band(role, age),
+                language=locale or "unknown",
+                sector=sector or "unknown",
+            )
+            shared[key] = (dims, dims[1:])  # a duo is counted by its mentee, not the audience
+        dims, duo_dims = shared[key]
+        people[pid] = PersonFacts(role, dims, {"signed_up": created_at}, [], duo_dims)
     return people
 
 
@@ -97,6 +95,12 @@ _STAGE_OF_STATE = {
     person_states.MATCHED: "matched",
     person_states.IN_DUO: "agreement",
 }
+
+#: The steps of a person's history that some measure counts (the stages and the wait).
+_COUNTED_STATES = (*_STAGE_OF_STATE, person_states.ELIGIBLE, person_states.MATCHED)
+
+#: The steps of a duo's history that some measure counts.
+_FINISHING_STEPS = (duo_states.ENDED, duo_states.EVALUATED, duo_states.STOPPED)
 
 #: The funnel's stages in order; each person counts once per stage, in the month reached.
 FUNNEL = (
@@ -118,12 +122,14 @@ def _first(facts: PersonFacts, stage: str, at: Any) -> None:
 
 
 def _history(people: dict[Any, PersonFacts]) -> None:
+    # Only the steps a measure looks at; those made at the same moment in the pipeline's
+    # order (eligible before matched), sorted by the database.
+    pipeline = {state: i for i, state in enumerate(person_states.STATES)}
     rows = db.session.execute(
         select(raw(StateChange.person_id), StateChange.to_state, raw(StateChange.at))
-    ).all()
-    # Steps made at the same moment keep the pipeline's order (eligible before matched).
-    order = {state: i for i, state in enumerate(person_states.STATES)}
-    rows.sort(key=lambda r: (r[2], order.get(r[1], 99)))
+        .where(StateChange.to_state.in_(_COUNTED_STATES))
+        .order_by(StateChange.at, case(pipeline, value=StateChange.to_state, else_=99))
+    )
     for pid, to_state, at in rows:
         facts = people.get(pid)
         if facts is None:
@@ -131,7 +137,7 @@ def _history(people: dict[Any, PersonFacts]) -> None:
         facts.changes.append((at, to_state))
         stage = _STAGE_OF_STATE.get(to_state)
         if stage is not None:
-            _first(facts, stage, at)
+            facts.first.setdefault(stage, at)  # in order of time: the first is the earliest
     attended = db.session.execute(
         select(raw(Registration.person_id), raw(InfoSession.starts_at))
         .join(
@@ -161,8 +167,11 @@ def _duos() -> list[DuoFacts]:
         )
     ):
         duos[row[0]] = DuoFacts(*row[1:], id=row[0])
+    # The steps a measure looks at (how a duo finished), the first of each in time.
     for duo_id, to_state, at in db.session.execute(
         select(raw(DuoStateChange.duo_id), DuoStateChange.to_state, raw(DuoStateChange.at))
+        .where(DuoStateChange.to_state.in_(_FINISHING_STEPS))
+        .order_by(DuoStateChange.at)
     ):
         if duo_id in duos:
             duos[duo_id].steps.setdefault(to_state, at)
@@ -217,10 +226,10 @@ def _collect(tenant: Tenant) -> Tally:
                 if step in duo.steps:
                     _first(facts, stage, duo.steps[step])
 
+    measure = {stage: f"funnel.{stage}" for stage in FUNNEL}
     for facts in people.values():
-        for stage in FUNNEL:
-            if stage in facts.first:
-                tally.add(local(facts.first[stage]), f"funnel.{stage}", facts.dims)
+        for stage, at in facts.first.items():  # only funnel stages are recorded as firsts
+            tally.add(local(at), measure[stage], facts.dims)
         _waits(tally, facts, local)
 
     _duo_measures(tally, duos, local, settings)

@@ -140,12 +140,20 @@ def survey(tally: Tally, duos: list[DuoFacts], local) -> None:
             raw(EvaluationAnswer.answered_at),
         ).where(EvaluationAnswer.value.in_(("1", "2", "3", "4", "yes", "no")))
     )
+    measures: dict[tuple[str, str], tuple[str, str] | None] = {}
     for duo_id, party, key, value, answered_at in rows:
+        names = measures.get((party, key), ())
+        if names == ():
+            answered, agreed = f"survey.{party}.{key}.answered", f"survey.{party}.{key}.agreed"
+            # A key too long to be a measure is no published item either.
+            names = measures[party, key] = (
+                (answered, agreed) if len(answered) <= MEASURE_LENGTH else None
+            )
+        if names is None:
+            continue
         duo = mentee_of.get(duo_id)
         dims = duo.dims if duo is not None and party == MENTEE else ()
         day = local(answered_at)
-        if len(f"survey.{party}.{key}.answered") > MEASURE_LENGTH:
-            continue  # a key too long to be a measure is no published item either
-        tally.add(day, f"survey.{party}.{key}.answered", dims)
+        tally.add(day, names[0], dims)
         if value in AGREEING:
-            tally.add(day, f"survey.{party}.{key}.agreed", dims)
+            tally.add(day, names[1], dims)

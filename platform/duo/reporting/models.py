@@ -16,7 +16,7 @@ from sqlalchemy import Date, Float, ForeignKey, Index, Integer, LargeBinary, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from duo.core.db import db, utcnow
-from duo.core.db.types import UTCDateTime
+from duo.core.db.types import JSONType, UTCDateTime
 
 #: ``bucket`` of a row that is not part of a histogram.
 NO_BUCKET = -1
@@ -60,6 +60,9 @@ class RollupRefresh(db.Model):
     cells: Mapped[int] = mapped_column(Integer, default=0)
     data_hash: Mapped[str] = mapped_column(String(64))
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    #: ``{"2025-03-01": digest}``: what each month's stored rows hash to (None before the
+    #: first refresh that kept them: then every month is written).
+    month_digests: Mapped[dict[str, str] | None] = mapped_column(JSONType, nullable=True)
 
 
 class HqApiToken(db.Model):

@@ -1,8 +1,9 @@
 """Recomputing a branch's rollups: a job that runs in that branch's scope, through the outbox.
 
-* :func:`refresh_branch` (job ``reporting.refresh_branch``) replaces the current branch's
-  rollup rows with what :func:`duo.reporting.facts.collect` counts now, and records when and
-  a hash of the result (:class:`~duo.reporting.models.RollupRefresh`).
+* :func:`refresh_branch` (job ``reporting.refresh_branch``) makes the current branch's
+  rollup rows what :func:`duo.reporting.facts.collect` counts now (rewriting the months whose
+  digest moved), and records when, a hash of the result and each month's digest
+  (:class:`~duo.reporting.models.RollupRefresh`).
 * :func:`request_refresh` enqueues it debounced: one job per branch per minute, run at the
   end of that minute, however many changes the minute saw. :mod:`duo.reporting.listeners`
   calls it when a transaction changed a table the figures are made of.
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import g, has_request_context
-from sqlalchemy import and_, bindparam, delete, insert, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
 from duo.core.db import db, utcnow
@@ -50,12 +51,13 @@ def refresh_branch() -> dict[str, object]:
     started = time.perf_counter()
     tenant = db.session.get(Tenant, tenant_id)
     rows = collect(tenant).rows()
-    write_rows(tenant_id, rows)
-    digest = rows_hash(rows)
+    digest, months = digests(rows)
     record = db.session.get(RollupRefresh, tenant_id) or RollupRefresh(tenant_id=tenant_id)
+    write_months(tenant_id, rows, months, record.month_digests)
     record.refreshed_at = utcnow()
     record.cells = len(rows)
     record.data_hash = digest
+    record.month_digests = months
     record.duration_ms = int((time.perf_counter() - started) * 1000)
     db.session.add(record)
     db.session.flush()
@@ -64,63 +66,51 @@ def refresh_branch() -> dict[str, object]:
     return {"cells": len(rows), "hash": digest}
 
 
-#: The key columns of a rollup row, after ``tenant_id``.
-_KEY = ("month", "measure", "dimension", "category", "bucket")
-#: Past this share of rows changed, replacing every row is cheaper than changing them.
-_REPLACE_SHARE = 0.3
+#: The columns of a row of :meth:`~duo.reporting.tally.Tally.rows`, in order.
+_COLUMNS = ("month", "measure", "dimension", "category", "bucket", "count", "total")
 
 
-def write_rows(tenant_id: int, rows: list[tuple]) -> None:
-    """Make the branch's stored rollups equal to ``rows``, writing only the cells that differ.
+def digests(rows: list[tuple]) -> tuple[str, dict[str, str]]:
+    """:func:`rows_hash` of ``rows`` and, in the same pass, a digest of each month's rows."""
+    whole = hashlib.sha256()
+    months: dict[str, hashlib._Hash] = {}
+    for row in sorted(rows):
+        line = ("|".join(str(v) for v in row) + "\n").encode()
+        whole.update(line)
+        month = row[0].isoformat()
+        if month not in months:
+            months[month] = hashlib.sha256()
+        months[month].update(line)
+    return whole.hexdigest(), {month: h.hexdigest() for month, h in months.items()}
 
-    A change to one duo moves a few dozen of a branch's tens of thousands of cells; deleting
-    and inserting all of them was a third of a refresh. A first refresh, or one after a large
-    change, replaces every row at once instead.
+
+def write_months(
+    tenant_id: int, rows: list[tuple], months: dict[str, str], stored: dict[str, str] | None
+) -> None:
+    """Make the branch's stored rollups equal to ``rows``, rewriting only the months whose
+    digest moved since the last refresh (all of them when none was kept).
+
+    A change moves a few cells of one or two months out of a branch's tens of thousands of
+    cells over ten years; deleting and inserting every cell was a third of a refresh.
     """
-    table = RollupCell.__table__
-    c = table.c
-    stored = {
-        tuple(row[:5]): (row[5], row[6])
-        for row in db.session.execute(
-            select(*(c[name] for name in _KEY), c.count, c.total).where(c.tenant_id == tenant_id)
-        )
-    }
-    wanted = {tuple(row[:5]): (row[5], row[6]) for row in rows}
-    gone = [key for key in stored if key not in wanted]
-    changed = [key for key, value in wanted.items() if key in stored and stored[key] != value]
-    added = [key for key in wanted if key not in stored]
-    if len(gone) + len(changed) + len(added) > _REPLACE_SHARE * max(len(rows), 1):
+    if stored is None:
         db.session.execute(delete(RollupCell).where(RollupCell.tenant_id == tenant_id))
-        gone, changed, added = [], [], list(wanted)
-    same_key = and_(c.tenant_id == tenant_id, *(c[name] == bindparam(f"k_{name}") for name in _KEY))
-
-    def keyed(keys: list[tuple], **values) -> list[dict]:
-        return [{**{f"k_{n}": v for n, v in zip(_KEY, key, strict=True)}, **values} for key in keys]
-
-    if gone:
-        db.session.execute(delete(table).where(same_key), keyed(gone))
-    if changed:
+        moved = set(months)
+    else:
+        moved = {m for m in months.keys() | stored.keys() if months.get(m) != stored.get(m)}
+        if not moved:
+            return
         db.session.execute(
-            update(table)
-            .where(same_key)
-            .values(count=bindparam("v_count"), total=bindparam("v_total")),
-            [
-                {**params, "v_count": wanted[key][0], "v_total": wanted[key][1]}
-                for key, params in zip(changed, keyed(changed), strict=True)
-            ],
+            delete(RollupCell).where(
+                RollupCell.tenant_id == tenant_id,
+                RollupCell.month.in_([date.fromisoformat(m) for m in sorted(moved)]),
+            )
         )
-    if added:
+    fresh = [row for row in rows if row[0].isoformat() in moved]
+    if fresh:
         db.session.execute(
-            insert(table),  # Core executemany: no ORM bookkeeping per row
-            [
-                {
-                    "tenant_id": tenant_id,
-                    **dict(zip(_KEY, key, strict=True)),
-                    "count": wanted[key][0],
-                    "total": wanted[key][1],
-                }
-                for key in added
-            ],
+            insert(RollupCell.__table__),  # Core executemany: no ORM bookkeeping per row
+            [{"tenant_id": tenant_id, **dict(zip(_COLUMNS, row, strict=True))} for row in fresh],
         )
 
 

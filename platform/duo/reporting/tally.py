@@ -80,7 +80,7 @@ class Tally:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonFacts:
     role: str
     dims: Dims
@@ -90,7 +90,7 @@ class PersonFacts:
     duo_dims: Dims = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class DuoFacts:
     """A duo as read for counting; ids and moments as :mod:`duo.reporting.reading` gives them."""
 
