@@ -3,14 +3,12 @@
 import sqlalchemy as sa
 from alembic import op
 
-from duo.core.tenancy import migration_ops as ops
 from duo.core.db.types import JSONType, UTCDateTime
+from duo.core.tenancy import migration_ops as ops
 from duo.core.tenancy import rls
 
 revision = "0001_foundation"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -120,5 +118,11 @@ def upgrade():
 
 def downgrade():
     ops.drop_tables(
-        "consents", "person_state_changes", "role_grants", "people", "users", "tenants", "outbox_jobs"
+        "consents",
+        "person_state_changes",
+        "role_grants",
+        "people",
+        "users",
+        "tenants",
+        "outbox_jobs",
     )

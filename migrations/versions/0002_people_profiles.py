@@ -3,14 +3,12 @@
 import sqlalchemy as sa
 from alembic import op
 
-from duo.core.tenancy import migration_ops as ops
 from duo.core.db.types import JSONType, UTCDateTime
+from duo.core.tenancy import migration_ops as ops
 from duo.core.tenancy import rls
 
 revision = "0002_people_profiles"
 down_revision = "0001_foundation"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -61,7 +59,10 @@ def upgrade():
         keys=[ops.user_key("decided_by_user_id"), ops.person_key()],
     )
     ops.index(
-        "eligibility_decisions", "tenant_id", "person_id", "decided_at",
+        "eligibility_decisions",
+        "tenant_id",
+        "person_id",
+        "decided_at",
         name="ix_eligibility_decisions_person",
     )
     ops.create_branch_table(

@@ -3,14 +3,12 @@
 import sqlalchemy as sa
 from alembic import op
 
-from duo.core.tenancy import migration_ops as ops
 from duo.core.db.types import JSONType, UTCDateTime
+from duo.core.tenancy import migration_ops as ops
 from duo.core.tenancy import rls
 
 revision = "0003_info_sessions"
 down_revision = "0001_foundation"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -49,7 +47,10 @@ def upgrade():
         indexed=["person_id"],
     )
     ops.index(
-        "info_session_registrations", "tenant_id", "session_id", "status",
+        "info_session_registrations",
+        "tenant_id",
+        "session_id",
+        "status",
         name="ix_info_session_registrations_session",
     )
     ops.create_branch_table(

@@ -3,14 +3,12 @@
 import sqlalchemy as sa
 from alembic import op
 
-from duo.core.tenancy import migration_ops as ops
 from duo.core.db.types import JSONType, UTCDateTime
+from duo.core.tenancy import migration_ops as ops
 from duo.core.tenancy import rls
 
 revision = "0004_training"
 down_revision = "0001_foundation"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -3,14 +3,12 @@
 import sqlalchemy as sa
 from alembic import op
 
-from duo.core.tenancy import migration_ops as ops
 from duo.core.db.types import JSONType, UTCDateTime
+from duo.core.tenancy import migration_ops as ops
 from duo.core.tenancy import rls
 
 revision = "0005_matching_duos"
 down_revision = "0001_foundation"
-branch_labels = None
-depends_on = None
 
 OPEN_DUO = "state IN ('proposed', 'first_meeting', 'confirmed', 'active')"
 
@@ -27,8 +25,11 @@ def upgrade():
         keys=[ops.user_key("closed_by_user_id"), ops.user_key("opened_by_user_id")],
     )
     ops.index(
-        "matching_sessions", "tenant_id",
-        name="uq_matching_sessions_open", unique=True, where="status = 'open'",
+        "matching_sessions",
+        "tenant_id",
+        name="uq_matching_sessions_open",
+        unique=True,
+        where="status = 'open'",
     )
     ops.create_branch_table(
         "duos",
@@ -53,8 +54,12 @@ def upgrade():
     )
     for party in ("mentee", "mentor"):
         ops.index(
-            "duos", "tenant_id", f"{party}_id",
-            name=f"uq_duos_open_{party}", unique=True, where=OPEN_DUO,
+            "duos",
+            "tenant_id",
+            f"{party}_id",
+            name=f"uq_duos_open_{party}",
+            unique=True,
+            where=OPEN_DUO,
         )
     ops.create_branch_table(
         "matching_constraints",

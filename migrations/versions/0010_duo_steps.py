@@ -8,8 +8,6 @@ from duo.core.tenancy import migration_ops as ops
 
 revision = "0010_duo_steps"
 down_revision = "0010_everyday_audit_events"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -32,7 +30,10 @@ def upgrade():
         indexed=["person_id"],
     )
     ops.index(
-        "personal_links", "tenant_id", "object_type", "object_id",
+        "personal_links",
+        "tenant_id",
+        "object_type",
+        "object_id",
         name="ix_personal_links_object",
     )
     ops.create_branch_table(

@@ -7,8 +7,6 @@ from duo.core.tenancy import migration_ops as ops
 
 revision = "0011_duo_accompaniment"
 down_revision = "0010_duo_steps"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -22,8 +20,13 @@ def upgrade():
         indexed=["duo_id"],
     )
     ops.index(
-        "duo_alerts", "tenant_id", "duo_id", "kind",
-        name="uq_duo_alerts_open", unique=True, where="cleared_at IS NULL",
+        "duo_alerts",
+        "tenant_id",
+        "duo_id",
+        "kind",
+        name="uq_duo_alerts_open",
+        unique=True,
+        where="cleared_at IS NULL",
     )
     ops.create_branch_table(
         "duo_check_ins",

@@ -7,8 +7,6 @@ from duo.core.tenancy import migration_ops as ops
 
 revision = "0012_evaluation"
 down_revision = "0011_duo_accompaniment"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -8,8 +8,6 @@ from duo.core.tenancy import migration_ops as ops
 
 revision = "0014_gdpr"
 down_revision = "0013_staff_security"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -7,8 +7,6 @@ from duo.core.tenancy import migration_ops as ops
 
 revision = "0016_intake_appointments"
 down_revision = "0015_audit_log"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -34,7 +32,10 @@ def upgrade():
         indexed=["person_id"],
     )
     ops.index(
-        "intake_appointments", "tenant_id", "status", "starts_at",
+        "intake_appointments",
+        "tenant_id",
+        "status",
+        "starts_at",
         name="ix_intake_appointments_status_starts_at",
     )
     ops.create_branch_table(

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 import sqlalchemy as sa
 from alembic import op
 
-from duo.core.db.types import UTCDateTime
 from duo.core.tenancy import rls
 
 #: A foreign key of the table being created, given the table's name.
@@ -79,6 +78,23 @@ def create_branch_table(
     rls.migrate_enable(op, table)
 
 
+def create_account_table(
+    table: str, *columns: sa.Column, unique_columns: Iterable[str] = ()
+) -> None:
+    """Create a table of rows that belong to one staff account and go with it (its codes,
+    sessions, password resets): an integer ``id`` and the indexed ``user_id`` come first."""
+    op.create_table(
+        table,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        *columns,
+        user_key("user_id", ondelete="CASCADE")(table),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+        *(unique(table, column) for column in unique_columns),
+    )
+    index(table, "user_id")
+
+
 def index(
     table: str,
     *columns: str,
@@ -100,8 +116,3 @@ def drop_tables(*tables: str) -> None:
     """Drop tables in the order given, with their indexes and policies."""
     for table in tables:
         op.drop_table(table)
-
-
-def utc(name: str, nullable: bool = False) -> sa.Column:
-    """A moment (timezone-aware UTC)."""
-    return sa.Column(name, UTCDateTime(timezone=True), nullable=nullable)
