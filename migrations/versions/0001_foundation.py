@@ -86,31 +86,31 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_role_grants_tenant_id_tenants")
         ),
-        ops.user_key("user_id", ondelete="CASCADE")("role_grants"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_role_grants_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_role_grants")),
         ops.unique("role_grants", "user_id", "tenant_id", "role"),
     )
     ops.index("role_grants", "user_id")
     ops.create_branch_table(
         "person_state_changes",
-        sa.Column("person_id", sa.Uuid(), nullable=False),
+        ops.person_ref(),
         sa.Column("from_state", sa.String(length=30), nullable=True),
         sa.Column("to_state", sa.String(length=30), nullable=False),
         sa.Column("at", UTCDateTime(), nullable=False),
-        sa.Column("by_user_id", sa.Integer(), nullable=True),
+        ops.user_ref("by_user_id"),
         sa.Column("reason", sa.Text(), nullable=True),
-        keys=[ops.user_key("by_user_id"), ops.person_key()],
         indexed=["person_id"],
     )
     ops.create_branch_table(
         "consents",
-        sa.Column("person_id", sa.Uuid(), nullable=False),
+        ops.person_ref(),
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("text_version", sa.String(length=40), nullable=False),
         sa.Column("locale", sa.String(length=8), nullable=False),
         sa.Column("given_at", UTCDateTime(), nullable=False),
         sa.Column("withdrawn_at", UTCDateTime(), nullable=True),
-        keys=[ops.person_key()],
         indexed=["person_id"],
     )
     rls.migrate_app_role(op)

@@ -14,7 +14,7 @@ down_revision = "0001_foundation"
 def upgrade():
     ops.create_branch_table(
         "person_profiles",
-        sa.Column("person_id", sa.Uuid(), nullable=False),
+        ops.person_ref(),
         sa.Column("postcode", sa.String(length=16), nullable=True),
         sa.Column("languages", JSONType, nullable=False),
         sa.Column("availability", JSONType, nullable=False),
@@ -39,14 +39,13 @@ def upgrade():
         sa.Column("migration_background", sa.String(length=40), nullable=True),
         sa.Column("allowed_to_work", sa.Boolean(), nullable=True),
         sa.Column("intake_at", UTCDateTime(), nullable=True),
-        sa.Column("intake_by_user_id", sa.Integer(), nullable=True),
+        ops.user_ref("intake_by_user_id"),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
-        keys=[ops.user_key("intake_by_user_id"), ops.person_key()],
         unique_together=[("tenant_id", "person_id")],
     )
     ops.create_branch_table(
         "eligibility_decisions",
-        sa.Column("person_id", sa.Uuid(), nullable=False),
+        ops.person_ref(),
         sa.Column("audience", sa.String(length=10), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("outcome", sa.String(length=20), nullable=False),
@@ -55,8 +54,7 @@ def upgrade():
         sa.Column("rules_hash", sa.String(length=64), nullable=False),
         sa.Column("justification", sa.Text(), nullable=True),
         sa.Column("decided_at", UTCDateTime(), nullable=False),
-        sa.Column("decided_by_user_id", sa.Integer(), nullable=True),
-        keys=[ops.user_key("decided_by_user_id"), ops.person_key()],
+        ops.user_ref("decided_by_user_id"),
     )
     ops.index(
         "eligibility_decisions",
@@ -67,7 +65,7 @@ def upgrade():
     )
     ops.create_branch_table(
         "people_import_batches",
-        sa.Column("created_by_user_id", sa.Integer(), nullable=False),
+        ops.user_ref("created_by_user_id", nullable=False, ondelete="CASCADE"),
         sa.Column("filename", sa.String(length=255), nullable=False),
         sa.Column("columns", JSONType, nullable=False),
         sa.Column("ignored_columns", JSONType, nullable=False),
@@ -77,7 +75,6 @@ def upgrade():
         sa.Column("skipped_count", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("expires_at", UTCDateTime(), nullable=False),
-        keys=[ops.user_key("created_by_user_id", ondelete="CASCADE")],
     )
     rls.migrate_app_role(op)
 

@@ -26,23 +26,21 @@ def upgrade():
         sa.Column("cancelled_at", UTCDateTime(), nullable=True),
         sa.Column("cancel_reason", sa.Text(), nullable=True),
         sa.Column("attendance_recorded_at", UTCDateTime(), nullable=True),
-        sa.Column("created_by_user_id", sa.Integer(), nullable=True),
+        ops.user_ref("created_by_user_id"),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
-        keys=[ops.user_key("created_by_user_id")],
     )
     ops.index("info_sessions", "tenant_id", "starts_at", name="ix_info_sessions_tenant_starts")
     ops.create_branch_table(
         "info_session_registrations",
-        sa.Column("session_id", sa.Uuid(), nullable=False),
-        sa.Column("person_id", sa.Uuid(), nullable=False),
+        ops.row_ref("session_id", "info_sessions"),
+        ops.person_ref(),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("attended", sa.Boolean(), nullable=True),
         sa.Column("heard_from", sa.String(length=30), nullable=True),
         sa.Column("registered_at", UTCDateTime(), nullable=False),
         sa.Column("promoted_at", UTCDateTime(), nullable=True),
         sa.Column("cancelled_at", UTCDateTime(), nullable=True),
-        keys=[ops.person_key(), ops.row_key("session_id", "info_sessions")],
         unique_together=[("tenant_id", "session_id", "person_id")],
         indexed=["person_id"],
     )
@@ -61,12 +59,11 @@ def upgrade():
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("html", sa.Text(), nullable=True),
         sa.Column("attachments", JSONType, nullable=False),
-        sa.Column("person_id", sa.Uuid(), nullable=True),
+        ops.person_ref(nullable=True),
         sa.Column("message_id", sa.String(length=200), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("sent_at", UTCDateTime(), nullable=True),
-        keys=[ops.person_key()],
         indexed=["person_id"],
     )
     ops.index("outgoing_mails", "tenant_id", "created_at", name="ix_outgoing_mails_tenant_created")

@@ -19,10 +19,9 @@ def upgrade():
         sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("opened_at", UTCDateTime(), nullable=False),
-        sa.Column("opened_by_user_id", sa.Integer(), nullable=True),
+        ops.user_ref("opened_by_user_id"),
         sa.Column("closed_at", UTCDateTime(), nullable=True),
-        sa.Column("closed_by_user_id", sa.Integer(), nullable=True),
-        keys=[ops.user_key("closed_by_user_id"), ops.user_key("opened_by_user_id")],
+        ops.user_ref("closed_by_user_id"),
     )
     ops.index(
         "matching_sessions",
@@ -33,9 +32,9 @@ def upgrade():
     )
     ops.create_branch_table(
         "duos",
-        sa.Column("mentee_id", sa.Uuid(), nullable=False),
-        sa.Column("mentor_id", sa.Uuid(), nullable=False),
-        sa.Column("matching_session_id", sa.Uuid(), nullable=True),
+        ops.person_ref("mentee_id"),
+        ops.person_ref("mentor_id"),
+        ops.row_ref("matching_session_id", "matching_sessions", nullable=True, ondelete=None),
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("state_changed_at", UTCDateTime(), nullable=False),
         sa.Column("proposed_at", UTCDateTime(), nullable=False),
@@ -45,11 +44,6 @@ def upgrade():
         sa.Column("ended_at", UTCDateTime(), nullable=True),
         sa.Column("stop_reason", sa.Text(), nullable=True),
         sa.Column("declined_by", sa.String(length=10), nullable=True),
-        keys=[
-            ops.row_key("matching_session_id", "matching_sessions", ondelete=None),
-            ops.person_key("mentee_id"),
-            ops.person_key("mentor_id"),
-        ],
         indexed=["matching_session_id", "mentee_id", "mentor_id", "state"],
     )
     for party in ("mentee", "mentor"):
@@ -63,33 +57,25 @@ def upgrade():
         )
     ops.create_branch_table(
         "matching_constraints",
-        sa.Column("session_id", sa.Uuid(), nullable=False),
+        ops.row_ref("session_id", "matching_sessions"),
         sa.Column("kind", sa.String(length=10), nullable=False),
-        sa.Column("mentee_id", sa.Uuid(), nullable=False),
-        sa.Column("mentor_id", sa.Uuid(), nullable=False),
-        sa.Column("by_user_id", sa.Integer(), nullable=True),
+        ops.person_ref("mentee_id"),
+        ops.person_ref("mentor_id"),
+        ops.user_ref("by_user_id"),
         sa.Column("at", UTCDateTime(), nullable=False),
         sa.Column("removed_at", UTCDateTime(), nullable=True),
-        sa.Column("removed_by_user_id", sa.Integer(), nullable=True),
-        keys=[
-            ops.user_key("by_user_id"),
-            ops.user_key("removed_by_user_id"),
-            ops.person_key("mentee_id"),
-            ops.person_key("mentor_id"),
-            ops.row_key("session_id", "matching_sessions"),
-        ],
+        ops.user_ref("removed_by_user_id"),
         indexed=["session_id"],
     )
     ops.create_branch_table(
         "duo_state_changes",
-        sa.Column("duo_id", sa.Uuid(), nullable=False),
+        ops.row_ref("duo_id", "duos"),
         sa.Column("from_state", sa.String(length=20), nullable=True),
         sa.Column("to_state", sa.String(length=20), nullable=False),
         sa.Column("at", UTCDateTime(), nullable=False),
-        sa.Column("by_user_id", sa.Integer(), nullable=True),
+        ops.user_ref("by_user_id"),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("details", JSONType, nullable=True),
-        keys=[ops.user_key("by_user_id"), ops.row_key("duo_id", "duos")],
         indexed=["duo_id"],
     )
     rls.migrate_app_role(op)

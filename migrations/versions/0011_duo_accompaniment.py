@@ -12,11 +12,10 @@ down_revision = "0010_duo_steps"
 def upgrade():
     ops.create_branch_table(
         "duo_alerts",
-        sa.Column("duo_id", sa.Uuid(), nullable=False),
+        ops.row_ref("duo_id", "duos"),
         sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("raised_at", UTCDateTime(), nullable=False),
         sa.Column("cleared_at", UTCDateTime(), nullable=True),
-        keys=[ops.row_key("duo_id", "duos")],
         indexed=["duo_id"],
     )
     ops.index(
@@ -30,22 +29,17 @@ def upgrade():
     )
     ops.create_branch_table(
         "duo_check_ins",
-        sa.Column("duo_id", sa.Uuid(), nullable=False),
+        ops.row_ref("duo_id", "duos"),
         sa.Column("week_start", sa.Date(), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("at", UTCDateTime(), nullable=False),
-        sa.Column("by_person_id", sa.Uuid(), nullable=True),
-        sa.Column("by_user_id", sa.Integer(), nullable=True),
+        ops.person_ref("by_person_id", nullable=True),
+        ops.user_ref("by_user_id"),
         sa.Column("met", sa.Boolean(), nullable=True),
         sa.Column("minutes", sa.Integer(), nullable=True),
         sa.Column("topics", JSONType, nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("contact_me", sa.Boolean(), nullable=False),
-        keys=[
-            ops.user_key("by_user_id"),
-            ops.person_key("by_person_id"),
-            ops.row_key("duo_id", "duos"),
-        ],
         indexed=["duo_id"],
     )
 

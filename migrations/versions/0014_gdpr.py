@@ -29,13 +29,12 @@ def upgrade():
 
     ops.create_branch_table(
         "privacy_erasures",
-        sa.Column("person_id", sa.Uuid(), nullable=False),
+        ops.person_ref(),
         sa.Column("reason", sa.String(length=20), nullable=False),
         sa.Column("requested_at", UTCDateTime(), nullable=False),
         sa.Column("due_at", UTCDateTime(), nullable=False),
         sa.Column("done_at", UTCDateTime(), nullable=True),
-        sa.Column("by_user_id", sa.Integer(), nullable=True),
-        keys=[ops.user_key("by_user_id"), ops.person_key()],
+        ops.user_ref("by_user_id"),
         indexed=["due_at", "person_id"],
     )
 

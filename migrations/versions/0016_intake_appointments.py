@@ -12,23 +12,18 @@ down_revision = "0015_audit_log"
 def upgrade():
     ops.create_branch_table(
         "intake_appointments",
-        sa.Column("person_id", sa.Uuid(), nullable=False),
+        ops.person_ref(),
         sa.Column("starts_at", UTCDateTime(), nullable=False),
         sa.Column("minutes", sa.Integer(), nullable=False),
         sa.Column("place", sa.String(length=300), nullable=True),
         sa.Column("video_url", sa.String(length=500), nullable=True),
-        sa.Column("coordinator_user_id", sa.Integer(), nullable=True),
+        ops.user_ref("coordinator_user_id"),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("created_by_user_id", sa.Integer(), nullable=True),
+        ops.user_ref("created_by_user_id"),
         sa.Column("changed_at", UTCDateTime(), nullable=False),
         sa.Column("cancelled_at", UTCDateTime(), nullable=True),
-        keys=[
-            ops.user_key("coordinator_user_id"),
-            ops.user_key("created_by_user_id"),
-            ops.person_key(),
-        ],
         indexed=["person_id"],
     )
     ops.index(
@@ -40,12 +35,11 @@ def upgrade():
     )
     ops.create_branch_table(
         "intake_time_requests",
-        sa.Column("appointment_id", sa.Uuid(), nullable=False),
+        ops.row_ref("appointment_id", "intake_appointments"),
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("preferred", JSONType, nullable=False),
         sa.Column("requested_at", UTCDateTime(), nullable=False),
         sa.Column("handled_at", UTCDateTime(), nullable=True),
-        keys=[ops.row_key("appointment_id", "intake_appointments")],
         indexed=["appointment_id"],
     )
 

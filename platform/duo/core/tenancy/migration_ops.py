@@ -1,9 +1,10 @@
 """What the Alembic revisions in ``migrations/versions`` share: the shape of a branch-owned table.
 
 Every such table ends with ``tenant_id`` and a UUID ``id`` (its primary key is the pair), has
-a key to ``tenants`` and the ``tenant_isolation`` policy on PostgreSQL; rows of other
-branch-owned tables are referred to by ``(tenant_id, column)``. The revisions say only what
-differs. Names follow :data:`duo.core.db.NAMING`, as the models' names do.
+a key to ``tenants`` and the ``tenant_isolation`` policy on PostgreSQL; a row of another
+branch-owned table is referred to by ``(tenant_id, column)``. The revisions say only what
+differs: a column made by :func:`user_ref`, :func:`row_ref` or :func:`person_ref` brings its
+foreign key along. Names follow :data:`duo.core.db.NAMING`, as the models' names do.
 
 A revision that has run is history: what a function here emits must never change, or a
 database migrated before the change would differ from one migrated after. A new need is a
@@ -20,56 +21,76 @@ from alembic import op
 
 from duo.core.tenancy import rls
 
-#: A foreign key of the table being created, given the table's name.
+#: Where a column made here keeps its foreign key: a function of the table's name.
+_KEY = "duo.migration_key"
 Key = Callable[[str], sa.ForeignKeyConstraint]
 
 
-def user_key(column: str, ondelete: str = "SET NULL") -> Key:
-    """``column`` holds a staff account's id (the row stays when the account goes)."""
-    return lambda table: sa.ForeignKeyConstraint(
-        [column], ["users.id"], name=op.f(f"fk_{table}_{column}_users"), ondelete=ondelete
+def _keyed(column: sa.Column, key: Key) -> sa.Column:
+    column.info[_KEY] = key
+    return column
+
+
+def user_ref(column: str, nullable: bool = True, ondelete: str = "SET NULL") -> sa.Column:
+    """A staff account's id; by default the row stays when the account goes."""
+    return _keyed(
+        sa.Column(column, sa.Integer(), nullable=nullable),
+        lambda table: sa.ForeignKeyConstraint(
+            [column], ["users.id"], name=op.f(f"fk_{table}_{column}_users"), ondelete=ondelete
+        ),
     )
 
 
-def row_key(column: str, target: str, ondelete: str | None = "CASCADE") -> Key:
-    """``column`` holds the id of a row of the branch-owned table ``target``, same branch."""
-    return lambda table: sa.ForeignKeyConstraint(
-        ["tenant_id", column],
-        [f"{target}.tenant_id", f"{target}.id"],
-        name=op.f(f"fk_{table}_tenant_id_{column}_{target}"),
-        ondelete=ondelete,
+def row_ref(
+    column: str, target: str, nullable: bool = False, ondelete: str | None = "CASCADE"
+) -> sa.Column:
+    """The id of a row of the branch-owned table ``target``, in the same branch."""
+    return _keyed(
+        sa.Column(column, sa.Uuid(), nullable=nullable),
+        lambda table: sa.ForeignKeyConstraint(
+            ["tenant_id", column],
+            [f"{target}.tenant_id", f"{target}.id"],
+            name=op.f(f"fk_{table}_tenant_id_{column}_{target}"),
+            ondelete=ondelete,
+        ),
     )
 
 
-def person_key(column: str = "person_id") -> Key:
-    return row_key(column, "people")
+def person_ref(column: str = "person_id", nullable: bool = False) -> sa.Column:
+    """A person of the branch; the row goes when the person is erased."""
+    return row_ref(column, "people", nullable=nullable)
 
 
 def unique(table: str, *columns: str) -> sa.UniqueConstraint:
     return sa.UniqueConstraint(*columns, name=op.f(f"uq_{table}_{'_'.join(columns)}"))
 
 
+def _keys(table: str, columns: Iterable[sa.Column]) -> list[sa.ForeignKeyConstraint]:
+    # In the order of their names, as autogenerate wrote them: SQLite stores the CREATE
+    # TABLE, whose constraints stand in the order they were made in.
+    keys = [column.info[_KEY] for column in columns if _KEY in column.info]
+    keys.sort(key=lambda key: key(table).name)
+    return [key(table) for key in keys]
+
+
 def create_branch_table(
     table: str,
     *columns: sa.Column,
-    keys: Iterable[Key] = (),
     unique_together: Iterable[tuple[str, ...]] = (),
     indexed: Iterable[str] = (),
 ) -> None:
-    """Create a branch-owned table, index the ``indexed`` columns and isolate its rows.
-
-    ``keys`` come in the order they are written in the table's definition (on SQLite the
-    stored ``CREATE TABLE`` keeps it); the key to ``tenants`` and the primary key follow them.
-    """
+    """Create a branch-owned table, index the ``indexed`` columns and isolate its rows."""
+    tenant_id = _keyed(
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        lambda name: sa.ForeignKeyConstraint(
+            ["tenant_id"], ["tenants.id"], name=op.f(f"fk_{name}_tenant_id_tenants")
+        ),
+    )
+    columns = (*columns, tenant_id, sa.Column("id", sa.Uuid(), nullable=False))
     op.create_table(
         table,
         *columns,
-        sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Uuid(), nullable=False),
-        *(key(table) for key in keys),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f(f"fk_{table}_tenant_id_tenants")
-        ),
+        *_keys(table, columns),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f(f"pk_{table}")),
         *(unique(table, *together) for together in unique_together),
     )
@@ -83,12 +104,15 @@ def create_account_table(
 ) -> None:
     """Create a table of rows that belong to one staff account and go with it (its codes,
     sessions, password resets): an integer ``id`` and the indexed ``user_id`` come first."""
+    columns = (
+        sa.Column("id", sa.Integer(), nullable=False),
+        user_ref("user_id", nullable=False, ondelete="CASCADE"),
+        *columns,
+    )
     op.create_table(
         table,
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
         *columns,
-        user_key("user_id", ondelete="CASCADE")(table),
+        *_keys(table, columns),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
         *(unique(table, column) for column in unique_columns),
     )
