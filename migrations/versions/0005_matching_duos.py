@@ -20,7 +20,7 @@ def upgrade():
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("opened_at", UTCDateTime(), nullable=False),
         ops.user_ref("opened_by_user_id"),
-        sa.Column("closed_at", UTCDateTime(), nullable=True),
+        sa.Column("closed_at", UTCDateTime()),
         ops.user_ref("closed_by_user_id"),
     )
     ops.index(
@@ -38,12 +38,12 @@ def upgrade():
         sa.Column("state", sa.String(length=20), nullable=False),
         sa.Column("state_changed_at", UTCDateTime(), nullable=False),
         sa.Column("proposed_at", UTCDateTime(), nullable=False),
-        sa.Column("first_meeting_on", sa.Date(), nullable=True),
-        sa.Column("started_at", UTCDateTime(), nullable=True),
-        sa.Column("ends_on", sa.Date(), nullable=True),
-        sa.Column("ended_at", UTCDateTime(), nullable=True),
-        sa.Column("stop_reason", sa.Text(), nullable=True),
-        sa.Column("declined_by", sa.String(length=10), nullable=True),
+        sa.Column("first_meeting_on", sa.Date()),
+        sa.Column("started_at", UTCDateTime()),
+        sa.Column("ends_on", sa.Date()),
+        sa.Column("ended_at", UTCDateTime()),
+        sa.Column("stop_reason", sa.Text()),
+        sa.Column("declined_by", sa.String(length=10)),
         indexed=["matching_session_id", "mentee_id", "mentor_id", "state"],
     )
     for party in ("mentee", "mentor"):
@@ -63,19 +63,19 @@ def upgrade():
         ops.person_ref("mentor_id"),
         ops.user_ref("by_user_id"),
         sa.Column("at", UTCDateTime(), nullable=False),
-        sa.Column("removed_at", UTCDateTime(), nullable=True),
+        sa.Column("removed_at", UTCDateTime()),
         ops.user_ref("removed_by_user_id"),
         indexed=["session_id"],
     )
     ops.create_branch_table(
         "duo_state_changes",
         ops.row_ref("duo_id", "duos"),
-        sa.Column("from_state", sa.String(length=20), nullable=True),
+        sa.Column("from_state", sa.String(length=20)),
         sa.Column("to_state", sa.String(length=20), nullable=False),
         sa.Column("at", UTCDateTime(), nullable=False),
         ops.user_ref("by_user_id"),
-        sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("details", JSONType, nullable=True),
+        sa.Column("reason", sa.Text()),
+        sa.Column("details", JSONType),
         indexed=["duo_id"],
     )
     rls.migrate_app_role(op)

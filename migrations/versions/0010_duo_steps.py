@@ -22,9 +22,9 @@ def upgrade():
         sa.Column("created_at", UTCDateTime(), nullable=False),
         ops.user_ref("created_by_user_id"),
         sa.Column("expires_at", UTCDateTime(), nullable=False),
-        sa.Column("revoked_at", UTCDateTime(), nullable=True),
-        sa.Column("used_at", UTCDateTime(), nullable=True),
-        sa.Column("last_opened_at", UTCDateTime(), nullable=True),
+        sa.Column("revoked_at", UTCDateTime()),
+        sa.Column("used_at", UTCDateTime()),
+        sa.Column("last_opened_at", UTCDateTime()),
         unique_together=[("tenant_id", "token_hash")],
         indexed=["person_id"],
     )
@@ -40,10 +40,10 @@ def upgrade():
         ops.row_ref("duo_id", "duos"),
         sa.Column("party", sa.String(length=10), nullable=False),
         sa.Column("go_on", sa.Boolean(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("reason", sa.Text()),
         sa.Column("decided_at", UTCDateTime(), nullable=False),
         ops.user_ref("recorded_by_user_id"),
-        sa.Column("on_behalf_reason", sa.Text(), nullable=True),
+        sa.Column("on_behalf_reason", sa.Text()),
         unique_together=[("tenant_id", "duo_id", "party")],
         indexed=["duo_id"],
     )
@@ -69,8 +69,8 @@ def upgrade():
         ops.user_ref("by_user_id"),
         ops.person_ref("by_person_id", nullable=True),
         sa.Column("on_behalf", sa.Boolean(), nullable=False),
-        sa.Column("note", sa.Text(), nullable=True),
-        sa.Column("details", JSONType, nullable=True),
+        sa.Column("note", sa.Text()),
+        sa.Column("details", JSONType),
         indexed=["duo_id"],
     )
     ops.create_branch_table(
@@ -87,13 +87,11 @@ def upgrade():
         indexed=["duo_id"],
     )
     with op.batch_alter_table("duos", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("first_meeting_at", UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column("first_meeting_place", sa.String(length=300), nullable=True))
-        batch_op.add_column(
-            sa.Column("first_meeting_video_url", sa.String(length=500), nullable=True)
-        )
-        batch_op.add_column(sa.Column("first_meeting_coordinator_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("agreement_locale", sa.String(length=8), nullable=True))
+        batch_op.add_column(sa.Column("first_meeting_at", UTCDateTime()))
+        batch_op.add_column(sa.Column("first_meeting_place", sa.String(length=300)))
+        batch_op.add_column(sa.Column("first_meeting_video_url", sa.String(length=500)))
+        batch_op.add_column(sa.Column("first_meeting_coordinator_id", sa.Integer()))
+        batch_op.add_column(sa.Column("agreement_locale", sa.String(length=8)))
         batch_op.create_foreign_key(
             batch_op.f("fk_duos_first_meeting_coordinator_id_users"),
             "users",

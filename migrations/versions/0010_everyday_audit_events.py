@@ -15,7 +15,7 @@ def upgrade():
         "audit_events",
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("actor_user_id", sa.Integer(), nullable=True),
+        sa.Column("actor_user_id", sa.Integer()),
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("object", sa.String(length=200), nullable=False),
         sa.Column("details", JSONType, nullable=False),

@@ -15,7 +15,7 @@ def upgrade():
         ops.row_ref("duo_id", "duos"),
         sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("raised_at", UTCDateTime(), nullable=False),
-        sa.Column("cleared_at", UTCDateTime(), nullable=True),
+        sa.Column("cleared_at", UTCDateTime()),
         indexed=["duo_id"],
     )
     ops.index(
@@ -35,10 +35,10 @@ def upgrade():
         sa.Column("at", UTCDateTime(), nullable=False),
         ops.person_ref("by_person_id", nullable=True),
         ops.user_ref("by_user_id"),
-        sa.Column("met", sa.Boolean(), nullable=True),
-        sa.Column("minutes", sa.Integer(), nullable=True),
+        sa.Column("met", sa.Boolean()),
+        sa.Column("minutes", sa.Integer()),
         sa.Column("topics", JSONType, nullable=False),
-        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("note", sa.Text()),
         sa.Column("contact_me", sa.Boolean(), nullable=False),
         indexed=["duo_id"],
     )

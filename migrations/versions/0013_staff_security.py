@@ -13,24 +13,24 @@ down_revision = "0012_evaluation"
 
 def upgrade():
     with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("totp_secret", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("totp_enabled_at", UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("password_changed_at", UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("totp_secret", sa.String(length=64)))
+        batch_op.add_column(sa.Column("totp_enabled_at", UTCDateTime()))
+        batch_op.add_column(sa.Column("totp_last_step", sa.Integer()))
+        batch_op.add_column(sa.Column("password_changed_at", UTCDateTime()))
 
     ops.create_account_table(
         "recovery_codes",
         sa.Column("code_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("used_at", UTCDateTime(), nullable=True),
+        sa.Column("used_at", UTCDateTime()),
     )
     ops.create_account_table(
         "staff_sessions",
         sa.Column("key_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("last_seen_at", UTCDateTime(), nullable=False),
-        sa.Column("ended_at", UTCDateTime(), nullable=True),
-        sa.Column("user_agent", sa.String(length=200), nullable=True),
+        sa.Column("ended_at", UTCDateTime()),
+        sa.Column("user_agent", sa.String(length=200)),
         unique_columns=["key_hash"],
     )
     ops.create_account_table(
@@ -38,7 +38,7 @@ def upgrade():
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("expires_at", UTCDateTime(), nullable=False),
-        sa.Column("used_at", UTCDateTime(), nullable=True),
+        sa.Column("used_at", UTCDateTime()),
         unique_columns=["token_hash"],
     )
     rls.migrate_app_role(op)

@@ -18,7 +18,7 @@ def upgrade():
         batch_op.add_column(
             sa.Column("channel", sa.String(length=20), server_default="form", nullable=False)
         )
-        batch_op.add_column(sa.Column("by_user_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("by_user_id", sa.Integer()))
         batch_op.create_foreign_key(
             batch_op.f("fk_consents_by_user_id_users"),
             "users",
@@ -33,7 +33,7 @@ def upgrade():
         sa.Column("reason", sa.String(length=20), nullable=False),
         sa.Column("requested_at", UTCDateTime(), nullable=False),
         sa.Column("due_at", UTCDateTime(), nullable=False),
-        sa.Column("done_at", UTCDateTime(), nullable=True),
+        sa.Column("done_at", UTCDateTime()),
         ops.user_ref("by_user_id"),
         indexed=["due_at", "person_id"],
     )

@@ -11,7 +11,7 @@ down_revision = "0014_gdpr"
 
 def upgrade():
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("person_id", sa.Uuid(), nullable=True))
+        batch_op.add_column(sa.Column("person_id", sa.Uuid()))
         batch_op.create_index(batch_op.f("ix_audit_events_person_id"), ["person_id"])
         batch_op.create_index("ix_audit_events_tenant_id_at", ["tenant_id", "at"])
     rls.migrate_app_role(op)  # grants, then takes back what the log must not allow

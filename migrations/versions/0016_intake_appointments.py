@@ -15,15 +15,15 @@ def upgrade():
         ops.person_ref(),
         sa.Column("starts_at", UTCDateTime(), nullable=False),
         sa.Column("minutes", sa.Integer(), nullable=False),
-        sa.Column("place", sa.String(length=300), nullable=True),
-        sa.Column("video_url", sa.String(length=500), nullable=True),
+        sa.Column("place", sa.String(length=300)),
+        sa.Column("video_url", sa.String(length=500)),
         ops.user_ref("coordinator_user_id"),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         ops.user_ref("created_by_user_id"),
         sa.Column("changed_at", UTCDateTime(), nullable=False),
-        sa.Column("cancelled_at", UTCDateTime(), nullable=True),
+        sa.Column("cancelled_at", UTCDateTime()),
         indexed=["person_id"],
     )
     ops.index(
@@ -39,7 +39,7 @@ def upgrade():
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("preferred", JSONType, nullable=False),
         sa.Column("requested_at", UTCDateTime(), nullable=False),
-        sa.Column("handled_at", UTCDateTime(), nullable=True),
+        sa.Column("handled_at", UTCDateTime()),
         indexed=["appointment_id"],
     )
 

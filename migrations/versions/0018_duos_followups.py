@@ -41,7 +41,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("duos", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("first_meeting_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("first_meeting_on", sa.Date()))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "UPDATE duos SET first_meeting_on = (first_meeting_at AT TIME ZONE 'UTC')::date"
