@@ -30,7 +30,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_jobs")),
         ops.unique("outbox_jobs", "dedupe_key"),
     )
-    ops.index("outbox_jobs", "status", "run_after", name="ix_outbox_jobs_due")
+    ops.index("outbox_jobs", ["status", "run_after"], name="ix_outbox_jobs_due")
     op.create_table(
         "tenants",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -92,7 +92,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_role_grants")),
         ops.unique("role_grants", "user_id", "tenant_id", "role"),
     )
-    ops.index("role_grants", "user_id")
+    ops.index("role_grants", ["user_id"])
     ops.create_branch_table(
         "person_state_changes",
         ops.person_ref(),

@@ -55,13 +55,7 @@ def upgrade():
         sa.Column("justification", sa.Text()),
         sa.Column("decided_at", UTCDateTime(), nullable=False),
         ops.user_ref("decided_by_user_id"),
-    )
-    ops.index(
-        "eligibility_decisions",
-        "tenant_id",
-        "person_id",
-        "decided_at",
-        name="ix_eligibility_decisions_person",
+        named_indexes={"ix_eligibility_decisions_person": ["tenant_id", "person_id", "decided_at"]},
     )
     ops.create_branch_table(
         "people_import_batches",

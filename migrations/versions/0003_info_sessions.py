@@ -29,8 +29,8 @@ def upgrade():
         ops.user_ref("created_by_user_id"),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
+        named_indexes={"ix_info_sessions_tenant_starts": ["tenant_id", "starts_at"]},
     )
-    ops.index("info_sessions", "tenant_id", "starts_at", name="ix_info_sessions_tenant_starts")
     ops.create_branch_table(
         "info_session_registrations",
         ops.row_ref("session_id", "info_sessions"),
@@ -43,13 +43,9 @@ def upgrade():
         sa.Column("cancelled_at", UTCDateTime()),
         unique_together=[("tenant_id", "session_id", "person_id")],
         indexed=["person_id"],
-    )
-    ops.index(
-        "info_session_registrations",
-        "tenant_id",
-        "session_id",
-        "status",
-        name="ix_info_session_registrations_session",
+        named_indexes={
+            "ix_info_session_registrations_session": ["tenant_id", "session_id", "status"]
+        },
     )
     ops.create_branch_table(
         "outgoing_mails",
@@ -65,8 +61,8 @@ def upgrade():
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("sent_at", UTCDateTime()),
         indexed=["person_id"],
+        named_indexes={"ix_outgoing_mails_tenant_created": ["tenant_id", "created_at"]},
     )
-    ops.index("outgoing_mails", "tenant_id", "created_at", name="ix_outgoing_mails_tenant_created")
     rls.migrate_app_role(op)
 
 

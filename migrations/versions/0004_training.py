@@ -59,8 +59,8 @@ def upgrade():
         sa.Column("moved_at", UTCDateTime()),
         sa.Column("attendance_recorded_at", UTCDateTime()),
         indexed=["cycle_id"],
+        named_indexes={"ix_training_sessions_starts_at": ["tenant_id", "starts_at"]},
     )
-    ops.index("training_sessions", "tenant_id", "starts_at", name="ix_training_sessions_starts_at")
     ops.create_branch_table(
         "training_attendance",
         ops.row_ref("session_id", "training_sessions"),

@@ -25,7 +25,7 @@ def upgrade():
     )
     ops.index(
         "matching_sessions",
-        "tenant_id",
+        ["tenant_id"],
         name="uq_matching_sessions_open",
         unique=True,
         where="status = 'open'",
@@ -49,8 +49,7 @@ def upgrade():
     for party in ("mentee", "mentor"):
         ops.index(
             "duos",
-            "tenant_id",
-            f"{party}_id",
+            ["tenant_id", f"{party}_id"],
             name=f"uq_duos_open_{party}",
             unique=True,
             where=OPEN_DUO,

@@ -27,13 +27,7 @@ def upgrade():
         sa.Column("last_opened_at", UTCDateTime()),
         unique_together=[("tenant_id", "token_hash")],
         indexed=["person_id"],
-    )
-    ops.index(
-        "personal_links",
-        "tenant_id",
-        "object_type",
-        "object_id",
-        name="ix_personal_links_object",
+        named_indexes={"ix_personal_links_object": ["tenant_id", "object_type", "object_id"]},
     )
     ops.create_branch_table(
         "duo_decisions",

@@ -20,9 +20,7 @@ def upgrade():
     )
     ops.index(
         "duo_alerts",
-        "tenant_id",
-        "duo_id",
-        "kind",
+        ["tenant_id", "duo_id", "kind"],
         name="uq_duo_alerts_open",
         unique=True,
         where="cleared_at IS NULL",

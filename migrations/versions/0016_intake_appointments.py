@@ -25,13 +25,9 @@ def upgrade():
         sa.Column("changed_at", UTCDateTime(), nullable=False),
         sa.Column("cancelled_at", UTCDateTime()),
         indexed=["person_id"],
-    )
-    ops.index(
-        "intake_appointments",
-        "tenant_id",
-        "status",
-        "starts_at",
-        name="ix_intake_appointments_status_starts_at",
+        named_indexes={
+            "ix_intake_appointments_status_starts_at": ["tenant_id", "status", "starts_at"]
+        },
     )
     ops.create_branch_table(
         "intake_time_requests",

@@ -14,7 +14,7 @@ module (it imports Alembic, which a web worker never loads).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import sqlalchemy as sa
 from alembic import op
@@ -78,8 +78,10 @@ def create_branch_table(
     *columns: sa.Column,
     unique_together: Iterable[tuple[str, ...]] = (),
     indexed: Iterable[str] = (),
+    named_indexes: Mapping[str, list[str]] | None = None,
 ) -> None:
-    """Create a branch-owned table, index the ``indexed`` columns and isolate its rows."""
+    """Create a branch-owned table with its indexes (one for each ``indexed`` column, and
+    ``named_indexes``: name to columns), and isolate its rows."""
     tenant_id = _keyed(
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         lambda name: sa.ForeignKeyConstraint(
@@ -95,7 +97,9 @@ def create_branch_table(
         *(unique(table, *together) for together in unique_together),
     )
     for column in indexed:
-        index(table, column)
+        index(table, [column])
+    for name, index_columns in (named_indexes or {}).items():
+        index(table, index_columns, name=name)
     rls.migrate_enable(op, table)
 
 
@@ -116,12 +120,12 @@ def create_account_table(
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
         *(unique(table, column) for column in unique_columns),
     )
-    index(table, "user_id")
+    index(table, ["user_id"])
 
 
 def index(
     table: str,
-    *columns: str,
+    columns: list[str],
     name: str | None = None,
     unique: bool = False,
     where: str | None = None,
@@ -132,7 +136,7 @@ def index(
     if where is not None:
         partial = {"sqlite_where": sa.text(where), "postgresql_where": sa.text(where)}
     op.create_index(
-        op.f(name or f"ix_{table}_{columns[0]}"), table, list(columns), unique=unique, **partial
+        op.f(name or f"ix_{table}_{columns[0]}"), table, columns, unique=unique, **partial
     )
 
 
