@@ -1,43 +1,31 @@
-"""ops: outbox claims (RQ job id, claim count), mails keyed by the job that wrote them and
-their delivery errors; calendar feed tokens unique within their branch (Citus-ready)
-
-Revision ID: 0007_ops_outbox
-Revises: 0006_merge_capabilities
-Create Date: 2026-12-01
+"""Ops: outbox claims (RQ job id, claim count), mails keyed by the job that wrote them and
+their delivery errors; calendar feed tokens unique within their branch (Citus-ready).
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-import duo.core.db.types
+from duo.core.db.types import UTCDateTime
 
 revision = "0007_ops_outbox"
 down_revision = "0006_merge_capabilities"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
     with op.batch_alter_table("outbox_jobs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("claims", sa.Integer(), nullable=False, server_default="0"))
-        batch_op.add_column(sa.Column("rq_job_id", sa.String(length=100), nullable=True))
-        batch_op.add_column(
-            sa.Column("claimed_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("rq_job_id", sa.String(length=100)))
+        batch_op.add_column(sa.Column("claimed_at", UTCDateTime()))
     with op.batch_alter_table("outbox_jobs", schema=None) as batch_op:
         batch_op.alter_column("claims", server_default=None)
 
     with op.batch_alter_table("outgoing_mails", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("effect_key", sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column("effect_key", sa.String(length=100)))
         batch_op.add_column(
             sa.Column("failed_attempts", sa.Integer(), nullable=False, server_default="0")
         )
-        batch_op.add_column(sa.Column("last_error", sa.String(length=500), nullable=True))
-        batch_op.add_column(
-            sa.Column(
-                "next_attempt_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=True
-            )
-        )
+        batch_op.add_column(sa.Column("last_error", sa.String(length=500)))
+        batch_op.add_column(sa.Column("next_attempt_at", UTCDateTime()))
         batch_op.create_unique_constraint(
             batch_op.f("uq_outgoing_mails_tenant_id_effect_key"), ["tenant_id", "effect_key"]
         )

@@ -1,4 +1,4 @@
-"""reporting rollups; row-level security without the HQ bypass
+"""Reporting rollups; row-level security without the HQ bypass.
 
 The rollup tables hold counts and sums per branch and month (no person). Everyone may read
 them (HQ reads all branches); only the branch set for the transaction may write its own.
@@ -6,22 +6,16 @@ them (HQ reads all branches); only the branch set for the transaction may write 
 Every branch-owned table's ``tenant_isolation`` policy is recreated without the
 ``duo.hq_aggregate`` alternative: no setting lets the application role see more than one
 branch's rows at once any more.
-
-Revision ID: 0008_reporting_rollups
-Revises: 0007_ops_outbox
-Create Date: 2026-12-01
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-import duo.core.db.types
+from duo.core.db.types import UTCDateTime
 from duo.core.tenancy import rls
 
 revision = "0008_reporting_rollups"
 down_revision = "0007_ops_outbox"
-branch_labels = None
-depends_on = None
 
 ROLLUP_TABLES = ("report_rollups", "report_refreshes")
 OWN = "tenant_id = NULLIF(current_setting('duo.tenant_id', true), '')::integer"
@@ -53,7 +47,12 @@ def upgrade():
             ["tenant_id"], ["tenants.id"], name=op.f("fk_report_rollups_tenant_id_tenants")
         ),
         sa.PrimaryKeyConstraint(
-            "tenant_id", "month", "measure", "dimension", "category", "bucket",
+            "tenant_id",
+            "month",
+            "measure",
+            "dimension",
+            "category",
+            "bucket",
             name=op.f("pk_report_rollups"),
         ),
     )
@@ -62,7 +61,7 @@ def upgrade():
     op.create_table(
         "report_refreshes",
         sa.Column("tenant_id", sa.Integer(), nullable=False),
-        sa.Column("refreshed_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("refreshed_at", UTCDateTime(), nullable=False),
         sa.Column("cells", sa.Integer(), nullable=False),
         sa.Column("data_hash", sa.String(length=64), nullable=False),
         sa.Column("duration_ms", sa.Integer(), nullable=False),

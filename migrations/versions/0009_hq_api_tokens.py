@@ -1,20 +1,13 @@
-"""HQ API tokens (hashed) and the annual report's runs
+"""HQ API tokens (hashed) and the annual report's runs."""
 
-Revision ID: 0009_hq_api_tokens
-Revises: 0008_reporting_rollups
-Create Date: 2026-12-01
-"""
-
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-import duo.core.db.types
+from duo.core.db.types import UTCDateTime
 from duo.core.tenancy import rls
 
 revision = "0009_hq_api_tokens"
 down_revision = "0008_reporting_rollups"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -23,9 +16,9 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_used_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("last_used_at", UTCDateTime()),
+        sa.Column("revoked_at", UTCDateTime()),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_hq_api_tokens")),
         sa.UniqueConstraint("name", name=op.f("uq_hq_api_tokens_name")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_hq_api_tokens_token_hash")),
@@ -37,14 +30,16 @@ def upgrade():
         sa.Column("locale", sa.String(length=8), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("progress", sa.Integer(), nullable=False),
-        sa.Column("requested_by_user_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", duo.core.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("data_hash", sa.String(length=64), nullable=True),
-        sa.Column("pdf", sa.LargeBinary(), nullable=True),
+        sa.Column("requested_by_user_id", sa.Integer()),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("finished_at", UTCDateTime()),
+        sa.Column("data_hash", sa.String(length=64)),
+        sa.Column("pdf", sa.LargeBinary()),
         sa.ForeignKeyConstraint(
-            ["requested_by_user_id"], ["users.id"],
-            name=op.f("fk_report_runs_requested_by_user_id_users"), ondelete="SET NULL",
+            ["requested_by_user_id"],
+            ["users.id"],
+            name=op.f("fk_report_runs_requested_by_user_id_users"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_runs")),
     )

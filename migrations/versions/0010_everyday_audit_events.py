@@ -1,20 +1,13 @@
-"""Audit events (exports today; the security work adds more actions)
+"""Audit events (exports today; the security work adds more actions)."""
 
-Revision ID: 0010_everyday_audit_events
-Revises: 0009_hq_api_tokens
-Create Date: 2026-12-01
-"""
-
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-import duo.core.db.types
+from duo.core.db.types import JSONType, UTCDateTime
 from duo.core.tenancy import rls
 
 revision = "0010_everyday_audit_events"
 down_revision = "0009_hq_api_tokens"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -22,11 +15,11 @@ def upgrade():
         "audit_events",
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("actor_user_id", sa.Integer(), nullable=True),
+        sa.Column("actor_user_id", sa.Integer()),
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("object", sa.String(length=200), nullable=False),
-        sa.Column("details", duo.core.db.types.JSONType, nullable=False),
-        sa.Column("at", duo.core.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("details", JSONType, nullable=False),
+        sa.Column("at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_user_id"],
             ["users.id"],

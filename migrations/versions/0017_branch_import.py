@@ -1,17 +1,10 @@
-"""branch move-in: the kind of an import batch (candidates, mentors, duos, outcomes)
-
-Revision ID: 0017_branch_import
-Revises: 0016_intake_appointments
-Create Date: 2026-12-01
-"""
+"""Branch move-in: the kind of an import batch (candidates, mentors, duos, outcomes)."""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_branch_import"
 down_revision = "0016_intake_appointments"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -1,13 +1,9 @@
-"""duos follow-ups: the legacy ``duos.first_meeting_on`` day goes (``first_meeting_at`` holds it)
+"""Duos follow-ups: the legacy ``duos.first_meeting_on`` day goes (``first_meeting_at`` holds it).
 
 The first meeting is planned with a moment, a place and the coordinator attending
 (``first_meeting_at`` and its companions, revision 0010). The day-only column of the first
 duo pages is superseded: a legacy row that has a day but no moment gets that day at noon UTC
 (the same day in every branch's zone); the day also stays in the duo's history.
-
-Revision ID: 0018_duos_followups
-Revises: 0017_branch_import
-Create Date: 2026-12-01
 """
 
 from datetime import UTC, datetime, time
@@ -19,8 +15,6 @@ from duo.core.db.types import UTCDateTime
 
 revision = "0018_duos_followups"
 down_revision = "0017_branch_import"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
@@ -47,7 +41,7 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table("duos", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("first_meeting_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("first_meeting_on", sa.Date()))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "UPDATE duos SET first_meeting_on = (first_meeting_at AT TIME ZONE 'UTC')::date"
