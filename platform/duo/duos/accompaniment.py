@@ -27,7 +27,9 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from duo.core.auth.models import User
 from duo.core.db import db, utcnow
 from duo.core.i18n import format_date, zones
 from duo.core.tenancy.models import Tenant
@@ -163,7 +165,11 @@ def log(duo: Duo, kind: str, note: str, *, by: object, tenant: Tenant) -> DuoChe
 def check_ins(duo: Duo) -> list[DuoCheckIn]:
     return list(
         db.session.execute(
-            select(DuoCheckIn).where(DuoCheckIn.duo_id == duo.id).order_by(DuoCheckIn.at)
+            select(DuoCheckIn)
+            .where(DuoCheckIn.duo_id == duo.id)
+            .order_by(DuoCheckIn.at)
+            # the duo page names who logged each one: with the rows, not one by one
+            .options(joinedload(DuoCheckIn.by).lazyload(User.roles))
         ).scalars()
     )
 

@@ -119,6 +119,30 @@ class Duo(TenantScoped, db.Model):
         cascade="all, delete-orphan",
         lazy="select",
     )
+    # For the duo page, loaded with the duo in one statement (``pages.load``). Each is
+    # bounded by a unique key (one decision and one signature per party, one document per
+    # kind, one open alert per kind), so joining them all stays a few dozen rows at most.
+    # Read-only and never lazily loaded: the step functions query their own rows, which
+    # sees what the same transaction just wrote.
+    decisions: Mapped[list[DuoDecision]] = relationship(viewonly=True, lazy="raise_on_sql")
+    signatures: Mapped[list[DuoSignature]] = relationship(viewonly=True, lazy="raise_on_sql")
+    documents: Mapped[list[DuoDocument]] = relationship(viewonly=True, lazy="raise_on_sql")
+    open_alerts: Mapped[list[DuoAlert]] = relationship(
+        primaryjoin=lambda: and_(
+            DuoAlert.tenant_id == Duo.tenant_id,
+            DuoAlert.duo_id == Duo.id,
+            DuoAlert.cleared_at.is_(None),
+        ),
+        order_by=lambda: DuoAlert.raised_at,
+        viewonly=True,
+        lazy="raise_on_sql",
+    )
+    first_meeting_coordinator: Mapped[User | None] = relationship(
+        User,
+        primaryjoin=lambda: User.id == foreign(Duo.first_meeting_coordinator_id),
+        viewonly=True,
+        lazy="raise_on_sql",
+    )
 
     @property
     def is_open(self) -> bool:

@@ -21,7 +21,6 @@ from duo.core.auth.models import COORDINATOR, RoleGrant, User
 from duo.core.db import db
 from duo.duos import (
     accompaniment,
-    agreement,
     config,
     first_meeting,
     health,
@@ -37,7 +36,7 @@ from duo.duos.forms import (
     SignForm,
     form_for,
 )
-from duo.duos.models import Duo
+from duo.duos.models import Duo, DuoDocument
 from duo.duos.notify import OBJECT
 from duo.training.status import attended_modules
 
@@ -61,12 +60,25 @@ def register_panel(panel: Callable[[Duo], str]) -> Callable[[Duo], str]:
 
 
 def load(duo_id: uuid.UUID) -> Duo:
-    duo = db.session.execute(
-        select(Duo)
-        .where(Duo.id == duo_id)
-        # one statement: the duo and both people (the timeline reads the history itself)
-        .options(joinedload(Duo.mentee), joinedload(Duo.mentor))
-    ).scalar_one_or_none()
+    """The duo with what its page shows of it, in one statement (the timeline, check-ins
+    and links, which grow with the duo's life, are read apart)."""
+    duo = (
+        db.session.execute(
+            select(Duo)
+            .where(Duo.id == duo_id)
+            .options(
+                joinedload(Duo.mentee),
+                joinedload(Duo.mentor),
+                joinedload(Duo.first_meeting_coordinator).lazyload(User.roles),
+                joinedload(Duo.decisions),
+                joinedload(Duo.signatures),
+                joinedload(Duo.documents).defer(DuoDocument.content),
+                joinedload(Duo.open_alerts),
+            )
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if duo is None:
         abort(404)
     return duo
@@ -138,9 +150,15 @@ def plan_form(duo: Duo, formdata: object = None) -> PlanMeetingForm:
 
 
 def render(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None, **steps):
+    """The duo page, for a duo from :func:`load`. The accompaniment (check-ins, workshops)
+    shows from the signature on, the planning form until the first decision: neither is
+    read before."""
     names = {duo.mentee.id: duo.mentee.full_name, duo.mentor.id: duo.mentor.full_name}
     live = links.live_links(OBJECT, duo.id)
-    rows = accompaniment.check_ins(duo)
+    started = duo.started_at is not None
+    rows = accompaniment.check_ins(duo) if started else []
+    decisions = {d.party: d for d in duo.decisions}
+    planning = duo.state in (states.PROPOSED, states.FIRST_MEETING) and not decisions
     return (
         render_template(
             "duos/detail.html",
@@ -148,15 +166,17 @@ def render(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None
             forms=forms_for(duo, failed),
             states=states,
             timeline=history.timeline(duo, names, _("the system")),
-            decisions=first_meeting.decisions(duo),
+            decisions=decisions,
             decision_open=first_meeting.decision_open(duo),
-            signatures=agreement.signatures(duo),
-            document=pdf.document(duo) if duo.started_at else None,
+            signatures={s.party: s for s in duo.signatures},
+            document=next((d for d in duo.documents if d.kind == pdf.KIND), None)
+            if started
+            else None,
             live_links={
                 party: [link for link in live if link.person_id == person_id]
                 for party, person_id in (("mentee", duo.mentee_id), ("mentor", duo.mentor_id))
             },
-            plan_form=steps.get("plan_form") or plan_form(duo),
+            plan_form=steps.get("plan_form") or (plan_form(duo) if planning else None),
             behalf_form=steps.get("behalf_form")
             or OnBehalfDecisionForm(prefix="behalf", formdata=None),
             countersign_form=steps.get("countersign_form")
@@ -166,13 +186,11 @@ def render(duo: Duo, status: int = 200, failed: tuple[str, object] | None = None
             weeks=accompaniment.timeline(duo, g.tenant, rows),
             topic_titles=dict(config.choices(g.tenant, "topics", str(get_locale()))),
             log_form=steps.get("log_form") or LogForm(prefix="log", formdata=None),
-            workshops=_workshops(duo),
+            workshops=_workshops(duo) if started else {},
             panels=[Markup(panel(duo)) for panel in PANELS],
-            alerts=health.open_alerts(duo.id),
+            alerts=duo.open_alerts,
             alert_kinds=health.KINDS,
-            attending=db.session.get(User, duo.first_meeting_coordinator_id)
-            if duo.first_meeting_coordinator_id
-            else None,
+            attending=duo.first_meeting_coordinator,
         ),
         status,
     )

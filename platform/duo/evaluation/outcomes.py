@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from duo.core.db import db, utcnow
 from duo.core.i18n import zones
@@ -141,6 +141,21 @@ def asks_of(duo: Duo) -> list[OutcomeAsk]:
     )
 
 
-def outcomes_of(duo: Duo) -> dict[int, Outcome]:
-    rows = db.session.execute(select(Outcome).where(Outcome.duo_id == duo.id)).scalars()
-    return {o.months_after: o for o in rows}
+def followed(duo: Duo) -> tuple[list[OutcomeAsk], dict[int, Outcome]]:
+    """The asks of ``duo`` and the outcome answered to each (by months after the end),
+    in one statement: an outcome is recorded against its ask, one per point."""
+    rows = db.session.execute(
+        select(OutcomeAsk, Outcome)
+        .outerjoin(
+            Outcome,
+            and_(
+                Outcome.tenant_id == OutcomeAsk.tenant_id,
+                Outcome.duo_id == OutcomeAsk.duo_id,
+                Outcome.months_after == OutcomeAsk.months_after,
+            ),
+        )
+        .where(OutcomeAsk.duo_id == duo.id)
+        .order_by(OutcomeAsk.months_after)
+    ).all()
+    asks = [ask for ask, _outcome in rows]
+    return asks, {o.months_after: o for _ask, o in rows if o is not None}

@@ -172,14 +172,15 @@ def _panel(duo: Duo) -> str:
         return ""
     locale = str(get_locale())
     given = survey.answers(duo)
+    asks, results = outcomes.followed(duo)
     return render_template(
         "evaluation/panel.html",
         duo=duo,
         answered={party: given.get(party, {}) for party in ("mentee", "mentor")},
         questions={p: survey.questions(g.tenant, p, locale) for p in ("mentee", "mentor")},
         labels=dict(survey.AGREE) | dict(survey.YES_NO),
-        asks=outcomes.asks_of(duo),
-        results=outcomes.outcomes_of(duo),
+        asks=asks,
+        results=results,
         statuses=[(s, outcomes.STATUS_LABELS[s]) for s in STATUSES],
         contracts=[(c, outcomes.CONTRACT_LABELS[c]) for c in CONTRACTS],
         status_labels=outcomes.STATUS_LABELS,

@@ -144,7 +144,10 @@ def has_sector(sector: str) -> Any:
     )
 
 
-def _search(q: str) -> list[Any]:
+def name_search(q: str) -> list[Any]:
+    """Conditions keeping the people whose first or last name or e-mail holds each word
+    of ``q`` (case-insensitive): the candidates list's search, and the training
+    enrolment chooser's."""
     conditions = []
     for term in q.lower().split():
         conditions.append(
@@ -162,7 +165,7 @@ def filtered(filters: Filters, *, include_state: bool = True) -> Select:
     stmt = select(Person.id).outerjoin(
         Profile, (Profile.tenant_id == Person.tenant_id) & (Profile.person_id == Person.id)
     )
-    conditions = _search(filters.q)
+    conditions = name_search(filters.q)
     if include_state and filters.state:
         conditions.append(Person.state == filters.state)
     if filters.role:

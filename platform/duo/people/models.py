@@ -17,11 +17,14 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     Uuid,
+    func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,6 +42,19 @@ CANDIDATES = "candidates"
 
 class Person(TenantScoped, db.Model):
     __tablename__ = "people"
+    __table_args__ = (
+        # Every coordinator page counts the branch's people by role and state (the
+        # dashboard, the list's tabs): read from this index alone, not from 5,000 rows.
+        Index("ix_people_tenant_role_state", "tenant_id", "role", "state"),
+        # The list's default order, so a page of it is read in order rather than sorted.
+        Index(
+            "ix_people_tenant_name",
+            "tenant_id",
+            func.lower(text("last_name")),
+            func.lower(text("first_name")),
+            "id",
+        ),
+    )
     #: Columns HQ may group its counts by (never names, contacts or ages of one person).
     __hq_groupable__ = ("role", "state")
 
@@ -79,6 +95,9 @@ class StateChange(TenantScoped, db.Model):
         ForeignKeyConstraint(
             ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
         ),
+        # "Waiting since": the last time each person became eligible, for the dashboard
+        # and the matching pool, read from the index.
+        Index("ix_person_state_changes_tenant_to", "tenant_id", "to_state", "person_id", "at"),
     )
     __hq_groupable__ = ("from_state", "to_state")
 

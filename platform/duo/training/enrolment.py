@@ -29,11 +29,12 @@ import uuid
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from duo.core.db import db, utcnow
 from duo.core.jobs import enqueue
 from duo.people import states
+from duo.people.listing import name_search
 from duo.people.models import MENTEE, MENTOR, Person
 from duo.training import curriculum
 from duo.training.models import (
@@ -133,25 +134,49 @@ def has_room(cycle: TrainingCycle, session: TrainingSession | None = None) -> bo
     return all(taken.get(s.id, 0) < cycle.capacity for s in _counted_sessions(cycle, session))
 
 
-def candidates(cycle: TrainingCycle) -> list[Person]:
-    """People who could be enrolled in the whole cycle, eligible ones first."""
+def candidates(
+    cycle: TrainingCycle,
+    *,
+    search: str = "",
+    limit: int | None = None,
+    only: uuid.UUID | None = None,
+) -> list[Person]:
+    """People who could be enrolled in the whole cycle, eligible ones first, then by name.
+
+    A branch holds thousands of mentors: the cycle page lists the first ``limit`` of them,
+    and ``search`` (words of a name or an e-mail) finds the others. ``only`` asks about
+    one person (the chooser's answer, checked when the form comes back).
+    """
     roles = ROLES_OF_AUDIENCE.get(cycle.audience, (MENTOR,))
     taken = select(Enrolment.person_id).where(
         Enrolment.cycle_id == cycle.id,
         Enrolment.scope == WHOLE_CYCLE,
         Enrolment.status.in_(ACTIVE_ENROLMENT),
     )
-    stmt = select(Person).where(
-        Person.role.in_(roles),
-        Person.state.not_in(CLOSED_STATES),
-        Person.id.not_in(taken),
+    stmt = (
+        select(Person)
+        .where(
+            Person.role.in_(roles),
+            Person.state.not_in(CLOSED_STATES),
+            Person.id.not_in(taken),
+            *name_search(search),
+        )
+        .order_by(
+            case(
+                (Person.state == states.ELIGIBLE, 0),
+                (Person.state == states.IN_TRAINING, 1),
+                else_=2,
+            ),
+            func.lower(Person.last_name),
+            func.lower(Person.first_name),
+            Person.id,
+        )
     )
-    people = list(db.session.execute(stmt).scalars())
-    waiting_first = {states.ELIGIBLE: 0, states.IN_TRAINING: 1}
-    return sorted(
-        people,
-        key=lambda p: (waiting_first.get(p.state, 2), p.last_name.lower(), p.first_name.lower()),
-    )
+    if only is not None:
+        stmt = stmt.where(Person.id == only)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(db.session.execute(stmt).scalars())
 
 
 # --------------------------------------------------------------------------- enrol

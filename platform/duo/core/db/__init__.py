@@ -81,6 +81,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """SQLite: enforce foreign keys, and let SQLAlchemy (not pysqlite) manage transactions.
 
     pysqlite's own BEGIN handling breaks SAVEPOINTs, which the per-test rollback relies on.
+    A database file is written ahead (WAL): readers no longer wait for a writer, and a
+    commit no longer waits for the disk (``synchronous=NORMAL``: a power cut may lose the
+    last commits, never corrupt the file). Without it every page paid two disk syncs,
+    its own commit and the audit's, about 2 ms each.
     """
     module = type(dbapi_connection).__module__
     if "sqlite3" not in module:
@@ -89,6 +93,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")  # stays "memory" for an in-memory database
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
