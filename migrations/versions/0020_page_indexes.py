@@ -1,25 +1,14 @@
-"""page indexes: people counted by role and state, listed by name, and waiting since when
+"""Page indexes: people counted by role and state, listed by name, and waiting since when.
 
-Issue 12: at 5,000 people a branch's dashboard and candidates list spent most of their
-time in three statements, each reading every person row (counts by role and state, the
-list sorted by name, the last time each waiting mentee became eligible). These indexes
-answer them from the index alone.
-
-Numbered 0020: the lead's working tree holds a 0019 (rollup month digests) not yet
-committed; whichever lands second is re-chained after the other.
-
-Revision ID: 0020_page_indexes
-Revises: 0018_duos_followups
-Create Date: 2026-12-02
+At 5,000 people a branch's dashboard and candidates list spent most of their time in three
+statements, each reading every person row; these indexes answer them from the index alone.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_page_indexes"
-down_revision = "0018_duos_followups"
-branch_labels = None
-depends_on = None
+down_revision = "0019_rollup_month_digests"
 
 
 def upgrade():
