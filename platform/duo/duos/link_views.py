@@ -18,7 +18,6 @@ from flask import (
     flash,
     g,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -37,6 +36,7 @@ from duo.duos.forms import CheckInForm, DecisionForm, SignForm
 from duo.duos.lifecycle import InvalidDuoTransition
 from duo.duos.models import Duo
 from duo.duos.notify import OBJECT, PURPOSE
+from duo.people.link_pages import Opened, open_link, render_for
 from duo.people.models import Person
 
 link_bp = Blueprint("my_duo", __name__, url_prefix="/<tenant>/my", template_folder="templates")
@@ -50,27 +50,21 @@ class Visit:
         self.party = "mentee" if duo.mentee_id == person.id else "mentor"
 
 
-def _render(template: str, person: Person | None, status: int = 200, **context: Any):
-    with force_locale(reader_locale(person)):
-        return render_template(template, **context), status
+INVALID = "duos/link/invalid.html"
+
+
+def _duo_of(link: PersonalLink) -> Duo | None:
+    return db.session.execute(select(Duo).where(Duo.id == link.object_id)).scalar_one_or_none()
 
 
 def _open(token: str) -> Visit | tuple[str, int]:
-    found = links.lookup(token, purposes=(PURPOSE,))
-    if found.status == links.WRONG or found.link is None:
-        return _render("duos/link/invalid.html", None, 404, reason=links.WRONG)
-    link = found.link
-    person = db.session.execute(
-        select(Person).where(Person.id == link.person_id)
-    ).scalar_one_or_none()
-    duo = db.session.execute(select(Duo).where(Duo.id == link.object_id)).scalar_one_or_none()
-    if person is None or duo is None or link.object_type != OBJECT:
-        return _render("duos/link/invalid.html", None, 404, reason=links.WRONG)
-    if not found.ok:
-        return _render("duos/link/invalid.html", person, 410, reason=found.status)
+    opened = open_link(token, PURPOSE, INVALID, object_type=OBJECT, load=_duo_of)
+    if not isinstance(opened, Opened):
+        return opened
+    person, duo = opened.person, opened.target
     partner_id = duo.mentor_id if duo.mentee_id == person.id else duo.mentee_id
     partner = db.session.execute(select(Person).where(Person.id == partner_id)).scalar_one()
-    return Visit(link, person, duo, partner)
+    return Visit(opened.link, person, duo, partner)
 
 
 def check_in_form(tenant: Any, locale: str, formdata: Any = None) -> CheckInForm:
@@ -122,7 +116,7 @@ def _page(visit: Visit, status: int = 200, **forms: Any):
         form.week.data = week.isoformat() if week else ""
     else:
         week, closed_week = _week(form.week.data), None
-    return _render(
+    return render_for(
         "duos/link/page.html",
         visit.person,
         status,
