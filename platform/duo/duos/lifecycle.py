@@ -143,6 +143,34 @@ def _record(
     return change
 
 
+def check_pair(mentee: Person, mentor: Person, waiting: tuple[str, ...]) -> None:
+    """Raise unless a mentee in a ``waiting`` state and a trained mentor, of one branch."""
+    if mentee.tenant_id != mentor.tenant_id:
+        raise InvalidDuoTransition(_("A duo is formed within one branch."))
+    if mentee.role != MENTEE or mentor.role != MENTOR:
+        raise InvalidDuoTransition(_("A duo is one mentee and one mentor."))
+    if mentee.state not in waiting:
+        raise InvalidDuoTransition(
+            _("%(name)s is not waiting for a mentor.", name=mentee.full_name)
+        )
+    if mentor.state != person_states.TRAINED:
+        raise InvalidDuoTransition(
+            _("%(name)s is not available as a mentor.", name=mentor.full_name)
+        )
+
+
+def check_free(mentee: Person, mentor: Person) -> None:
+    """Raise when either of them is in an open duo already."""
+    busy = db.session.execute(
+        select(Duo.id)
+        .where(Duo.state.in_(states.OPEN))
+        .where((Duo.mentee_id == mentee.id) | (Duo.mentor_id == mentor.id))
+        .limit(1)
+    ).first()
+    if busy is not None:
+        raise InvalidDuoTransition(_("One of them is already in a duo."))
+
+
 def propose(
     mentee: Person,
     mentor: Person,
@@ -157,26 +185,8 @@ def propose(
     The caller (a matching session) has checked the pair against the pool; this checks what
     must hold whoever calls it: one branch, the right roles, both waiting, neither in a duo.
     """
-    if mentee.tenant_id != mentor.tenant_id:
-        raise InvalidDuoTransition(_("A duo is formed within one branch."))
-    if mentee.role != MENTEE or mentor.role != MENTOR:
-        raise InvalidDuoTransition(_("A duo is one mentee and one mentor."))
-    if mentee.state != person_states.ELIGIBLE:
-        raise InvalidDuoTransition(
-            _("%(name)s is not waiting for a mentor.", name=mentee.full_name)
-        )
-    if mentor.state != person_states.TRAINED:
-        raise InvalidDuoTransition(
-            _("%(name)s is not available as a mentor.", name=mentor.full_name)
-        )
-    busy = db.session.execute(
-        select(Duo.id)
-        .where(Duo.state.in_(states.OPEN))
-        .where((Duo.mentee_id == mentee.id) | (Duo.mentor_id == mentor.id))
-        .limit(1)
-    ).first()
-    if busy is not None:
-        raise InvalidDuoTransition(_("One of them is already in a duo."))
+    check_pair(mentee, mentor, (person_states.ELIGIBLE,))
+    check_free(mentee, mentor)
     now = utcnow()
     duo = Duo(
         tenant_id=mentee.tenant_id,
