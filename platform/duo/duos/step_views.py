@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from duo.core import links
 from duo.core.auth.access import coordinator_required
+from duo.core.auth.accounts import coordinators_of
 from duo.core.db import db
 from duo.duos import (
     accompaniment,
@@ -34,7 +35,7 @@ from duo.duos.forms import (
 from duo.duos.link_views import pdf_response
 from duo.duos.models import Duo
 from duo.duos.notify import OBJECT
-from duo.duos.pages import bp, coordinators, load, plan_form, render
+from duo.duos.pages import bp, load, plan_form, render
 
 
 def _step_failed(duo: Duo, exc: lifecycle.InvalidDuoTransition, form: object, name: str):
@@ -74,7 +75,7 @@ def plan_meeting(duo_id: uuid.UUID):
         zone = ZoneInfo(g.tenant.timezone)
         at = datetime.combine(form.day.data, form.time.data).replace(tzinfo=zone)
         attending = form.coordinator_id.data
-        coordinator_ids = {str(u.id) for u in coordinators()}
+        coordinator_ids = {str(u.id) for u in coordinators_of(g.tenant.id)}
         meeting = first_meeting.MeetingPlan(
             at=at,
             place=form.place.data,
