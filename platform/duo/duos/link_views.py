@@ -36,7 +36,7 @@ from duo.duos.forms import CheckInForm, DecisionForm, SignForm
 from duo.duos.lifecycle import InvalidDuoTransition
 from duo.duos.models import Duo
 from duo.duos.notify import OBJECT, PURPOSE
-from duo.people.link_pages import Opened, open_link, render_for
+from duo.people.link_pages import Invalid, Opened, open_link, opens_link, render_for
 from duo.people.models import Person
 
 link_bp = Blueprint("my_duo", __name__, url_prefix="/<tenant>/my", template_folder="templates")
@@ -57,7 +57,7 @@ def _duo_of(link: PersonalLink) -> Duo | None:
     return db.session.execute(select(Duo).where(Duo.id == link.object_id)).scalar_one_or_none()
 
 
-def _open(token: str) -> Visit | tuple[str, int]:
+def _open(token: str) -> Visit | Invalid:
     opened = open_link(token, PURPOSE, INVALID, object_type=OBJECT, load=_duo_of)
     if not isinstance(opened, Opened):
         return opened
@@ -144,10 +144,8 @@ def _page(visit: Visit, status: int = 200, **forms: Any):
 
 @link_bp.route("/<token>")
 @personal_link
-def page(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def page(visit: Visit, token: str):
     links.opened(visit.link)
     return _page(visit)
 
@@ -164,10 +162,8 @@ def _failed(visit: Visit, exc: InvalidDuoTransition, form: Any, name: str):
 
 @link_bp.route("/<token>/decision", methods=["POST"])
 @personal_link
-def decide(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def decide(visit: Visit, token: str):
     with force_locale(reader_locale(visit.person)):
         form = DecisionForm()
         if not form.validate_on_submit():
@@ -189,10 +185,8 @@ def decide(token: str):
 
 @link_bp.route("/<token>/sign", methods=["POST"])
 @personal_link
-def sign(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def sign(visit: Visit, token: str):
     with force_locale(reader_locale(visit.person)):
         form = SignForm()
         if not form.validate_on_submit():
@@ -220,10 +214,8 @@ def _with_locale(locale: str, func: Any, *args: Any) -> Any:
 
 @link_bp.route("/<token>/check-in", methods=["POST"])
 @personal_link
-def check_in(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def check_in(visit: Visit, token: str):
     locale = reader_locale(visit.person)
     with force_locale(locale):
         form = check_in_form(g.tenant, locale, formdata=request.form)
@@ -269,10 +261,8 @@ def check_in(token: str):
 
 @link_bp.route("/<token>/agreement.pdf")
 @personal_link
-def agreement_pdf(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def agreement_pdf(visit: Visit, token: str):
     doc = pdf.document(visit.duo)
     if doc is None:
         abort(404)

@@ -27,7 +27,7 @@ from duo.duos.pages import load, register_panel
 from duo.evaluation import outcomes, survey
 from duo.evaluation.jobs import OUTCOME_PURPOSE, SURVEY_PURPOSE
 from duo.evaluation.models import CONTRACTS, STATUSES, OutcomeAsk
-from duo.people.link_pages import Opened, open_link, render_for
+from duo.people.link_pages import Invalid, Opened, open_link, opens_link, render_for
 
 bp = Blueprint(
     "evaluation", __name__, url_prefix="/<tenant>/evaluation", template_folder="templates"
@@ -37,16 +37,22 @@ bp = Blueprint(
 INVALID = "duos/link/invalid.html"
 
 
+def _survey_link(token: str) -> Opened | Invalid:
+    return open_link(token, SURVEY_PURPOSE, INVALID)
+
+
+def _outcome_link(token: str) -> Opened | Invalid:
+    return open_link(token, OUTCOME_PURPOSE, INVALID)
+
+
 def _duo(duo_id: uuid.UUID) -> Duo | None:
     return db.session.execute(select(Duo).where(Duo.id == duo_id)).scalar_one_or_none()
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
 @personal_link
-def survey_page(token: str):
-    opened = open_link(token, SURVEY_PURPOSE, INVALID)
-    if not isinstance(opened, Opened):
-        return opened
+@opens_link(_survey_link)
+def survey_page(opened: Opened, token: str):
     link, person = opened.link, opened.person
     duo = _duo(link.object_id)
     if duo is None:
@@ -94,10 +100,8 @@ def _outcome_data(form: Any) -> dict[str, Any]:
 
 @bp.route("/outcome/<token>", methods=["GET", "POST"])
 @personal_link
-def outcome(token: str):
-    opened = open_link(token, OUTCOME_PURPOSE, INVALID)
-    if not isinstance(opened, Opened):
-        return opened
+@opens_link(_outcome_link)
+def outcome(opened: Opened, token: str):
     link, person = opened.link, opened.person
     ask = db.session.execute(
         select(OutcomeAsk).where(OutcomeAsk.id == link.object_id)

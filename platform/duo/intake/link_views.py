@@ -23,7 +23,7 @@ from duo.core.links.models import PersonalLink
 from duo.intake import appointments
 from duo.intake.appointment_forms import OtherTimeForm
 from duo.intake.models import IntakeAppointment
-from duo.people.link_pages import Opened, open_link
+from duo.people.link_pages import Invalid, Opened, open_link, opens_link
 from duo.people.models import Person
 
 link_bp = Blueprint(
@@ -36,7 +36,7 @@ class Visit:
         self.link, self.person, self.appointment = link, person, appointment
 
 
-def _open(token: str) -> Visit | tuple[str, int]:
+def _open(token: str) -> Visit | Invalid:
     opened = open_link(
         token,
         appointments.PURPOSE,
@@ -65,20 +65,16 @@ def _page(visit: Visit, form: OtherTimeForm | None = None, status: int = 200):
 
 @link_bp.route("/<token>")
 @personal_link
-def page(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def page(visit: Visit, token: str):
     links.opened(visit.link)
     return _page(visit)
 
 
 @link_bp.route("/<token>/other-time", methods=["POST"])
 @personal_link
-def other_time(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def other_time(visit: Visit, token: str):
     with force_locale(reader_locale(visit.person)):
         form = OtherTimeForm()
         if not form.validate_on_submit():

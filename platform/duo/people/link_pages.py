@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import render_template
 from flask_babel import force_locale
@@ -21,6 +22,10 @@ from duo.core.db import db
 from duo.core.i18n import reader_locale
 from duo.core.links.models import PersonalLink
 from duo.people.models import Person
+
+#: The page of a link that does not work, as a view returns it: (HTML, status).
+Invalid = tuple[str, int]
+T = TypeVar("T")
 
 
 def render_for(template: str, reader: Person | None, status: int = 200, **context: Any):
@@ -45,7 +50,7 @@ def open_link(
     *,
     object_type: str | None = None,
     load: Callable[[PersonalLink], Any] | None = None,
-) -> Opened | tuple[str, int]:
+) -> Opened | Invalid:
     """The link behind ``token``, or its ``invalid`` page (404 wrong, 410 with the reason).
 
     A link whose object (``load``) is gone is wrong, whatever its state.
@@ -63,3 +68,20 @@ def open_link(
     if not found.ok:
         return render_for(invalid, person, 410, reason=found.status)
     return Opened(link, person, target)
+
+
+def opens_link(open_: Callable[[str], T | Invalid]) -> Callable[[Callable[..., Any]], Any]:
+    """The view is called with what ``open_`` made of its ``token``, then the token itself;
+    a link that does not work answers with ``open_``'s page and the view does not run."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(token: str, **kwargs: Any) -> Any:
+            opened = open_(token)
+            if isinstance(opened, tuple):
+                return opened
+            return view(opened, token, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -41,7 +41,7 @@ from duo.core.mail import external_url, queue_mail, render_mail
 from duo.intake.forms import ConsentWithdrawForm, EmptyForm, EraseForm
 from duo.intake.interview import erase_sensitive_facts
 from duo.intake.views.blueprint import bp, person_or_404
-from duo.people.link_pages import Opened, open_link, render_for
+from duo.people.link_pages import Invalid, Opened, open_link, opens_link, render_for
 from duo.people.models import Person
 from duo.privacy import config, consent, gdpr
 from duo.privacy.models import COORDINATOR, FORM, GRANT, IMPORT, LINK, SYSTEM
@@ -241,7 +241,7 @@ def privacy_send_link(person_id: uuid.UUID):
 # --------------------------------------------------------------------------- the person
 
 
-def _open(token: str) -> Opened | tuple[str, int]:
+def _open(token: str) -> Opened | Invalid:
     return open_link(
         token, gdpr.LINK_PURPOSE, "privacy/link_invalid.html", object_type=gdpr.LINK_OBJECT
     )
@@ -265,10 +265,8 @@ def _link_page(token: str, person: Person, status: int = 200, form: Any = None):
 
 @link_bp.route("/<token>")
 @personal_link
-def page(token: str):
-    opened = _open(token)
-    if not isinstance(opened, Opened):
-        return opened
+@opens_link(_open)
+def page(opened: Opened, token: str):
     person = opened.person
     links.opened(opened.link)
     return _link_page(token, person)
@@ -276,10 +274,8 @@ def page(token: str):
 
 @link_bp.route("/<token>/withdraw", methods=["POST"])
 @personal_link
-def withdraw(token: str):
-    opened = _open(token)
-    if not isinstance(opened, Opened):
-        return opened
+@opens_link(_open)
+def withdraw(opened: Opened, token: str):
     person = opened.person
     with force_locale(reader_locale(person)):
         form = ConsentWithdrawForm()
