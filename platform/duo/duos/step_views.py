@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from duo.core import links
 from duo.core.auth.access import coordinator_required
-from duo.core.auth.accounts import coordinators_of
+from duo.core.auth.accounts import attending_coordinator
 from duo.core.db import db
 from duo.duos import (
     accompaniment,
@@ -74,13 +74,11 @@ def plan_meeting(duo_id: uuid.UUID):
     def plan() -> None:
         zone = ZoneInfo(g.tenant.timezone)
         at = datetime.combine(form.day.data, form.time.data).replace(tzinfo=zone)
-        attending = form.coordinator_id.data
-        coordinator_ids = {str(u.id) for u in coordinators_of(g.tenant.id)}
         meeting = first_meeting.MeetingPlan(
             at=at,
             place=form.place.data,
             video_url=form.video_url.data,
-            coordinator_id=int(attending) if attending in coordinator_ids else None,
+            coordinator_id=attending_coordinator(form.coordinator_id.data, g.tenant.id),
         )
         try:
             first_meeting.plan(duo, meeting, by=current_user, tenant=g.tenant)

@@ -144,3 +144,9 @@ def coordinators_of(tenant_id: int) -> list[User]:
             .options(lazyload(User.roles))  # the names are shown; their roles are not read
         ).scalars()
     )
+
+
+def attending_coordinator(choice: str | None, tenant_id: int) -> int | None:
+    """The id chosen in a meeting form's coordinator list, if they coordinate the branch."""
+    ids = {str(u.id) for u in coordinators_of(tenant_id)}
+    return int(choice) if choice in ids else None

@@ -17,7 +17,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from duo.core.auth.access import coordinator_required
-from duo.core.auth.accounts import coordinators_of
+from duo.core.auth.accounts import attending_coordinator, coordinators_of
 from duo.core.db import db
 from duo.intake import appointments
 from duo.intake.appointment_forms import AppointmentForm, CancelForm
@@ -80,15 +80,13 @@ def appointment(person_id: uuid.UUID):
     form = appointment_form(existing, formdata=request.form)
     if not form.validate_on_submit():
         return _schedule_page(person, existing, form, 400)
-    chosen = form.coordinator_id.data
-    ids = {str(u.id) for u in coordinators_of(g.tenant.id)}
     plan = appointments.Plan(
         day=form.day.data,
         time=form.time.data,
         minutes=form.minutes.data,
         place=form.place.data,
         video_url=form.video_url.data,
-        coordinator_id=int(chosen) if chosen in ids else None,
+        coordinator_id=attending_coordinator(form.coordinator_id.data, g.tenant.id),
     )
     try:
         appointments.schedule(person, plan, by=current_user, tenant=g.tenant)
