@@ -121,7 +121,7 @@ def _move(person: Person, expected: tuple[str, ...], target: str, by: object, re
         pipeline.transition(person, target, by=by, reason=reason)
 
 
-def _record(
+def record_change(
     duo: Duo,
     from_state: str | None,
     to_state: str,
@@ -130,6 +130,7 @@ def _record(
     reason: str | None,
     details: dict[str, Any] | None,
 ) -> DuoStateChange:
+    """Add one step to the duo's history (a duo of the past gets its steps this way too)."""
     change = DuoStateChange(
         duo=duo,
         from_state=from_state,
@@ -199,7 +200,7 @@ def propose(
     )
     db.session.add(duo)
     note = (reason or "").strip() or None
-    change = _record(duo, None, states.PROPOSED, now, by, note, details)
+    change = record_change(duo, None, states.PROPOSED, now, by, note, details)
     person_reason = sentences.encode(PROPOSED_WITH, name=mentor.full_name)
     pipeline.transition(mentee, person_states.MATCHED, by=by, reason=person_reason)
     person_reason = sentences.encode(PROPOSED_WITH, name=mentee.full_name)
@@ -304,7 +305,7 @@ def transition(
 
     duo.state = to
     duo.state_changed_at = now
-    change = _record(duo, from_state, to, now, by, note, details or None)
+    change = record_change(duo, from_state, to, now, by, note, details or None)
     db.session.flush()
     _notify(duo, change)
     return change

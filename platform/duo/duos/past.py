@@ -20,8 +20,14 @@ from duo.core.db import db
 from duo.core.i18n import sentences
 from duo.core.tenancy.models import Tenant
 from duo.duos import states
-from duo.duos.lifecycle import InvalidDuoTransition, add_months, check_free, check_pair
-from duo.duos.models import Duo, DuoStateChange
+from duo.duos.lifecycle import (
+    InvalidDuoTransition,
+    add_months,
+    check_free,
+    check_pair,
+    record_change,
+)
+from duo.duos.models import Duo
 from duo.people import pipeline
 from duo.people import states as person_states
 from duo.people.models import Person
@@ -114,17 +120,7 @@ def record_past(
         details = {"imported": True}
         if step == states.ACTIVE:
             details["ends_on"] = duo.ends_on.isoformat()
-        db.session.add(
-            DuoStateChange(
-                duo=duo,
-                from_state=previous,
-                to_state=step,
-                at=at,
-                by_user_id=getattr(who, "id", None),
-                reason=note,
-                details=details,
-            )
-        )
+        record_change(duo, previous, step, at, who, note, details)
         previous = step
 
     proposed_at = start - timedelta(seconds=3)
