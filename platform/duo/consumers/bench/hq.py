@@ -270,12 +270,8 @@ def hq_dashboard() -> Measurement:
         assert client.get(url).status_code == 200
 
     a, b = interleaved(ours, lambda: _raw_aggregate(built), rounds=9, warmup=2)
-    return Measurement(
-        a.median * 1000,
-        b.median * 1000,
-        p95=a.p95 * 1000,
-        baseline_p95=b.p95 * 1000,
-        note=f"{len(built.branch_ids)} branches x {built.duos_per_branch} duos",
+    return Measurement.in_ms(
+        a, b, note=f"{len(built.branch_ids)} branches x {built.duos_per_branch} duos"
     )
 
 

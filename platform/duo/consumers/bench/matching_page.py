@@ -246,13 +246,7 @@ def matching_page_render() -> Measurement:
         lambda: _get(built), lambda: bare.get(f"/{size}"), rounds=10, warmup=2
     )
     cpu = statistics.median(cpu_seconds(lambda: _get(built)) for _ in range(5)) * 1000
-    return Measurement(
-        ours.median * 1000,
-        baseline.median * 1000,
-        p95=ours.p95 * 1000,
-        baseline_p95=baseline.p95 * 1000,
-        note=f"{size // 1024} KB of HTML, CPU {cpu:.0f} ms",
-    )
+    return Measurement.in_ms(ours, baseline, note=f"{size // 1024} KB of HTML, CPU {cpu:.0f} ms")
 
 
 @figure(f"matching page {MENTEES}x{MENTORS}: HTML size", unit="KB", goal="< 300")
