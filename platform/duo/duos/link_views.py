@@ -8,6 +8,7 @@ and neither changes anything. What the person does here is recorded as done by t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,7 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -31,6 +33,7 @@ from duo.core.auth.access import personal_link
 from duo.core.db import db
 from duo.core.i18n import format_date, reader_locale
 from duo.core.links.models import PersonalLink
+from duo.core.validation import Form
 from duo.duos import accompaniment, agreement, config, first_meeting, pdf, states
 from duo.duos.forms import CheckInForm, DecisionForm, SignForm
 from duo.duos.lifecycle import InvalidDuoTransition
@@ -160,51 +163,70 @@ def _failed(visit: Visit, exc: InvalidDuoTransition, form: Any, name: str):
     return _page(visit, 400, **{name: form})
 
 
+def _take_step(
+    visit: Visit,
+    token: str,
+    form_class: type[Form],
+    name: str,
+    step: Callable[[Any], object],
+    done: Any,
+):
+    """Take a step from its form (``step(form)``) on the person's page, in their language,
+    then show the page again saying ``done``; an invalid form or a refused step shows the
+    page with the form, answering 400."""
+    with force_locale(reader_locale(visit.person)):
+        form = form_class()
+        if not form.validate_on_submit():
+            return _page(visit, 400, **{name: form})
+        try:
+            step(form)
+        except InvalidDuoTransition as exc:
+            return _failed(visit, exc, form, name)
+        flash(str(done), "success")
+    return redirect(url_for("my_duo.page", token=token))
+
+
 @link_bp.route("/<token>/decision", methods=["POST"])
 @personal_link
 @opens_link(_open)
 def decide(visit: Visit, token: str):
-    with force_locale(reader_locale(visit.person)):
-        form = DecisionForm()
-        if not form.validate_on_submit():
-            return _page(visit, 400, decision_form=form)
-        try:
-            first_meeting.decide(
-                visit.duo,
-                visit.party,
-                form.go_on.data == "yes",
-                tenant=g.tenant,
-                reason=form.reason.data,
-                by_person=visit.person,
-            )
-        except InvalidDuoTransition as exc:
-            return _failed(visit, exc, form, "decision_form")
-        flash(_("Thank you: your answer is recorded."), "success")
-    return redirect(url_for("my_duo.page", token=token))
+    return _take_step(
+        visit,
+        token,
+        DecisionForm,
+        "decision_form",
+        lambda form: first_meeting.decide(
+            visit.duo,
+            visit.party,
+            form.go_on.data == "yes",
+            tenant=g.tenant,
+            reason=form.reason.data,
+            by_person=visit.person,
+        ),
+        _l("Thank you: your answer is recorded."),
+    )
 
 
 @link_bp.route("/<token>/sign", methods=["POST"])
 @personal_link
 @opens_link(_open)
 def sign(visit: Visit, token: str):
-    with force_locale(reader_locale(visit.person)):
-        form = SignForm()
-        if not form.validate_on_submit():
-            return _page(visit, 400, sign_form=form)
-        try:
-            agreement.sign(
-                visit.duo,
-                visit.party,
-                full_name=form.full_name.data,
-                accepted=bool(form.accepted.data),
-                tenant=g.tenant,
-                expected_name=visit.person.full_name,
-                person=visit.person,
-            )
-        except InvalidDuoTransition as exc:
-            return _failed(visit, exc, form, "sign_form")
-        flash(_("Thank you: you signed the agreement."), "success")
-    return redirect(url_for("my_duo.page", token=token))
+    return _take_step(
+        visit,
+        token,
+        SignForm,
+        "sign_form",
+        lambda form: agreement.sign(
+            visit.duo,
+            visit.party,
+            full_name=form.full_name.data,
+            accepted=bool(form.accepted.data),
+            tenant=g.tenant,
+            expected_name=visit.person.full_name,
+            person=visit.person,
+        ),
+        _l("Thank you: you signed the agreement."),
+    )
 
 
 def _with_locale(locale: str, func: Any, *args: Any) -> Any:
