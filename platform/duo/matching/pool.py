@@ -51,27 +51,10 @@ from duo.training.status import trained_mentor_ids
 
 Pair = tuple[uuid.UUID, uuid.UUID]
 
-_MENTEE_FACTS = (
-    "target_sector",
-    "help_questions",
-    "languages",
-    "availability",
-    "interests",
-    "digital_skills",
-    "personality",
-    "postcode",
-)
-_MENTOR_FACTS = (
-    "sectors",
-    "years_experience",
-    "expertise",
-    "languages",
-    "availability",
-    "interests",
-    "digital_skills",
-    "personality",
-    "postcode",
-)
+#: What the intake records of mentees and mentors alike, then each side's own facts.
+_SHARED = ("languages", "availability", "interests", "digital_skills", "personality", "postcode")
+_MENTEE_FACTS = ("target_sector", "help_questions", *_SHARED)
+_MENTOR_FACTS = ("sectors", "years_experience", "expertise", *_SHARED)
 
 
 class MatchingError(ValueError):
