@@ -47,8 +47,9 @@ from wtforms.fields import (
     PasswordField,
     StringField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import URL, Length, Optional, ValidationError
+from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
 from duo.core.db import utcnow
 
@@ -199,6 +200,16 @@ def video_link_field() -> Any:
             URL(message=_l("Give a full web address (https://...).")),
         ],
     )
+
+
+def meeting_day_field(missing: Any) -> Any:
+    """The day of a meeting, required; ``missing`` asks for it in the form's words."""
+    return DateField(_l("Date"), validators=[InputRequired(message=missing)], format="%Y-%m-%d")
+
+
+def meeting_time_field(missing: Any) -> Any:
+    """The time of a meeting (hours and minutes), required like its day."""
+    return TimeField(_l("Time"), validators=[InputRequired(message=missing)], format="%H:%M")
 
 
 class SubForm(_WTForm):

@@ -5,19 +5,23 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from duo.core.validation import Form, place_field, video_link_field
+from duo.core.validation import (
+    Form,
+    meeting_day_field,
+    meeting_time_field,
+    place_field,
+    video_link_field,
+)
 from duo.duos import states
 
 
@@ -75,16 +79,8 @@ def form_for(target: str, at_first_meeting: bool, **kwargs: object) -> Form:
 class PlanMeetingForm(Form):
     """The coordinator plans the first meeting (date, time, place or video link, who)."""
 
-    day = DateField(
-        _l("Date"),
-        validators=[InputRequired(message=_l("Give the date of the meeting."))],
-        format="%Y-%m-%d",
-    )
-    time = TimeField(
-        _l("Time"),
-        validators=[InputRequired(message=_l("Give the time of the meeting."))],
-        format="%H:%M",
-    )
+    day = meeting_day_field(_l("Give the date of the meeting."))
+    time = meeting_time_field(_l("Give the time of the meeting."))
     place = place_field()
     video_url = video_link_field()
     coordinator_id = SelectField(_l("Coordinator attending"), coerce=str, validators=[Optional()])

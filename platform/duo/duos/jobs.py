@@ -30,7 +30,7 @@ from duo.core.tenancy.context import require_tenant_id, tenant_scope
 from duo.core.tenancy.models import Tenant
 from duo.duos import accompaniment, config, health, lifecycle, notify, pdf, states
 from duo.duos.models import Duo, DuoStateChange
-from duo.people.models import MENTEE, Person
+from duo.people.models import Person
 
 PROPOSED_JOB = "duos.proposed"
 INVITE_JOB = "duos.invite"
@@ -95,6 +95,19 @@ def _context(duo_id: str) -> tuple[Duo, Tenant, Person, Person] | None:
     return duo, tenant, people[duo.mentee_id], people[duo.mentor_id]
 
 
+def _send_both(
+    found: tuple[Duo, Tenant, Person, Person],
+    template: str,
+    kind: str,
+    attachments: list[tuple[str, str, bytes]] | None = None,
+) -> str:
+    """The same step's mail to mentee and mentor, each with their own link."""
+    duo, tenant, mentee, mentor = found
+    for person, partner in ((mentee, mentor), (mentor, mentee)):
+        notify.send(template, duo, person, partner, tenant, kind=kind, attachments=attachments)
+    return "sent"
+
+
 @job(INVITE_JOB)
 def invite(duo_id: str, moment: str) -> str:
     """The first-meeting invitation, unless the meeting moved or the duo moved on."""
@@ -120,10 +133,7 @@ def declined(duo_id: str) -> str:
     found = _context(duo_id)
     if found is None:
         return "skipped"
-    duo, tenant, mentee, mentor = found
-    for person, partner in ((mentee, mentor), (mentor, mentee)):
-        notify.send("declined", duo, person, partner, tenant, kind=DECLINED_JOB)
-    return "sent"
+    return _send_both(found, "declined", DECLINED_JOB)
 
 
 @job(SIGN_JOB)
@@ -131,10 +141,7 @@ def sign_request(duo_id: str) -> str:
     found = _context(duo_id)
     if found is None or found[0].state != states.CONFIRMED:
         return "skipped"
-    duo, tenant, mentee, mentor = found
-    for person, partner in ((mentee, mentor), (mentor, mentee)):
-        notify.send("sign", duo, person, partner, tenant, kind=SIGN_JOB)
-    return "sent"
+    return _send_both(found, "sign", SIGN_JOB)
 
 
 @job(STARTED_JOB)
@@ -143,14 +150,11 @@ def started(duo_id: str) -> str:
     found = _context(duo_id)
     if found is None or found[0].started_at is None:
         return "skipped"
-    duo, tenant, mentee, mentor = found
+    duo, tenant, _mentee, _mentor = found
     doc = pdf.store(duo, tenant)
-    attachment = (doc.filename, doc.content_type, doc.content)
-    for person, partner in ((mentee, mentor), (mentor, mentee)):
-        notify.send(
-            "started", duo, person, partner, tenant, kind=STARTED_JOB, attachments=[attachment]
-        )
-    return "sent"
+    return _send_both(
+        found, "started", STARTED_JOB, attachments=[(doc.filename, doc.content_type, doc.content)]
+    )
 
 
 @job(FRESH_LINK_JOB)
@@ -166,38 +170,18 @@ def fresh_link(duo_id: str, person_id: str) -> str:
     return "sent"
 
 
-def _mail_proposed(person: Person, partner: Person, tenant: Tenant) -> None:
-    locale = person.locale if person.locale in tenant.locales else tenant.default_locale
-    mail = render_mail(
-        "duos/mail/proposed",
-        locale,
-        person=person,
-        partner_first_name=partner.first_name,
-        is_mentee=person.role == MENTEE,
-        branch_name=tenant.display_name(locale),
-        contact_email=tenant.contact_email,
-    )
-    queue_mail(
-        person.email, mail.subject, mail.text, html=mail.html, person=person, kind=PROPOSED_JOB
-    )
-
-
 @job(PROPOSED_JOB)
 def proposed(duo_id: str) -> str:
     """Tell mentor and mentee they were matched, unless the duo has moved on since."""
-    duo = db.session.execute(select(Duo).where(Duo.id == uuid.UUID(duo_id))).scalar_one_or_none()
-    if duo is None or duo.state != states.PROPOSED:
+    found = _context(duo_id)
+    if found is None or found[0].state != states.PROPOSED:
         return "skipped"
-    people = {
-        p.id: p
-        for p in db.session.execute(
-            select(Person).where(Person.id.in_([duo.mentee_id, duo.mentor_id]))
-        ).scalars()
-    }
-    tenant = db.session.get(Tenant, require_tenant_id())
-    mentee, mentor = people[duo.mentee_id], people[duo.mentor_id]
-    _mail_proposed(mentee, mentor, tenant)
-    _mail_proposed(mentor, mentee, tenant)
+    _duo, tenant, mentee, mentor = found
+    for person, partner in ((mentee, mentor), (mentor, mentee)):
+        mail = notify.render("proposed", person, partner, tenant)
+        queue_mail(
+            person.email, mail.subject, mail.text, html=mail.html, person=person, kind=PROPOSED_JOB
+        )
     return "sent"
 
 

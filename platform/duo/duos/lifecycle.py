@@ -121,7 +121,7 @@ def _move(person: Person, expected: tuple[str, ...], target: str, by: object, re
         pipeline.transition(person, target, by=by, reason=reason)
 
 
-def _record(
+def record_change(
     duo: Duo,
     from_state: str | None,
     to_state: str,
@@ -130,6 +130,7 @@ def _record(
     reason: str | None,
     details: dict[str, Any] | None,
 ) -> DuoStateChange:
+    """Add one step to the duo's history (a duo of the past gets its steps this way too)."""
     change = DuoStateChange(
         duo=duo,
         from_state=from_state,
@@ -141,6 +142,34 @@ def _record(
     )
     db.session.add(change)
     return change
+
+
+def check_pair(mentee: Person, mentor: Person, waiting: tuple[str, ...]) -> None:
+    """Raise unless a mentee in a ``waiting`` state and a trained mentor, of one branch."""
+    if mentee.tenant_id != mentor.tenant_id:
+        raise InvalidDuoTransition(_("A duo is formed within one branch."))
+    if mentee.role != MENTEE or mentor.role != MENTOR:
+        raise InvalidDuoTransition(_("A duo is one mentee and one mentor."))
+    if mentee.state not in waiting:
+        raise InvalidDuoTransition(
+            _("%(name)s is not waiting for a mentor.", name=mentee.full_name)
+        )
+    if mentor.state != person_states.TRAINED:
+        raise InvalidDuoTransition(
+            _("%(name)s is not available as a mentor.", name=mentor.full_name)
+        )
+
+
+def check_free(mentee: Person, mentor: Person) -> None:
+    """Raise when either of them is in an open duo already."""
+    busy = db.session.execute(
+        select(Duo.id)
+        .where(Duo.state.in_(states.OPEN))
+        .where((Duo.mentee_id == mentee.id) | (Duo.mentor_id == mentor.id))
+        .limit(1)
+    ).first()
+    if busy is not None:
+        raise InvalidDuoTransition(_("One of them is already in a duo."))
 
 
 def propose(
@@ -157,26 +186,8 @@ def propose(
     The caller (a matching session) has checked the pair against the pool; this checks what
     must hold whoever calls it: one branch, the right roles, both waiting, neither in a duo.
     """
-    if mentee.tenant_id != mentor.tenant_id:
-        raise InvalidDuoTransition(_("A duo is formed within one branch."))
-    if mentee.role != MENTEE or mentor.role != MENTOR:
-        raise InvalidDuoTransition(_("A duo is one mentee and one mentor."))
-    if mentee.state != person_states.ELIGIBLE:
-        raise InvalidDuoTransition(
-            _("%(name)s is not waiting for a mentor.", name=mentee.full_name)
-        )
-    if mentor.state != person_states.TRAINED:
-        raise InvalidDuoTransition(
-            _("%(name)s is not available as a mentor.", name=mentor.full_name)
-        )
-    busy = db.session.execute(
-        select(Duo.id)
-        .where(Duo.state.in_(states.OPEN))
-        .where((Duo.mentee_id == mentee.id) | (Duo.mentor_id == mentor.id))
-        .limit(1)
-    ).first()
-    if busy is not None:
-        raise InvalidDuoTransition(_("One of them is already in a duo."))
+    check_pair(mentee, mentor, (person_states.ELIGIBLE,))
+    check_free(mentee, mentor)
     now = utcnow()
     duo = Duo(
         tenant_id=mentee.tenant_id,
@@ -189,7 +200,7 @@ def propose(
     )
     db.session.add(duo)
     note = (reason or "").strip() or None
-    change = _record(duo, None, states.PROPOSED, now, by, note, details)
+    change = record_change(duo, None, states.PROPOSED, now, by, note, details)
     person_reason = sentences.encode(PROPOSED_WITH, name=mentor.full_name)
     pipeline.transition(mentee, person_states.MATCHED, by=by, reason=person_reason)
     person_reason = sentences.encode(PROPOSED_WITH, name=mentee.full_name)
@@ -294,7 +305,7 @@ def transition(
 
     duo.state = to
     duo.state_changed_at = now
-    change = _record(duo, from_state, to, now, by, note, details or None)
+    change = record_change(duo, from_state, to, now, by, note, details or None)
     db.session.flush()
     _notify(duo, change)
     return change

@@ -8,6 +8,7 @@ and neither changes anything. What the person does here is recorded as done by t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -18,12 +19,12 @@ from flask import (
     flash,
     g,
     redirect,
-    render_template,
     request,
     url_for,
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -32,11 +33,13 @@ from duo.core.auth.access import personal_link
 from duo.core.db import db
 from duo.core.i18n import format_date, reader_locale
 from duo.core.links.models import PersonalLink
+from duo.core.validation import Form
 from duo.duos import accompaniment, agreement, config, first_meeting, pdf, states
 from duo.duos.forms import CheckInForm, DecisionForm, SignForm
 from duo.duos.lifecycle import InvalidDuoTransition
 from duo.duos.models import Duo
 from duo.duos.notify import OBJECT, PURPOSE
+from duo.people.link_pages import Invalid, Opened, open_link, opens_link, render_for
 from duo.people.models import Person
 
 link_bp = Blueprint("my_duo", __name__, url_prefix="/<tenant>/my", template_folder="templates")
@@ -50,27 +53,21 @@ class Visit:
         self.party = "mentee" if duo.mentee_id == person.id else "mentor"
 
 
-def _render(template: str, person: Person | None, status: int = 200, **context: Any):
-    with force_locale(reader_locale(person)):
-        return render_template(template, **context), status
+INVALID = "duos/link/invalid.html"
 
 
-def _open(token: str) -> Visit | tuple[str, int]:
-    found = links.lookup(token, purposes=(PURPOSE,))
-    if found.status == links.WRONG or found.link is None:
-        return _render("duos/link/invalid.html", None, 404, reason=links.WRONG)
-    link = found.link
-    person = db.session.execute(
-        select(Person).where(Person.id == link.person_id)
-    ).scalar_one_or_none()
-    duo = db.session.execute(select(Duo).where(Duo.id == link.object_id)).scalar_one_or_none()
-    if person is None or duo is None or link.object_type != OBJECT:
-        return _render("duos/link/invalid.html", None, 404, reason=links.WRONG)
-    if not found.ok:
-        return _render("duos/link/invalid.html", person, 410, reason=found.status)
+def _duo_of(link: PersonalLink) -> Duo | None:
+    return db.session.execute(select(Duo).where(Duo.id == link.object_id)).scalar_one_or_none()
+
+
+def _open(token: str) -> Visit | Invalid:
+    opened = open_link(token, PURPOSE, INVALID, object_type=OBJECT, load=_duo_of)
+    if not isinstance(opened, Opened):
+        return opened
+    person, duo = opened.person, opened.target
     partner_id = duo.mentor_id if duo.mentee_id == person.id else duo.mentee_id
     partner = db.session.execute(select(Person).where(Person.id == partner_id)).scalar_one()
-    return Visit(link, person, duo, partner)
+    return Visit(opened.link, person, duo, partner)
 
 
 def check_in_form(tenant: Any, locale: str, formdata: Any = None) -> CheckInForm:
@@ -122,7 +119,7 @@ def _page(visit: Visit, status: int = 200, **forms: Any):
         form.week.data = week.isoformat() if week else ""
     else:
         week, closed_week = _week(form.week.data), None
-    return _render(
+    return render_for(
         "duos/link/page.html",
         visit.person,
         status,
@@ -150,10 +147,8 @@ def _page(visit: Visit, status: int = 200, **forms: Any):
 
 @link_bp.route("/<token>")
 @personal_link
-def page(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def page(visit: Visit, token: str):
     links.opened(visit.link)
     return _page(visit)
 
@@ -168,55 +163,70 @@ def _failed(visit: Visit, exc: InvalidDuoTransition, form: Any, name: str):
     return _page(visit, 400, **{name: form})
 
 
+def _take_step(
+    visit: Visit,
+    token: str,
+    form_class: type[Form],
+    name: str,
+    step: Callable[[Any], object],
+    done: Any,
+):
+    """Take a step from its form (``step(form)``) on the person's page, in their language,
+    then show the page again saying ``done``; an invalid form or a refused step shows the
+    page with the form, answering 400."""
+    with force_locale(reader_locale(visit.person)):
+        form = form_class()
+        if not form.validate_on_submit():
+            return _page(visit, 400, **{name: form})
+        try:
+            step(form)
+        except InvalidDuoTransition as exc:
+            return _failed(visit, exc, form, name)
+        flash(str(done), "success")
+    return redirect(url_for("my_duo.page", token=token))
+
+
 @link_bp.route("/<token>/decision", methods=["POST"])
 @personal_link
-def decide(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
-    with force_locale(reader_locale(visit.person)):
-        form = DecisionForm()
-        if not form.validate_on_submit():
-            return _page(visit, 400, decision_form=form)
-        try:
-            first_meeting.decide(
-                visit.duo,
-                visit.party,
-                form.go_on.data == "yes",
-                tenant=g.tenant,
-                reason=form.reason.data,
-                by_person=visit.person,
-            )
-        except InvalidDuoTransition as exc:
-            return _failed(visit, exc, form, "decision_form")
-        flash(_("Thank you: your answer is recorded."), "success")
-    return redirect(url_for("my_duo.page", token=token))
+@opens_link(_open)
+def decide(visit: Visit, token: str):
+    return _take_step(
+        visit,
+        token,
+        DecisionForm,
+        "decision_form",
+        lambda form: first_meeting.decide(
+            visit.duo,
+            visit.party,
+            form.go_on.data == "yes",
+            tenant=g.tenant,
+            reason=form.reason.data,
+            by_person=visit.person,
+        ),
+        _l("Thank you: your answer is recorded."),
+    )
 
 
 @link_bp.route("/<token>/sign", methods=["POST"])
 @personal_link
-def sign(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
-    with force_locale(reader_locale(visit.person)):
-        form = SignForm()
-        if not form.validate_on_submit():
-            return _page(visit, 400, sign_form=form)
-        try:
-            agreement.sign(
-                visit.duo,
-                visit.party,
-                full_name=form.full_name.data,
-                accepted=bool(form.accepted.data),
-                tenant=g.tenant,
-                expected_name=visit.person.full_name,
-                person=visit.person,
-            )
-        except InvalidDuoTransition as exc:
-            return _failed(visit, exc, form, "sign_form")
-        flash(_("Thank you: you signed the agreement."), "success")
-    return redirect(url_for("my_duo.page", token=token))
+@opens_link(_open)
+def sign(visit: Visit, token: str):
+    return _take_step(
+        visit,
+        token,
+        SignForm,
+        "sign_form",
+        lambda form: agreement.sign(
+            visit.duo,
+            visit.party,
+            full_name=form.full_name.data,
+            accepted=bool(form.accepted.data),
+            tenant=g.tenant,
+            expected_name=visit.person.full_name,
+            person=visit.person,
+        ),
+        _l("Thank you: you signed the agreement."),
+    )
 
 
 def _with_locale(locale: str, func: Any, *args: Any) -> Any:
@@ -226,10 +236,8 @@ def _with_locale(locale: str, func: Any, *args: Any) -> Any:
 
 @link_bp.route("/<token>/check-in", methods=["POST"])
 @personal_link
-def check_in(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def check_in(visit: Visit, token: str):
     locale = reader_locale(visit.person)
     with force_locale(locale):
         form = check_in_form(g.tenant, locale, formdata=request.form)
@@ -275,10 +283,8 @@ def check_in(token: str):
 
 @link_bp.route("/<token>/agreement.pdf")
 @personal_link
-def agreement_pdf(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def agreement_pdf(visit: Visit, token: str):
     doc = pdf.document(visit.duo)
     if doc is None:
         abort(404)

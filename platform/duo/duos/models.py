@@ -51,6 +51,19 @@ def _open_unique(name: str, column: str) -> Index:
     )
 
 
+def _party(column: str) -> Any:
+    """The duo's mentee or mentor (``column`` holds their id), read-only: the ids are set
+    directly, since the composite keys share ``tenant_id``."""
+    return relationship(
+        Person,
+        primaryjoin=lambda: and_(
+            Person.tenant_id == foreign(Duo.tenant_id), Person.id == foreign(getattr(Duo, column))
+        ),
+        viewonly=True,
+        lazy="raise_on_sql",
+    )
+
+
 class Duo(TenantScoped, db.Model):
     __tablename__ = "duos"
     __table_args__ = (
@@ -96,23 +109,8 @@ class Duo(TenantScoped, db.Model):
     #: Who said no at the first meeting: mentor, mentee or both (None for other stops).
     declined_by: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
-    # Read-only: the ids are set directly (the composite keys share ``tenant_id``).
-    mentee: Mapped[Person] = relationship(
-        Person,
-        primaryjoin=lambda: and_(
-            Person.tenant_id == foreign(Duo.tenant_id), Person.id == foreign(Duo.mentee_id)
-        ),
-        viewonly=True,
-        lazy="raise_on_sql",
-    )
-    mentor: Mapped[Person] = relationship(
-        Person,
-        primaryjoin=lambda: and_(
-            Person.tenant_id == foreign(Duo.tenant_id), Person.id == foreign(Duo.mentor_id)
-        ),
-        viewonly=True,
-        lazy="raise_on_sql",
-    )
+    mentee: Mapped[Person] = _party("mentee_id")
+    mentor: Mapped[Person] = _party("mentor_id")
     history: Mapped[list[DuoStateChange]] = relationship(
         back_populates="duo",
         order_by="DuoStateChange.at",

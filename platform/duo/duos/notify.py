@@ -53,6 +53,21 @@ def link_for(
     return external_url("my_duo.page", tenant=tenant.slug, token=token, **(values or {}))
 
 
+def render(template: str, person: Person, partner: Person, tenant: Tenant, **context: Any):
+    """``duos/mail/<template>`` in ``person``'s language; the partner is named by first name."""
+    locale = config.person_locale(tenant, person)
+    return render_mail(
+        f"duos/mail/{template}",
+        locale,
+        person=person,
+        partner_first_name=partner.first_name,
+        is_mentee=person.role == MENTEE,
+        branch_name=tenant.display_name(locale),
+        contact_email=tenant.contact_email,
+        **context,
+    )
+
+
 def send(
     template: str,
     duo: Duo,
@@ -67,14 +82,11 @@ def send(
 ) -> None:
     """Write one mail of ``duos/mail/<template>`` to ``person`` with their link."""
     locale = config.person_locale(tenant, person)
-    mail = render_mail(
-        f"duos/mail/{template}",
-        locale,
-        person=person,
-        partner_first_name=partner.first_name,
-        is_mentee=person.role == MENTEE,
-        branch_name=tenant.display_name(locale),
-        contact_email=tenant.contact_email,
+    mail = render(
+        template,
+        person,
+        partner,
+        tenant,
         link=link_for(duo, person, tenant, values=link_values),
         duo=duo,
         local=display.formatter(tenant, locale),

@@ -13,11 +13,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import case, select
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from duo.core import links
-from duo.core.auth.models import COORDINATOR, RoleGrant, User
+from duo.core.auth.accounts import coordinators_of
+from duo.core.auth.models import User
 from duo.core.db import db
 from duo.duos import (
     accompaniment,
@@ -123,22 +124,10 @@ def _workshops(duo: Duo) -> dict[str, list[str]]:
     }
 
 
-def coordinators() -> list[User]:
-    return list(
-        db.session.execute(
-            select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(RoleGrant.role == COORDINATOR, RoleGrant.tenant_id == g.tenant.id)
-            .order_by(User.name)
-            .options(lazyload(User.roles))  # the names are shown; their roles are not read
-        ).scalars()
-    )
-
-
 def plan_form(duo: Duo, formdata: object = None) -> PlanMeetingForm:
     form = PlanMeetingForm(prefix="plan", formdata=formdata)
     form.coordinator_id.choices = [SelectChoice("", "-")] + [
-        SelectChoice(str(u.id), u.name) for u in coordinators()
+        SelectChoice(str(u.id), u.name) for u in coordinators_of(g.tenant.id)
     ]
     if formdata is None and duo.first_meeting_at is not None:
         local = duo.first_meeting_at.astimezone(ZoneInfo(g.tenant.timezone))

@@ -15,17 +15,22 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from duo.core.db import db
 from duo.core.i18n import sentences
 from duo.core.tenancy.models import Tenant
 from duo.duos import states
-from duo.duos.lifecycle import InvalidDuoTransition, add_months
-from duo.duos.models import Duo, DuoStateChange
+from duo.duos.lifecycle import (
+    InvalidDuoTransition,
+    add_months,
+    check_free,
+    check_pair,
+    record_change,
+)
+from duo.duos.models import Duo
 from duo.people import pipeline
 from duo.people import states as person_states
-from duo.people.models import MENTEE, MENTOR, Person
+from duo.people.models import Person
 
 #: The states a duo that ran before the branch used the platform can be recorded in.
 PAST_STATES = (states.ACTIVE, states.ENDED, states.EVALUATED, states.STOPPED)
@@ -66,31 +71,15 @@ def record_past(
     """
     if state not in PAST_STATES:
         raise InvalidDuoTransition(_("Unknown duo state."), "state")
-    if mentee.tenant_id != mentor.tenant_id or mentee.tenant_id != tenant.id:
+    if mentee.tenant_id != tenant.id:
         raise InvalidDuoTransition(_("A duo is formed within one branch."))
-    if mentee.role != MENTEE or mentor.role != MENTOR:
-        raise InvalidDuoTransition(_("A duo is one mentee and one mentor."))
-    if mentee.state not in (person_states.ELIGIBLE, person_states.ALUMNI):
-        raise InvalidDuoTransition(
-            _("%(name)s is not waiting for a mentor.", name=mentee.full_name)
-        )
-    if mentor.state != person_states.TRAINED:
-        raise InvalidDuoTransition(
-            _("%(name)s is not available as a mentor.", name=mentor.full_name)
-        )
+    check_pair(mentee, mentor, (person_states.ELIGIBLE, person_states.ALUMNI))
     if (ended_on is None) != (state == states.ACTIVE):
         raise InvalidDuoTransition(_("Only a running duo has no end date."), "end")
     if ended_on is not None and ended_on < started_on:
         raise InvalidDuoTransition(_("A duo cannot end before it has started."), "end")
     if state == states.ACTIVE:
-        busy = db.session.execute(
-            select(Duo.id)
-            .where(Duo.state.in_(states.OPEN))
-            .where((Duo.mentee_id == mentee.id) | (Duo.mentor_id == mentor.id))
-            .limit(1)
-        ).first()
-        if busy is not None:
-            raise InvalidDuoTransition(_("One of them is already in a duo."))
+        check_free(mentee, mentor)
 
     start = local_moment(started_on, tenant)
     end = local_moment(ended_on, tenant) if ended_on is not None else None
@@ -131,17 +120,7 @@ def record_past(
         details = {"imported": True}
         if step == states.ACTIVE:
             details["ends_on"] = duo.ends_on.isoformat()
-        db.session.add(
-            DuoStateChange(
-                duo=duo,
-                from_state=previous,
-                to_state=step,
-                at=at,
-                by_user_id=getattr(who, "id", None),
-                reason=note,
-                details=details,
-            )
-        )
+        record_change(duo, previous, step, at, who, note, details)
         previous = step
 
     proposed_at = start - timedelta(seconds=3)

@@ -110,20 +110,15 @@ def erase(person_id: uuid.UUID) -> None:
         select(DuoStateChange).where(DuoStateChange.duo_id.in_(ids))
     ).scalars():
         change.reason = _scrub(change.reason)
-    for check_in in db.session.execute(
-        select(DuoCheckIn).where(
-            DuoCheckIn.duo_id.in_(ids),
-            or_(DuoCheckIn.by_person_id == person_id, DuoCheckIn.by_person_id.is_(None)),
-        )
-    ).scalars():
-        check_in.note = None
-    for event in db.session.execute(
-        select(DuoEvent).where(
-            DuoEvent.duo_id.in_(ids),
-            or_(DuoEvent.by_person_id == person_id, DuoEvent.by_person_id.is_(None)),
-        )
-    ).scalars():
-        event.note = None
+    # Notes the person wrote, and the staff's notes on the duo: either may name them.
+    for model in (DuoCheckIn, DuoEvent):
+        for row in db.session.execute(
+            select(model).where(
+                model.duo_id.in_(ids),
+                or_(model.by_person_id == person_id, model.by_person_id.is_(None)),
+            )
+        ).scalars():
+            row.note = None
     db.session.execute(delete(DuoDocument).where(DuoDocument.duo_id.in_(ids)))
     db.session.flush()
 

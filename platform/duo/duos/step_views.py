@@ -4,7 +4,9 @@ countersignature, the coordinator's check-ins, the signed PDF and personal links
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -13,6 +15,7 @@ from flask_login import current_user
 
 from duo.core import links
 from duo.core.auth.access import coordinator_required
+from duo.core.auth.accounts import attending_coordinator
 from duo.core.db import db
 from duo.duos import (
     accompaniment,
@@ -32,7 +35,7 @@ from duo.duos.forms import (
 from duo.duos.link_views import pdf_response
 from duo.duos.models import Duo
 from duo.duos.notify import OBJECT
-from duo.duos.pages import bp, coordinators, load, plan_form, render
+from duo.duos.pages import bp, load, plan_form, render
 
 
 def _step_failed(duo: Duo, exc: lifecycle.InvalidDuoTransition, form: object, name: str):
@@ -46,31 +49,47 @@ def _step_failed(duo: Duo, exc: lifecycle.InvalidDuoTransition, form: object, na
     return render(duo, 400, **{name: form})
 
 
+def _take_step(duo: Duo, form: Any, name: str, step: Callable[[], object], done: str):
+    """Take a step from its form on the duo page, then go back to the page saying so.
+
+    An invalid form, or a step the lifecycle refuses (undone, its message on the form's
+    field), shows the page again with that form, answering 400.
+    """
+    if not form.validate_on_submit():
+        return render(duo, 400, **{name: form})
+    try:
+        step()
+    except lifecycle.InvalidDuoTransition as exc:
+        return _step_failed(duo, exc, form, name)
+    flash(done, "success")
+    return redirect(url_for("duos.detail", duo_id=duo.id))
+
+
 @bp.route("/<uuid:duo_id>/first-meeting", methods=["POST"])
 @coordinator_required
 def plan_meeting(duo_id: uuid.UUID):
     duo = load(duo_id)
     form = plan_form(duo, formdata=request.form)
-    if not form.validate_on_submit():
-        return render(duo, 400, plan_form=form)
-    zone = ZoneInfo(g.tenant.timezone)
-    at = datetime.combine(form.day.data, form.time.data).replace(tzinfo=zone)
-    attending = form.coordinator_id.data
-    coordinator_ids = {str(u.id) for u in coordinators()}
-    meeting = first_meeting.MeetingPlan(
-        at=at,
-        place=form.place.data,
-        video_url=form.video_url.data,
-        coordinator_id=int(attending) if attending in coordinator_ids else None,
+
+    def plan() -> None:
+        zone = ZoneInfo(g.tenant.timezone)
+        at = datetime.combine(form.day.data, form.time.data).replace(tzinfo=zone)
+        meeting = first_meeting.MeetingPlan(
+            at=at,
+            place=form.place.data,
+            video_url=form.video_url.data,
+            coordinator_id=attending_coordinator(form.coordinator_id.data, g.tenant.id),
+        )
+        try:
+            first_meeting.plan(duo, meeting, by=current_user, tenant=g.tenant)
+        except lifecycle.InvalidDuoTransition as exc:
+            if exc.field == "at":
+                exc.field = "day"
+            raise
+
+    return _take_step(
+        duo, form, "plan_form", plan, _("The first meeting is planned; both are invited by e-mail.")
     )
-    try:
-        first_meeting.plan(duo, meeting, by=current_user, tenant=g.tenant)
-    except lifecycle.InvalidDuoTransition as exc:
-        if exc.field == "at":
-            exc.field = "day"
-        return _step_failed(duo, exc, form, "plan_form")
-    flash(_("The first meeting is planned; both are invited by e-mail."), "success")
-    return redirect(url_for("duos.detail", duo_id=duo.id))
 
 
 @bp.route("/<uuid:duo_id>/decision", methods=["POST"])
@@ -78,10 +97,11 @@ def plan_meeting(duo_id: uuid.UUID):
 def decide_on_behalf(duo_id: uuid.UUID):
     duo = load(duo_id)
     form = OnBehalfDecisionForm(prefix="behalf")
-    if not form.validate_on_submit():
-        return render(duo, 400, behalf_form=form)
-    try:
-        first_meeting.decide(
+    return _take_step(
+        duo,
+        form,
+        "behalf_form",
+        lambda: first_meeting.decide(
             duo,
             form.party.data,
             form.go_on.data == "yes",
@@ -89,11 +109,9 @@ def decide_on_behalf(duo_id: uuid.UUID):
             reason=form.reason.data,
             on_behalf_of_by=current_user,
             on_behalf_reason=form.on_behalf_reason.data,
-        )
-    except lifecycle.InvalidDuoTransition as exc:
-        return _step_failed(duo, exc, form, "behalf_form")
-    flash(_("The decision is recorded on their behalf."), "success")
-    return redirect(url_for("duos.detail", duo_id=duo.id))
+        ),
+        _("The decision is recorded on their behalf."),
+    )
 
 
 @bp.route("/<uuid:duo_id>/countersign", methods=["POST"])
@@ -101,10 +119,11 @@ def decide_on_behalf(duo_id: uuid.UUID):
 def countersign(duo_id: uuid.UUID):
     duo = load(duo_id)
     form = SignForm(prefix="countersign")
-    if not form.validate_on_submit():
-        return render(duo, 400, countersign_form=form)
-    try:
-        agreement.sign(
+    return _take_step(
+        duo,
+        form,
+        "countersign_form",
+        lambda: agreement.sign(
             duo,
             agreement.COORDINATOR,
             full_name=form.full_name.data,
@@ -112,11 +131,9 @@ def countersign(duo_id: uuid.UUID):
             tenant=g.tenant,
             expected_name=current_user.name,
             by=current_user,
-        )
-    except lifecycle.InvalidDuoTransition as exc:
-        return _step_failed(duo, exc, form, "countersign_form")
-    flash(_("You countersigned the agreement."), "success")
-    return redirect(url_for("duos.detail", duo_id=duo.id))
+        ),
+        _("You countersigned the agreement."),
+    )
 
 
 @bp.route("/<uuid:duo_id>/check-in", methods=["POST"])
@@ -124,14 +141,15 @@ def countersign(duo_id: uuid.UUID):
 def log_check_in(duo_id: uuid.UUID):
     duo = load(duo_id)
     form = LogForm(prefix="log")
-    if not form.validate_on_submit():
-        return render(duo, 400, log_form=form)
-    try:
-        accompaniment.log(duo, form.kind.data, form.note.data, by=current_user, tenant=g.tenant)
-    except lifecycle.InvalidDuoTransition as exc:
-        return _step_failed(duo, exc, form, "log_form")
-    flash(_("Your check-in is recorded."), "success")
-    return redirect(url_for("duos.detail", duo_id=duo.id))
+    return _take_step(
+        duo,
+        form,
+        "log_form",
+        lambda: accompaniment.log(
+            duo, form.kind.data, form.note.data, by=current_user, tenant=g.tenant
+        ),
+        _("Your check-in is recorded."),
+    )
 
 
 @bp.route("/<uuid:duo_id>/agreement.pdf")

@@ -27,30 +27,22 @@ from duo.duos.pages import load, register_panel
 from duo.evaluation import outcomes, survey
 from duo.evaluation.jobs import OUTCOME_PURPOSE, SURVEY_PURPOSE
 from duo.evaluation.models import CONTRACTS, STATUSES, OutcomeAsk
-from duo.people.models import Person
+from duo.people.link_pages import Invalid, Opened, open_link, opens_link, render_for
 
 bp = Blueprint(
     "evaluation", __name__, url_prefix="/<tenant>/evaluation", template_folder="templates"
 )
 
 
-def _render(template: str, reader: Person | None, status: int = 200, **context: Any):
-    with force_locale(reader_locale(reader)):
-        return render_template(template, **context), status
+INVALID = "duos/link/invalid.html"
 
 
-def _open(token: str, purpose: str) -> tuple[Any, Person] | tuple[str, int]:
-    found = links.lookup(token, purposes=(purpose,))
-    if found.link is None:
-        return _render("duos/link/invalid.html", None, 404, reason=links.WRONG)
-    person = db.session.execute(
-        select(Person).where(Person.id == found.link.person_id)
-    ).scalar_one_or_none()
-    if person is None:
-        return _render("duos/link/invalid.html", None, 404, reason=links.WRONG)
-    if not found.ok:
-        return _render("duos/link/invalid.html", person, 410, reason=found.status)
-    return found.link, person
+def _survey_link(token: str) -> Opened | Invalid:
+    return open_link(token, SURVEY_PURPOSE, INVALID)
+
+
+def _outcome_link(token: str) -> Opened | Invalid:
+    return open_link(token, OUTCOME_PURPOSE, INVALID)
 
 
 def _duo(duo_id: uuid.UUID) -> Duo | None:
@@ -59,14 +51,12 @@ def _duo(duo_id: uuid.UUID) -> Duo | None:
 
 @bp.route("/<token>", methods=["GET", "POST"])
 @personal_link
-def survey_page(token: str):
-    opened = _open(token, SURVEY_PURPOSE)
-    if not isinstance(opened[1], Person):
-        return opened
-    link, person = opened
+@opens_link(_survey_link)
+def survey_page(opened: Opened, token: str):
+    link, person = opened.link, opened.person
     duo = _duo(link.object_id)
     if duo is None:
-        return _render("duos/link/invalid.html", None, 404, reason=links.WRONG)
+        return render_for(INVALID, None, 404, reason=links.WRONG)
     party = "mentee" if duo.mentee_id == person.id else "mentor"
     locale = reader_locale(person)
     done = bool(survey.answers(duo).get(party))
@@ -86,7 +76,7 @@ def survey_page(token: str):
             else:
                 flash(_("Thank you for your answers."), "success")
                 return redirect(url_for("evaluation.survey_page", token=token))
-    return _render(
+    return render_for(
         "evaluation/survey.html", person, status, person=person, done=done, errors=errors,
         questions=survey.questions(g.tenant, party, locale), agree=survey.AGREE,
         yes_no=survey.YES_NO, values=request.form, form=Form(formdata=None),
@@ -110,19 +100,17 @@ def _outcome_data(form: Any) -> dict[str, Any]:
 
 @bp.route("/outcome/<token>", methods=["GET", "POST"])
 @personal_link
-def outcome(token: str):
-    opened = _open(token, OUTCOME_PURPOSE)
-    if not isinstance(opened[1], Person):
-        return opened
-    link, person = opened
+@opens_link(_outcome_link)
+def outcome(opened: Opened, token: str):
+    link, person = opened.link, opened.person
     ask = db.session.execute(
         select(OutcomeAsk).where(OutcomeAsk.id == link.object_id)
     ).scalar_one_or_none()
     duo = _duo(ask.duo_id) if ask is not None else None
     if ask is None or duo is None:
-        return _render("duos/link/invalid.html", None, 404, reason=links.WRONG)
+        return render_for(INVALID, None, 404, reason=links.WRONG)
     if ask.answered_at is not None:
-        return _render("duos/link/invalid.html", person, 410, reason=links.USED)
+        return render_for(INVALID, person, 410, reason=links.USED)
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
@@ -137,8 +125,8 @@ def outcome(token: str):
                 status = 400
             else:
                 links.mark_used(link)
-                return _render("evaluation/thanks.html", person)
-    return _render(
+                return render_for("evaluation/thanks.html", person)
+    return render_for(
         "evaluation/outcome.html", person, status, person=person, ask=ask, errors=errors,
         statuses=[(s, outcomes.STATUS_LABELS[s]) for s in STATUSES],
         contracts=[(c, outcomes.CONTRACT_LABELS[c]) for c in CONTRACTS],

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     DateTimeLocalField,
     SelectField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from duo.core.validation import Form, place_field, video_link_field
+from duo.core.validation import (
+    Form,
+    meeting_day_field,
+    meeting_time_field,
+    place_field,
+    video_link_field,
+)
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -24,16 +28,8 @@ TIME_FORMAT = "%Y-%m-%dT%H:%M"
 class AppointmentForm(Form):
     """When and where the intake takes place, and who holds it."""
 
-    day = DateField(
-        _l("Date"),
-        validators=[InputRequired(message=_l("Give the date of the intake."))],
-        format="%Y-%m-%d",
-    )
-    time = TimeField(
-        _l("Time"),
-        validators=[InputRequired(message=_l("Give the time of the intake."))],
-        format="%H:%M",
-    )
+    day = meeting_day_field(_l("Give the date of the intake."))
+    time = meeting_time_field(_l("Give the time of the intake."))
     minutes = SelectField(
         _l("Length"),
         coerce=int,

@@ -10,12 +10,10 @@ neither changes anything. Asking for another time is recorded as done by the can
 from __future__ import annotations
 
 from datetime import UTC
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, g, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
 
 from duo.core import links
 from duo.core.auth.access import personal_link
@@ -25,6 +23,7 @@ from duo.core.links.models import PersonalLink
 from duo.intake import appointments
 from duo.intake.appointment_forms import OtherTimeForm
 from duo.intake.models import IntakeAppointment
+from duo.people.link_pages import Invalid, Opened, open_link, opens_link
 from duo.people.models import Person
 
 link_bp = Blueprint(
@@ -32,30 +31,22 @@ link_bp = Blueprint(
 )
 
 
-def _render(template: str, person: Person | None, status: int = 200, **context: Any):
-    with force_locale(reader_locale(person)):
-        return render_template(template, **context), status
-
-
 class Visit:
     def __init__(self, link: PersonalLink, person: Person, appointment: IntakeAppointment) -> None:
         self.link, self.person, self.appointment = link, person, appointment
 
 
-def _open(token: str) -> Visit | tuple[str, int]:
-    found = links.lookup(token, purposes=(appointments.PURPOSE,))
-    link = found.link
-    if found.status == links.WRONG or link is None or link.object_type != appointments.OBJECT:
-        return _render("intake/link/invalid.html", None, 404, reason=links.WRONG)
-    person = db.session.execute(
-        select(Person).where(Person.id == link.person_id)
-    ).scalar_one_or_none()
-    appointment = appointments.get(link.object_id)
-    if person is None or appointment is None:
-        return _render("intake/link/invalid.html", None, 404, reason=links.WRONG)
-    if not found.ok:
-        return _render("intake/link/invalid.html", person, 410, reason=found.status)
-    return Visit(link, person, appointment)
+def _open(token: str) -> Visit | Invalid:
+    opened = open_link(
+        token,
+        appointments.PURPOSE,
+        "intake/link/invalid.html",
+        object_type=appointments.OBJECT,
+        load=lambda link: appointments.get(link.object_id),
+    )
+    if not isinstance(opened, Opened):
+        return opened
+    return Visit(opened.link, opened.person, opened.target)
 
 
 def _page(visit: Visit, form: OtherTimeForm | None = None, status: int = 200):
@@ -74,20 +65,16 @@ def _page(visit: Visit, form: OtherTimeForm | None = None, status: int = 200):
 
 @link_bp.route("/<token>")
 @personal_link
-def page(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def page(visit: Visit, token: str):
     links.opened(visit.link)
     return _page(visit)
 
 
 @link_bp.route("/<token>/other-time", methods=["POST"])
 @personal_link
-def other_time(token: str):
-    visit = _open(token)
-    if not isinstance(visit, Visit):
-        return visit
+@opens_link(_open)
+def other_time(visit: Visit, token: str):
     with force_locale(reader_locale(visit.person)):
         form = OtherTimeForm()
         if not form.validate_on_submit():

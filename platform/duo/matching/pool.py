@@ -51,27 +51,10 @@ from duo.training.status import trained_mentor_ids
 
 Pair = tuple[uuid.UUID, uuid.UUID]
 
-_MENTEE_FACTS = (
-    "target_sector",
-    "help_questions",
-    "languages",
-    "availability",
-    "interests",
-    "digital_skills",
-    "personality",
-    "postcode",
-)
-_MENTOR_FACTS = (
-    "sectors",
-    "years_experience",
-    "expertise",
-    "languages",
-    "availability",
-    "interests",
-    "digital_skills",
-    "personality",
-    "postcode",
-)
+#: What the intake records of mentees and mentors alike, then each side's own facts.
+_SHARED = ("languages", "availability", "interests", "digital_skills", "personality", "postcode")
+_MENTEE_FACTS = ("target_sector", "help_questions", *_SHARED)
+_MENTOR_FACTS = ("sectors", "years_experience", "expertise", *_SHARED)
 
 
 class MatchingError(ValueError):
@@ -183,8 +166,12 @@ def _facts(raw: Any, names: Iterable[str]) -> dict[str, Any]:
 _P = TypeVar("_P", MenteeProfile, MentorProfile)
 
 
-def _usable(profile: _P) -> _P:
-    """A profile without any language is an intake not done yet, not a person nobody speaks to."""
+def _profile(
+    kind: type[_P], facts: Iterable[str], person: Person, raw: Any, tenant: Tenant, **own: Any
+) -> _P:
+    """A matching profile of ``kind`` from the intake profile ``raw``, or ValueError: a
+    profile without any language is an intake not done yet, not a person nobody speaks to."""
+    profile = kind(**_facts(raw, facts), id=person.id, country=tenant.country, eligible=True, **own)
     if not profile.languages:
         raise ValueError("the intake profile records no language")
     return profile
@@ -192,31 +179,14 @@ def _usable(profile: _P) -> _P:
 
 def mentee_profile(person: Person, raw: Any, since: date, tenant: Tenant) -> MenteeProfile:
     """A matching profile for a waiting mentee; raises ValueError when the profile is unusable."""
-    return _usable(
-        MenteeProfile(
-            **_facts(raw, _MENTEE_FACTS),
-            id=person.id,
-            country=tenant.country,
-            waiting_since=since,
-            eligible=True,
-        )
-    )
+    return _profile(MenteeProfile, _MENTEE_FACTS, person, raw, tenant, waiting_since=since)
 
 
 def mentor_profile(
     person: Person, raw: Any, *, trained: bool, free: bool, tenant: Tenant
 ) -> MentorProfile:
     """A matching profile for a mentor of the pool; raises ValueError when it is unusable."""
-    return _usable(
-        MentorProfile(
-            **_facts(raw, _MENTOR_FACTS),
-            id=person.id,
-            country=tenant.country,
-            trained=trained,
-            free=free,
-            eligible=True,
-        )
-    )
+    return _profile(MentorProfile, _MENTOR_FACTS, person, raw, tenant, trained=trained, free=free)
 
 
 #: The intake facts matching reads, as columns of the profile table (not whole profile rows:

@@ -80,8 +80,18 @@ def _no_details() -> tuple[CriterionScore, ...]:
     return ()
 
 
+class _Explained:
+    """Its per-criterion details (:attr:`criteria`) are computed when first read."""
+
+    explain: Callable[[], tuple[CriterionScore, ...]]
+
+    @cached_property
+    def criteria(self) -> tuple[CriterionScore, ...]:
+        return self.explain()
+
+
 @dataclass(frozen=True)
-class SuggestedPair:
+class SuggestedPair(_Explained):
     """A proposed duo: quality ``score``, the fairness ``bonus`` it carried, and the details.
 
     The per-criterion details (:attr:`criteria`) are computed when first read: a session
@@ -97,13 +107,9 @@ class SuggestedPair:
         default=_no_details, repr=False, compare=False
     )
 
-    @cached_property
-    def criteria(self) -> tuple[CriterionScore, ...]:
-        return self.explain()
-
 
 @dataclass(frozen=True)
-class Alternative:
+class Alternative(_Explained):
     """Another feasible mentor for a mentee, with the pair's score.
 
     Its per-criterion details (:attr:`criteria`) are computed when first read: a page lists
@@ -115,10 +121,6 @@ class Alternative:
     explain: Callable[[], tuple[CriterionScore, ...]] = field(
         default=_no_details, repr=False, compare=False
     )
-
-    @cached_property
-    def criteria(self) -> tuple[CriterionScore, ...]:
-        return self.explain()
 
 
 @dataclass(frozen=True)

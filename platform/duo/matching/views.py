@@ -239,14 +239,26 @@ def mentee_view(session_id: uuid.UUID, mentee_id: uuid.UUID):
     return render_template("matching/mentee.html", **context)
 
 
+def _invalid(session: MatchingSession, form: Any):
+    """The session page again, with what is wrong in the form sent."""
+    return _session_page(
+        session, status=400, errors=[str(e) for errs in form.errors.values() for e in errs]
+    )
+
+
+def _refused(session_id: uuid.UUID, problems: list[str]):
+    """The session page again after a refused change: undone, as the database has it now."""
+    db.session.rollback()
+    return _session_page(_load_session(session_id), status=400, errors=problems)
+
+
 @bp.route("/sessions/<uuid:session_id>/accept", methods=["POST"])
 @coordinator_required
 def accept(session_id: uuid.UUID):
     session = _load_session(session_id)
     form = AcceptForm()
     if not form.validate_on_submit():
-        errors = [e for errs in form.errors.values() for e in errs]
-        return _session_page(session, status=400, errors=[str(e) for e in errors])
+        return _invalid(session, form)
     try:
         duos = decisions.accept(
             session,
@@ -256,13 +268,11 @@ def accept(session_id: uuid.UUID):
             suggested=form.suggested.data or [],
         )
     except matching_pool.MatchingError as exc:
-        db.session.rollback()
-        return _session_page(_load_session(session_id), status=400, errors=exc.problems)
+        return _refused(session_id, exc.problems)
     except IntegrityError:
         # Another coordinator accepted a duo with one of these people at the same moment
         # (the database keeps one open duo per person).
-        db.session.rollback()
-        return _session_page(_load_session(session_id), status=400, errors=[str(_CHANGED)])
+        return _refused(session_id, [str(_CHANGED)])
     flash(
         ngettext(
             "%(num)d duo proposed. Plan the first meeting from the duo's page.",
@@ -280,8 +290,7 @@ def constrain(session_id: uuid.UUID):
     session = _load_session(session_id)
     form = ConstraintForm()
     if not form.validate_on_submit():
-        errors = [str(e) for errs in form.errors.values() for e in errs]
-        return _session_page(session, status=400, errors=errors)
+        return _invalid(session, form)
     kind, pair = form.parsed()
     pool = matching_pool.load_pool(g.tenant)
     try:
@@ -289,8 +298,7 @@ def constrain(session_id: uuid.UUID):
             session, kind, pair, pool, matching_pool.Settings.of(g.tenant), by=current_user
         )
     except matching_pool.MatchingError as exc:
-        db.session.rollback()
-        return _session_page(_load_session(session_id), status=400, errors=exc.problems)
+        return _refused(session_id, exc.problems)
     names = {"mentee": pool.people[pair[0]].full_name, "mentor": pool.people[pair[1]].full_name}
     if kind == LOCK:
         message = _("%(mentee)s and %(mentor)s are locked; the others were re-optimised.", **names)

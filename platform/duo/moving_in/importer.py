@@ -27,8 +27,14 @@ from duo.moving_in.kinds import DUOS, MENTORS
 from duo.moving_in.review import review
 from duo.people import history as people_history
 from duo.people import states as pstates
-from duo.people.importing import ImportRejected, Review, RowReview
-from duo.people.models import MENTEE, MENTOR, ImportBatch, Person, Profile
+from duo.people.importing import (
+    ImportRejected,
+    Review,
+    RowReview,
+    add_profile_from_row,
+    person_from_row,
+)
+from duo.people.models import MENTEE, MENTOR, ImportBatch, Person
 from duo.people.pipeline import InvalidTransition, register, transition
 from duo.training.past import record_trained
 
@@ -60,32 +66,11 @@ def _walk(person: Person, chain: tuple[str, ...], at: Any, by: Any, reason: str)
 
 
 def _new_person(tenant: Tenant, role: str, data: dict[str, Any], at: Any, filename: str) -> Person:
-    person = Person(
-        id=uuid.uuid4(),
-        tenant_id=tenant.id,
-        role=role,
-        first_name=data["first_name"],
-        last_name=data["last_name"],
-        email=data["email"],
-        phone=data.get("phone"),
-        birth_year=data.get("birth_year"),
-        locale=data["language"],
-        created_at=at,
-    )
+    person = person_from_row(data, role, id=uuid.uuid4(), tenant_id=tenant.id, created_at=at)
     register(
         person, reason=people_history.reason(people_history.IMPORTED, filename), at=at, flush=False
     )
-    sectors = data.get("sectors") or []
-    if data.get("postcode") or data.get("languages") or sectors:
-        db.session.add(
-            Profile(
-                person=person,
-                postcode=(data.get("postcode") or "").upper() or None,
-                languages=data.get("languages") or {},
-                sectors=[] if role == MENTEE else sectors,
-                target_sector=(sectors[0] if role == MENTEE and sectors else None),
-            )
-        )
+    add_profile_from_row(person, data)
     return person
 
 

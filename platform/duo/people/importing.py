@@ -181,22 +181,28 @@ class ImportRejected(ValueError):
     """Some rows have errors: nothing was written."""
 
 
-def _create(data: dict[str, Any], *, by: Any, filename: str) -> Person:
-    person = Person(
-        role=data["role"],
+def person_from_row(data: dict[str, Any], role: str, **columns: Any) -> Person:
+    """A new person as an import row names them; ``columns`` are what the caller adds."""
+    return Person(
+        role=role,
         first_name=data["first_name"],
         last_name=data["last_name"],
         email=data["email"],
         phone=data.get("phone"),
         birth_year=data.get("birth_year"),
         locale=data["language"],
+        **columns,
     )
-    register(person, reason=history.reason(history.IMPORTED, filename))
-    if data["state"] == states.ATTENDED:
-        transition(person, states.ATTENDED, by=by, reason=history.reason(history.IMPORTED))
+
+
+def add_profile_from_row(person: Person, data: dict[str, Any]) -> None:
+    """The row's postcode, languages and sectors as the person's profile (if it gives any).
+
+    A mentee's first sector is the one they look for work in; a mentor's are their own.
+    """
     sectors = data.get("sectors") or []
     if data.get("postcode") or data.get("languages") or sectors:
-        mentee = data["role"] == MENTEE
+        mentee = person.role == MENTEE
         db.session.add(
             Profile(
                 person=person,
@@ -206,6 +212,14 @@ def _create(data: dict[str, Any], *, by: Any, filename: str) -> Person:
                 target_sector=(sectors[0] if mentee and sectors else None),
             )
         )
+
+
+def _create(data: dict[str, Any], *, by: Any, filename: str) -> Person:
+    person = person_from_row(data, data["role"])
+    register(person, reason=history.reason(history.IMPORTED, filename))
+    if data["state"] == states.ATTENDED:
+        transition(person, states.ATTENDED, by=by, reason=history.reason(history.IMPORTED))
+    add_profile_from_row(person, data)
     return person
 
 

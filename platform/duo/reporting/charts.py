@@ -23,18 +23,23 @@ def _id() -> str:
     return "c" + uuid.uuid4().hex[:8]
 
 
+def _opening(height: int, title: str, desc: str) -> list[str]:
+    """A chart's box, with the title and description a screen reader says for it."""
+    ident = _id()
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
+        f'viewBox="0 0 {WIDTH} {height}" width="100%" aria-labelledby="{ident}-t {ident}-d">',
+        f'<title id="{ident}-t">{escape(title)}</title>',
+        f'<desc id="{ident}-d">{escape(desc)}</desc>',
+    ]
+
+
 def bars(table: Table, column: int = 0, title: str | None = None, desc: str = "") -> Markup:
     """Horizontal bars, one per row of ``table`` (its ``column``-th figure)."""
     rows = [(label, cells[column]) for label, cells in table.rows]
     peak = max(((c.value or 0) for _, c in rows if not c.suppressed), default=0) or 1
     height = len(rows) * (BAR_H + GAP) + GAP
-    ident = _id()
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" aria-labelledby="{ident}-t {ident}-d">',
-        f'<title id="{ident}-t">{escape(title or table.title)}</title>',
-        f'<desc id="{ident}-d">{escape(desc)}</desc>',
-    ]
+    parts = _opening(height, title or table.title, desc)
     span = WIDTH - LABEL_W - 70
     for i, (label, value) in enumerate(rows):
         y = GAP + i * (BAR_H + GAP)
@@ -79,12 +84,8 @@ def columns(
     peak = max(((c.value or 0) for _, c in rows if not c.suppressed), default=0) or 1
     height, base, top = 240, 200, 20
     step = (WIDTH - 40) / max(1, len(rows))
-    ident = _id()
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" aria-labelledby="{ident}-t {ident}-d">',
-        f'<title id="{ident}-t">{escape(title or table.title)}</title>',
-        f'<desc id="{ident}-d">{escape(desc)}</desc>',
+        *_opening(height, title or table.title, desc),
         f'<line x1="20" y1="{base}" x2="{WIDTH - 20}" y2="{base}" class="chart-axis"/>',
     ]
     for i, (label, value) in enumerate(rows):

@@ -12,10 +12,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from duo.reporting.indicators import MEAN, RATE, Indicator, register
+from duo.reporting.indicators import (
+    FINISHED_DUOS,
+    MEAN,
+    MENTEE_DIMS,
+    RATE,
+    Indicator,
+    family,
+    register,
+)
 from duo.reporting.settings import ReportingSettings
-
-_MENTEE_DIMS = ("age_band", "language", "sector")
 
 PERIOD_FINISHED = _l(
     "Counted in the month (branch time) the accompaniment ended or stopped; a quarter or a "
@@ -77,136 +83,105 @@ def _positive_variant(settings: ReportingSettings) -> str:
     )
 
 
+#: What the check-ins reported, as a mean over the finished duos.
+_per_duo = family(
+    "duos",
+    "duos",
+    MEAN,
+    denominator=FINISHED_DUOS,
+    period=PERIOD_FINISHED,
+    exclusions=_l(
+        "Duos still running and duos that never signed the agreement. Meetings nobody "
+        "reported are not known and not counted."
+    ),
+    dimensions=MENTEE_DIMS,
+)
+
+#: A share of the followed mentees, by default of those whose situation is known.
+_outcome = family(
+    "outcomes",
+    "outcomes",
+    RATE,
+    denominator=OUTCOME_DENOMINATOR,
+    denominator_measure="outcomes.known",
+    period=PERIOD_OUTCOME,
+    exclusions=OUTCOME_EXCLUSIONS,
+    dimensions=MENTEE_DIMS,
+)
+
 MEETINGS = [
-    Indicator(
-        key="duos.meetings",
-        section="duos",
-        kind=MEAN,
-        title=_l("Meetings per duo (mean)"),
-        numerator=_l(
+    _per_duo(
+        "meetings",
+        _l("Meetings per duo (mean)"),
+        _l(
             "Weeks in which the mentor or the mentee said in their check-in that the duo met, "
             "added up over the duos (a week both reported is one meeting)."
         ),
-        measure="duos.meetings",
-        denominator=_l("Duos that started and then ended or stopped."),
-        period=PERIOD_FINISHED,
-        exclusions=_l(
-            "Duos still running and duos that never signed the agreement. Meetings nobody "
-            "reported are not known and not counted."
-        ),
-        dimensions=_MENTEE_DIMS,
         unit=_l("meetings"),
     ),
-    Indicator(
-        key="duos.hours",
-        section="duos",
-        kind=MEAN,
-        title=_l("Hours of meeting per duo (mean)"),
-        numerator=_l(
+    _per_duo(
+        "hours",
+        _l("Hours of meeting per duo (mean)"),
+        _l(
             "Hours the duos met, from the minutes given in the check-ins (for a week both "
             "reported, the longer of the two), added up over the duos."
         ),
-        measure="duos.hours",
-        denominator=_l("Duos that started and then ended or stopped."),
-        period=PERIOD_FINISHED,
-        exclusions=_l(
-            "Duos still running and duos that never signed the agreement. Meetings nobody "
-            "reported are not known and not counted."
-        ),
-        dimensions=_MENTEE_DIMS,
         unit=_l("hours"),
     ),
 ]
 
 OUTCOMES = [
-    Indicator(
-        key="outcomes.job",
-        section="outcomes",
-        kind=RATE,
-        title=_l("Mentees in a job within 12 months"),
-        numerator=_l("Of those mentees, the ones who reported a job at any follow-up point."),
-        measure="outcomes.job",
-        denominator=OUTCOME_DENOMINATOR,
-        denominator_measure="outcomes.known",
-        period=PERIOD_OUTCOME,
-        exclusions=OUTCOME_EXCLUSIONS,
+    _outcome(
+        "job",
+        _l("Mentees in a job within 12 months"),
+        _l("Of those mentees, the ones who reported a job at any follow-up point."),
         variant=_follow_up_variant,
-        dimensions=_MENTEE_DIMS,
     ),
-    Indicator(
-        key="outcomes.stable_job",
-        section="outcomes",
-        kind=RATE,
-        title=_l("Mentees in a stable job (3 months or more)"),
-        numerator=_l(
+    _outcome(
+        "stable_job",
+        _l("Mentees in a stable job (3 months or more)"),
+        _l(
             "Of those mentees, the ones who reported a job held for at least the stable "
             "period at the follow-up point it was reported at, or on a permanent contract."
         ),
-        measure="outcomes.stable_job",
-        denominator=OUTCOME_DENOMINATOR,
-        denominator_measure="outcomes.known",
-        period=PERIOD_OUTCOME,
-        exclusions=OUTCOME_EXCLUSIONS,
         variant=_stable_variant,
-        dimensions=_MENTEE_DIMS,
     ),
-    Indicator(
-        key="outcomes.internship_training",
-        section="outcomes",
-        kind=RATE,
-        title=_l("Mentees in an internship or training"),
-        numerator=_l(
+    _outcome(
+        "internship_training",
+        _l("Mentees in an internship or training"),
+        _l(
             "Of those mentees, the ones who reported an internship, a training or studies at "
             "any follow-up point."
         ),
-        measure="outcomes.internship_training",
-        denominator=OUTCOME_DENOMINATOR,
-        denominator_measure="outcomes.known",
-        period=PERIOD_OUTCOME,
-        exclusions=OUTCOME_EXCLUSIONS,
         variant=_follow_up_variant,
-        dimensions=_MENTEE_DIMS,
     ),
-    Indicator(
-        key="outcomes.positive",
-        section="outcomes",
-        kind=RATE,
-        title=_l("Mentees with a positive outcome"),
-        numerator=_l(
+    _outcome(
+        "positive",
+        _l("Mentees with a positive outcome"),
+        _l(
             "Of those mentees, the ones who reported a positive situation (a job, an "
             "internship or a training, unless the country says otherwise) at any follow-up "
             "point."
         ),
-        measure="outcomes.positive",
-        denominator=OUTCOME_DENOMINATOR,
-        denominator_measure="outcomes.known",
-        period=PERIOD_OUTCOME,
-        exclusions=OUTCOME_EXCLUSIONS,
         variant=_positive_variant,
-        dimensions=_MENTEE_DIMS,
     ),
-    Indicator(
-        key="outcomes.lost",
-        section="outcomes",
-        kind=RATE,
-        title=_l("Mentees lost to follow-up"),
-        numerator=_l(
+    _outcome(
+        "lost",
+        _l("Mentees lost to follow-up"),
+        _l(
             "Of those mentees, the ones who answered none of the questions about their "
             "situation, at least one of which was left unanswered after its reminder."
         ),
-        measure="outcomes.lost",
+        variant=_follow_up_variant,
         denominator=_l(
             "Mentees of a duo that started and then ended or stopped (every mentee whose "
             "outcomes are followed)."
         ),
         denominator_measure="outcomes.followed",
-        period=PERIOD_OUTCOME,
         exclusions=_l(
             "Shown apart from the outcomes, which leave these mentees out. Duos that stopped "
             "before the agreement are not followed."
         ),
-        variant=_follow_up_variant,
-        dimensions=_MENTEE_DIMS,
     ),
 ]
 
@@ -255,7 +230,7 @@ def survey_indicator(side: str, key: str, title) -> Indicator:
             "People who did not answer the survey, and the survey's free-text answers, "
             "which are never counted or shown."
         ),
-        dimensions=_MENTEE_DIMS if side == "mentee" else (),
+        dimensions=MENTEE_DIMS if side == "mentee" else (),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -60,8 +61,24 @@ class Indicator:
         return self.kind == RATE
 
 
+def family(prefix: str, section: str, kind: str, **shared: Any) -> Callable[..., Indicator]:
+    """The maker of indicators that share their definition but for a name and a wording.
+
+    ``make(name, title, numerator, **own)`` is keyed ``prefix.name``, and so is its
+    measure unless ``shared`` or ``own`` names another; ``own`` overrides ``shared``.
+    """
+
+    def make(name: str, title: object, numerator: object, **own: Any) -> Indicator:
+        key = f"{prefix}.{name}"
+        fields = {"kind": kind, "measure": key, **shared, **own}
+        return Indicator(key=key, section=section, title=title, numerator=numerator, **fields)
+
+    return make
+
+
 _PEOPLE_DIMS = ("audience", "age_band", "language", "sector")
-_MENTEE_DIMS = ("age_band", "language", "sector")
+MENTEE_DIMS = ("age_band", "language", "sector")
+FINISHED_DUOS = _l("Duos that started and then ended or stopped.")
 
 _FUNNEL = [
     (
@@ -98,6 +115,22 @@ FUNNEL_EXCLUSIONS = _l(
 )
 
 
+#: An indicator of the duo section (a count unless it says otherwise).
+_duo = family("duos", "duos", COUNT)
+_waiting = family(
+    "wait",
+    "waiting",
+    MEDIAN,
+    measure="wait.eligible_match",
+    denominator=_l("People matched in the period after being found eligible."),
+    period=_l("Counted in the month of the match."),
+    exclusions=_l("People never found eligible, and people still waiting."),
+    dimensions=_PEOPLE_DIMS,
+    unit=_l("days"),
+)
+_funnel = family("funnel", "funnel", COUNT, exclusions=FUNNEL_EXCLUSIONS, dimensions=_PEOPLE_DIMS)
+
+
 def _reach_variant(settings: ReportingSettings) -> str:
     return str(
         _l(
@@ -108,106 +141,67 @@ def _reach_variant(settings: ReportingSettings) -> str:
 
 
 INDICATORS: list[Indicator] = [
-    *(
-        Indicator(
-            key=f"funnel.{stage}",
-            section="funnel",
-            kind=COUNT,
-            title=title,
-            numerator=text,
-            measure=f"funnel.{stage}",
-            exclusions=FUNNEL_EXCLUSIONS,
-            dimensions=_PEOPLE_DIMS,
-            stage=stage,
-        )
-        for stage, title, text in _FUNNEL
-    ),
-    Indicator(
-        key="duos.started",
-        section="duos",
-        kind=COUNT,
-        title=_l("Duos started"),
-        numerator=_l("Duos whose mentoring agreement was signed."),
-        measure="duos.started",
+    *(_funnel(stage, title, text, stage=stage) for stage, title, text in _FUNNEL),
+    _duo(
+        "started",
+        _l("Duos started"),
+        _l("Duos whose mentoring agreement was signed."),
         exclusions=_l("Duos that stopped before the agreement are not started."),
-        dimensions=_MENTEE_DIMS,
+        dimensions=MENTEE_DIMS,
     ),
-    Indicator(
-        key="duos.active",
-        section="duos",
+    _duo(
+        "active",
+        _l("Duos active"),
+        _l("Duos in accompaniment: agreement signed, not yet ended or stopped."),
         kind=SNAPSHOT,
-        title=_l("Duos active"),
-        numerator=_l("Duos in accompaniment: agreement signed, not yet ended or stopped."),
         measure="duos.active_end",
         period=_l(
             "Counted on the last day of the period (today for the current month), not added "
             "up over months."
         ),
     ),
-    Indicator(
-        key="duos.completed",
-        section="duos",
-        kind=COUNT,
-        title=_l("Duos completed"),
-        numerator=_l("Duos whose accompaniment was ended as planned (not stopped early)."),
-        measure="duos.completed",
-        dimensions=_MENTEE_DIMS,
+    _duo(
+        "completed",
+        _l("Duos completed"),
+        _l("Duos whose accompaniment was ended as planned (not stopped early)."),
+        dimensions=MENTEE_DIMS,
     ),
-    Indicator(
-        key="duos.stopped",
-        section="duos",
-        kind=COUNT,
-        title=_l("Duos stopped"),
-        numerator=_l(
+    _duo(
+        "stopped",
+        _l("Duos stopped"),
+        _l(
             "Duos stopped, by reason: declined at the first meeting, stopped before the "
             "agreement, stopped during the accompaniment."
         ),
-        measure="duos.stopped",
         exclusions=_l("The coordinator's written reason is never counted or shown, only its kind."),
         dimensions=("reason",),
     ),
-    Indicator(
-        key="duos.six_months",
-        section="duos",
+    _duo(
+        "six_months",
+        _l("Duos reaching six months"),
+        _l("Duos whose accompaniment lasted the full period."),
         kind=RATE,
-        title=_l("Duos reaching six months"),
-        numerator=_l("Duos whose accompaniment lasted the full period."),
         measure="duos.reached_six",
-        denominator=_l("Duos that started and then ended or stopped."),
+        denominator=FINISHED_DUOS,
         denominator_measure="duos.finished",
         period=_l("Counted in the month the accompaniment ended or stopped."),
         exclusions=_l("Duos still running and duos that never signed the agreement."),
         variant=_reach_variant,
-        dimensions=_MENTEE_DIMS,
+        dimensions=MENTEE_DIMS,
     ),
-    Indicator(
-        key="wait.median",
-        section="waiting",
-        kind=MEDIAN,
-        title=_l("Waiting time to a match (median)"),
-        numerator=_l(
+    _waiting(
+        "median",
+        _l("Waiting time to a match (median)"),
+        _l(
             "Days from a person's eligibility decision to their next proposal in a duo; half "
             "of the people waited less."
         ),
-        measure="wait.eligible_match",
-        denominator=_l("People matched in the period after being found eligible."),
-        period=_l("Counted in the month of the match."),
-        exclusions=_l("People never found eligible, and people still waiting."),
-        dimensions=_PEOPLE_DIMS,
-        unit=_l("days"),
     ),
-    Indicator(
-        key="wait.p90",
-        section="waiting",
+    _waiting(
+        "p90",
+        _l("Waiting time to a match (90th percentile)"),
+        _l("Days within which nine people in ten of those matched had their match."),
         kind=P90,
-        title=_l("Waiting time to a match (90th percentile)"),
-        numerator=_l("Days within which nine people in ten of those matched had their match."),
-        measure="wait.eligible_match",
-        denominator=_l("People matched in the period after being found eligible."),
-        period=_l("Counted in the month of the match."),
-        exclusions=_l("People never found eligible, and people still waiting."),
-        dimensions=_PEOPLE_DIMS,
-        unit=_l("days"),
     ),
     Indicator(
         key="mentors.again",

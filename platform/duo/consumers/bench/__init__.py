@@ -75,6 +75,17 @@ class Measurement:
     baseline_p95: float | None = None
     note: str | None = None
 
+    @classmethod
+    def in_ms(cls, ours: Stats, baseline: Stats, note: str | None = None) -> Measurement:
+        """Timings of ours against its baseline, in milliseconds."""
+        return cls(
+            ours.median * 1000,
+            baseline.median * 1000,
+            p95=ours.p95 * 1000,
+            baseline_p95=baseline.p95 * 1000,
+            note=note,
+        )
+
 
 class Skipped(Exception):
     """Raised by a figure that cannot run here (e.g. PostgreSQL only): shown, not failed."""

@@ -23,27 +23,22 @@ import contextlib
 import datetime as dt
 import os
 import random
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import insert, select, text
 
-from duo.app import create_app
 from duo.consumers.bench import Measurement, figure, interleaved
-from duo.consumers.bench.world import _database, _settings
+from duo.consumers.bench.world import analyze, fresh_app
 from duo.core.auth.accounts import create_user, enrol_two_factor
 from duo.core.db import db, utcnow
 from duo.core.tenancy.context import tenant_scope
 from duo.core.tenancy.models import Tenant
-from duo.core.tenancy.sync import sync_from_path
 from duo.duos import states as duo_states
 from duo.duos.models import Duo, DuoStateChange
 from duo.evaluation.models import EvaluationAnswer, Outcome
@@ -197,13 +192,8 @@ def hq_world(branches: int | None = None, duos: int | None = None) -> Iterator[H
     wanted, per_branch = _size()
     branches = branches or wanted
     duos = duos or per_branch
-    with tempfile.TemporaryDirectory(prefix="duo-bench-hq-") as tmp, _database(Path(tmp)) as url:
-        settings = _settings(Path(tmp), url)
-        app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}, settings)
+    with fresh_app("duo-bench-hq-", "duo_bench") as (app, _folder, _url):
         with app.app_context():
-            upgrade(revision="heads")
-            sync_from_path(settings.tenants_path)
-            db.session.commit()
             user = create_user(HQ_EMAIL, "Bench HQ", PASSWORD, hq=True, locale="en")
             enrol_two_factor(user)
             db.session.commit()
@@ -215,15 +205,8 @@ def hq_world(branches: int | None = None, duos: int | None = None) -> Iterator[H
                 db.session.commit()
                 refresh_now(tenant_id)
                 db.session.commit()
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.connect() as conn:
-                    conn.exec_driver_sql("ANALYZE")
-        try:
-            yield HqWorld(app, ids, duos)
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            analyze()
+        yield HqWorld(app, ids, duos)
 
 
 @cache
@@ -288,12 +271,8 @@ def hq_dashboard() -> Measurement:
         assert client.get(url).status_code == 200
 
     a, b = interleaved(ours, lambda: _raw_aggregate(built), rounds=9, warmup=2)
-    return Measurement(
-        a.median * 1000,
-        b.median * 1000,
-        p95=a.p95 * 1000,
-        baseline_p95=b.p95 * 1000,
-        note=f"{len(built.branch_ids)} branches x {built.duos_per_branch} duos",
+    return Measurement.in_ms(
+        a, b, note=f"{len(built.branch_ids)} branches x {built.duos_per_branch} duos"
     )
 
 

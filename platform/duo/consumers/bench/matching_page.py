@@ -27,33 +27,26 @@ from __future__ import annotations
 import atexit
 import contextlib
 import datetime as dt
-import os
 import re
 import statistics
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import event, insert, select
 
-from duo.app import create_app
 from duo.consumers.bench import Measurement, figure, interleaved
 from duo.consumers.bench.matching import cpu_seconds
 from duo.consumers.bench.pages import bare_app
 from duo.consumers.bench.synthetic import make_pool
+from duo.consumers.bench.world import fresh_app
 from duo.core.auth.accounts import create_user, enrol_two_factor
 from duo.core.auth.models import User
 from duo.core.auth.twofactor import current_code
 from duo.core.db import db, new_id, utcnow
-from duo.core.db.scratch import throwaway_database
-from duo.core.settings import REPO_ROOT, Settings
 from duo.core.tenancy.context import tenant_scope
 from duo.core.tenancy.models import Tenant
-from duo.core.tenancy.sync import sync_from_path
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 from duo.training.curriculum import required_keys
@@ -209,52 +202,23 @@ class _World:
 
 
 @contextlib.contextmanager
-def _database(folder: Path) -> Iterator[str]:
-    base = os.environ.get("DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{folder / 'bench.sqlite3'}"
-        return
-    with throwaway_database(base, "duo_bench_matching") as url:
-        yield url
-
-
-@contextlib.contextmanager
 def _build() -> Iterator[_World]:
-    with tempfile.TemporaryDirectory(prefix="duo-bench-matching-") as tmp:
-        folder = Path(tmp)
-        with _database(folder) as url:
-            settings = Settings(
-                instance_path=folder,
-                secret_key="bench",
-                database_url=url,
-                redis_url=None,
-                tenants_path=REPO_ROOT / "tenants",
-            )
-            app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}, settings)
+    with fresh_app("duo-bench-matching-", "duo_bench_matching") as (app, _folder, _url):
+        _seed(app, MENTEES, MENTORS)
+        client = app.test_client()
+        response = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
+        if response.headers.get("Location", "").endswith("/login/code"):
             with app.app_context():
-                upgrade(revision="heads")
-                sync_from_path(settings.tenants_path)
-                db.session.commit()
-            _seed(app, MENTEES, MENTORS)
-            client = app.test_client()
-            response = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
-            if response.headers.get("Location", "").endswith("/login/code"):
-                with app.app_context():
-                    user = db.session.execute(select(User).where(User.email == EMAIL)).scalar_one()
-                    code = current_code(user.totp_secret, after_step=user.totp_last_step)
-                response = client.post("/login/code", data={"code": code})
-            if response.status_code != 302:
-                status = response.status_code
-                raise RuntimeError(f"the bench coordinator could not log in ({status})")
-            start = client.post(f"/{BRANCH}/matching/sessions")
-            if start.status_code != 302:
-                raise RuntimeError(f"starting a matching session answered {start.status_code}")
-            try:
-                yield _World(app, client, start.headers["Location"])
-            finally:
-                with app.app_context():
-                    db.session.remove()
-                    db.engine.dispose()
+                user = db.session.execute(select(User).where(User.email == EMAIL)).scalar_one()
+                code = current_code(user.totp_secret, after_step=user.totp_last_step)
+            response = client.post("/login/code", data={"code": code})
+        if response.status_code != 302:
+            status = response.status_code
+            raise RuntimeError(f"the bench coordinator could not log in ({status})")
+        start = client.post(f"/{BRANCH}/matching/sessions")
+        if start.status_code != 302:
+            raise RuntimeError(f"starting a matching session answered {start.status_code}")
+        yield _World(app, client, start.headers["Location"])
 
 
 @cache
@@ -282,13 +246,7 @@ def matching_page_render() -> Measurement:
         lambda: _get(built), lambda: bare.get(f"/{size}"), rounds=10, warmup=2
     )
     cpu = statistics.median(cpu_seconds(lambda: _get(built)) for _ in range(5)) * 1000
-    return Measurement(
-        ours.median * 1000,
-        baseline.median * 1000,
-        p95=ours.p95 * 1000,
-        baseline_p95=baseline.p95 * 1000,
-        note=f"{size // 1024} KB of HTML, CPU {cpu:.0f} ms",
-    )
+    return Measurement.in_ms(ours, baseline, note=f"{size // 1024} KB of HTML, CPU {cpu:.0f} ms")
 
 
 @figure(f"matching page {MENTEES}x{MENTORS}: HTML size", unit="KB", goal="< 300")

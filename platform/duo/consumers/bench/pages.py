@@ -83,12 +83,8 @@ def _page(path: Callable[[World], str]) -> Callable[[], Measurement]:
             assert bare.get(f"/{size}").status_code == 200
 
         a, b = interleaved(ours, baseline, rounds=15, warmup=2)
-        return Measurement(
-            a.median * 1000,
-            b.median * 1000,
-            p95=a.p95 * 1000,
-            baseline_p95=b.p95 * 1000,
-            note=f"{size // 1024} KB, {built.counts.get('people', 0)} people",
+        return Measurement.in_ms(
+            a, b, note=f"{size // 1024} KB, {built.counts.get('people', 0)} people"
         )
 
     return measure

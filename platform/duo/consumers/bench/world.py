@@ -101,25 +101,49 @@ def _settings(folder: Path, database_url: str) -> Settings:
 
 
 @contextlib.contextmanager
-def _database(folder: Path) -> Iterator[str]:
+def _database(folder: Path, name: str) -> Iterator[str]:
     base = os.environ.get("DATABASE_URL")
     if not base:
         yield f"sqlite:///{folder / 'bench.sqlite3'}"
         return
-    with throwaway_database(base, "duo_bench") as url:
+    with throwaway_database(base, name) as url:
         yield url
 
 
 @contextlib.contextmanager
-def world(people: int = 5_000, duos: int = 2_600, *, seed: int = 2026) -> Iterator[World]:
-    """A migrated database with one branch of ``people`` people and ``duos`` duos."""
-    with tempfile.TemporaryDirectory(prefix="duo-bench-") as tmp, _database(Path(tmp)) as url:
+def fresh_app(prefix: str, database: str) -> Iterator[tuple[Flask, Path, str]]:
+    """(app, its folder, its database URL): migrated, with the branches of ``tenants/``.
+
+    The database is a throw-away one named ``database`` (SQLite in the temporary folder
+    ``prefix…`` without ``DATABASE_URL``); its connections are closed on the way out.
+    """
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp, _database(Path(tmp), database) as url:
         settings = _settings(Path(tmp), url)
         app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}, settings)
         with app.app_context():
             upgrade(revision="heads")
             sync_from_path(settings.tenants_path)
             db.session.commit()
+        try:
+            yield app, Path(tmp), url
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+def analyze() -> None:
+    """Fresh planner statistics after a bulk seed (PostgreSQL; SQLite needs none)."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
+
+@contextlib.contextmanager
+def world(people: int = 5_000, duos: int = 2_600, *, seed: int = 2026) -> Iterator[World]:
+    """A migrated database with one branch of ``people`` people and ``duos`` duos."""
+    with fresh_app("duo-bench-", "duo_bench") as (app, folder, url):
+        with app.app_context():
             tenant = db.session.execute(
                 select(Tenant).where(Tenant.slug == BIG_BRANCH)
             ).scalar_one()
@@ -128,20 +152,13 @@ def world(people: int = 5_000, duos: int = 2_600, *, seed: int = 2026) -> Iterat
             )
             secret, _codes = enrol_two_factor(user)
             db.session.commit()
-            built = World(app, tenant.id, Path(tmp), url, totp_secret=secret)
+            built = World(app, tenant.id, folder, url, totp_secret=secret)
             with tenant_scope(tenant.id):
                 seed_branch(built, people, duos, random.Random(seed))
                 seed_training(built, tenant, enrolled=30)
             db.session.commit()
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.connect() as conn:
-                    conn.exec_driver_sql("ANALYZE")
-        try:
-            yield built
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+            analyze()
+        yield built
 
 
 def _bulk(model: type, rows: list[dict[str, Any]]) -> None:

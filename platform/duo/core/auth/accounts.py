@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from duo.core.auth import events, staff_sessions, twofactor
 from duo.core.auth.models import COORDINATOR, HQ, RoleGrant, User
@@ -130,3 +131,22 @@ def all_users() -> list[User]:
 @cache
 def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
+
+
+def coordinators_of(tenant_id: int) -> list[User]:
+    """The coordinators of a branch, by name: who may attend a meeting it plans."""
+    return list(
+        db.session.execute(
+            select(User)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(RoleGrant.role == COORDINATOR, RoleGrant.tenant_id == tenant_id)
+            .order_by(User.name)
+            .options(lazyload(User.roles))  # the names are shown; their roles are not read
+        ).scalars()
+    )
+
+
+def attending_coordinator(choice: str | None, tenant_id: int) -> int | None:
+    """The id chosen in a meeting form's coordinator list, if they coordinate the branch."""
+    ids = {str(u.id) for u in coordinators_of(tenant_id)}
+    return int(choice) if choice in ids else None

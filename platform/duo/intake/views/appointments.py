@@ -14,28 +14,16 @@ from zoneinfo import ZoneInfo
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from duo.core.auth.access import coordinator_required
-from duo.core.auth.models import COORDINATOR, RoleGrant, User
+from duo.core.auth.accounts import attending_coordinator, coordinators_of
 from duo.core.db import db
 from duo.intake import appointments
 from duo.intake.appointment_forms import AppointmentForm, CancelForm
 from duo.intake.models import IntakeAppointment
 from duo.intake.views.blueprint import bp, person_or_404
 from duo.people.models import Person
-
-
-def branch_coordinators() -> list[User]:
-    return list(
-        db.session.execute(
-            select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(RoleGrant.role == COORDINATOR, RoleGrant.tenant_id == g.tenant.id)
-            .order_by(User.name)
-        ).scalars()
-    )
 
 
 def appointment_form(
@@ -46,7 +34,7 @@ def appointment_form(
         SelectChoice(m, _("%(minutes)d min", minutes=m)) for m in appointments.DURATIONS
     ]
     form.coordinator_id.choices = [SelectChoice("", "-")] + [
-        SelectChoice(str(u.id), u.name) for u in branch_coordinators()
+        SelectChoice(str(u.id), u.name) for u in coordinators_of(g.tenant.id)
     ]
     if formdata is None:
         if appointment is not None:
@@ -92,15 +80,13 @@ def appointment(person_id: uuid.UUID):
     form = appointment_form(existing, formdata=request.form)
     if not form.validate_on_submit():
         return _schedule_page(person, existing, form, 400)
-    chosen = form.coordinator_id.data
-    ids = {str(u.id) for u in branch_coordinators()}
     plan = appointments.Plan(
         day=form.day.data,
         time=form.time.data,
         minutes=form.minutes.data,
         place=form.place.data,
         video_url=form.video_url.data,
-        coordinator_id=int(chosen) if chosen in ids else None,
+        coordinator_id=attending_coordinator(form.coordinator_id.data, g.tenant.id),
     )
     try:
         appointments.schedule(person, plan, by=current_user, tenant=g.tenant)

@@ -41,6 +41,7 @@ from duo.core.mail import external_url, queue_mail, render_mail
 from duo.intake.forms import ConsentWithdrawForm, EmptyForm, EraseForm
 from duo.intake.interview import erase_sensitive_facts
 from duo.intake.views.blueprint import bp, person_or_404
+from duo.people.link_pages import Invalid, Opened, open_link, opens_link, render_for
 from duo.people.models import Person
 from duo.privacy import config, consent, gdpr
 from duo.privacy.models import COORDINATOR, FORM, GRANT, IMPORT, LINK, SYSTEM
@@ -240,28 +241,15 @@ def privacy_send_link(person_id: uuid.UUID):
 # --------------------------------------------------------------------------- the person
 
 
-def _render(template: str, reader: Person | None, status: int = 200, **context: Any):
-    with force_locale(reader_locale(reader)):
-        return render_template(template, **context), status
-
-
-def _open(token: str) -> tuple[Any, Person] | tuple[str, int]:
-    found = links.lookup(token, purposes=(gdpr.LINK_PURPOSE,))
-    if found.link is None or found.link.object_type != gdpr.LINK_OBJECT:
-        return _render("privacy/link_invalid.html", None, 404, reason=links.WRONG)
-    person = db.session.execute(
-        select(Person).where(Person.id == found.link.person_id)
-    ).scalar_one_or_none()
-    if person is None:
-        return _render("privacy/link_invalid.html", None, 404, reason=links.WRONG)
-    if not found.ok:
-        return _render("privacy/link_invalid.html", person, 410, reason=found.status)
-    return found.link, person
+def _open(token: str) -> Opened | Invalid:
+    return open_link(
+        token, gdpr.LINK_PURPOSE, "privacy/link_invalid.html", object_type=gdpr.LINK_OBJECT
+    )
 
 
 def _link_page(token: str, person: Person, status: int = 200, form: Any = None):
     locale = reader_locale(person)
-    return _render(
+    return render_for(
         "privacy/link.html",
         person,
         status,
@@ -277,22 +265,18 @@ def _link_page(token: str, person: Person, status: int = 200, form: Any = None):
 
 @link_bp.route("/<token>")
 @personal_link
-def page(token: str):
-    opened = _open(token)
-    if not isinstance(opened[1], Person):
-        return opened
-    link, person = opened
-    links.opened(link)
+@opens_link(_open)
+def page(opened: Opened, token: str):
+    person = opened.person
+    links.opened(opened.link)
     return _link_page(token, person)
 
 
 @link_bp.route("/<token>/withdraw", methods=["POST"])
 @personal_link
-def withdraw(token: str):
-    opened = _open(token)
-    if not isinstance(opened[1], Person):
-        return opened
-    _link, person = opened
+@opens_link(_open)
+def withdraw(opened: Opened, token: str):
+    person = opened.person
     with force_locale(reader_locale(person)):
         form = ConsentWithdrawForm()
         if not form.validate_on_submit():
