@@ -96,6 +96,17 @@ def _intake(person: Person, label: object) -> Action:
     return Action(str(label), url_for("people.intake", person_id=person.id))
 
 
+def _override(person: Person, label: object) -> Action:
+    return Action(
+        str(label), url_for("people.override_decision", person_id=person.id), primary=False
+    )
+
+
+def _complete_or_decide(person: Person) -> tuple[Action, Action]:
+    """While the rules have not decided: the missing answers, or a justified decision."""
+    return _intake(person, _l("Complete the intake")), _override(person, _l("Decide yourself"))
+
+
 def _default(person: Person) -> NextStep:
     s = person.state
     if s == states.REGISTERED:
@@ -124,14 +135,7 @@ def _default(person: Person) -> NextStep:
         return NextStep(
             str(_l("The intake is recorded; take the eligibility decision.")),
             COORDINATOR,
-            (
-                _intake(person, _l("Complete the intake")),
-                Action(
-                    str(_l("Decide yourself")),
-                    url_for("people.override_decision", person_id=person.id),
-                    primary=False,
-                ),
-            ),
+            _complete_or_decide(person),
         )
     if s == states.NEEDS_REVIEW:
         return NextStep(
@@ -142,14 +146,7 @@ def _default(person: Person) -> NextStep:
                 )
             ),
             COORDINATOR,
-            (
-                _intake(person, _l("Complete the intake")),
-                Action(
-                    str(_l("Decide yourself")),
-                    url_for("people.override_decision", person_id=person.id),
-                    primary=False,
-                ),
-            ),
+            _complete_or_decide(person),
         )
     if s == states.NOT_ELIGIBLE:
         return NextStep(
@@ -160,13 +157,7 @@ def _default(person: Person) -> NextStep:
                 )
             ),
             COORDINATOR,
-            (
-                Action(
-                    str(_l("Decide otherwise")),
-                    url_for("people.override_decision", person_id=person.id),
-                    primary=False,
-                ),
-            ),
+            (_override(person, _l("Decide otherwise")),),
         )
     if s == states.ELIGIBLE and person.role == "mentor":
         return NextStep(str(_l("Eligible: enrol the mentor in a mentor training.")), COORDINATOR)
