@@ -16,7 +16,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     Integer,
     String,
     Text,
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from duo.core.db import db, utcnow
 from duo.core.db.types import JSONType, UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 
 # The roles, offered beside the model that carries them (defined in the core vocabulary).
 from duo.core.vocab.audiences import MENTEE as MENTEE
@@ -75,11 +74,7 @@ class StateChange(TenantScoped, db.Model):
     """One step of a person's history: from, to, when, by whom and why."""
 
     __tablename__ = "person_state_changes"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
-    )
+    __table_args__ = (branch_fk("person_id", "people"),)
     __hq_groupable__ = ("from_state", "to_state")
 
     person_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
@@ -106,9 +101,7 @@ class Profile(TenantScoped, db.Model):
 
     __tablename__ = "person_profiles"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("person_id", "people"),
         UniqueConstraint("tenant_id", "person_id"),
     )
     #: Non-personal categories HQ may count by.
