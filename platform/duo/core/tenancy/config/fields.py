@@ -1,4 +1,4 @@
-"""Strict marshmallow field types, and the strict schema they sit in, for the tenant config files.
+"""Strict marshmallow field types for the tenant config files.
 
 The files are written by people, so nothing is coerced (``"18"`` is not 18, ``1`` is not
 ``true``) and marshmallow's English default messages are replaced by ours, translated when
@@ -12,11 +12,10 @@ import re
 from typing import Any
 
 from flask_babel import gettext
-from marshmallow import RAISE, ValidationError, fields
+from marshmallow import ValidationError, fields
 
 from duo.core.tenancy.config.validators import listed, missing
 from duo.core.tenancy.config.vocabulary import SUPPORTED_LOCALES
-from duo.core.validation import Schema
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -164,19 +163,3 @@ class Complete(Nested):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         kwargs["partial"] = None
         return super()._deserialize(value, attr, data, **kwargs)
-
-
-class StrictSchema(Schema):
-    """Unknown keys are errors (a typo would otherwise change nothing, silently);
-    schema-level messages are ours, in the current locale."""
-
-    class Meta:
-        unknown = RAISE
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.error_messages = {
-            **self.error_messages,
-            "unknown": gettext("unknown field"),
-            "type": gettext("must be a table"),
-        }

@@ -20,16 +20,9 @@ from flask_babel import gettext
 from marshmallow import ValidationError, validates_schema
 
 from duo.core.tenancy.config import validators as check
-from duo.core.tenancy.config.fields import (
-    Boolean,
-    Integer,
-    List,
-    Nested,
-    StrictSchema,
-    Text,
-    Translations,
-)
+from duo.core.tenancy.config.fields import Boolean, Integer, List, Nested, Text, Translations
 from duo.core.tenancy.config.steps import _unique_keys
+from duo.core.tenancy.config.strict import StrictSchema
 
 #: The purposes the platform's code asks for: every branch must define them.
 KNOWN_PURPOSES = ("privacy_notice", "sensitive_facts")

@@ -42,12 +42,12 @@ from duo.core.tenancy.config.fields import (
     Nested,
     Number,
     Partial,
-    StrictSchema,
     Text,
     Translations,
 )
 from duo.core.tenancy.config.privacy import PrivacySchema
 from duo.core.tenancy.config.steps import DuosSchema, EvaluationSchema, ReportingSchema
+from duo.core.tenancy.config.strict import StrictSchema
 from duo.core.tenancy.config.vocabulary import (
     AUDIENCES,
     MAX_AGE_BOUND,

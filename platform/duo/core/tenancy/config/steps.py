@@ -24,10 +24,10 @@ from duo.core.tenancy.config.fields import (
     Integer,
     List,
     Nested,
-    StrictSchema,
     Text,
     Translations,
 )
+from duo.core.tenancy.config.strict import StrictSchema
 
 #: How an evaluation question is answered.
 QUESTION_KINDS: tuple[str, ...] = ("agree", "yes_no", "text")
