@@ -14,12 +14,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, Text, Uuid
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from duo.core.db import db, utcnow
 from duo.core.db.types import JSONType, UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 
 #: Kinds of decision.
 EVALUATION = "evaluation"  # the branch's rules decided
@@ -30,9 +30,7 @@ KINDS = (EVALUATION, OVERRIDE)
 class EligibilityDecision(TenantScoped, db.Model):
     __tablename__ = "eligibility_decisions"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("person_id", "people"),
         Index("ix_eligibility_decisions_person", "tenant_id", "person_id", "decided_at"),
     )
     __hq_groupable__ = ("audience", "kind", "outcome", "evaluated_outcome")

@@ -128,7 +128,12 @@ class IntakeForm(Form):
             "help_questions": [
                 k for k in vocab.HELP_QUESTIONS if k in (self.help_questions.data or [])
             ],
+            **self.role_answers(),
         }
+
+    def role_answers(self) -> dict[str, Any]:
+        """The answers to the questions only one role is asked (each role's form says)."""
+        return {}
 
     @classmethod
     def data_from(cls, profile: Profile | None) -> dict[str, Any]:
@@ -148,7 +153,13 @@ class IntakeForm(Form):
             "personality": ", ".join(profile.personality or []),
             "notes": profile.notes,
             "help_questions": list(profile.help_questions or []),
+            **cls.role_data_from(profile),
         }
+
+    @staticmethod
+    def role_data_from(profile: Profile) -> dict[str, Any]:
+        """Initial values of the questions only one role is asked."""
+        return {}
 
 
 class MentorIntakeForm(IntakeForm):
@@ -184,35 +195,26 @@ class MentorIntakeForm(IntakeForm):
         if field.data and field.data not in vocab.WORKING_STATUSES:
             raise FieldError(_l("Choose working or retired."))
 
-    def answers(self) -> dict[str, Any]:
-        data = super().answers()
-        data.update(
-            {
-                "sectors": [k for k in vocab.SECTORS if k in (self.sectors.data or [])],
-                "occupations": self.occupations.tags,
-                "years_experience": self.years_experience.data,
-                "working_status": self.working_status.data or None,
-                "volunteer": tri_value(self.volunteer.data),
-                "available_six_months": tri_value(self.available_six_months.data),
-            }
-        )
-        return data
+    def role_answers(self) -> dict[str, Any]:
+        return {
+            "sectors": [k for k in vocab.SECTORS if k in (self.sectors.data or [])],
+            "occupations": self.occupations.tags,
+            "years_experience": self.years_experience.data,
+            "working_status": self.working_status.data or None,
+            "volunteer": tri_value(self.volunteer.data),
+            "available_six_months": tri_value(self.available_six_months.data),
+        }
 
-    @classmethod
-    def data_from(cls, profile: Profile | None) -> dict[str, Any]:
-        data = super().data_from(profile)
-        if profile is not None:
-            data.update(
-                {
-                    "sectors": list(profile.sectors or []),
-                    "occupations": ", ".join(profile.occupations or []),
-                    "years_experience": profile.years_experience,
-                    "working_status": profile.working_status,
-                    "volunteer": tri_data(profile.volunteer),
-                    "available_six_months": tri_data(profile.available_six_months),
-                }
-            )
-        return data
+    @staticmethod
+    def role_data_from(profile: Profile) -> dict[str, Any]:
+        return {
+            "sectors": list(profile.sectors or []),
+            "occupations": ", ".join(profile.occupations or []),
+            "years_experience": profile.years_experience,
+            "working_status": profile.working_status,
+            "volunteer": tri_data(profile.volunteer),
+            "available_six_months": tri_data(profile.available_six_months),
+        }
 
 
 class MenteeIntakeForm(IntakeForm):
@@ -264,43 +266,30 @@ class MenteeIntakeForm(IntakeForm):
         ):
             getattr(self, name).choices = tri_choices()
 
-    def answers(self) -> dict[str, Any]:
-        data = super().answers()
-        data.update(
-            {
-                "target_sector": self.target_sector.data or None,
-                "professional_goal": (self.professional_goal.data or "").strip() or None,
-                "education_level": self.education_level.data or None,
-                "seeking_job_study_or_internship": tri_value(
-                    self.seeking_job_study_or_internship.data
-                ),
-                "registered_jobseeker": tri_value(self.registered_jobseeker.data),
-                "other_barriers": tri_value(self.other_barriers.data),
-                "migration_background": self.migration_background.data or None,
-                "allowed_to_work": tri_value(self.allowed_to_work.data),
-            }
-        )
-        return data
+    def role_answers(self) -> dict[str, Any]:
+        return {
+            "target_sector": self.target_sector.data or None,
+            "professional_goal": (self.professional_goal.data or "").strip() or None,
+            "education_level": self.education_level.data or None,
+            "seeking_job_study_or_internship": tri_value(self.seeking_job_study_or_internship.data),
+            "registered_jobseeker": tri_value(self.registered_jobseeker.data),
+            "other_barriers": tri_value(self.other_barriers.data),
+            "migration_background": self.migration_background.data or None,
+            "allowed_to_work": tri_value(self.allowed_to_work.data),
+        }
 
-    @classmethod
-    def data_from(cls, profile: Profile | None) -> dict[str, Any]:
-        data = super().data_from(profile)
-        if profile is not None:
-            data.update(
-                {
-                    "target_sector": profile.target_sector or "",
-                    "professional_goal": profile.professional_goal,
-                    "education_level": profile.education_level or "",
-                    "seeking_job_study_or_internship": tri_data(
-                        profile.seeking_job_study_or_internship
-                    ),
-                    "registered_jobseeker": tri_data(profile.registered_jobseeker),
-                    "other_barriers": tri_data(profile.other_barriers),
-                    "migration_background": profile.migration_background or "",
-                    "allowed_to_work": tri_data(profile.allowed_to_work),
-                }
-            )
-        return data
+    @staticmethod
+    def role_data_from(profile: Profile) -> dict[str, Any]:
+        return {
+            "target_sector": profile.target_sector or "",
+            "professional_goal": profile.professional_goal,
+            "education_level": profile.education_level or "",
+            "seeking_job_study_or_internship": tri_data(profile.seeking_job_study_or_internship),
+            "registered_jobseeker": tri_data(profile.registered_jobseeker),
+            "other_barriers": tri_data(profile.other_barriers),
+            "migration_background": profile.migration_background or "",
+            "allowed_to_work": tri_data(profile.allowed_to_work),
+        }
 
 
 def intake_form_class(role: str) -> type[IntakeForm]:

@@ -14,12 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import select
-
 from duo.core.db import db, utcnow
 from duo.core.jobs import job
 from duo.core.jobs.schedule import Periodic
-from duo.core.tenancy.context import require_tenant_id, tenant_scope
+from duo.core.tenancy.context import require_tenant_id
+from duo.core.tenancy.directory import each_active_branch
 from duo.core.tenancy.models import Tenant
 from duo.intake import appointments, notify
 from duo.intake.models import CANCELLED, SCHEDULED
@@ -72,9 +71,4 @@ def send_reminder(appointment_id: str, sequence: int) -> bool:
 def send_reminders(now_iso: str | None = None) -> int:
     """Every active branch's reminders of tomorrow's intakes (the branch's local day)."""
     now = dt.datetime.fromisoformat(now_iso) if now_iso else utcnow()
-    tenants = db.session.execute(select(Tenant).where(Tenant.active).order_by(Tenant.id))
-    total = 0
-    for tenant in tenants.scalars().all():
-        with tenant_scope(tenant.id):
-            total += appointments.queue_reminders(tenant, now)
-    return total
+    return sum(appointments.queue_reminders(tenant, now) for tenant in each_active_branch())

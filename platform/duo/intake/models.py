@@ -13,12 +13,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text, Uuid
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from duo.core.db import db, utcnow
 from duo.core.db.types import JSONType, UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 from duo.people.models import Person
 
 SCHEDULED = "scheduled"
@@ -30,9 +30,7 @@ STATUSES = (SCHEDULED, CANCELLED, DONE)
 class IntakeAppointment(TenantScoped, db.Model):
     __tablename__ = "intake_appointments"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("person_id", "people"),
         Index("ix_intake_appointments_status_starts_at", "tenant_id", "status", "starts_at"),
     )
     __hq_groupable__ = ("status",)
@@ -68,13 +66,7 @@ class IntakeTimeRequest(TenantScoped, db.Model):
     """The candidate asked for another time (a message, times that suit them)."""
 
     __tablename__ = "intake_time_requests"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "appointment_id"],
-            ["intake_appointments.tenant_id", "intake_appointments.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (branch_fk("appointment_id", "intake_appointments"),)
 
     appointment_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     message: Mapped[str] = mapped_column(Text)

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -30,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from duo.core.db import db, utcnow
 from duo.core.db.types import JSONType, UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 
 # The roles, offered beside the model that carries them (defined in the core vocabulary).
 from duo.core.vocab.audiences import MENTEE as MENTEE
@@ -92,9 +91,7 @@ class StateChange(TenantScoped, db.Model):
 
     __tablename__ = "person_state_changes"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("person_id", "people"),
         # "Waiting since": the last time each person became eligible, for the dashboard
         # and the matching pool, read from the index.
         Index("ix_person_state_changes_tenant_to", "tenant_id", "to_state", "person_id", "at"),
@@ -125,9 +122,7 @@ class Profile(TenantScoped, db.Model):
 
     __tablename__ = "person_profiles"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("person_id", "people"),
         UniqueConstraint("tenant_id", "person_id"),
     )
     #: Non-personal categories HQ may count by.

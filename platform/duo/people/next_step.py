@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from duo.core.hooks import Hook
 from duo.people import states
-from duo.people.models import Person
+from duo.people.models import MENTOR, Person
 
 #: Who acts next (shown with the step).
 COORDINATOR = "coordinator"
@@ -96,124 +96,114 @@ def _intake(person: Person, label: object) -> Action:
     return Action(str(label), url_for("people.intake", person_id=person.id))
 
 
+def _override(person: Person, label: object) -> Action:
+    return Action(
+        str(label), url_for("people.override_decision", person_id=person.id), primary=False
+    )
+
+
+def _complete_or_decide(person: Person) -> tuple[Action, Action]:
+    """While the rules have not decided: the missing answers, or a justified decision."""
+    return _intake(person, _l("Complete the intake")), _override(person, _l("Decide yourself"))
+
+
+def _record_intake(person: Person) -> tuple[Action]:
+    return (_intake(person, _l("Record the intake")),)
+
+
+def _decide_otherwise(person: Person) -> tuple[Action]:
+    return (_override(person, _l("Decide otherwise")),)
+
+
+#: The sentence of each state and who acts; ``(state, role)`` where a role reads another.
+_SENTENCES: dict[str | tuple[str, str], tuple[object, str]] = {
+    states.REGISTERED: (
+        _l(
+            "The candidate has signed up for an information session. After it, "
+            "plan the intake interview; you may also hold it now."
+        ),
+        CANDIDATE,
+    ),
+    states.ATTENDED: (
+        _l(
+            "Schedule and hold the intake interview: the eligibility rules are "
+            "applied when you record it."
+        ),
+        COORDINATOR,
+    ),
+    states.INTAKE_DONE: (
+        _l("The intake is recorded; take the eligibility decision."),
+        COORDINATOR,
+    ),
+    states.NEEDS_REVIEW: (
+        _l(
+            "The rules cannot decide alone. Complete the missing answers in the "
+            "intake, or decide yourself with a justification."
+        ),
+        COORDINATOR,
+    ),
+    states.NOT_ELIGIBLE: (
+        _l(
+            "Not eligible: tell the candidate and, where useful, point them to "
+            "another organisation. You may decide otherwise with a justification."
+        ),
+        COORDINATOR,
+    ),
+    (states.ELIGIBLE, MENTOR): (
+        _l("Eligible: enrol the mentor in a mentor training."),
+        COORDINATOR,
+    ),
+    states.ELIGIBLE: (
+        _l("Eligible: the mentee waits for a matching session to meet a mentor."),
+        COORDINATOR,
+    ),
+    states.IN_TRAINING: (
+        _l("The mentor attends the training; record the attendance after each module."),
+        CANDIDATE,
+    ),
+    states.TRAINED: (
+        _l("Trained: the mentor waits for a matching session to meet a mentee."),
+        COORDINATOR,
+    ),
+    states.MATCHED: (
+        _l(
+            "A duo is proposed: plan the first meeting; then mentor and mentee "
+            "each decide whether to go on."
+        ),
+        BOTH,
+    ),
+    states.IN_DUO: (
+        _l(
+            "In a duo: mentor and mentee meet every week; follow the duo and "
+            "evaluate it at the end."
+        ),
+        BOTH,
+    ),
+    (states.ALUMNI, MENTOR): (
+        _l("The duo is completed. The mentor may start another duo."),
+        COORDINATOR,
+    ),
+    states.ALUMNI: (
+        _l("The duo is completed. Follow up the outcome (job, internship, training)."),
+        COORDINATOR,
+    ),
+    states.WITHDRAWN: (_l("This candidate no longer takes part."), NOBODY),
+}
+_UNKNOWN = (_l("No step is known for this state."), NOBODY)
+
+#: The links of the steps up to the eligibility decision (later steps plug theirs in).
+_LINKS: dict[str, Callable[[Person], tuple[Action, ...]]] = {
+    states.REGISTERED: _record_intake,
+    states.ATTENDED: _record_intake,
+    states.INTAKE_DONE: _complete_or_decide,
+    states.NEEDS_REVIEW: _complete_or_decide,
+    states.NOT_ELIGIBLE: _decide_otherwise,
+}
+
+
 def _default(person: Person) -> NextStep:
-    s = person.state
-    if s == states.REGISTERED:
-        return NextStep(
-            str(
-                _l(
-                    "The candidate has signed up for an information session. After it, "
-                    "plan the intake interview; you may also hold it now."
-                )
-            ),
-            CANDIDATE,
-            (_intake(person, _l("Record the intake")),),
-        )
-    if s == states.ATTENDED:
-        return NextStep(
-            str(
-                _l(
-                    "Schedule and hold the intake interview: the eligibility rules are "
-                    "applied when you record it."
-                )
-            ),
-            COORDINATOR,
-            (_intake(person, _l("Record the intake")),),
-        )
-    if s == states.INTAKE_DONE:
-        return NextStep(
-            str(_l("The intake is recorded; take the eligibility decision.")),
-            COORDINATOR,
-            (
-                _intake(person, _l("Complete the intake")),
-                Action(
-                    str(_l("Decide yourself")),
-                    url_for("people.override_decision", person_id=person.id),
-                    primary=False,
-                ),
-            ),
-        )
-    if s == states.NEEDS_REVIEW:
-        return NextStep(
-            str(
-                _l(
-                    "The rules cannot decide alone. Complete the missing answers in the "
-                    "intake, or decide yourself with a justification."
-                )
-            ),
-            COORDINATOR,
-            (
-                _intake(person, _l("Complete the intake")),
-                Action(
-                    str(_l("Decide yourself")),
-                    url_for("people.override_decision", person_id=person.id),
-                    primary=False,
-                ),
-            ),
-        )
-    if s == states.NOT_ELIGIBLE:
-        return NextStep(
-            str(
-                _l(
-                    "Not eligible: tell the candidate and, where useful, point them to "
-                    "another organisation. You may decide otherwise with a justification."
-                )
-            ),
-            COORDINATOR,
-            (
-                Action(
-                    str(_l("Decide otherwise")),
-                    url_for("people.override_decision", person_id=person.id),
-                    primary=False,
-                ),
-            ),
-        )
-    if s == states.ELIGIBLE and person.role == "mentor":
-        return NextStep(str(_l("Eligible: enrol the mentor in a mentor training.")), COORDINATOR)
-    if s == states.ELIGIBLE:
-        return NextStep(
-            str(_l("Eligible: the mentee waits for a matching session to meet a mentor.")),
-            COORDINATOR,
-        )
-    if s == states.IN_TRAINING:
-        return NextStep(
-            str(_l("The mentor attends the training; record the attendance after each module.")),
-            CANDIDATE,
-        )
-    if s == states.TRAINED:
-        return NextStep(
-            str(_l("Trained: the mentor waits for a matching session to meet a mentee.")),
-            COORDINATOR,
-        )
-    if s == states.MATCHED:
-        return NextStep(
-            str(
-                _l(
-                    "A duo is proposed: plan the first meeting; then mentor and mentee "
-                    "each decide whether to go on."
-                )
-            ),
-            BOTH,
-        )
-    if s == states.IN_DUO:
-        return NextStep(
-            str(
-                _l(
-                    "In a duo: mentor and mentee meet every week; follow the duo and "
-                    "evaluate it at the end."
-                )
-            ),
-            BOTH,
-        )
-    if s == states.ALUMNI:
-        if person.role == "mentor":
-            return NextStep(
-                str(_l("The duo is completed. The mentor may start another duo.")), COORDINATOR
-            )
-        return NextStep(
-            str(_l("The duo is completed. Follow up the outcome (job, internship, training).")),
-            COORDINATOR,
-        )
-    if s == states.WITHDRAWN:
-        return NextStep(str(_l("This candidate no longer takes part.")), NOBODY)
-    return NextStep(str(_l("No step is known for this state.")), NOBODY)
+    text, actor = (
+        _SENTENCES.get((person.state, person.role)) or _SENTENCES.get(person.state) or _UNKNOWN
+    )
+    links = _LINKS.get(person.state)
+    return NextStep(str(text), actor, links(person) if links else ())

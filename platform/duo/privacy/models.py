@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, String, Uuid
+from sqlalchemy import ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from duo.core.db import db, utcnow
 from duo.core.db.types import UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 
 GRANT = "grant"
 WITHDRAW = "withdraw"
@@ -42,11 +42,7 @@ class Consent(TenantScoped, db.Model):
     """
 
     __tablename__ = "consents"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
-    )
+    __table_args__ = (branch_fk("person_id", "people"),)
     __hq_groupable__ = ("kind", "action", "channel")
 
     person_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
@@ -79,11 +75,7 @@ class Erasure(TenantScoped, db.Model):
     """
 
     __tablename__ = "privacy_erasures"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
-    )
+    __table_args__ = (branch_fk("person_id", "people"),)
     __hq_groupable__ = ("reason",)
 
     person_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import (
     Boolean,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from duo.core.db import db, utcnow
 from duo.core.db.types import UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 from duo.core.vocab.audiences import BOTH as FOR_BOTH
 from duo.core.vocab.audiences import MENTEES as FOR_MENTEES
 from duo.core.vocab.audiences import MENTORS as FOR_MENTORS
@@ -111,14 +110,8 @@ class Registration(TenantScoped, db.Model):
 
     __tablename__ = "info_session_registrations"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "session_id"],
-            ["info_sessions.tenant_id", "info_sessions.id"],
-            ondelete="CASCADE",
-        ),
-        ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("session_id", "info_sessions"),
+        branch_fk("person_id", "people"),
         UniqueConstraint("tenant_id", "session_id", "person_id"),
         Index("ix_info_session_registrations_session", "tenant_id", "session_id", "status"),
     )

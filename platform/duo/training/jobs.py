@@ -25,7 +25,8 @@ from duo.core.db import db, utcnow
 from duo.core.jobs import enqueue, job
 from duo.core.jobs.models import OutboxJob
 from duo.core.jobs.schedule import Periodic
-from duo.core.tenancy.context import require_tenant_id, tenant_scope
+from duo.core.tenancy.context import require_tenant_id
+from duo.core.tenancy.directory import each_active_branch
 from duo.core.tenancy.models import Tenant
 from duo.people.models import Person
 from duo.training import notify
@@ -122,12 +123,7 @@ def queue_reminders(tenant: Tenant, now: dt.datetime) -> int:
 def send_reminders(now_iso: str | None = None) -> int:
     """Every active branch's reminders for tomorrow's sessions."""
     now = dt.datetime.fromisoformat(now_iso) if now_iso else utcnow()
-    tenants = db.session.execute(select(Tenant).where(Tenant.active).order_by(Tenant.id))
-    total = 0
-    for tenant in tenants.scalars().all():
-        with tenant_scope(tenant.id):
-            total += queue_reminders(tenant, now)
-    return total
+    return sum(queue_reminders(tenant, now) for tenant in each_active_branch())
 
 
 # --------------------------------------------------------------------------- messages

@@ -26,7 +26,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -40,7 +39,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from duo.core.db import db, utcnow
 from duo.core.db.types import JSONType, UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 from duo.people.models import Person
 
 # Cycle contents.
@@ -67,12 +66,6 @@ WHOLE_CYCLE = "cycle"
 BRANCH_FEED = "branch"
 PERSON_FEED = "person"
 FEED_KINDS = (BRANCH_FEED, PERSON_FEED)
-
-
-def _person_fk(ondelete: str = "CASCADE") -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete=ondelete
-    )
 
 
 class TrainingCycle(TenantScoped, db.Model):
@@ -113,11 +106,7 @@ class TrainingCycle(TenantScoped, db.Model):
 class TrainingSession(TenantScoped, db.Model):
     __tablename__ = "training_sessions"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "cycle_id"],
-            ["training_cycles.tenant_id", "training_cycles.id"],
-            ondelete="CASCADE",
-        ),
+        branch_fk("cycle_id", "training_cycles"),
         Index("ix_training_sessions_starts_at", "tenant_id", "starts_at"),
     )
     __hq_groupable__ = ("module_key", "status")
@@ -158,17 +147,9 @@ class Enrolment(TenantScoped, db.Model):
 
     __tablename__ = "training_enrolments"
     __table_args__ = (
-        _person_fk(),
-        ForeignKeyConstraint(
-            ["tenant_id", "cycle_id"],
-            ["training_cycles.tenant_id", "training_cycles.id"],
-            ondelete="CASCADE",
-        ),
-        ForeignKeyConstraint(
-            ["tenant_id", "session_id"],
-            ["training_sessions.tenant_id", "training_sessions.id"],
-            ondelete="CASCADE",
-        ),
+        branch_fk("person_id", "people"),
+        branch_fk("cycle_id", "training_cycles"),
+        branch_fk("session_id", "training_sessions"),
         # One row per person and target; a withdrawn row is reused on re-enrolment.
         UniqueConstraint("tenant_id", "cycle_id", "person_id", "scope"),
     )
@@ -203,12 +184,8 @@ class Enrolment(TenantScoped, db.Model):
 class Attendance(TenantScoped, db.Model):
     __tablename__ = "training_attendance"
     __table_args__ = (
-        _person_fk(),
-        ForeignKeyConstraint(
-            ["tenant_id", "session_id"],
-            ["training_sessions.tenant_id", "training_sessions.id"],
-            ondelete="CASCADE",
-        ),
+        branch_fk("person_id", "people"),
+        branch_fk("session_id", "training_sessions"),
         UniqueConstraint("tenant_id", "session_id", "person_id"),
     )
     __hq_groupable__ = ("present",)
@@ -230,7 +207,7 @@ class FeedToken(TenantScoped, db.Model):
 
     __tablename__ = "training_feed_tokens"
     # The token's hash is unique within its branch (with tenant_id: distributable by branch).
-    __table_args__ = (_person_fk(), UniqueConstraint("tenant_id", "token_hash"))
+    __table_args__ = (branch_fk("person_id", "people"), UniqueConstraint("tenant_id", "token_hash"))
     __hq_groupable__ = ("kind",)
 
     kind: Mapped[str] = mapped_column(String(10))

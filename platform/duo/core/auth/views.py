@@ -11,7 +11,10 @@ lock ends by itself when the window passes, and the page says so.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -110,6 +113,29 @@ def _pending_user() -> User | None:
     return user if user is not None and user.active else None
 
 
+def _second_step(rule: str) -> Callable[[Callable[[User], Any]], Callable[[], Any]]:
+    """A route of step two (code or enrolment): public, since the half-logged-in state is
+    checked here, and limited per address and per pending account. The view gets the user
+    half logged in; when that state is missing or too old, the login starts again."""
+
+    def decorate(view: Callable[[User], Any]) -> Callable[[], Any]:
+        @functools.wraps(view)
+        def step() -> Any:
+            user = _pending_user()
+            if user is None:
+                flash(_("Please log in again: the login took too long."), "info")
+                return redirect(url_for("auth.login"))
+            return view(user)
+
+        per_account = limiter.limit(
+            ACCOUNT_LIMIT, key_func=_pending_account_key, methods=["POST"], deduct_when=_failed
+        )
+        limited = limiter.limit(ADDRESS_LIMIT, methods=["POST"])(per_account(step))
+        return bp.route(rule, methods=["GET", "POST"])(public(limited))
+
+    return decorate
+
+
 def _complete_login(user: User, next_url: str | None) -> str:
     """A fresh cookie session and a new server-side session; returns where to go next."""
     locale = session.get("locale")
@@ -158,15 +184,8 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
-@bp.route("/login/code", methods=["GET", "POST"])
-@public  # the half-logged-in state in the session is checked below
-@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
-@limiter.limit(ACCOUNT_LIMIT, key_func=_pending_account_key, methods=["POST"], deduct_when=_failed)
-def two_factor():
-    user = _pending_user()
-    if user is None:
-        flash(_("Please log in again: the login took too long."), "info")
-        return redirect(url_for("auth.login"))
+@_second_step("/login/code")
+def two_factor(user: User):
     if not user.has_two_factor:
         return redirect(url_for("auth.enrol"))
     form = CodeForm()
@@ -187,15 +206,8 @@ def two_factor():
     return render_template("auth/two_factor.html", form=form), status
 
 
-@bp.route("/login/enrol", methods=["GET", "POST"])
-@public  # the half-logged-in state in the session is checked below
-@limiter.limit(ADDRESS_LIMIT, methods=["POST"])
-@limiter.limit(ACCOUNT_LIMIT, key_func=_pending_account_key, methods=["POST"], deduct_when=_failed)
-def enrol():
-    user = _pending_user()
-    if user is None:
-        flash(_("Please log in again: the login took too long."), "info")
-        return redirect(url_for("auth.login"))
+@_second_step("/login/enrol")
+def enrol(user: User):
     if user.has_two_factor:
         return redirect(url_for("auth.two_factor"))
     secret = session.get(ENROL_SECRET)

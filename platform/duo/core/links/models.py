@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from duo.core.db import db, utcnow
 from duo.core.db.types import UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 
 
 class PersonalLink(TenantScoped, db.Model):
@@ -24,9 +24,7 @@ class PersonalLink(TenantScoped, db.Model):
 
     __tablename__ = "personal_links"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("person_id", "people"),
         Index("ix_personal_links_object", "tenant_id", "object_type", "object_id"),
         # a link is looked up by its hash inside the branch of its URL (Citus: keys by branch)
         UniqueConstraint("tenant_id", "token_hash"),

@@ -6,12 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from duo.core.db import db, utcnow
 from duo.core.db.types import JSONType, UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 
 QUEUED = "queued"
 SENT = "sent"
@@ -33,9 +33,7 @@ class OutgoingMail(TenantScoped, db.Model):
 
     __tablename__ = "outgoing_mails"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("person_id", "people"),
         Index("ix_outgoing_mails_tenant_created", "tenant_id", "created_at"),
         UniqueConstraint("tenant_id", "effect_key"),
     )

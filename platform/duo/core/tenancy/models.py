@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Uuid
+from sqlalchemy import Boolean, ForeignKey, ForeignKeyConstraint, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from duo.core.db import db, new_id, utcnow
@@ -70,6 +70,14 @@ class TenantScoped:
     @declared_attr
     def id(cls) -> Mapped[uuid.UUID]:
         return mapped_column(Uuid, primary_key=True, default=new_id)
+
+
+def branch_fk(column: str, table: str, ondelete: str = "CASCADE") -> ForeignKeyConstraint:
+    """A branch row's reference to a row of ``table`` in the same branch: the key carries
+    ``tenant_id`` too, so a row can never point into another branch."""
+    return ForeignKeyConstraint(
+        ["tenant_id", column], [f"{table}.tenant_id", f"{table}.id"], ondelete=ondelete
+    )
 
 
 def tenant_owned_tables() -> list[str]:

@@ -20,6 +20,7 @@ from duo.core.db import db, utcnow
 from duo.core.i18n import sentences, zones
 from duo.core.tenancy.models import Tenant
 from duo.people import pipeline, states
+from duo.people.models import Person
 from duo.sessions.domain.errors import SessionError
 from duo.sessions.domain.queries import registrations_of
 from duo.sessions.models import ACTIVE, InfoSession, Registration
@@ -85,26 +86,21 @@ def record_attendance(
         if came:
             result.attended += 1
             if person.state == states.REGISTERED:
-                pipeline.transition(
-                    person,
-                    states.ATTENDED,
-                    by=by,
-                    reason=sentences.encode(ATTENDED_SESSION, date=session.starts_at),
-                )
+                _move(person, states.ATTENDED, ATTENDED_SESSION, session, by)
                 result.moved.append(person.id)
         else:
             result.absent += 1
             if was is True and person.state == states.ATTENDED and not _attended_elsewhere(reg):
-                pipeline.transition(
-                    person,
-                    states.REGISTERED,
-                    by=by,
-                    reason=sentences.encode(ATTENDANCE_CORRECTED, date=session.starts_at),
-                )
+                _move(person, states.REGISTERED, ATTENDANCE_CORRECTED, session, by)
                 result.reverted.append(person.id)
     session.attendance_recorded_at = now
     db.session.flush()
     return result
+
+
+def _move(person: Person, to: str, why: str, session: InfoSession, by: object | None) -> None:
+    """Attendance moves a person's step; the history says why, with the session's date."""
+    pipeline.transition(person, to, by=by, reason=sentences.encode(why, date=session.starts_at))
 
 
 def local_start_label(session: InfoSession, tenant: Tenant) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import g, render_template
 from sqlalchemy import func, select
@@ -22,6 +23,12 @@ from duo.training.models import (
     TrainingSession,
 )
 from duo.training.views.blueprint import bp, fallbacks, page_locale
+
+
+def _mentors(state: str, *order: Any) -> list[Person]:
+    """The branch's mentors at one step, in the page's order."""
+    query = select(Person).where(Person.role == MENTOR, Person.state == state).order_by(*order)
+    return list(db.session.execute(query).scalars())
 
 
 @bp.route("/")
@@ -47,23 +54,11 @@ def index():
             )
         ).all()
     }
-    waiting_mentors = list(
-        db.session.execute(
-            select(Person)
-            .where(Person.role == MENTOR, Person.state == states.ELIGIBLE)
-            .order_by(Person.state_changed_at, Person.last_name)
-        ).scalars()
-    )
+    waiting_mentors = _mentors(states.ELIGIBLE, Person.state_changed_at, Person.last_name)
     on_waiting_list = set(
         db.session.execute(select(Enrolment.person_id).where(Enrolment.status == WAITING)).scalars()
     )
-    in_training = list(
-        db.session.execute(
-            select(Person)
-            .where(Person.role == MENTOR, Person.state == states.IN_TRAINING)
-            .order_by(Person.last_name, Person.first_name)
-        ).scalars()
-    )
+    in_training = _mentors(states.IN_TRAINING, Person.last_name, Person.first_name)
     progress = status.progress_for([*waiting_mentors, *in_training])
     to_record = _todos.sessions_to_record(now)
     rows = []

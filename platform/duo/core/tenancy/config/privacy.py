@@ -21,13 +21,14 @@ from marshmallow import ValidationError, validates_schema
 
 from duo.core.tenancy.config import validators as check
 from duo.core.tenancy.config.fields import Boolean, Integer, List, Nested, Text, Translations
-from duo.core.tenancy.config.steps import _Strict, _unique_keys
+from duo.core.tenancy.config.steps import _unique_keys
+from duo.core.tenancy.config.strict import StrictSchema
 
 #: The purposes the platform's code asks for: every branch must define them.
 KNOWN_PURPOSES = ("privacy_notice", "sensitive_facts")
 
 
-class PurposeSchema(_Strict):
+class PurposeSchema(StrictSchema):
     key = Text(required=True, validate=check.identifier)
     version = Text(required=True, validate=check.identifier)
     required = Boolean()
@@ -40,7 +41,7 @@ class PurposeSchema(_Strict):
             raise ValidationError({"key": [check.missing()]})
 
 
-class PrivacySchema(_Strict):
+class PrivacySchema(StrictSchema):
     retention_years = Integer(required=True, validate=check.at_least(1))
     mail_body_days = Integer(required=True, validate=check.at_least(1))
     erasure_after_withdrawal_days = Integer(required=True, validate=check.at_least(0))

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext
-from marshmallow import RAISE, ValidationError, validates_schema
+from marshmallow import ValidationError, validates_schema
 
 from duo.core.tenancy.config import validators as check
 from duo.core.tenancy.config.fields import (
@@ -47,6 +47,7 @@ from duo.core.tenancy.config.fields import (
 )
 from duo.core.tenancy.config.privacy import PrivacySchema
 from duo.core.tenancy.config.steps import DuosSchema, EvaluationSchema, ReportingSchema
+from duo.core.tenancy.config.strict import StrictSchema
 from duo.core.tenancy.config.vocabulary import (
     AUDIENCES,
     MAX_AGE_BOUND,
@@ -54,24 +55,8 @@ from duo.core.tenancy.config.vocabulary import (
     RULE_KINDS,
     WEIGHT_KEYS,
 )
-from duo.core.validation import Schema
 
 _ALL_RULE_PARAMS = frozenset().union(*RULE_KIND_PARAMS.values())
-
-
-class StrictSchema(Schema):
-    """Unknown keys are errors; schema-level messages are ours, in the current locale."""
-
-    class Meta:
-        unknown = RAISE
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.error_messages = {
-            **self.error_messages,
-            "unknown": gettext("unknown field"),
-            "type": gettext("must be a table"),
-        }
 
 
 def _identity_missing(data: dict, field: str, partial: Any) -> dict[str, list[str]]:

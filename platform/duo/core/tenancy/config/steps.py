@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
-from marshmallow import RAISE, ValidationError, validates_schema
+from marshmallow import ValidationError, validates_schema
 
 from duo.core.tenancy.config import validators as check
 from duo.core.tenancy.config.fields import (
@@ -27,26 +27,10 @@ from duo.core.tenancy.config.fields import (
     Text,
     Translations,
 )
-from duo.core.validation import Schema
+from duo.core.tenancy.config.strict import StrictSchema
 
 #: How an evaluation question is answered.
 QUESTION_KINDS: tuple[str, ...] = ("agree", "yes_no", "text")
-
-
-class _Strict(Schema):
-    """Unknown keys are errors, messages in the current locale (as ``schema.StrictSchema``;
-    defined here so that module can import these sections without a cycle)."""
-
-    class Meta:
-        unknown = RAISE
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.error_messages = {
-            **self.error_messages,
-            "unknown": gettext("unknown field"),
-            "type": gettext("must be a table"),
-        }
 
 
 def _unique_keys(items: list[dict] | None, name: str) -> dict:
@@ -60,14 +44,14 @@ def _unique_keys(items: list[dict] | None, name: str) -> dict:
     return {name: errors} if errors else {}
 
 
-class ChoiceSchema(_Strict):
+class ChoiceSchema(StrictSchema):
     """An item of a configured list a person picks from (a check-in topic, a stop reason)."""
 
     key = Text(required=True, validate=check.identifier)
     title = Translations(required=True)
 
 
-class DocumentTextSchema(_Strict):
+class DocumentTextSchema(StrictSchema):
     """A text people sign (the mentoring agreement, the charter), versioned."""
 
     version = Text(required=True, validate=check.identifier)
@@ -75,7 +59,7 @@ class DocumentTextSchema(_Strict):
     text = Translations(required=True)
 
 
-class DuosSchema(_Strict):
+class DuosSchema(StrictSchema):
     """Steps 5-7: personal links, first meeting, agreement and charter, check-ins, ending."""
 
     link_valid_days = Integer(required=True, validate=check.at_least(1))
@@ -99,7 +83,7 @@ class DuosSchema(_Strict):
             raise ValidationError(errors)
 
 
-class QuestionSchema(_Strict):
+class QuestionSchema(StrictSchema):
     """One survey question; ``version`` changes whenever its wording or meaning does."""
 
     key = Text(required=True, validate=check.identifier)
@@ -109,7 +93,7 @@ class QuestionSchema(_Strict):
     text = Translations(required=True)
 
 
-class EvaluationSchema(_Strict):
+class EvaluationSchema(StrictSchema):
     """Step 8: the end-of-duo survey and the outcome follow-up."""
 
     questions = List(Complete(QuestionSchema), required=True, non_empty=True)
@@ -127,7 +111,7 @@ class EvaluationSchema(_Strict):
 OUTCOME_STATUSES: tuple[str, ...] = ("job", "internship", "training", "looking", "other")
 
 
-class ReportingSchema(_Strict):
+class ReportingSchema(StrictSchema):
     """``[reporting]``: a country's variants of the indicator definitions (all optional).
 
     ``reach_months``: a duo "reaches six months" after this many months of accompaniment
