@@ -26,7 +26,8 @@ from duo.core.i18n import zones
 from duo.core.jobs import enqueue, job
 from duo.core.jobs.schedule import Periodic
 from duo.core.mail import queue_mail, render_mail
-from duo.core.tenancy.context import require_tenant_id, tenant_scope
+from duo.core.tenancy.context import require_tenant_id
+from duo.core.tenancy.directory import each_active_branch
 from duo.core.tenancy.models import Tenant
 from duo.duos import accompaniment, config, health, lifecycle, notify, pdf, states
 from duo.duos.models import Duo, DuoStateChange
@@ -194,22 +195,20 @@ def daily(now_iso: str | None = None) -> int:
     this week's check-in requests. Returns the number of alerts raised."""
     now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
     total = 0
-    tenants = db.session.execute(select(Tenant).where(Tenant.active).order_by(Tenant.id))
-    for tenant in tenants.scalars().all():
-        with tenant_scope(tenant.id):
-            raised, _cleared = health.check(tenant, now)
-            total += raised
-            day = zones.local_date(now, tenant.timezone).isoformat()
-            if health.open_alerts():
-                for user in health.coordinators(tenant):
-                    enqueue(
-                        DIGEST_JOB,
-                        str(user.id),
-                        day,
-                        tenant_id=tenant.id,
-                        dedupe_key=f"{DIGEST_JOB}:{tenant.id}:{user.id}:{day}",
-                    )
-            _request_check_ins(tenant)
+    for tenant in each_active_branch():
+        raised, _cleared = health.check(tenant, now)
+        total += raised
+        day = zones.local_date(now, tenant.timezone).isoformat()
+        if health.open_alerts():
+            for user in health.coordinators(tenant):
+                enqueue(
+                    DIGEST_JOB,
+                    str(user.id),
+                    day,
+                    tenant_id=tenant.id,
+                    dedupe_key=f"{DIGEST_JOB}:{tenant.id}:{user.id}:{day}",
+                )
+        _request_check_ins(tenant)
     return total
 
 

@@ -22,7 +22,8 @@ from duo.core.i18n import zones
 from duo.core.jobs import enqueue, job
 from duo.core.jobs.schedule import Periodic
 from duo.core.mail import external_url, queue_mail, render_mail
-from duo.core.tenancy.context import require_tenant_id, tenant_scope
+from duo.core.tenancy.context import require_tenant_id
+from duo.core.tenancy.directory import each_active_branch
 from duo.core.tenancy.models import Tenant
 from duo.duos import config, states
 from duo.duos.models import Duo, DuoStateChange
@@ -108,27 +109,25 @@ def ask(ask_id: str, step: str) -> str:
 def follow_up(now_iso: str | None = None) -> int:
     now = datetime.fromisoformat(now_iso) if now_iso else utcnow()
     count = 0
-    tenants = db.session.execute(select(Tenant).where(Tenant.active).order_by(Tenant.id))
-    for tenant in tenants.scalars().all():
-        with tenant_scope(tenant.id):
-            settings = tenant.config.get("evaluation") or {}
-            plan = outcomes.due(
-                zones.local_date(now, tenant.timezone),
-                now,
-                timedelta(days=int(settings.get("reminder_after_days", 7))),
-                timedelta(days=int(settings.get("lost_after_days", 30))),
-            )
-            for row in plan["send"]:
-                row.sent_at = now
-                enqueue(ASK_JOB, str(row.id), "send", tenant_id=tenant.id,
-                        dedupe_key=f"{ASK_JOB}:{row.id}:send")  # fmt: skip
-                count += 1
-            for row in plan["remind"]:
-                row.reminded_at = now
-                enqueue(ASK_JOB, str(row.id), "remind", tenant_id=tenant.id,
-                        dedupe_key=f"{ASK_JOB}:{row.id}:remind")  # fmt: skip
-                count += 1
-            for row in plan["lost"]:
-                row.lost_at = now
-            db.session.flush()
+    for tenant in each_active_branch():
+        settings = tenant.config.get("evaluation") or {}
+        plan = outcomes.due(
+            zones.local_date(now, tenant.timezone),
+            now,
+            timedelta(days=int(settings.get("reminder_after_days", 7))),
+            timedelta(days=int(settings.get("lost_after_days", 30))),
+        )
+        for row in plan["send"]:
+            row.sent_at = now
+            enqueue(ASK_JOB, str(row.id), "send", tenant_id=tenant.id,
+                    dedupe_key=f"{ASK_JOB}:{row.id}:send")  # fmt: skip
+            count += 1
+        for row in plan["remind"]:
+            row.reminded_at = now
+            enqueue(ASK_JOB, str(row.id), "remind", tenant_id=tenant.id,
+                    dedupe_key=f"{ASK_JOB}:{row.id}:remind")  # fmt: skip
+            count += 1
+        for row in plan["lost"]:
+            row.lost_at = now
+        db.session.flush()
     return count
