@@ -33,7 +33,7 @@ from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 from duo.core.auth.models import User
 from duo.core.db import db, utcnow
 from duo.core.db.types import JSONType, UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 from duo.duos import states
 from duo.people.models import Person
 
@@ -67,17 +67,10 @@ def _party(column: str) -> Any:
 class Duo(TenantScoped, db.Model):
     __tablename__ = "duos"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "mentee_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
-        ForeignKeyConstraint(
-            ["tenant_id", "mentor_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("mentee_id", "people"),
+        branch_fk("mentor_id", "people"),
         # The matching session that proposed the duo (None for duos made another way).
-        ForeignKeyConstraint(
-            ["tenant_id", "matching_session_id"],
-            ["matching_sessions.tenant_id", "matching_sessions.id"],
-        ),
+        branch_fk("matching_session_id", "matching_sessions", ondelete=None),
         _open_unique("uq_duos_open_mentee", "mentee_id"),
         _open_unique("uq_duos_open_mentor", "mentor_id"),
     )
@@ -159,11 +152,7 @@ class DuoStateChange(TenantScoped, db.Model):
     """
 
     __tablename__ = "duo_state_changes"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "duo_id"], ["duos.tenant_id", "duos.id"], ondelete="CASCADE"
-        ),
-    )
+    __table_args__ = (branch_fk("duo_id", "duos"),)
     __hq_groupable__ = ("from_state", "to_state")
 
     duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
@@ -181,9 +170,7 @@ class DuoStateChange(TenantScoped, db.Model):
 
 
 def _duo_fk() -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["tenant_id", "duo_id"], ["duos.tenant_id", "duos.id"], ondelete="CASCADE"
-    )
+    return branch_fk("duo_id", "duos")
 
 
 #: The two people of a duo, as the words used in decisions, signatures and links.
@@ -202,9 +189,7 @@ class DuoEvent(TenantScoped, db.Model):
     __tablename__ = "duo_events"
     __table_args__ = (
         _duo_fk(),
-        ForeignKeyConstraint(
-            ["tenant_id", "by_person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("by_person_id", "people"),
     )
     __hq_groupable__ = ("kind",)
 
@@ -305,9 +290,7 @@ class DuoCheckIn(TenantScoped, db.Model):
     __tablename__ = "duo_check_ins"
     __table_args__ = (
         _duo_fk(),
-        ForeignKeyConstraint(
-            ["tenant_id", "by_person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("by_person_id", "people"),
     )
     __hq_groupable__ = ("kind", "met", "contact_me")
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from duo.core.db import db, utcnow
 from duo.core.db.types import UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 
 #: A mentee's situation (an outcome). "Positive" outcomes are job, internship, training.
 JOB, INTERNSHIP, TRAINING, LOOKING, OTHER = "job", "internship", "training", "looking", "other"
@@ -35,15 +35,11 @@ CONTRACTS = ("permanent", "fixed_term", "temporary_agency", "self_employed", "ot
 
 
 def _duo_fk() -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["tenant_id", "duo_id"], ["duos.tenant_id", "duos.id"], ondelete="CASCADE"
-    )
+    return branch_fk("duo_id", "duos")
 
 
 def _person_fk() -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["tenant_id", "person_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-    )
+    return branch_fk("person_id", "people")
 
 
 class EvaluationAnswer(TenantScoped, db.Model):

@@ -16,13 +16,13 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, ForeignKeyConstraint, Index, String, Uuid, text
+from sqlalchemy import Date, ForeignKey, Index, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from duo.core.auth.models import User
 from duo.core.db import db, utcnow
 from duo.core.db.types import UTCDateTime
-from duo.core.tenancy.models import TenantScoped
+from duo.core.tenancy.models import TenantScoped, branch_fk
 
 OPEN = "open"
 CLOSED = "closed"
@@ -81,17 +81,9 @@ class MatchingConstraint(TenantScoped, db.Model):
 
     __tablename__ = "matching_constraints"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["tenant_id", "session_id"],
-            ["matching_sessions.tenant_id", "matching_sessions.id"],
-            ondelete="CASCADE",
-        ),
-        ForeignKeyConstraint(
-            ["tenant_id", "mentee_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
-        ForeignKeyConstraint(
-            ["tenant_id", "mentor_id"], ["people.tenant_id", "people.id"], ondelete="CASCADE"
-        ),
+        branch_fk("session_id", "matching_sessions"),
+        branch_fk("mentee_id", "people"),
+        branch_fk("mentor_id", "people"),
     )
     __hq_groupable__ = ("kind",)
 

@@ -72,7 +72,7 @@ class TenantScoped:
         return mapped_column(Uuid, primary_key=True, default=new_id)
 
 
-def branch_fk(column: str, table: str, ondelete: str = "CASCADE") -> ForeignKeyConstraint:
+def branch_fk(column: str, table: str, ondelete: str | None = "CASCADE") -> ForeignKeyConstraint:
     """A branch row's reference to a row of ``table`` in the same branch: the key carries
     ``tenant_id`` too, so a row can never point into another branch."""
     return ForeignKeyConstraint(
