@@ -288,6 +288,21 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 # --------------------------------------------------------------------------- sessions
 
 
+def today() -> dt.date:
+    """The clock's day (UTC): tests date things from it, never in a fixed year."""
+    return utcnow().date()
+
+
+def days_from_today(days: int) -> dt.date:
+    """The day ``days`` days after the clock's (before it when negative)."""
+    return today() + dt.timedelta(days=days)
+
+
+def years_ago(years: int) -> datetime:
+    """The clock's moment ``years`` years back, counted in days (a leap day is no trouble)."""
+    return utcnow() - timedelta(days=round(365.25 * years))
+
+
 def future(days: int = 30, hour: int = 17) -> datetime:
     """A moment well in the future, on a whole hour (UTC)."""
     return (utcnow() + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
