@@ -1,4 +1,4 @@
 """Registers the shared fixtures of the ``tests/support`` package for every test (see its
 docstring)."""
 
-pytest_plugins = ["support", "support.history"]
+pytest_plugins = ["support", "support.history", "support.smtp"]

@@ -10,10 +10,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-import socket
-from collections.abc import Iterator
-from email import message_from_bytes
-from email.policy import default
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -572,39 +568,6 @@ def test_anonymous_visitors_are_sent_to_log_in(client, setup) -> None:
 
 
 # --------------------------------------------------------------------------- real SMTP
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives (as the mail tests' own)."""
-
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app, monkeypatch) -> Iterator[Inbox]:
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
-    monkeypatch.setitem(app.config, "MAIL_USERNAME", None)
-    monkeypatch.setitem(app.config, "MAIL_SENDER", "DUO for a JOB <no-reply@duoforajob.org>")
-    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5)
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 @pytest.mark.smtp

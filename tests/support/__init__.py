@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,6 +51,7 @@ from duo.core.db import db as app_db
 from duo.core.jobs import dispatch
 from duo.core.jobs.models import OutboxJob
 from duo.core.mail.models import OutgoingMail
+from duo.core.settings import REPO_ROOT
 from duo.core.tenancy.context import tenant_scope
 from duo.core.tenancy.models import Tenant
 from duo.matching.profiles import MenteeProfile, MentorProfile
@@ -120,6 +123,18 @@ def db(app: Flask) -> Iterator[object]:
 
 
 @pytest.fixture
+def postgres_only() -> None:
+    """For a module of PostgreSQL-only tests (row-level security):
+    ``pytestmark = pytest.mark.usefixtures("postgres_only")``."""
+    need(bool(DATABASE_URL), "DATABASE_URL is not set: PostgreSQL row-level security tests skipped")
+
+
+def raw_sql(sql: str) -> sa.TextClause:
+    """Raw SQL through the session on purpose: the tests of the second layer (RLS) use it."""
+    return sa.text(sql).execution_options(duo_raw_sql=True)
+
+
+@pytest.fixture
 def tenants(db) -> dict[str, object]:
     return {t.slug: t for t in db.session.execute(select(Tenant)).scalars()}
 
@@ -132,6 +147,20 @@ def in_tenant(tenants):
         return tenant_scope(tenants[slug].id)
 
     return enter
+
+
+# --------------------------------------------------------------------------- tenant files
+
+#: The real ``tenants/`` folder, read by the config tests.
+TENANTS_DIR = REPO_ROOT / "tenants"
+
+
+@pytest.fixture
+def tenants_copy(tmp_path: Path) -> Path:
+    """A private copy of the real ``tenants/`` folder, for a test to break."""
+    copy = tmp_path / "tenants"
+    shutil.copytree(TENANTS_DIR, copy)
+    return copy
 
 
 # --------------------------------------------------------------------------- factories
