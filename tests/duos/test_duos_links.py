@@ -22,11 +22,30 @@ from duo.duos import agreement, lifecycle, states
 from duo.duos.models import Duo, DuoDecision, DuoEvent, DuoSignature
 from duo.people import states as person_states
 from support import run_jobs as drain_jobs
-from support import snapshot
+from support import snapshot, today
 
 LOCALES = ("en", "fr", "nl")
 FRENCH = {"fr": "native"}
-START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def _first_monday(months_ago: int) -> dt.datetime:
+    """09:00 UTC on the first Monday of the month ``months_ago`` months before the clock's."""
+    year, month = divmod(today().year * 12 + today().month - 1 - months_ago, 12)
+    first = dt.date(year, month + 1, 1)
+    return dt.datetime.combine(
+        first + dt.timedelta(days=-first.weekday() % 7), dt.time(9), tzinfo=dt.UTC
+    )
+
+
+#: Nine months ago, so the duos' stories are over today; early in its month, so that the day
+#: a duo starts (six days later) plus six months is the same day of a month, never clamped.
+START = _first_monday(9)
+
+
+def _six_months_after(day: dt.date) -> dt.date:
+    """The same day six months later (for a day of the month that every month has)."""
+    year, month = divmod(day.month - 1 + 6, 12)
+    return dt.date(day.year + year, month + 1, day.day)
 
 
 @pytest.fixture
@@ -333,7 +352,7 @@ def test_signing_through_the_link_and_the_pdf(app, db, in_tenant, login, setup, 
     duo = _state(db, in_tenant, s)
     assert duo.state == states.ACTIVE
     assert duo.started_at.replace(microsecond=0) == START + dt.timedelta(days=6)
-    assert duo.ends_on == dt.date(2026, 9, 8)
+    assert duo.ends_on == _six_months_after((START + dt.timedelta(days=6)).date())
     with in_tenant("brussels"):
         sigs = db.session.execute(select(DuoSignature)).scalars().all()
         assert {sig.party for sig in sigs} == {"mentee", "mentor", "coordinator"}
@@ -428,10 +447,11 @@ def test_mail_and_pdf_dates_read_as_the_branch_writes_them(tenants) -> None:
     from duo.duos import display
 
     local = display.formatter(tenants["brussels"], "en")
+    # A fixed winter day: Brussels is then at UTC+1, whatever the day the suite runs.
     moment = _dt.datetime(2026, 3, 9, 13, 30, tzinfo=_dt.UTC)  # 14:30 in Brussels
     text = local(moment)
     assert "14:30" in text and "14:30:00" not in text and "PM" not in text
     assert text.index("9") < text.index("Mar"), text
-    day = local(_dt.date(2026, 3, 9))
+    day = local(moment.date())
     assert day.index("9") < day.index("Mar"), day
     assert "14:30" in display.formatter(tenants["lyon"], "fr")(moment)

@@ -23,9 +23,10 @@ from duo.duos.models import Duo
 from duo.evaluation import jobs as evaluation_jobs
 from duo.evaluation import outcomes, survey
 from duo.evaluation.models import EvaluationAnswer, Outcome, OutcomeAsk
-from support import snapshot
+from support import a_monday, snapshot
 
-START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+#: A Monday 47 weeks ago: the duo's six months and the first follow-ups are over today.
+START = a_monday(-47)
 FRENCH = {"fr": "native"}
 
 
@@ -144,6 +145,7 @@ def test_outcomes_are_asked_once_reminded_once_then_lost(app, db, in_tenant, end
         assert ask.lost_at is not None and ask.answered_at is None
     # Three months on, the next ask goes out; the mentee answers with a job.
     later = s.end + dt.timedelta(days=95)
+    job_day = (s.end + dt.timedelta(days=18)).date()
     with clock.frozen(later):
         evaluation_jobs.follow_up(later.isoformat())
         dispatch()
@@ -156,7 +158,7 @@ def test_outcomes_are_asked_once_reminded_once_then_lost(app, db, in_tenant, end
         assert _text(locale, "Choose the type of contract.") in bad.get_data(as_text=True)
         ok = client.post(f"/brussels/evaluation/outcome/{token}", data={
             "status": "job", "contract_type": "permanent", "hours_per_week": "38",
-            "job_started_on": "2026-08-01"})  # fmt: skip
+            "job_started_on": str(job_day)})  # fmt: skip
         assert ok.status_code == 200 and 'id="outcome-done"' in ok.get_data(as_text=True)
         used = client.get(f"/brussels/evaluation/outcome/{token}")
         assert used.status_code == 410
@@ -168,7 +170,7 @@ def test_outcomes_are_asked_once_reminded_once_then_lost(app, db, in_tenant, end
             "job",
             "permanent",
         )
-        assert (outcome.hours_per_week, outcome.job_started_on) == (38, dt.date(2026, 8, 1))
+        assert (outcome.hours_per_week, outcome.job_started_on) == (38, job_day)
         assert not outcome.by_coordinator
 
 

@@ -332,6 +332,13 @@ def years_ago(years: int) -> datetime:
     return utcnow() - timedelta(days=round(365.25 * years))
 
 
+def a_monday(weeks: int = 0, hour: int = 9) -> datetime:
+    """``hour`` o'clock UTC on the Monday of the clock's week moved by ``weeks`` weeks: an
+    anchor for tests that count in weeks from a Monday."""
+    monday = today() - dt.timedelta(days=today().weekday()) + dt.timedelta(weeks=weeks)
+    return datetime.combine(monday, dt.time(hour), tzinfo=dt.UTC)
+
+
 def future(days: int = 30, hour: int = 17) -> datetime:
     """A moment well in the future, on a whole hour (UTC)."""
     return (utcnow() + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
