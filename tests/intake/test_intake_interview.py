@@ -12,13 +12,16 @@ from duo.intake.interview import record_intake
 from duo.people import states
 from duo.people.models import Profile, StateChange
 from duo.privacy.consent import SENSITIVE_FACTS, has_consent
+from support import days_from_today, today
 
-TODAY = date(2026, 11, 23)
+TODAY = today()
+#: The mentee's day of birth: 25 years old, well inside every branch's age range.
+BIRTH = date(TODAY.year - 25, 5, 4)
 
 
 def mentee_answers(**changes: object) -> dict:
     answers = {
-        "birth_date": date(2001, 5, 4),
+        "birth_date": BIRTH,
         "postcode": "1000",
         "languages": {"fr": "B2", "ar": "native"},
         "availability": ["tue-evening", "sat-morning"],
@@ -93,7 +96,7 @@ def test_mentee_with_consent_is_eligible_and_history_shows_both_steps(
             .order_by(StateChange.at)
         ).all()
         assert steps == [(states.INTAKE_DONE, user.id), (states.ELIGIBLE, user.id)]
-        assert person.birth_year == 2001
+        assert person.birth_year == BIRTH.year
 
 
 def test_without_consent_sensitive_facts_are_not_stored_and_rules_need_review(
@@ -195,7 +198,7 @@ def test_a_second_intake_with_the_same_outcome_adds_no_state_change(
 
 def mentee_form(**changes: object) -> dict:
     data = {
-        "birth_date": "2001-05-04",
+        "birth_date": BIRTH.isoformat(),
         "postcode": "1000",
         "languages-0-language": "fr",
         "languages-0-level": "B2",
@@ -300,8 +303,8 @@ def test_intake_without_consent_warns_and_stores_no_sensitive_fact(
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"birth_date": "2090-01-01"}, "cannot be in the future"),
-        ({"birth_date": "04/05/2001"}, "Not a valid date value"),
+        ({"birth_date": str(days_from_today(30))}, "cannot be in the future"),
+        ({"birth_date": BIRTH.strftime("%d/%m/%Y")}, "Not a valid date value"),
         ({"postcode": "<script>"}, "Enter a valid postcode."),
         ({"languages-0-level": ""}, "Choose the level for this language."),
         ({"languages-1-language": "fr"}, "This language is listed twice."),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,8 +18,9 @@ from duo.matching.explain import criterion_sentence, unmatched_sentence
 from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.matching.scoring import CRITERIA, score_matrix, score_pair
 from duo.matching.solver import suggest, waiting_bonus
+from support import today
 
-TODAY = date(2026, 3, 2)
+TODAY = today()
 WORKING = ("fr", "nl", "en")
 
 languages = st.dictionaries(

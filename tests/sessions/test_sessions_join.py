@@ -15,7 +15,16 @@ from duo.people.models import Person
 from duo.sessions.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from duo.sessions.signup import sign_up
 from duo.sessions.tokens import make_token
-from support import counts, form_for, mails_to, make_session, past, request_for, run_jobs
+from support import (
+    ADULT_BIRTH_YEAR,
+    counts,
+    form_for,
+    mails_to,
+    make_session,
+    past,
+    request_for,
+    run_jobs,
+)
 
 
 @pytest.fixture
@@ -99,7 +108,7 @@ def test_signing_up_registers_and_keeps_the_mail_in_the_outbox(db, tenants, visi
             "Yasmina",
             "mentee",
             "en",
-            2001,
+            ADULT_BIRTH_YEAR,
         )
         reg = db.session.execute(select(Registration)).scalar_one()
         assert reg.status == REGISTERED and reg.heard_from == "website"

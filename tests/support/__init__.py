@@ -348,6 +348,11 @@ def past(days: int = 2) -> datetime:
     return (utcnow() - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
 
 
+#: The year of birth of the candidates that sign up in tests: 25 this year, an adult in every
+#: branch's age range.
+ADULT_BIRTH_YEAR = utcnow().year - 25
+
+
 def make_session(tenant: Any, **values: object) -> InfoSession:
     """An InfoSession of ``tenant`` written directly (past ones too), flushed."""
     defaults: dict[str, Any] = {
@@ -378,7 +383,7 @@ def request_for(session_id: uuid.UUID, **values: object) -> SignupRequest:
         "locale": "en",
         "consent": True,
         "phone": "+32 470 12 34 56",
-        "birth_year": 2001,
+        "birth_year": ADULT_BIRTH_YEAR,
         "heard_from": "website",
         "waitlist": False,
     }
@@ -395,7 +400,7 @@ def form_for(session_id: uuid.UUID | str, **values: object) -> dict[str, str]:
         "last_name": "Benali",
         "email": f"amina.{uuid.uuid4().hex[:6]}@example.org",
         "phone": "+32 470 12 34 56",
-        "birth_year": "2001",
+        "birth_year": str(ADULT_BIRTH_YEAR),
         "heard_from": "website",
         "consent": "y",
         "website": "",
