@@ -476,8 +476,8 @@ MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 #: ``pytestmark = pytest.mark.usefixtures("training_clock")`` FUTURE stays in the future
 #: and PAST in the past whatever year the suite runs in.
 TRAINING_NOW = dt.datetime(2030, 6, 3, 8, tzinfo=dt.UTC)
-FUTURE = dt.date(2030, 9, 2)  # a Monday, three months after TRAINING_NOW
-PAST = dt.date(2025, 9, 1)  # a Monday: over, for attendance
+FUTURE = TRAINING_NOW.date() + dt.timedelta(weeks=13)  # Monday 2 September 2030
+PAST = FUTURE - dt.timedelta(weeks=261)  # Monday 1 September 2025: over, for attendance
 
 
 @pytest.fixture

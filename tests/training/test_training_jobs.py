@@ -19,13 +19,13 @@ from duo.core.tenancy.context import tenant_scope
 from duo.people import states
 from duo.training import enrolment, jobs, planning
 from duo.training.reminders import reminder_key
-from support import make_cycle
+from support import FUTURE, make_cycle
 
 pytestmark = pytest.mark.usefixtures("training_clock")
 
 UTC = dt.UTC
 #: Monday 2 September 2030, 10:00 in Brussels and Amsterdam: "tomorrow" is Tuesday the 3rd.
-MONDAY = dt.datetime(2030, 9, 2, 8, 0, tzinfo=UTC)
+MONDAY = dt.datetime.combine(FUTURE, dt.time(8), tzinfo=UTC)
 
 
 def outbox(name: str) -> list[OutboxJob]:
@@ -157,7 +157,9 @@ def test_move_and_cancel_notices_update_the_calendar(db, tenants, create_person)
     with tenant_scope(mechelen.id):
         enrolment.enrol(cycle, mentor)
         first, second = cycle.sessions
-        planning.move_session(mechelen, first, dt.date(2030, 9, 4), dt.time(9), dt.time(12))
+        planning.move_session(
+            mechelen, first, FUTURE + dt.timedelta(days=2), dt.time(9), dt.time(12)
+        )
         planning.cancel_session(second, reason="Zaal bezet")
     for name in ("training.session_moved", "training.session_cancelled"):
         (row,) = outbox(name)
@@ -184,8 +186,12 @@ def test_a_notice_for_an_older_move_is_skipped(db, tenants, create_person) -> No
     with tenant_scope(lille.id):
         enrolment.enrol(cycle, mentor)
         (session,) = cycle.sessions
-        planning.move_session(lille, session, dt.date(2030, 9, 4), dt.time(9), dt.time(12))
-        planning.move_session(lille, session, dt.date(2030, 9, 5), dt.time(9), dt.time(12))
+        planning.move_session(
+            lille, session, FUTURE + dt.timedelta(days=2), dt.time(9), dt.time(12)
+        )
+        planning.move_session(
+            lille, session, FUTURE + dt.timedelta(days=3), dt.time(9), dt.time(12)
+        )
     rows = outbox("training.session_moved")
     assert [r.args[2] for r in rows] == [1, 2]
     for row in rows:

@@ -147,21 +147,23 @@ def test_move_keeps_local_time_raises_sequence_and_tells_participants(
         enrolment.enrol(cycle, mentor)
         session = cycle.sessions[0]
         moved = planning.move_session(
-            brussels, session, dt.date(2030, 10, 29), dt.time(9), dt.time(12)
+            brussels, session, FUTURE + dt.timedelta(days=57), dt.time(9), dt.time(12)
         )
         assert moved
         local = session.starts_at.astimezone(ZoneInfo("Europe/Brussels"))
-        assert (local.date(), local.hour) == (dt.date(2030, 10, 29), 9)
+        assert (local.date(), local.hour) == (FUTURE + dt.timedelta(days=57), 9)
         assert session.sequence == 1
         jobs = outbox("training.session_moved")
         assert [j.args for j in jobs] == [[str(session.id), str(mentor.id), 1]]
         # The same values again change nothing and tell nobody.
         assert not planning.move_session(
-            brussels, session, dt.date(2030, 10, 29), dt.time(9), dt.time(12)
+            brussels, session, FUTURE + dt.timedelta(days=57), dt.time(9), dt.time(12)
         )
         assert len(outbox("training.session_moved")) == 1
         with pytest.raises(ScheduleError) as info:
-            planning.move_session(brussels, session, dt.date(2030, 10, 29), dt.time(12), dt.time(9))
+            planning.move_session(
+                brussels, session, FUTURE + dt.timedelta(days=57), dt.time(12), dt.time(9)
+            )
         assert info.value.problems[0].field == "end"
 
 
@@ -178,7 +180,9 @@ def test_cancel_tells_participants_once(db, tenants, create_person) -> None:
         assert not planning.cancel_session(session)
         assert len(outbox("training.session_cancelled")) == 2
         with pytest.raises(ScheduleError):
-            planning.move_session(brussels, session, dt.date(2030, 11, 5), dt.time(9), dt.time(12))
+            planning.move_session(
+                brussels, session, FUTURE + dt.timedelta(days=64), dt.time(9), dt.time(12)
+            )
 
 
 # --------------------------------------------------------------------------- enrolment
