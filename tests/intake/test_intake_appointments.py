@@ -27,11 +27,15 @@ from duo.core.mail.models import OutgoingMail
 from duo.intake import appointments, jobs
 from duo.intake.models import CANCELLED, DONE, SCHEDULED, IntakeAppointment, IntakeTimeRequest
 from duo.people import states
-from support import run_jobs
+from support import days_from_today, run_jobs, today
 
 LOCALES = ("en", "fr", "nl")
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TOKEN = re.compile(r"/brussels/my-intake/([A-Za-z0-9_-]+)")
+
+#: A year ahead of the clock's, for reminders worked out from a given moment: its intakes
+#: are still to come, and in March (before the clocks change) Brussels is at UTC+1.
+AHEAD = today().year + 2
 
 
 def _text(locale: str, message: str, **values: object) -> str:
@@ -180,7 +184,7 @@ def test_the_person_page_and_the_todo_lead_to_scheduling(db, in_tenant, setup) -
 @pytest.mark.parametrize(
     "values, field_message",
     [
-        ({"at": None, "day": "2020-01-01"}, "Choose a time in the future."),
+        ({"at": None, "day": str(days_from_today(-30))}, "Choose a time in the future."),
         ({"day": "9999-01-01"}, "Enter a date between"),
         ({"day": "not a date"}, None),
         ({"time": ""}, "Give the time of the intake."),
@@ -339,7 +343,7 @@ def test_asking_for_another_time_becomes_a_todo_and_uses_the_link(
         {"message": ""},
         {"message": "x" * 1001},
         {"message": "Hi\x00"},
-        {"message": "Hi", "preferred_1": "2020-01-01T10:00"},
+        {"message": "Hi", "preferred_1": f"{days_from_today(-30)}T10:00"},
         {"message": "Hi", "preferred_1": "9999-01-01T10:00"},
         {"message": "Hi", "preferred_2": "tomorrow"},
     ],
@@ -459,20 +463,20 @@ def test_the_reminder_goes_out_the_day_before_in_local_time_once(
 ) -> None:
     tenant = tenants["brussels"]
     person = create_person("brussels", state=states.ATTENDED, locale=locale)
-    at = dt.datetime(2031, 3, 12, 9, 30, tzinfo=BRUSSELS)
+    at = dt.datetime(AHEAD, 3, 12, 9, 30, tzinfo=BRUSSELS)
     appointment = _schedule_at(db, in_tenant, person, at, tenant)
     appointment_id = appointment.id
     # 22:30 UTC on 10 March is 23:30 in Brussels, still the 10th: the intake is two local
     # days away; an hour later (00:30 on the 11th in Brussels, still the 10th in UTC) it is
     # tomorrow
     with in_tenant("brussels"):
-        late = dt.datetime(2031, 3, 10, 22, 30, tzinfo=dt.UTC)
+        late = dt.datetime(AHEAD, 3, 10, 22, 30, tzinfo=dt.UTC)
         assert jobs.send_reminders(late.isoformat()) == 0
-        evening = dt.datetime(2031, 3, 10, 23, 30, tzinfo=dt.UTC)
+        evening = dt.datetime(AHEAD, 3, 10, 23, 30, tzinfo=dt.UTC)
         assert jobs.send_reminders(evening.isoformat()) == 1
         assert jobs.send_reminders(evening.isoformat()) == 0  # idempotent
         assert jobs.send_reminders((evening + dt.timedelta(hours=1)).isoformat()) == 0
-    with clock.frozen(dt.datetime(2031, 3, 11, 8, tzinfo=dt.UTC)):
+    with clock.frozen(dt.datetime(AHEAD, 3, 11, 8, tzinfo=dt.UTC)):
         run_jobs()
     [mail] = _mails(db, in_tenant, "intake.reminder")
     assert mail.subject == _text(locale, "Tomorrow: your intake interview with DUO for a JOB")
@@ -492,10 +496,10 @@ def test_a_moved_intake_is_reminded_of_its_new_time_and_a_cancelled_one_not(
     tenant = tenants["brussels"]
     moved = create_person("brussels", state=states.ATTENDED)
     dropped = create_person("brussels", state=states.ATTENDED)
-    at = dt.datetime(2031, 5, 20, 14, tzinfo=BRUSSELS)
+    at = dt.datetime(AHEAD, 5, 20, 14, tzinfo=BRUSSELS)
     first = _schedule_at(db, in_tenant, moved, at, tenant)
     second = _schedule_at(db, in_tenant, dropped, at, tenant)
-    day_before = dt.datetime(2031, 5, 19, 8, tzinfo=dt.UTC)
+    day_before = dt.datetime(AHEAD, 5, 19, 8, tzinfo=dt.UTC)
     with in_tenant("brussels"):
         assert jobs.send_reminders(day_before.isoformat()) == 2
         appointments.cancel(second, by=None)

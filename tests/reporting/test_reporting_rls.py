@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from duo.core.tenancy.models import tenant_owned_tables
 from support import raw_sql as text
+from support import today
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only")]
 
@@ -142,7 +143,7 @@ def test_rollups_are_readable_by_all_but_written_only_by_their_branch(
     with in_tenant("brussels"):
         deleted = db.session.execute(
             text("DELETE FROM report_refreshes WHERE tenant_id = :t"),
-            {"t": tenants["antwerp"].id},
+            {"t": tenants["antwerp"].id, "m": today().replace(day=1)},
         ).rowcount
         assert deleted == 0
         savepoint = db.session.begin_nested()
@@ -150,8 +151,8 @@ def test_rollups_are_readable_by_all_but_written_only_by_their_branch(
             db.session.execute(
                 text(
                     "INSERT INTO report_rollups (tenant_id, month, measure, dimension, category, "
-                    "bucket, count, total) VALUES (:t, '2025-01-01', 'x', '', '', -1, 1, 0)"
+                    "bucket, count, total) VALUES (:t, :m, 'x', '', '', -1, 1, 0)"
                 ),
-                {"t": tenants["antwerp"].id},
+                {"t": tenants["antwerp"].id, "m": today().replace(day=1)},
             )
         savepoint.rollback()
