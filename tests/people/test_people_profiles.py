@@ -16,7 +16,7 @@ from duo.people.profiles import (
     profile_of,
     profiles_for,
 )
-from support import days_from_today
+from support import ADULT_BIRTH_YEAR, days_from_today
 
 
 def test_vocabulary_keys_match_matching_and_spec() -> None:
@@ -135,9 +135,14 @@ def test_eligibility_facts_fall_back_to_the_year_of_birth(db, in_tenant, create_
     assert eligibility_facts(person, None) == {"birth_year": 2001}
     with in_tenant("lyon"):
         profile = _profile(
-            db, person, birth_date=date(2001, 6, 2), languages={"fr": "C1"}, other_barriers=True
+            db,
+            person,
+            birth_date=date(ADULT_BIRTH_YEAR, 6, 2),
+            languages={"fr": "C1"},
+            other_barriers=True,
         )
     facts = eligibility_facts(person, profile)
-    assert facts["birth_date"] == date(2001, 6, 2) and facts["birth_year"] == 2001
+    assert facts["birth_date"] == date(ADULT_BIRTH_YEAR, 6, 2)
+    assert facts["birth_year"] == ADULT_BIRTH_YEAR
     assert facts["other_barriers"] is True and facts["migration_background"] is None
     assert facts["languages"] == {"fr": "C1"}

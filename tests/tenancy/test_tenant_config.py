@@ -195,6 +195,7 @@ def test_branch_settings(tenants: dict[str, BranchConfig]) -> None:
     brussels = tenants["brussels"]
     assert brussels.locales == ("fr", "nl", "en")
     assert brussels.holidays_subdivision is None
+    # The closing days are the ones the real files list, in the year they name.
     assert dt.date(2026, 12, 24) in brussels.closed_days
     assert tenants["liege"].holidays_subdivision == "French"
     assert tenants["ghent"].holidays_subdivision == "Flemish"
