@@ -8,7 +8,6 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -21,7 +20,7 @@ from duo.core.mail.models import OutgoingMail
 from duo.duos import accompaniment, display, health, lifecycle, states
 from duo.duos import jobs as duo_jobs
 from duo.duos.models import Duo, DuoAlert, DuoCheckIn
-from support import a_monday, snapshot
+from support import a_monday, snapshot, translated
 
 #: A Monday 39 weeks ago: the duos' whole story, 200 days to an end included, is over today.
 START = a_monday(-39)
@@ -76,11 +75,6 @@ def make(db, in_tenant, pool_factory, create_user, tenants):
     return build
 
 
-def _text(locale: str, message: str, **values: object) -> str:
-    with force_locale(locale):
-        return gettext(message, **values)
-
-
 @pytest.mark.parametrize("locale", ["en", "fr", "nl"])
 def test_a_weekly_check_in_through_the_link(app, db, in_tenant, make, locale) -> None:
     s = make(locale=locale)
@@ -90,14 +84,14 @@ def test_a_weekly_check_in_through_the_link(app, db, in_tenant, make, locale) ->
     with clock.frozen(START + dt.timedelta(days=10)):
         page = client.get(f"/brussels/my/{s.tokens['mentor']}").get_data(as_text=True)
         assert 'id="check-in-form"' in page
-        assert _text(shown, "How was this week?") in page
+        assert translated(shown, "How was this week?") in page
         assert f'value="{week}"' in page  # the form names the week it is about
         url = f"/brussels/my/{s.tokens['mentor']}/check-in"
         missing = client.post(url, data={"week": week})
         assert missing.status_code == 400
         no_length = client.post(url, data={"met": "yes", "week": week})
         assert no_length.status_code == 400
-        assert _text(shown, "Say how long you met.") in no_length.get_data(as_text=True)
+        assert translated(shown, "Say how long you met.") in no_length.get_data(as_text=True)
         ok = client.post(url, data={"met": "yes", "minutes": "120", "topics": ["cv", "network"],
                                     "note": "CV redone", "week": week})  # fmt: skip
         assert ok.status_code == 302
@@ -106,7 +100,7 @@ def test_a_weekly_check_in_through_the_link(app, db, in_tenant, make, locale) ->
         again = client.post(url, data={"met": "yes", "minutes": "90", "topics": ["cv"],
                                        "week": week}, follow_redirects=True)  # fmt: skip
         day = format_date(week_of(1), locale=locale, country="BE")
-        updated = _text(
+        updated = translated(
             shown, "Thank you: your check-in for the week of %(day)s is updated.", day=day
         )
         assert str(escape(updated)) in again.get_data(as_text=True)
@@ -136,7 +130,7 @@ def test_a_check_in_is_tied_to_the_week_it_was_asked_for(app, db, in_tenant, mak
     with clock.frozen(morning(2)):
         page = client.get(f"/brussels/my/{token}?week={week_of(1)}").get_data(as_text=True)
         day = format_date(week_of(1), locale=locale, country="BE")
-        assert _text(locale, "How was the week of %(day)s?", day=day) in page
+        assert translated(locale, "How was the week of %(day)s?", day=day) in page
         assert f'value="{week_of(1)}"' in page
         assert client.post(url, data={**data, "week": str(week_of(1))}).status_code == 302
     # Three weeks later the same mail's link opens the current week's form, saying so.
@@ -146,7 +140,7 @@ def test_a_check_in_is_tied_to_the_week_it_was_asked_for(app, db, in_tenant, mak
         assert f'value="{week_of(5)}"' in page and f'value="{week_of(1)}"' not in page
         stale = client.post(url, data={**data, "week": str(week_of(2))})  # a form left open
         assert stale.status_code == 400
-        closed = _text(
+        closed = translated(
             locale,
             "The check-in for the week of %(day)s is closed. Nothing was recorded.",
             day=format_date(week_of(2), locale=locale, country="BE"),

@@ -10,7 +10,6 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -21,8 +20,8 @@ from duo.core.mail.models import OutgoingMail
 from duo.duos import agreement, lifecycle, states
 from duo.duos.models import Duo, DuoDecision, DuoEvent, DuoSignature
 from duo.people import states as person_states
+from support import assert_dead_links, html_lang, snapshot, today, translated
 from support import run_jobs as drain_jobs
-from support import snapshot, today
 
 LOCALES = ("en", "fr", "nl")
 FRENCH = {"fr": "native"}
@@ -87,15 +86,6 @@ def setup(db, in_tenant, pool_factory, create_user, tenants):
     return make
 
 
-def _text(locale: str, message: str, **values: object) -> str:
-    with force_locale(locale):
-        return gettext(message, **values)
-
-
-def _html_lang(html: str) -> str:
-    return re.search(r'<html lang="([a-z]+)"', html).group(1)
-
-
 def _state(db, in_tenant, s) -> Duo:
     with in_tenant(s.branch):
         db.session.expire_all()
@@ -109,12 +99,13 @@ def test_a_valid_link_opens_my_duo_in_my_language(app, setup, locale) -> None:
         response = app.test_client().get(f"/brussels/my/{s.tokens['mentee']}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert _html_lang(html) == locale
-    assert _text(locale, "My duo with %(partner)s", partner="Luc") in html
+    assert html_lang(html) == locale
+    assert translated(locale, "My duo with %(partner)s", partner="Luc") in html
     # Before the meeting: no decision form yet.
     assert 'id="decision-form"' not in html
     assert (
-        _text(locale, "After the meeting, you can tell us here whether you want to go on.") in html
+        translated(locale, "After the meeting, you can tell us here whether you want to go on.")
+        in html
     )
 
 
@@ -125,14 +116,9 @@ def test_a_wrong_link_says_so_and_changes_nothing(app, db, in_tenant, setup, loc
     with client.session_transaction() as session:
         session["locale"] = locale
     with clock.frozen(START + dt.timedelta(days=3)):
-        for path in ("/brussels/my/not-a-token", f"/brussels/my/{s.tokens['mentee']}x",
-                     "/brussels/my/" + "a" * 300):  # fmt: skip
-            response = client.get(path)
-            assert response.status_code == 404
-            html = response.get_data(as_text=True)
-            assert _html_lang(html) == locale
-            assert _text(locale, "This link does not work") in html
-            assert _text(locale, "Nothing has been changed.") in html
+        paths = ("/brussels/my/not-a-token", f"/brussels/my/{s.tokens['mentee']}x",
+                 "/brussels/my/" + "a" * 300)  # fmt: skip
+        assert_dead_links(client, paths, locale)
         response = client.post("/brussels/my/not-a-token/decision", data={"go_on": "no"})
         assert response.status_code == 404
     with in_tenant("brussels"):
@@ -159,9 +145,9 @@ def test_an_expired_link_says_so_in_my_language(app, db, in_tenant, setup, local
         response = client.get(f"/brussels/my/{s.tokens['mentor']}")
         assert response.status_code == 410
         html = response.get_data(as_text=True)
-        assert _html_lang(html) == locale
-        assert _text(locale, "This link has expired") in html
-        assert _text(locale, "Nothing has been changed.") in html
+        assert html_lang(html) == locale
+        assert translated(locale, "This link has expired") in html
+        assert translated(locale, "Nothing has been changed.") in html
         post = client.post(f"/brussels/my/{s.tokens['mentor']}/decision", data={"go_on": "no"})
         assert post.status_code == 410
     assert _state(db, in_tenant, s).state == states.FIRST_MEETING
@@ -180,8 +166,8 @@ def test_a_revoked_link_says_so_and_a_fresh_one_is_mailed(
         old = app.test_client().get(f"/brussels/my/{s.tokens['mentor']}")
         assert old.status_code == 410
         html = old.get_data(as_text=True)
-        assert _html_lang(html) == locale
-        assert _text(locale, "This link no longer works") in html
+        assert html_lang(html) == locale
+        assert translated(locale, "This link no longer works") in html
         # The mentee's link still works; the mentor got a new one by mail.
         assert app.test_client().get(f"/brussels/my/{s.tokens['mentee']}").status_code == 200
         with in_tenant("brussels"):
@@ -190,7 +176,7 @@ def test_a_revoked_link_says_so_and_a_fresh_one_is_mailed(
             ).scalar_one()
             assert mail.person_id == s.mentor.id
             token = re.search(r"/brussels/my/([A-Za-z0-9_-]+)", mail.text).group(1)
-            assert mail.subject == _text(locale, "DUO for a JOB: your new personal link")
+            assert mail.subject == translated(locale, "DUO for a JOB: your new personal link")
         assert app.test_client().get(f"/brussels/my/{token}").status_code == 200
         client.post(f"/brussels/duos/{s.duo.id}/links/revoke", data={"link-party": "mentor"})
         assert app.test_client().get(f"/brussels/my/{token}").status_code == 410
@@ -213,8 +199,8 @@ def test_a_used_single_use_link_says_so(app, db, in_tenant, setup, locale) -> No
         response = app.test_client().get(f"/brussels/my/{token}")
     assert response.status_code == 410
     html = response.get_data(as_text=True)
-    assert _html_lang(html) == locale
-    assert _text(locale, "This link was already used") in html
+    assert html_lang(html) == locale
+    assert translated(locale, "This link was already used") in html
 
 
 def test_the_token_is_stored_only_as_a_hash(db, in_tenant, setup) -> None:
@@ -240,7 +226,7 @@ def test_decisions_are_private_and_a_no_is_announced_without_who(
         assert 'id="decision-form"' in page
         missing = client.post(f"/brussels/my/{s.tokens['mentee']}/decision", data={})
         assert missing.status_code == 400
-        assert _text(locale, "Choose yes or no.") in missing.get_data(as_text=True)
+        assert translated(locale, "Choose yes or no.") in missing.get_data(as_text=True)
         yes = client.post(f"/brussels/my/{s.tokens['mentee']}/decision",
                           data={"go_on": "yes", "reason": "Great talk"})  # fmt: skip
         assert yes.status_code == 302
@@ -266,7 +252,7 @@ def test_decisions_are_private_and_a_no_is_announced_without_who(
         assert {m.person_id for m in mails} == {s.mentee.id, s.mentor.id}
         for mail in mails:
             assert "Too far away" not in mail.text
-            assert mail.subject == _text(locale, "DUO for a JOB: your duo will not go on")
+            assert mail.subject == translated(locale, "DUO for a JOB: your duo will not go on")
         # Both are back in the pool.
         from duo.people.models import Person
 
@@ -330,7 +316,7 @@ def test_signing_through_the_link_and_the_pdf(app, db, in_tenant, login, setup, 
         wrong = client.post(f"/brussels/my/{s.tokens['mentee']}/sign",
                             data={"full_name": "Someone", "accepted": "y"})  # fmt: skip
         assert wrong.status_code == 400
-        assert _text(locale, "Type your full name as we know it: %(name)s.",
+        assert translated(locale, "Type your full name as we know it: %(name)s.",
                      name=s.mentee.full_name) in wrong.get_data(as_text=True)  # fmt: skip
         unticked = client.post(f"/brussels/my/{s.tokens['mentee']}/sign",
                                data={"full_name": s.mentee.full_name})  # fmt: skip
@@ -409,7 +395,7 @@ def test_planning_sends_both_an_invitation_with_ics(db, in_tenant, setup) -> Non
         )
     assert {m.person_id for m in mails} == {s.mentee.id, s.mentor.id}
     for mail in mails:
-        assert mail.subject == _text("fr", "DUO for a JOB: your first meeting")
+        assert mail.subject == translated("fr", "DUO for a JOB: your first meeting")
         (ics,) = mail.attachments
         assert ics["filename"] == "first-meeting.ics"
         assert "/brussels/my/" in mail.text

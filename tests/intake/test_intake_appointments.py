@@ -14,7 +14,6 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask_babel import force_locale, gettext
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -27,7 +26,15 @@ from duo.core.mail.models import OutgoingMail
 from duo.intake import appointments, jobs
 from duo.intake.models import CANCELLED, DONE, SCHEDULED, IntakeAppointment, IntakeTimeRequest
 from duo.people import states
-from support import days_from_today, run_jobs, today
+from support import (
+    assert_dead_links,
+    days_from_today,
+    html_lang,
+    mails_where,
+    run_jobs,
+    today,
+    translated,
+)
 
 LOCALES = ("en", "fr", "nl")
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -36,15 +43,6 @@ TOKEN = re.compile(r"/brussels/my-intake/([A-Za-z0-9_-]+)")
 #: A year ahead of the clock's, for reminders worked out from a given moment: its intakes
 #: are still to come, and in March (before the clocks change) Brussels is at UTC+1.
 AHEAD = today().year + 2
-
-
-def _text(locale: str, message: str, **values: object) -> str:
-    with force_locale(locale):
-        return gettext(message, **values)
-
-
-def _html_lang(html: str) -> str:
-    return re.search(r'<html lang="([a-z]+)"', html).group(1)
 
 
 def _in_days(days: int, hour: int = 10) -> dt.datetime:
@@ -75,13 +73,7 @@ def _appointments(db, in_tenant, branch: str = "brussels") -> list[IntakeAppoint
 
 def _mails(db, in_tenant, kind: str, branch: str = "brussels") -> list[OutgoingMail]:
     with in_tenant(branch):
-        return list(
-            db.session.execute(
-                select(OutgoingMail)
-                .where(OutgoingMail.kind == kind)
-                .order_by(OutgoingMail.created_at)
-            ).scalars()
-        )
+        return mails_where(OutgoingMail.kind == kind)
 
 
 def _ics(mail: OutgoingMail) -> Calendar:
@@ -132,8 +124,8 @@ def test_scheduling_invites_the_candidate_in_their_language_with_an_ics(
     [appointment] = _appointments(db, in_tenant)
     assert appointment.status == SCHEDULED and appointment.starts_at == at.astimezone(dt.UTC)
     [mail] = _mails(db, in_tenant, "intake.invited")
-    assert mail.subject == _text(locale, "DUO for a JOB: your intake interview")
-    assert _text(locale, "Hello %(name)s,", name="Amina") in mail.text
+    assert mail.subject == translated(locale, "DUO for a JOB: your intake interview")
+    assert translated(locale, "Hello %(name)s,", name="Amina") in mail.text
     assert "14:00" in mail.text and "14:00:00" not in mail.text
     assert "Rue de la Loi 1, Bruxelles" in mail.text
     assert TOKEN.search(mail.text)
@@ -231,8 +223,8 @@ def test_a_valid_link_opens_the_appointment_in_my_language(
     response = app.test_client().get(f"/brussels/my-intake/{token}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert _html_lang(html) == locale
-    assert _text(locale, "My intake interview") in html
+    assert html_lang(html) == locale
+    assert translated(locale, "My intake interview") in html
     assert 'id="other-time-form"' in html
     assert "09:00" in html and "09:00:00" not in html
 
@@ -245,14 +237,9 @@ def test_a_wrong_link_says_so_and_changes_nothing(app, db, in_tenant, setup, loc
     client = app.test_client()
     with client.session_transaction() as session:
         session["locale"] = locale
-    for path in ("/brussels/my-intake/not-a-token", f"/brussels/my-intake/{token}x",
-                 "/brussels/my-intake/" + "a" * 300):  # fmt: skip
-        response = client.get(path)
-        assert response.status_code == 404
-        html = response.get_data(as_text=True)
-        assert _html_lang(html) == locale
-        assert _text(locale, "This link does not work") in html
-        assert _text(locale, "Nothing has been changed.") in html
+    paths = ("/brussels/my-intake/not-a-token", f"/brussels/my-intake/{token}x",
+             "/brussels/my-intake/" + "a" * 300)  # fmt: skip
+    assert_dead_links(client, paths, locale)
     post = client.post("/brussels/my-intake/not-a-token/other-time", data={"message": "Hi"})
     assert post.status_code == 404
     with in_tenant("brussels"):
@@ -285,8 +272,8 @@ def test_an_expired_link_says_so_and_changes_nothing(app, db, in_tenant, setup, 
         response = client.get(f"/brussels/my-intake/{token}")
         assert response.status_code == 410
         html = response.get_data(as_text=True)
-        assert _html_lang(html) == locale
-        assert _text(locale, "This link has expired") in html
+        assert html_lang(html) == locale
+        assert translated(locale, "This link has expired") in html
         post = client.post(f"/brussels/my-intake/{token}/other-time", data={"message": "Hi"})
         assert post.status_code == 410
     with in_tenant("brussels"):
@@ -311,8 +298,8 @@ def test_asking_for_another_time_becomes_a_todo_and_uses_the_link(
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert _html_lang(html) == locale
-    assert _text(locale, "Thank you: your request is sent") in html
+    assert html_lang(html) == locale
+    assert translated(locale, "Thank you: your request is sent") in html
     with in_tenant("brussels"):
         request = db.session.execute(select(IntakeTimeRequest)).scalar_one()
         assert request.message == "Je travaille ce jour-là."
@@ -322,7 +309,7 @@ def test_asking_for_another_time_becomes_a_todo_and_uses_the_link(
     # used: the link now says so, and a second request changes nothing
     again = client.get(f"/brussels/my-intake/{token}")
     assert again.status_code == 410
-    assert _text(locale, "This link was already used") in again.get_data(as_text=True)
+    assert translated(locale, "This link was already used") in again.get_data(as_text=True)
     post = client.post(f"/brussels/my-intake/{token}/other-time", data={"message": "Encore"})
     assert post.status_code == 410
     with in_tenant("brussels"):
@@ -375,7 +362,7 @@ def test_moving_sends_a_notice_and_revokes_the_older_link(
     [appointment] = _appointments(db, in_tenant)
     assert appointment.sequence == 1 and appointment.video_url == "https://meet.example.org/duo"
     [mail] = _mails(db, in_tenant, "intake.moved")
-    assert mail.subject == _text(locale, "DUO for a JOB: your intake interview has moved")
+    assert mail.subject == translated(locale, "DUO for a JOB: your intake interview has moved")
     assert "https://meet.example.org/duo" in mail.text
     [event] = _ics(mail).walk("VEVENT")
     assert int(event["SEQUENCE"]) == 1 and event.decoded("DTSTART") == later
@@ -399,7 +386,7 @@ def test_a_revoked_link_says_so(app, db, in_tenant, setup) -> None:
     response = app.test_client().get(f"/brussels/my-intake/{old}")
     assert response.status_code == 410
     assert 'data-reason="revoked"' in response.get_data(as_text=True)
-    assert _text("fr", "This link no longer works") in response.get_data(as_text=True)
+    assert translated("fr", "This link no longer works") in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -413,7 +400,7 @@ def test_cancelling_sends_a_cancel_and_closes_the_link(app, db, in_tenant, setup
     [appointment] = _appointments(db, in_tenant)
     assert appointment.status == CANCELLED
     [mail] = _mails(db, in_tenant, "intake.cancelled")
-    assert mail.subject == _text(locale, "DUO for a JOB: your intake interview is cancelled")
+    assert mail.subject == translated(locale, "DUO for a JOB: your intake interview is cancelled")
     calendar = _ics(mail)
     assert calendar["METHOD"] == "CANCEL"
     [event] = calendar.walk("VEVENT")
@@ -479,7 +466,7 @@ def test_the_reminder_goes_out_the_day_before_in_local_time_once(
     with clock.frozen(dt.datetime(AHEAD, 3, 11, 8, tzinfo=dt.UTC)):
         run_jobs()
     [mail] = _mails(db, in_tenant, "intake.reminder")
-    assert mail.subject == _text(locale, "Tomorrow: your intake interview with DUO for a JOB")
+    assert mail.subject == translated(locale, "Tomorrow: your intake interview with DUO for a JOB")
     assert "09:30" in mail.text
     with in_tenant("brussels"):
         reminder_jobs = db.session.scalar(
@@ -585,7 +572,7 @@ def test_the_invitation_goes_through_a_real_smtp_server(
     _scheduled(s, at=_in_days(3, 11))
     [message] = smtp.messages
     assert message["To"] == s.person.email
-    assert message["Subject"] == _text("nl", "DUO for a JOB: your intake interview")
+    assert message["Subject"] == translated("nl", "DUO for a JOB: your intake interview")
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert TOKEN.search(body)
     [ics] = [part for part in message.iter_attachments() if part.get_filename() == "intake.ics"]

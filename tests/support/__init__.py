@@ -28,6 +28,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -456,15 +457,43 @@ def counts(tenant: Any) -> dict[str, int]:
     return result
 
 
+def mails_where(*conditions: Any) -> list[OutgoingMail]:
+    """The mails of the current branch scope that match ``conditions``, oldest first."""
+    query = select(OutgoingMail).where(*conditions).order_by(OutgoingMail.created_at)
+    return list(app_db.session.execute(query).scalars())
+
+
 def mails_to(tenant: Any, address: str) -> list[OutgoingMail]:
     with tenant_scope(tenant.id):
-        return list(
-            app_db.session.execute(
-                select(OutgoingMail)
-                .where(OutgoingMail.recipient == address)
-                .order_by(OutgoingMail.created_at)
-            ).scalars()
-        )
+        return mails_where(OutgoingMail.recipient == address)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def translated(locale: str, message: str, **values: object) -> str:
+    """``message`` as a reader of ``locale`` sees it (needs an app context)."""
+    with force_locale(locale):
+        return gettext(message, **values)
+
+
+def html_lang(html: str) -> str:
+    """The language a page declares on its ``<html>`` element."""
+    found = re.search(r'<html lang="([a-z]+)"', html)
+    assert found, "the page declares no language"
+    return found.group(1)
+
+
+def assert_dead_links(client: FlaskClient, paths: Sequence[str], locale: str) -> None:
+    """Each personal-link page of ``paths`` is a 404 in ``locale`` that says the link does not
+    work and that nothing changed."""
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        html = response.get_data(as_text=True)
+        assert html_lang(html) == locale
+        assert translated(locale, "This link does not work") in html
+        assert translated(locale, "Nothing has been changed.") in html
 
 
 # --------------------------------------------------------------------------- training

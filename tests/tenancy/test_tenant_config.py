@@ -87,6 +87,16 @@ def assert_problem(found: list[ConfigProblem], file: Path, field: str, *words: s
     pytest.fail(f"no problem {file.name}: {field}: {words} in:\n{listing}")
 
 
+def assert_problem_in(found: list[ConfigProblem], root: Path, name: str, field: str, *words: str):
+    """:func:`assert_problem` for the file ``name`` of the tenants folder ``root``."""
+    assert_problem(found, root / name, field, *words)
+
+
+def assert_file_problem(root: Path, name: str, field: str, *words: str) -> None:
+    """Loading ``root`` fails, and one problem names the file ``name``, ``field`` and ``words``."""
+    assert_problem(problems(root), root / name, field, *words)
+
+
 # --------------------------------------------------------------------------- the real files
 
 
@@ -348,9 +358,9 @@ def test_unknown_key(tenants_copy: Path) -> None:
         '{ id = "language", mx = 3 }',
     )
     found = problems(tenants_copy)
-    assert_problem(found, tenants_copy / "ghent.toml", "colour", "unknown field")
-    assert_problem(
-        found, tenants_copy / "antwerp.toml", "eligibility.mentor.rules[0].mx", "unknown field"
+    assert_problem_in(found, tenants_copy, "ghent.toml", "colour", "unknown field")
+    assert_problem_in(
+        found, tenants_copy, "antwerp.toml", "eligibility.mentor.rules[0].mx", "unknown field"
     )
 
 
@@ -359,8 +369,8 @@ def test_wrong_type(tenants_copy: Path) -> None:
     replace(tenants_copy / "liege.toml", 'locales = ["fr"]', 'locales = "fr"')
     replace(tenants_copy / "countries" / "nl.toml", "meeting_hours = 2", "meeting_hours = true")
     found = problems(tenants_copy)
-    assert_problem(found, tenants_copy / "lyon.toml", "programme.duration_months", "whole number")
-    assert_problem(found, tenants_copy / "liege.toml", "locales", "must be a list")
+    assert_problem_in(found, tenants_copy, "lyon.toml", "programme.duration_months", "whole number")
+    assert_problem_in(found, tenants_copy, "liege.toml", "locales", "must be a list")
     assert_problem(
         found, tenants_copy / "countries" / "nl.toml", "programme.meeting_hours", "number"
     )
@@ -370,7 +380,9 @@ def test_missing_required_field(tenants_copy: Path) -> None:
     replace(tenants_copy / "mechelen.toml", 'contact_email = "mechelen@duoforajob.be"\n', "")
     replace(tenants_copy / "countries" / "fr.toml", "sector = 30\n", "")
     found = problems(tenants_copy)
-    assert_problem(found, tenants_copy / "mechelen.toml", "contact_email", "missing required field")
+    assert_problem_in(
+        found, tenants_copy, "mechelen.toml", "contact_email", "missing required field"
+    )
     assert_problem(
         found, tenants_copy / "countries" / "fr.toml", "matching.weights.sector", "missing"
     )
@@ -383,9 +395,9 @@ def test_missing_rule_parameter_after_merge(tenants_copy: Path) -> None:
         'title = { fr = "Le français au travail" }\n'
         'description = { fr = "Vocabulaire professionnel." }\naudience = "mentees"\n',
     )
-    assert_problem(
-        problems(tenants_copy),
-        tenants_copy / "lille.toml",
+    assert_file_problem(
+        tenants_copy,
+        "lille.toml",
         "training.modules[0].duration_minutes",
         "missing",
     )
@@ -393,9 +405,7 @@ def test_missing_rule_parameter_after_merge(tenants_copy: Path) -> None:
 
 def test_unknown_country(tenants_copy: Path) -> None:
     replace(tenants_copy / "ghent.toml", 'country = "be"', 'country = "de"')
-    assert_problem(
-        problems(tenants_copy), tenants_copy / "ghent.toml", "country", "unknown country de", "be"
-    )
+    assert_file_problem(tenants_copy, "ghent.toml", "country", "unknown country de", "be")
 
 
 def test_unsupported_locale(tenants_copy: Path) -> None:
@@ -406,16 +416,16 @@ def test_unsupported_locale(tenants_copy: Path) -> None:
         tenants_copy / "liege.toml", 'name = { en = "Liège"', 'name = { es = "Lieja", en = "Liège"'
     )
     found = problems(tenants_copy)
-    assert_problem(found, tenants_copy / "brussels.toml", "locales[1]", "unsupported locale de")
-    assert_problem(found, tenants_copy / "liege.toml", "name.es", "unsupported locale es")
+    assert_problem_in(found, tenants_copy, "brussels.toml", "locales[1]", "unsupported locale de")
+    assert_problem_in(found, tenants_copy, "liege.toml", "name.es", "unsupported locale es")
 
 
 def test_invalid_time_zone(tenants_copy: Path) -> None:
     replace(tenants_copy / "rotterdam.toml", '"Europe/Amsterdam"', '"Europe/Rotterdam"')
     replace(tenants_copy / "countries" / "be.toml", '"Europe/Brussels"', '"CET+1/Brussels"')
     found = problems(tenants_copy)
-    assert_problem(
-        found, tenants_copy / "rotterdam.toml", "timezone", "unknown time zone Europe/Rotterdam"
+    assert_problem_in(
+        found, tenants_copy, "rotterdam.toml", "timezone", "unknown time zone Europe/Rotterdam"
     )
     assert_problem(found, tenants_copy / "countries" / "be.toml", "timezone", "unknown time zone")
 
@@ -423,7 +433,7 @@ def test_invalid_time_zone(tenants_copy: Path) -> None:
 def test_slug_must_match_the_file_name(tenants_copy: Path) -> None:
     (tenants_copy / "ghent.toml").rename(tenants_copy / "gent.toml")
     found = problems(tenants_copy)
-    assert_problem(found, tenants_copy / "gent.toml", "slug", "ghent", "file name", "gent")
+    assert_problem_in(found, tenants_copy, "gent.toml", "slug", "ghent", "file name", "gent")
 
 
 def test_bad_slug(tenants_copy: Path) -> None:
@@ -431,7 +441,7 @@ def test_bad_slug(tenants_copy: Path) -> None:
         tenants_copy / "Namur.toml",
         (tenants_copy / "lille.toml").read_text().replace('"lille"', '"Namur"'),
     )
-    assert_problem(problems(tenants_copy), tenants_copy / "Namur.toml", "slug", "not a valid slug")
+    assert_file_problem(tenants_copy, "Namur.toml", "slug", "not a valid slug")
 
 
 def test_duplicate_slug(tenants_copy: Path, tmp_path: Path) -> None:
@@ -446,13 +456,13 @@ def test_not_toml(tenants_copy: Path) -> None:
     write(tenants_copy / "lyon.toml", 'slug = "lyon"\ncountry = \n')
     write(tenants_copy / "lille.toml", "<html>not a config</html>\n")
     found = problems(tenants_copy)
-    assert_problem(found, tenants_copy / "lyon.toml", "line 2", "not valid TOML")
-    assert_problem(found, tenants_copy / "lille.toml", "line 1", "not valid TOML")
+    assert_problem_in(found, tenants_copy, "lyon.toml", "line 2", "not valid TOML")
+    assert_problem_in(found, tenants_copy, "lille.toml", "line 1", "not valid TOML")
 
 
 def test_not_utf8(tenants_copy: Path) -> None:
     (tenants_copy / "liege.toml").write_bytes('name = "Liège"\n'.encode("latin-1"))
-    assert_problem(problems(tenants_copy), tenants_copy / "liege.toml", "", "UTF-8")
+    assert_file_problem(tenants_copy, "liege.toml", "", "UTF-8")
 
 
 def test_invalid_closed_days(tenants_copy: Path) -> None:
@@ -460,11 +470,11 @@ def test_invalid_closed_days(tenants_copy: Path) -> None:
     replace(tenants_copy / "brussels.toml", '"2026-12-31"', '"31/12/2026"')
     prepend(tenants_copy / "lille.toml", "closed_days = [2026-12-24, 20261225]")
     found = problems(tenants_copy)
-    assert_problem(
-        found, tenants_copy / "paris.toml", "closed_days[1]", "2026-02-30", "not a valid date"
+    assert_problem_in(
+        found, tenants_copy, "paris.toml", "closed_days[1]", "2026-02-30", "not a valid date"
     )
-    assert_problem(found, tenants_copy / "brussels.toml", "closed_days[4]", "not a valid date")
-    assert_problem(found, tenants_copy / "lille.toml", "closed_days[1]", "not a valid date")
+    assert_problem_in(found, tenants_copy, "brussels.toml", "closed_days[4]", "not a valid date")
+    assert_problem_in(found, tenants_copy, "lille.toml", "closed_days[1]", "not a valid date")
     assert not any(p.field == "closed_days[0]" and p.file.name == "lille.toml" for p in found)
 
 
@@ -481,9 +491,10 @@ def test_toml_dates_are_accepted(tenants_copy: Path) -> None:
 def test_unknown_holidays_subdivision(tenants_copy: Path) -> None:
     replace(tenants_copy / "liege.toml", 'subdivision = "French"', 'subdivision = "Wallonia"')
     found = problems(tenants_copy)
-    assert_problem(
+    assert_problem_in(
         found,
-        tenants_copy / "liege.toml",
+        tenants_copy,
+        "liege.toml",
         "holidays.subdivision",
         "Wallonia",
         "BE",
@@ -501,9 +512,7 @@ def test_unknown_holidays_country(tenants_copy: Path) -> None:
 
 def test_empty_locales(tenants_copy: Path) -> None:
     replace(tenants_copy / "lyon.toml", 'locales = ["fr"]', "locales = []")
-    assert_problem(
-        problems(tenants_copy), tenants_copy / "lyon.toml", "locales", "must not be empty"
-    )
+    assert_file_problem(tenants_copy, "lyon.toml", "locales", "must not be empty")
 
 
 def test_name_missing_the_default_locale(tenants_copy: Path) -> None:
@@ -512,14 +521,12 @@ def test_name_missing_the_default_locale(tenants_copy: Path) -> None:
         'name = { en = "Ghent", fr = "Gand", nl = "Gent" }',
         'name = { en = "Ghent" }',
     )
-    assert_problem(problems(tenants_copy), tenants_copy / "ghent.toml", "name", "default locale nl")
+    assert_file_problem(tenants_copy, "ghent.toml", "name", "default locale nl")
 
 
 def test_bad_email(tenants_copy: Path) -> None:
     replace(tenants_copy / "lille.toml", "lille@duoforajob.fr", "lille at duoforajob")
-    assert_problem(
-        problems(tenants_copy), tenants_copy / "lille.toml", "contact_email", "not a valid e-mail"
-    )
+    assert_file_problem(tenants_copy, "lille.toml", "contact_email", "not a valid e-mail")
 
 
 def test_unknown_rule_kind(tenants_copy: Path) -> None:
@@ -530,9 +537,10 @@ def test_unknown_rule_kind(tenants_copy: Path) -> None:
         '  { id = "city", kind = "lives_in", fact = "city" },',
     )
     found = problems(tenants_copy)
-    assert_problem(
+    assert_problem_in(
         found,
-        tenants_copy / "paris.toml",
+        tenants_copy,
+        "paris.toml",
         "eligibility.mentee.rules[1].kind",
         "lives_in",
         "age_range",
@@ -549,14 +557,14 @@ def test_rule_missing_parameters_for_its_kind(tenants_copy: Path) -> None:
         '  { id = "seniority", kind = "min_value", fact = "years_experience" },',
     )
     found = problems(tenants_copy)
-    assert_problem(
-        found, tenants_copy / "paris.toml", "eligibility.mentee.rules[1].values", "one_of", "values"
+    assert_problem_in(
+        found, tenants_copy, "paris.toml", "eligibility.mentee.rules[1].values", "one_of", "values"
     )
-    assert_problem(
-        found, tenants_copy / "paris.toml", "eligibility.mentee.rules[2].min", "min, max or both"
+    assert_problem_in(
+        found, tenants_copy, "paris.toml", "eligibility.mentee.rules[2].min", "min, max or both"
     )
-    assert_problem(
-        found, tenants_copy / "paris.toml", "eligibility.mentee.rules[3].min", "needs min"
+    assert_problem_in(
+        found, tenants_copy, "paris.toml", "eligibility.mentee.rules[3].min", "needs min"
     )
 
 
@@ -574,8 +582,8 @@ def test_rule_parameter_not_used_by_its_kind(tenants_copy: Path) -> None:
     found = problems(tenants_copy)
     fr = tenants_copy / "countries" / "fr.toml"
     assert_problem(found, fr, "eligibility.mentor.rules[1].max", "not used", "min_value")
-    assert_problem(
-        found, tenants_copy / "ghent.toml", "eligibility.mentor.rules[0].values", "not used"
+    assert_problem_in(
+        found, tenants_copy, "ghent.toml", "eligibility.mentor.rules[0].values", "not used"
     )
 
 
@@ -585,9 +593,9 @@ def test_new_rule_needs_an_id(tenants_copy: Path) -> None:
         '{ id = "language", languages = ["fr"] }',
         '{ languages = ["fr"] }',
     )
-    assert_problem(
-        problems(tenants_copy),
-        tenants_copy / "paris.toml",
+    assert_file_problem(
+        tenants_copy,
+        "paris.toml",
         "eligibility.mentee.rules[0].id",
         "missing",
     )
@@ -607,9 +615,10 @@ def test_min_greater_than_max(tenants_copy: Path) -> None:
     assert_problem(
         found, tenants_copy / "countries" / "nl.toml", "eligibility.mentee.rules[0].min", "35", "33"
     )
-    assert_problem(
+    assert_problem_in(
         found,
-        tenants_copy / "brussels.toml",
+        tenants_copy,
+        "brussels.toml",
         "eligibility.mentee.rules[1].min",
         "min (40)",
         "max (33)",
@@ -623,8 +632,8 @@ def test_unknown_cefr_level(tenants_copy: Path) -> None:
         'languages = ["nl"], min_level = "B3" }',
     )
     found = problems(tenants_copy)
-    assert_problem(
-        found, tenants_copy / "ghent.toml", "eligibility.mentor.rules[0].min_level", "B3", "C2"
+    assert_problem_in(
+        found, tenants_copy, "ghent.toml", "eligibility.mentor.rules[0].min_level", "B3", "C2"
     )
 
 
@@ -639,14 +648,15 @@ def test_empty_values(tenants_copy: Path) -> None:
         '[eligibility.mentor]\nrules = [{ id = "language", languages = [] }]\n',
     )
     found = problems(tenants_copy)
-    assert_problem(
+    assert_problem_in(
         found,
-        tenants_copy / "marseille.toml",
+        tenants_copy,
+        "marseille.toml",
         "eligibility.mentee.rules[1].rules[0].values",
         "empty",
     )
-    assert_problem(
-        found, tenants_copy / "lille.toml", "eligibility.mentor.rules[0].languages", "empty"
+    assert_problem_in(
+        found, tenants_copy, "lille.toml", "eligibility.mentor.rules[0].languages", "empty"
     )
 
 
@@ -657,8 +667,8 @@ def test_any_of_sub_rules_are_complete(tenants_copy: Path) -> None:
         '{ kind = "required_fact" }',
     )
     found = problems(tenants_copy)
-    assert_problem(
-        found, tenants_copy / "lyon.toml", "eligibility.mentee.rules[1].rules[1].fact", "needs fact"
+    assert_problem_in(
+        found, tenants_copy, "lyon.toml", "eligibility.mentee.rules[1].rules[1].fact", "needs fact"
     )
 
 
@@ -699,8 +709,8 @@ def test_duplicate_module_keys(tenants_copy: Path) -> None:
 def test_negative_or_unknown_weight(tenants_copy: Path) -> None:
     append(tenants_copy / "ghent.toml", "[matching.weights]\nsector = -5\nsalary = 10\n")
     found = problems(tenants_copy)
-    assert_problem(found, tenants_copy / "ghent.toml", "matching.weights.sector", "at least 0")
-    assert_problem(found, tenants_copy / "ghent.toml", "matching.weights.salary", "unknown field")
+    assert_problem_in(found, tenants_copy, "ghent.toml", "matching.weights.sector", "at least 0")
+    assert_problem_in(found, tenants_copy, "ghent.toml", "matching.weights.salary", "unknown field")
 
 
 def test_module_title_missing_a_branch_locale(tenants_copy: Path) -> None:
@@ -722,7 +732,9 @@ def test_module_title_missing_a_branch_locale(tenants_copy: Path) -> None:
         'title = { en = "Support organisations", fr = "Organismes d\'accompagnement" }',
     )
     found = problems(tenants_copy)
-    assert_problem(found, tenants_copy / "brussels.toml", "training.modules[0].title", "locale en")
+    assert_problem_in(
+        found, tenants_copy, "brussels.toml", "training.modules[0].title", "locale en"
+    )
     country = tenants_copy / "countries" / "be.toml"
     for slug in ("antwerp", "ghent", "mechelen", "brussels"):
         assert_problem(found, country, "training.modules[3].title", "locale nl", slug)

@@ -242,23 +242,12 @@ def test_move_and_cancel_a_session_tell_the_participants(
     client = coordinator("brussels")
     form = client.get(move_url).get_data(as_text=True)
     assert 'value="18:00"' in form and 'id="move-submit"' in form
-    bad = client.post(
-        move_url,
-        data={
-            "date": str(FUTURE + dt.timedelta(days=3)),
-            "start_time": "12:00",
-            "end_time": "09:00",
-        },
-    )
+    day = str(FUTURE + dt.timedelta(days=3))
+    bad = client.post(move_url, data={"date": day, "start_time": "12:00", "end_time": "09:00"})
     assert bad.status_code == 400 and 'id="end_time-error"' in bad.get_data(as_text=True)
     moved = client.post(
         move_url,
-        data={
-            "date": str(FUTURE + dt.timedelta(days=3)),
-            "start_time": "09:30",
-            "end_time": "12:30",
-            "location": "",
-        },
+        data={"date": day, "start_time": "09:30", "end_time": "12:30", "location": ""},
     )
     assert moved.status_code == 302
     with tenant_scope(brussels.id):
