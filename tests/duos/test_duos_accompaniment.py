@@ -75,6 +75,14 @@ def make(db, in_tenant, pool_factory, create_user, tenants):
     return build
 
 
+def _mentor_met_and_asks_to_talk(db, made: SimpleNamespace, tenant) -> None:
+    """The mentor's check-in of ``made``'s duo: they met an hour and want a call."""
+    duo = db.session.get(Duo, (made.duo.tenant_id, made.duo.id))
+    accompaniment.check_in(duo, "mentor", tenant=tenant, person_id=made.duo.mentor_id,
+                           met=True, minutes=60, topics=["cv"], note=None,
+                           contact_me=True)  # fmt: skip
+
+
 @pytest.mark.parametrize("locale", ["en", "fr", "nl"])
 def test_a_weekly_check_in_through_the_link(app, db, in_tenant, make, locale) -> None:
     s = make(locale=locale)
@@ -257,10 +265,7 @@ def test_the_daily_job_raises_each_alert_once_and_clears_it(
     # A meeting logged, a concern raised: one alert clears, another appears.
     later = day + dt.timedelta(days=1)
     with in_tenant("brussels"), clock.frozen(later):
-        duo = db.session.get(Duo, (active.duo.tenant_id, active.duo.id))
-        accompaniment.check_in(duo, "mentor", tenant=tenants["brussels"],
-                               person_id=active.duo.mentor_id, met=True, minutes=60,
-                               topics=["cv"], note=None, contact_me=True)  # fmt: skip
+        _mentor_met_and_asks_to_talk(db, active, tenants["brussels"])
         db.session.commit()
     with clock.frozen(later):
         duo_jobs.daily(later.isoformat())
@@ -398,10 +403,7 @@ def test_the_daily_job_on_a_real_redis_worker_raises_each_alert_once(
         # first meeting. Two runs again.
         later = day + dt.timedelta(days=1)
         with in_tenant("brussels"), clock.frozen(later):
-            duo = db.session.get(Duo, (active.duo.tenant_id, active.duo.id))
-            accompaniment.check_in(duo, "mentor", tenant=tenants["brussels"],
-                                   person_id=active.duo.mentor_id, met=True, minutes=60,
-                                   topics=["cv"], note=None, contact_me=True)  # fmt: skip
+            _mentor_met_and_asks_to_talk(db, active, tenants["brussels"])
             waiting = db.session.get(Duo, (pending.duo.tenant_id, pending.duo.id))
             mentee = db.session.get(Person, (pending.duo.tenant_id, pending.duo.mentee_id))
             mentor = db.session.get(Person, (pending.duo.tenant_id, pending.duo.mentor_id))

@@ -68,6 +68,19 @@ from duo.training.schedule import Rhythm
 __all__ = ["CI", "DATABASE_URL", "PASSWORD", "REDIS_URL"]
 
 
+def fuzz_settings(examples: int) -> Any:
+    """Hypothesis settings of the fuzz tests: ``examples`` cases, the same ones every run."""
+    from hypothesis import HealthCheck, settings
+
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+
+
 def need(condition: bool, reason: str) -> None:
     """Skip visibly on a developer's machine; fail under CI where everything must run."""
     if condition:
