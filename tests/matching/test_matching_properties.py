@@ -39,19 +39,26 @@ weights = st.fixed_dictionaries(
 )
 
 
+def _shared(draw) -> dict:
+    """What a mentee's and a mentor's profiles both hold, drawn in that order."""
+    return {
+        "languages": draw(languages),
+        "availability": draw(slots),
+        "interests": draw(tags),
+        "digital_skills": draw(st.integers(0, 3)),
+        "personality": draw(tags),
+        "postcode": draw(postcodes),
+        "country": draw(countries),
+    }
+
+
 @st.composite
 def mentees(draw, ident: str) -> MenteeProfile:
     return MenteeProfile(
         id=ident,
         target_sector=draw(st.none() | sectors),
         help_questions=draw(helps),
-        languages=draw(languages),
-        availability=draw(slots),
-        interests=draw(tags),
-        digital_skills=draw(st.integers(0, 3)),
-        personality=draw(tags),
-        postcode=draw(postcodes),
-        country=draw(countries),
+        **_shared(draw),
         waiting_since=TODAY - timedelta(days=draw(st.integers(-10, 400))),
         eligible=draw(st.booleans() | st.just(True)),
     )
@@ -64,13 +71,7 @@ def mentors(draw, ident: str) -> MentorProfile:
         sectors=draw(st.frozensets(sectors, max_size=2)),
         years_experience=draw(st.integers(0, 40)),
         expertise=draw(helps),
-        languages=draw(languages),
-        availability=draw(slots),
-        interests=draw(tags),
-        digital_skills=draw(st.integers(0, 3)),
-        personality=draw(tags),
-        postcode=draw(postcodes),
-        country=draw(countries),
+        **_shared(draw),
         trained=draw(st.booleans() | st.just(True)),
         free=draw(st.booleans() | st.just(True)),
         eligible=draw(st.booleans() | st.just(True)),

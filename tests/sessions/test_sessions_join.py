@@ -285,13 +285,19 @@ def test_the_personal_link_cancels_and_promotes_the_next(db, tenants, in_tenant,
     assert session_id
 
 
+def _signed_up(tenant, in_tenant) -> tuple[object, str]:
+    """An English session of ``tenant``, and the personal link of one sign-up to it."""
+    info = make_session(tenant, language="en")
+    with in_tenant(tenant.slug):
+        seat = sign_up(request_for(info.id), tenant=tenant)
+        token = make_token(tenant.id, seat.registration.id)
+    return info, token
+
+
 def test_a_bad_link_is_explained_and_changes_nothing(db, tenants, in_tenant, visitor) -> None:
     tenant = tenants["brussels"]
-    info = make_session(tenant, language="en")
+    info, token = _signed_up(tenant, in_tenant)
     info_id = info.id
-    with in_tenant("brussels"):
-        seat = sign_up(request_for(info_id), tenant=tenant)
-        token = make_token(tenant.id, seat.registration.id)
     db.session.commit()
     for path in (
         "/brussels/join/registration/not-a-token",
@@ -318,11 +324,8 @@ def test_a_bad_link_is_explained_and_changes_nothing(db, tenants, in_tenant, vis
 
 def test_a_link_for_a_session_that_took_place_has_expired(db, tenants, in_tenant, visitor) -> None:
     tenant = tenants["brussels"]
-    info = make_session(tenant, language="en")
-    info_id = info.id
+    info, token = _signed_up(tenant, in_tenant)
     with in_tenant("brussels"):
-        seat = sign_up(request_for(info_id), tenant=tenant)
-        token = make_token(tenant.id, seat.registration.id)
         info.starts_at = past()
         db.session.flush()
     db.session.commit()
