@@ -61,7 +61,7 @@ from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 from duo.privacy.models import Consent
 from duo.sessions.models import InfoSession, Registration
 from duo.sessions.signup import SignupRequest
-from duo.training import curriculum, planning
+from duo.training import curriculum, enrolment, planning
 from duo.training.models import MODULES, WORKSHOP, Attendance, TrainingCycle, TrainingSession
 from duo.training.schedule import Rhythm
 
@@ -527,6 +527,19 @@ def training_clock() -> Iterator[Clock]:
     """The clock of the training tests, standing at :data:`TRAINING_NOW`."""
     with frozen(TRAINING_NOW) as clock:
         yield clock
+
+
+@pytest.fixture
+def enrolled_mentor(create_person, tenants) -> Callable[[str, TrainingCycle], Person]:
+    """``enrolled_mentor(branch, cycle)``: an eligible mentor of ``branch`` enrolled in it."""
+
+    def enrol(branch: str, cycle: TrainingCycle) -> Person:
+        mentor = create_person(branch, role="mentor", state=states.ELIGIBLE)
+        with tenant_scope(tenants[branch].id):
+            enrolment.enrol(cycle, mentor)
+        return mentor
+
+    return enrol
 
 
 def next_spring_forward() -> dt.date:

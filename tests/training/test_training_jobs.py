@@ -106,12 +106,10 @@ def test_reminder_mail_is_in_the_participants_language(db, tenants, create_perso
     assert event.decoded("DTSTART").hour == 18
 
 
-def test_no_reminder_for_a_cancelled_session(db, tenants, create_person) -> None:
+def test_no_reminder_for_a_cancelled_session(db, tenants, create_person, enrolled_mentor) -> None:
     ghent = tenants["ghent"]
     cycle = make_cycle(ghent, count=2, modules=None)
-    mentor = create_person("ghent", role="mentor", state=states.ELIGIBLE)
-    with tenant_scope(ghent.id):
-        enrolment.enrol(cycle, mentor)
+    mentor = enrolled_mentor("ghent", cycle)
     # Queued first, cancelled afterwards: the job checks again and sends nothing.
     jobs.send_reminders(MONDAY.isoformat())
     (queued,) = outbox(jobs.REMINDER_JOB)
@@ -200,12 +198,10 @@ def test_a_notice_for_an_older_move_is_skipped(db, tenants, create_person) -> No
     assert len(moved) == 1 and "5 septembre 2030" in moved[0].text
 
 
-def test_a_place_is_confirmed_with_the_dates(db, tenants, create_person) -> None:
+def test_a_place_is_confirmed_with_the_dates(db, tenants, create_person, enrolled_mentor) -> None:
     lyon = tenants["lyon"]
     cycle = make_cycle(lyon, count=3, modules=None, title="Formation d'automne")
-    mentor = create_person("lyon", role="mentor", state=states.ELIGIBLE)
-    with tenant_scope(lyon.id):
-        enrolment.enrol(cycle, mentor)
+    enrolled_mentor("lyon", cycle)
     (row,) = outbox("training.enrolment_confirmed")
     assert execute(row.id) == DONE
     (mail,) = [m for m in mails(lyon) if m.kind == "training.place"]
