@@ -20,7 +20,7 @@ from duo.core.mail.models import OutgoingMail
 from duo.duos import agreement, lifecycle, states
 from duo.duos.models import Duo, DuoDecision, DuoEvent, DuoSignature
 from duo.people import states as person_states
-from support import assert_dead_links, html_lang, snapshot, today, translated
+from support import assert_dead_links, html_lang, reading, snapshot, today, translated
 from support import run_jobs as drain_jobs
 
 LOCALES = ("en", "fr", "nl")
@@ -112,9 +112,7 @@ def test_a_valid_link_opens_my_duo_in_my_language(app, setup, locale) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_a_wrong_link_says_so_and_changes_nothing(app, db, in_tenant, setup, locale) -> None:
     s = setup()
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["locale"] = locale
+    client = reading(app.test_client(), locale)
     with clock.frozen(START + dt.timedelta(days=3)):
         paths = ("/brussels/my/not-a-token", f"/brussels/my/{s.tokens['mentee']}x",
                  "/brussels/my/" + "a" * 300)  # fmt: skip

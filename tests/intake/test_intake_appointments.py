@@ -31,6 +31,7 @@ from support import (
     days_from_today,
     html_lang,
     mails_where,
+    reading,
     run_jobs,
     today,
     translated,
@@ -234,9 +235,7 @@ def test_a_wrong_link_says_so_and_changes_nothing(app, db, in_tenant, setup, loc
     s = setup()
     _scheduled(s)
     token = _token(db, in_tenant)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["locale"] = locale
+    client = reading(app.test_client(), locale)
     paths = ("/brussels/my-intake/not-a-token", f"/brussels/my-intake/{token}x",
              "/brussels/my-intake/" + "a" * 300)  # fmt: skip
     assert_dead_links(client, paths, locale)

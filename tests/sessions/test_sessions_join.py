@@ -22,6 +22,7 @@ from support import (
     mails_to,
     make_session,
     past,
+    reading,
     request_for,
     run_jobs,
 )
@@ -30,9 +31,7 @@ from support import (
 @pytest.fixture
 def visitor(client):
     """A visitor who chose English (offered in Brussels); assertions quote English texts."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    return client
+    return reading(client, "en")
 
 
 def _link(text: str) -> str:

@@ -234,6 +234,13 @@ def client(app: Flask, db) -> FlaskClient:
     return app.test_client()
 
 
+def reading(client: FlaskClient, locale: str) -> FlaskClient:
+    """``client`` once its visitor chose ``locale`` (kept in their session)."""
+    with client.session_transaction() as session:
+        session["locale"] = locale
+    return client
+
+
 @pytest.fixture
 def login(app: Flask, db, create_user) -> Callable[..., FlaskClient]:
     """``login(branches=["brussels"])`` or ``login(hq=True)``: a client logged in as such."""
