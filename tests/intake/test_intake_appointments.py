@@ -31,6 +31,7 @@ from support import (
     days_from_today,
     html_lang,
     mails_where,
+    mentee_form,
     reading,
     run_jobs,
     today,
@@ -412,8 +413,6 @@ def test_cancelling_sends_a_cancel_and_closes_the_link(app, db, in_tenant, setup
 
 
 def test_recording_the_intake_marks_the_appointment_done(app, db, in_tenant, setup) -> None:
-    from test_intake_interview import mentee_form
-
     s = setup()
     _scheduled(s)
     token = _token(db, in_tenant)

@@ -12,11 +12,11 @@ from duo.intake.interview import record_intake
 from duo.people import states
 from duo.people.models import Profile, StateChange
 from duo.privacy.consent import SENSITIVE_FACTS, has_consent
-from support import days_from_today, today
+from support import ADULT_BIRTH_YEAR, days_from_today, mentee_form, today
 
 TODAY = today()
 #: The mentee's day of birth: 25 years old, well inside every branch's age range.
-BIRTH = date(TODAY.year - 25, 5, 4)
+BIRTH = date(ADULT_BIRTH_YEAR, 5, 4)
 
 
 def mentee_answers(**changes: object) -> dict:
@@ -194,32 +194,6 @@ def test_a_second_intake_with_the_same_outcome_adds_no_state_change(
 
 
 # --------------------------------------------------------------------------- views
-
-
-def mentee_form(**changes: object) -> dict:
-    data = {
-        "birth_date": BIRTH.isoformat(),
-        "postcode": "1000",
-        "languages-0-language": "fr",
-        "languages-0-level": "B2",
-        "languages-1-language": "ar",
-        "languages-1-level": "native",
-        "availability": ["tue-evening", "sat-morning"],
-        "interests": "Football, cooking",
-        "digital_skills": "2",
-        "personality": "calm, direct",
-        "target_sector": "it",
-        "help_questions": ["cv", "network"],
-        "education_level": "bachelor",
-        "seeking_job_study_or_internship": "yes",
-        "registered_jobseeker": "unknown",
-        "other_barriers": "no",
-        "sensitive_consent": "y",
-        "migration_background": "non_eu_nationality",
-        "allowed_to_work": "yes",
-    }
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def test_intake_form_shows_every_question(coordinator, create_person) -> None:

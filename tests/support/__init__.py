@@ -1,8 +1,14 @@
 """What tests share: the test database and app, factories, logged-in clients, job running.
 
 Fixtures are registered for every test by ``tests/conftest.py`` (``pytest_plugins``); the
-plain helpers are imported by name (``from support import make_session, run_jobs``). Test
-modules define no factories or fixtures of their own that another module would need.
+plain helpers are imported by name (``from support import make_session, run_jobs``). Beside
+this module: ``support.history`` (a branch's dated history, for reporting) and
+``support.smtp`` (a real SMTP server). Test modules define no factories or fixtures of their
+own that another module would need, and import nothing from one another.
+
+Dates are relative to the project's one clock (:func:`today`, :func:`days_from_today`,
+:func:`a_monday`, :func:`future`, :func:`past`, :func:`years_ago`), never in a fixed year; a
+test about a calendar rule may stand on fixed days, derived from one anchor that says why.
 
 Backends are real: SQLite by default; PostgreSQL when ``DATABASE_URL`` is set (each test
 session creates its own database and drops it afterwards); Redis when ``REDIS_URL`` is set.
@@ -430,6 +436,34 @@ def form_for(session_id: uuid.UUID | str, **values: object) -> dict[str, str]:
     for key in [k for k, v in values.items() if v is None]:
         data.pop(key, None)
     return data
+
+
+def mentee_form(**changes: object) -> dict:
+    """The coordinator's intake form of an eligible mentee, filled in (``None`` leaves a
+    field out)."""
+    data = {
+        "birth_date": f"{ADULT_BIRTH_YEAR}-05-04",
+        "postcode": "1000",
+        "languages-0-language": "fr",
+        "languages-0-level": "B2",
+        "languages-1-language": "ar",
+        "languages-1-level": "native",
+        "availability": ["tue-evening", "sat-morning"],
+        "interests": "Football, cooking",
+        "digital_skills": "2",
+        "personality": "calm, direct",
+        "target_sector": "it",
+        "help_questions": ["cv", "network"],
+        "education_level": "bachelor",
+        "seeking_job_study_or_internship": "yes",
+        "registered_jobseeker": "unknown",
+        "other_barriers": "no",
+        "sensitive_consent": "y",
+        "migration_background": "non_eu_nationality",
+        "allowed_to_work": "yes",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def session_form(**values: object) -> dict[str, str]:
