@@ -1,6 +1,6 @@
 """Building test applications and databases (plain functions, importable by any test).
 
-The fixtures built on them live in ``support.py``; these helpers are apart so that the
+The fixtures built on them live in the ``support`` package; these helpers are apart so that the
 browser suite can build its own live app without loading the fixtures.
 """
 

@@ -1,3 +1,4 @@
-"""Registers the shared fixtures of ``tests/support.py`` for every test (see its docstring)."""
+"""Registers the shared fixtures of the ``tests/support`` package for every test (see its
+docstring)."""
 
-pytest_plugins = ["support"]
+pytest_plugins = ["support", "support.history", "support.smtp"]

@@ -1,4 +1,4 @@
-"""HQ in a real browser, in French: the dashboard filtered to Belgium 2025, a definition,
+"""HQ in a real browser, in French: the dashboard filtered to Belgium last year, a definition,
 the XLSX download (opened with openpyxl) and the annual impact report (its PDF's text)."""
 
 from __future__ import annotations
@@ -12,13 +12,18 @@ import pytest
 from sqlalchemy import select, update
 
 from duo.consumers.demo.seed import DEMO_PASSWORD, HQ_EMAIL
+from support import today
 
 pytestmark = pytest.mark.browser
+
+#: The year of finished activity the dashboard is filtered to, and the demo's seed (a number).
+LAST_YEAR = today().year - 1
+DEMO_SEED = 2026
 
 
 @pytest.fixture(scope="module")
 def ghent_past(live_server):
-    """Ghent's years of finished activity (the demo's past), counted: Belgium has a 2025."""
+    """Ghent's years of finished activity (the demo's past), counted: Belgium has a last year."""
     from duo.consumers.demo.past import seed_past
     from duo.core.auth.models import User
     from duo.core.db import db
@@ -32,9 +37,9 @@ def ghent_past(live_server):
     with live_server.app.app_context():
         ghent = db.session.execute(select(Tenant).where(Tenant.slug == "ghent")).scalar_one()
         with tenant_scope(ghent.id):
-            before = datetime(2025, 1, 1, tzinfo=UTC)
+            before = datetime(LAST_YEAR, 1, 1, tzinfo=UTC)
             if db.session.execute(select(Duo.id).where(Duo.proposed_at < before)).first() is None:
-                seed_past(ghent, 2026, zones.local_today(ghent.timezone))
+                seed_past(ghent, DEMO_SEED, zones.local_today(ghent.timezone))
         db.session.commit()
         refresh_now(ghent.id)
         # HQ follows the browser's language (another test may have saved one).
@@ -61,13 +66,13 @@ def test_hq_dashboard_definition_xlsx_and_annual_report_in_french(
     assert page.url.endswith("/hq/")
     assert page.evaluate("() => document.documentElement.lang") == "fr"
 
-    # Belgium, 2025, through the filter form.
+    # Belgium, last year, through the filter form.
     filters = page.get_by_role("search")
-    filters.get_by_label("Année").select_option("2025")
+    filters.get_by_label("Année").select_option(str(LAST_YEAR))
     filters.get_by_label("Pays").select_option("be")
     filters.get_by_role("button", name="Afficher").click()
-    page.wait_for_url(re.compile(r"year=2025.*country=be|country=be.*year=2025"))
-    assert page.get_by_role("heading", name="Chiffres clés 2025").is_visible()
+    page.wait_for_url(re.compile(rf"year={LAST_YEAR}.*country=be|country=be.*year={LAST_YEAR}"))
+    assert page.get_by_role("heading", name=f"Chiffres clés {LAST_YEAR}").is_visible()
     body = page.locator("main").inner_text()
     assert "Mentees en emploi dans les 12 mois" in body
     assert "Gand" in body
@@ -97,7 +102,7 @@ def test_hq_dashboard_definition_xlsx_and_annual_report_in_french(
 
     # The annual impact report: a job with visible progress, then the PDF.
     page.get_by_label("Langue du rapport").select_option("fr")
-    page.get_by_role("button", name="Établir le rapport d'impact annuel 2025").click()
+    page.get_by_role("button", name=f"Établir le rapport d'impact annuel {LAST_YEAR}").click()
     page.wait_for_url(re.compile(r"/hq/reports/\d+$"))
     download_link = page.get_by_role("link", name="Télécharger le PDF")
     for _attempt in range(20):
@@ -109,7 +114,7 @@ def test_hq_dashboard_definition_xlsx_and_annual_report_in_french(
         download_link.click()
     pdf = Path(caught.value.path()).read_bytes()
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert re.search(r"Rapport d.impact annuel 2025", text)
+    assert re.search(rf"Rapport d.impact annuel {LAST_YEAR}", text)
     assert "Gand" in text and "Comment chaque chiffre est compté" in text
     shown_hash = page.locator("main").inner_text().split(":")[-1].strip()[:16]
     assert shown_hash and shown_hash in text.replace("\n", "")

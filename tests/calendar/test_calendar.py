@@ -19,16 +19,20 @@ from duo.core.calendar import (
 )
 from duo.training.schedule import Rhythm, generate
 
+#: A fixed year for the feeds' days: the cases stand around its clock changes (29 March and
+#: 25 October); a feed is written from the events given and reads no clock.
+YEAR = 2026
+
 BRUSSELS = ZoneInfo("Europe/Brussels")
 UTC = dt.UTC
-STAMP = dt.datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+STAMP = dt.datetime(YEAR, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def event(day=24, month=3, *, uid=None, hour=18, **kwargs) -> FeedEvent:
     return FeedEvent(
         uid=uid or stable_uid("training", "brussels", f"{month}-{day}"),
-        starts_at=dt.datetime(2026, month, day, hour, tzinfo=BRUSSELS),
-        ends_at=dt.datetime(2026, month, day, hour + 3, tzinfo=BRUSSELS),
+        starts_at=dt.datetime(YEAR, month, day, hour, tzinfo=BRUSSELS),
+        ends_at=dt.datetime(YEAR, month, day, hour + 3, tzinfo=BRUSSELS),
         summary=kwargs.pop("summary", "Active listening"),
         **kwargs,
     )
@@ -69,9 +73,9 @@ def test_feed_vtimezone_has_standard_and_daylight_rules_that_work():
     assert {"STANDARD", "DAYLIGHT"} <= kinds
     # The VTIMEZONE itself (not our zoneinfo) gives the right offsets on both sides.
     tz = vtimezone.to_tz(lookup_tzid=False)
-    assert dt.datetime(2026, 3, 24, 18, tzinfo=tz).utcoffset() == dt.timedelta(hours=1)
-    assert dt.datetime(2026, 3, 31, 18, tzinfo=tz).utcoffset() == dt.timedelta(hours=2)
-    assert dt.datetime(2026, 10, 27, 18, tzinfo=tz).utcoffset() == dt.timedelta(hours=1)
+    assert dt.datetime(YEAR, 3, 24, 18, tzinfo=tz).utcoffset() == dt.timedelta(hours=1)
+    assert dt.datetime(YEAR, 3, 31, 18, tzinfo=tz).utcoffset() == dt.timedelta(hours=2)
+    assert dt.datetime(YEAR, 10, 27, 18, tzinfo=tz).utcoffset() == dt.timedelta(hours=1)
 
 
 def test_every_tzid_used_has_its_vtimezone():
@@ -111,8 +115,8 @@ def test_optional_text_properties_left_out_when_empty():
 def test_times_given_in_utc_are_written_in_the_branch_zone():
     utc_event = FeedEvent(
         uid="u-1@duo",
-        starts_at=dt.datetime(2026, 3, 31, 16, tzinfo=UTC),
-        ends_at=dt.datetime(2026, 3, 31, 19, tzinfo=UTC),
+        starts_at=dt.datetime(YEAR, 3, 31, 16, tzinfo=UTC),
+        ends_at=dt.datetime(YEAR, 3, 31, 19, tzinfo=UTC),
         summary="Intercultural relations",
     )
     data = build_calendar([utc_event], name="x", timezone="Europe/Brussels", stamp=STAMP)
@@ -125,7 +129,7 @@ def test_times_given_in_utc_are_written_in_the_branch_zone():
 def test_generated_cycle_over_dst_keeps_18h_in_the_feed(tz):
     country = {"Europe/Brussels": "BE", "Europe/Amsterdam": "NL", "Europe/Paris": "FR"}[tz]
     preview = generate(
-        dt.date(2026, 10, 13),
+        dt.date(YEAR, 10, 13),
         Rhythm((1,), dt.time(18), dt.time(21)),
         3,
         timezone=tz,
@@ -188,8 +192,8 @@ def test_feed_rejects_duplicate_uids_and_bad_zone():
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"ends_at": dt.datetime(2026, 3, 24, 17, tzinfo=BRUSSELS)},
-        {"starts_at": dt.datetime(2026, 3, 24, 18)},
+        {"ends_at": dt.datetime(YEAR, 3, 24, 17, tzinfo=BRUSSELS)},
+        {"starts_at": dt.datetime(YEAR, 3, 24, 18)},
         {"uid": ""},
         {"uid": "a\nb"},
         {"sequence": -1},
@@ -198,8 +202,8 @@ def test_feed_rejects_duplicate_uids_and_bad_zone():
 def test_feed_event_validation(kwargs):
     base = {
         "uid": "u@duo",
-        "starts_at": dt.datetime(2026, 3, 24, 18, tzinfo=BRUSSELS),
-        "ends_at": dt.datetime(2026, 3, 24, 21, tzinfo=BRUSSELS),
+        "starts_at": dt.datetime(YEAR, 3, 24, 18, tzinfo=BRUSSELS),
+        "ends_at": dt.datetime(YEAR, 3, 24, 21, tzinfo=BRUSSELS),
         "summary": "s",
     }
     with pytest.raises(ValueError):

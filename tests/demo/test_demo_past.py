@@ -18,7 +18,10 @@ from duo.people.models import Person
 from duo.reporting import query
 from duo.reporting.refresh import refresh_now
 
+#: The seeder takes the day as a parameter: a fixed one, late in its year, keeps the drawn
+#: past (and the figures compared with the organisation's report) the same from run to run.
 TODAY = date(2026, 11, 20)
+SEED = 2026  # the demo's random seed, a number
 BRANCHES = ("brussels", "ghent", "rotterdam")
 
 
@@ -26,7 +29,7 @@ BRANCHES = ("brussels", "ghent", "rotterdam")
 def past(db, tenants):
     for slug in BRANCHES:
         with tenant_scope(tenants[slug].id):
-            assert seed_past(tenants[slug], 2026, TODAY) > 1000
+            assert seed_past(tenants[slug], SEED, TODAY) > 1000
         refresh_now(tenants[slug].id)
     return tenants
 
@@ -39,14 +42,14 @@ def _value(key: str, slug: str, tenants, year: int):
 def test_the_past_looks_like_the_organisations_report(past) -> None:
     tenants = past
     for slug in ("brussels", "ghent"):
-        for year in (2023, 2024, 2025):
+        for year in range(TODAY.year - 3, TODAY.year):
             job = _value("outcomes.job", slug, tenants, year).value
             positive = _value("outcomes.positive", slug, tenants, year).value
             assert 35 <= job <= 68, (slug, year, job)
             assert 58 <= positive <= 85, (slug, year, positive)
-    brussels = _value("duos.started", "brussels", tenants, 2025).value
-    ghent = _value("duos.started", "ghent", tenants, 2025).value
-    rotterdam = _value("duos.started", "rotterdam", tenants, 2025).value
+    brussels = _value("duos.started", "brussels", tenants, TODAY.year - 1).value
+    ghent = _value("duos.started", "ghent", tenants, TODAY.year - 1).value
+    rotterdam = _value("duos.started", "rotterdam", tenants, TODAY.year - 1).value
     assert brussels > rotterdam > ghent > 0  # Brussels largest; each its own numbers
     assert _value("duos.started", "rotterdam", tenants, 2020).value == 0  # opened in 2021
     assert _value("duos.started", "rotterdam", tenants, 2021).value > 0
@@ -80,8 +83,8 @@ def test_the_past_leaves_nothing_waiting(past, db) -> None:
 
 
 def test_the_same_seed_draws_the_same_past(tenants) -> None:
-    first = Past(tenants["ghent"], 2026, TODAY).draw()
-    again = Past(tenants["ghent"], 2026, TODAY).draw()
+    first = Past(tenants["ghent"], SEED, TODAY).draw()
+    again = Past(tenants["ghent"], SEED, TODAY).draw()
     assert first == again
-    other = Past(tenants["liege"], 2026, TODAY).draw()
+    other = Past(tenants["liege"], SEED, TODAY).draw()
     assert len(other.duos) != len(first.duos)

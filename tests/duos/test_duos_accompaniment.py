@@ -8,7 +8,6 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -21,9 +20,22 @@ from duo.core.mail.models import OutgoingMail
 from duo.duos import accompaniment, display, health, lifecycle, states
 from duo.duos import jobs as duo_jobs
 from duo.duos.models import Duo, DuoAlert, DuoCheckIn
-from support import snapshot
+from support import a_monday, snapshot, translated
 
-START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # a Monday
+#: A Monday 39 weeks ago: the duos' whole story, 200 days to an end included, is over today.
+START = a_monday(-39)
+
+
+def week_of(n: int) -> dt.date:
+    """The Monday ``n`` weeks after START's."""
+    return START.date() + dt.timedelta(weeks=n)
+
+
+def morning(n: int) -> dt.datetime:
+    """08:00 UTC on :func:`week_of` ``n`` (the check-in mails go out on Monday mornings)."""
+    return dt.datetime.combine(week_of(n), dt.time(8), tzinfo=dt.UTC)
+
+
 FRENCH = {"fr": "native"}
 
 
@@ -63,9 +75,12 @@ def make(db, in_tenant, pool_factory, create_user, tenants):
     return build
 
 
-def _text(locale: str, message: str, **values: object) -> str:
-    with force_locale(locale):
-        return gettext(message, **values)
+def _mentor_met_and_asks_to_talk(db, made: SimpleNamespace, tenant) -> None:
+    """The mentor's check-in of ``made``'s duo: they met an hour and want a call."""
+    duo = db.session.get(Duo, (made.duo.tenant_id, made.duo.id))
+    accompaniment.check_in(duo, "mentor", tenant=tenant, person_id=made.duo.mentor_id,
+                           met=True, minutes=60, topics=["cv"], note=None,
+                           contact_me=True)  # fmt: skip
 
 
 @pytest.mark.parametrize("locale", ["en", "fr", "nl"])
@@ -73,18 +88,18 @@ def test_a_weekly_check_in_through_the_link(app, db, in_tenant, make, locale) ->
     s = make(locale=locale)
     client = app.test_client()
     shown = locale
-    week = "2026-03-09"
+    week = str(week_of(1))
     with clock.frozen(START + dt.timedelta(days=10)):
         page = client.get(f"/brussels/my/{s.tokens['mentor']}").get_data(as_text=True)
         assert 'id="check-in-form"' in page
-        assert _text(shown, "How was this week?") in page
+        assert translated(shown, "How was this week?") in page
         assert f'value="{week}"' in page  # the form names the week it is about
         url = f"/brussels/my/{s.tokens['mentor']}/check-in"
         missing = client.post(url, data={"week": week})
         assert missing.status_code == 400
         no_length = client.post(url, data={"met": "yes", "week": week})
         assert no_length.status_code == 400
-        assert _text(shown, "Say how long you met.") in no_length.get_data(as_text=True)
+        assert translated(shown, "Say how long you met.") in no_length.get_data(as_text=True)
         ok = client.post(url, data={"met": "yes", "minutes": "120", "topics": ["cv", "network"],
                                     "note": "CV redone", "week": week})  # fmt: skip
         assert ok.status_code == 302
@@ -92,8 +107,8 @@ def test_a_weekly_check_in_through_the_link(app, db, in_tenant, make, locale) ->
         assert 'id="check-in-given"' in page  # "sending again replaces that answer"
         again = client.post(url, data={"met": "yes", "minutes": "90", "topics": ["cv"],
                                        "week": week}, follow_redirects=True)  # fmt: skip
-        day = format_date(dt.date(2026, 3, 9), locale=locale, country="BE")
-        updated = _text(
+        day = format_date(week_of(1), locale=locale, country="BE")
+        updated = translated(
             shown, "Thank you: your check-in for the week of %(day)s is updated.", day=day
         )
         assert str(escape(updated)) in again.get_data(as_text=True)
@@ -107,7 +122,7 @@ def test_a_weekly_check_in_through_the_link(app, db, in_tenant, make, locale) ->
         rows = db.session.execute(select(DuoCheckIn)).scalars().all()
     assert len(rows) == 1  # the second check-in of the week replaced the first
     assert (rows[0].minutes, rows[0].topics, rows[0].by_person_id) == (90, ["cv"], s.duo.mentor_id)
-    assert rows[0].week_start == dt.date(2026, 3, 9)
+    assert rows[0].week_start == week_of(1)
 
 
 @pytest.mark.parametrize("locale", ["en", "fr", "nl"])
@@ -119,38 +134,38 @@ def test_a_check_in_is_tied_to_the_week_it_was_asked_for(app, db, in_tenant, mak
     token = s.tokens["mentor"]
     url = f"/brussels/my/{token}/check-in"
     data = {"met": "yes", "minutes": "60", "topics": ["cv"]}
-    # Monday 16 March: the mail asks about the week of 9 March.
-    with clock.frozen(dt.datetime(2026, 3, 16, 8, tzinfo=dt.UTC)):
-        page = client.get(f"/brussels/my/{token}?week=2026-03-09").get_data(as_text=True)
-        day = format_date(dt.date(2026, 3, 9), locale=locale, country="BE")
-        assert _text(locale, "How was the week of %(day)s?", day=day) in page
-        assert 'value="2026-03-09"' in page
-        assert client.post(url, data={**data, "week": "2026-03-09"}).status_code == 302
+    # A Monday: the mail asks about the week before.
+    with clock.frozen(morning(2)):
+        page = client.get(f"/brussels/my/{token}?week={week_of(1)}").get_data(as_text=True)
+        day = format_date(week_of(1), locale=locale, country="BE")
+        assert translated(locale, "How was the week of %(day)s?", day=day) in page
+        assert f'value="{week_of(1)}"' in page
+        assert client.post(url, data={**data, "week": str(week_of(1))}).status_code == 302
     # Three weeks later the same mail's link opens the current week's form, saying so.
-    with clock.frozen(dt.datetime(2026, 4, 6, 8, tzinfo=dt.UTC)):
-        page = client.get(f"/brussels/my/{token}?week=2026-03-09").get_data(as_text=True)
+    with clock.frozen(morning(5)):
+        page = client.get(f"/brussels/my/{token}?week={week_of(1)}").get_data(as_text=True)
         assert 'id="check-in-closed"' in page
-        assert 'value="2026-04-06"' in page and 'value="2026-03-09"' not in page
-        stale = client.post(url, data={**data, "week": "2026-03-16"})  # a form left open
+        assert f'value="{week_of(5)}"' in page and f'value="{week_of(1)}"' not in page
+        stale = client.post(url, data={**data, "week": str(week_of(2))})  # a form left open
         assert stale.status_code == 400
-        closed = _text(
+        closed = translated(
             locale,
             "The check-in for the week of %(day)s is closed. Nothing was recorded.",
-            day=format_date(dt.date(2026, 3, 16), locale=locale, country="BE"),
+            day=format_date(week_of(2), locale=locale, country="BE"),
         )
         assert str(escape(closed)) in stale.get_data(as_text=True)
-        for bad in ("2026-04-07", "not-a-week", "", "2026-04-06\x00"):
+        for bad in (str(week_of(5) + dt.timedelta(days=1)), "not-a-week", "", f"{week_of(5)}\x00"):
             assert client.post(url, data={**data, "week": bad}).status_code == 400
-        before_start = client.post(url, data={**data, "week": "2026-02-23"})
+        before_start = client.post(url, data={**data, "week": str(week_of(-1))})
         assert before_start.status_code == 400
     with in_tenant("brussels"):
         weeks = db.session.execute(select(DuoCheckIn.week_start)).scalars().all()
-    assert weeks == [dt.date(2026, 3, 9)]
+    assert weeks == [week_of(1)]
 
 
 def test_the_weekly_mail_asks_about_the_week_just_ended(app, db, in_tenant, make) -> None:
     s = make()
-    monday = dt.datetime(2026, 3, 16, 8, tzinfo=dt.UTC)
+    monday = morning(2)
     with clock.frozen(monday):
         duo_jobs.daily(monday.isoformat())
         duo_jobs.daily(monday.isoformat())
@@ -164,20 +179,20 @@ def test_the_weekly_mail_asks_about_the_week_just_ended(app, db, in_tenant, make
             .all()
         )
     assert len(mails) == 1
-    assert "week=2026-03-09" in mails[0].text
-    assert display.formatter(s.tenant, "en")(dt.date(2026, 3, 9)) in mails[0].text
-    # The week the duo started in (it started on Friday 6 March) is asked about too, but
+    assert f"week={week_of(1)}" in mails[0].text
+    assert display.formatter(s.tenant, "en")(week_of(1)) in mails[0].text
+    # The week the duo started in (it started on the Friday of START's week) is asked about too, but
     # never a week before the start.
-    first = dt.datetime(2026, 3, 9, 8, tzinfo=dt.UTC)
+    first = morning(1)
     with clock.frozen(first), in_tenant("brussels"):
         duo = db.session.get(Duo, (s.duo.tenant_id, s.duo.id))
         assert accompaniment.open_weeks(duo, s.tenant) == (
-            dt.date(2026, 3, 9),
-            dt.date(2026, 3, 2),
+            week_of(1),
+            week_of(0),
         )
-    with clock.frozen(dt.datetime(2026, 3, 6, 12, tzinfo=dt.UTC)), in_tenant("brussels"):
+    with clock.frozen(morning(0) + dt.timedelta(days=4, hours=4)), in_tenant("brussels"):
         duo = db.session.get(Duo, (s.duo.tenant_id, s.duo.id))
-        assert accompaniment.open_weeks(duo, s.tenant) == (dt.date(2026, 3, 2),)
+        assert accompaniment.open_weeks(duo, s.tenant) == (week_of(0),)
 
 
 def test_the_coordinator_sees_the_timeline_and_logs_a_check_in(db, in_tenant, login, make) -> None:
@@ -250,10 +265,7 @@ def test_the_daily_job_raises_each_alert_once_and_clears_it(
     # A meeting logged, a concern raised: one alert clears, another appears.
     later = day + dt.timedelta(days=1)
     with in_tenant("brussels"), clock.frozen(later):
-        duo = db.session.get(Duo, (active.duo.tenant_id, active.duo.id))
-        accompaniment.check_in(duo, "mentor", tenant=tenants["brussels"],
-                               person_id=active.duo.mentor_id, met=True, minutes=60,
-                               topics=["cv"], note=None, contact_me=True)  # fmt: skip
+        _mentor_met_and_asks_to_talk(db, active, tenants["brussels"])
         db.session.commit()
     with clock.frozen(later):
         duo_jobs.daily(later.isoformat())
@@ -391,10 +403,7 @@ def test_the_daily_job_on_a_real_redis_worker_raises_each_alert_once(
         # first meeting. Two runs again.
         later = day + dt.timedelta(days=1)
         with in_tenant("brussels"), clock.frozen(later):
-            duo = db.session.get(Duo, (active.duo.tenant_id, active.duo.id))
-            accompaniment.check_in(duo, "mentor", tenant=tenants["brussels"],
-                                   person_id=active.duo.mentor_id, met=True, minutes=60,
-                                   topics=["cv"], note=None, contact_me=True)  # fmt: skip
+            _mentor_met_and_asks_to_talk(db, active, tenants["brussels"])
             waiting = db.session.get(Duo, (pending.duo.tenant_id, pending.duo.id))
             mentee = db.session.get(Person, (pending.duo.tenant_id, pending.duo.mentee_id))
             mentor = db.session.get(Person, (pending.duo.tenant_id, pending.duo.mentor_id))

@@ -10,7 +10,6 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
@@ -21,12 +20,31 @@ from duo.core.mail.models import OutgoingMail
 from duo.duos import agreement, lifecycle, states
 from duo.duos.models import Duo, DuoDecision, DuoEvent, DuoSignature
 from duo.people import states as person_states
+from support import assert_dead_links, html_lang, reading, snapshot, today, translated
 from support import run_jobs as drain_jobs
-from support import snapshot
 
 LOCALES = ("en", "fr", "nl")
 FRENCH = {"fr": "native"}
-START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def _first_monday(months_ago: int) -> dt.datetime:
+    """09:00 UTC on the first Monday of the month ``months_ago`` months before the clock's."""
+    year, month = divmod(today().year * 12 + today().month - 1 - months_ago, 12)
+    first = dt.date(year, month + 1, 1)
+    return dt.datetime.combine(
+        first + dt.timedelta(days=-first.weekday() % 7), dt.time(9), tzinfo=dt.UTC
+    )
+
+
+#: Nine months ago, so the duos' stories are over today; early in its month, so that the day
+#: a duo starts (six days later) plus six months is the same day of a month, never clamped.
+START = _first_monday(9)
+
+
+def _six_months_after(day: dt.date) -> dt.date:
+    """The same day six months later (for a day of the month that every month has)."""
+    year, month = divmod(day.month - 1 + 6, 12)
+    return dt.date(day.year + year, month + 1, day.day)
 
 
 @pytest.fixture
@@ -68,15 +86,6 @@ def setup(db, in_tenant, pool_factory, create_user, tenants):
     return make
 
 
-def _text(locale: str, message: str, **values: object) -> str:
-    with force_locale(locale):
-        return gettext(message, **values)
-
-
-def _html_lang(html: str) -> str:
-    return re.search(r'<html lang="([a-z]+)"', html).group(1)
-
-
 def _state(db, in_tenant, s) -> Duo:
     with in_tenant(s.branch):
         db.session.expire_all()
@@ -90,30 +99,24 @@ def test_a_valid_link_opens_my_duo_in_my_language(app, setup, locale) -> None:
         response = app.test_client().get(f"/brussels/my/{s.tokens['mentee']}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert _html_lang(html) == locale
-    assert _text(locale, "My duo with %(partner)s", partner="Luc") in html
+    assert html_lang(html) == locale
+    assert translated(locale, "My duo with %(partner)s", partner="Luc") in html
     # Before the meeting: no decision form yet.
     assert 'id="decision-form"' not in html
     assert (
-        _text(locale, "After the meeting, you can tell us here whether you want to go on.") in html
+        translated(locale, "After the meeting, you can tell us here whether you want to go on.")
+        in html
     )
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_a_wrong_link_says_so_and_changes_nothing(app, db, in_tenant, setup, locale) -> None:
     s = setup()
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["locale"] = locale
+    client = reading(app.test_client(), locale)
     with clock.frozen(START + dt.timedelta(days=3)):
-        for path in ("/brussels/my/not-a-token", f"/brussels/my/{s.tokens['mentee']}x",
-                     "/brussels/my/" + "a" * 300):  # fmt: skip
-            response = client.get(path)
-            assert response.status_code == 404
-            html = response.get_data(as_text=True)
-            assert _html_lang(html) == locale
-            assert _text(locale, "This link does not work") in html
-            assert _text(locale, "Nothing has been changed.") in html
+        paths = ("/brussels/my/not-a-token", f"/brussels/my/{s.tokens['mentee']}x",
+                 "/brussels/my/" + "a" * 300)  # fmt: skip
+        assert_dead_links(client, paths, locale)
         response = client.post("/brussels/my/not-a-token/decision", data={"go_on": "no"})
         assert response.status_code == 404
     with in_tenant("brussels"):
@@ -140,9 +143,9 @@ def test_an_expired_link_says_so_in_my_language(app, db, in_tenant, setup, local
         response = client.get(f"/brussels/my/{s.tokens['mentor']}")
         assert response.status_code == 410
         html = response.get_data(as_text=True)
-        assert _html_lang(html) == locale
-        assert _text(locale, "This link has expired") in html
-        assert _text(locale, "Nothing has been changed.") in html
+        assert html_lang(html) == locale
+        assert translated(locale, "This link has expired") in html
+        assert translated(locale, "Nothing has been changed.") in html
         post = client.post(f"/brussels/my/{s.tokens['mentor']}/decision", data={"go_on": "no"})
         assert post.status_code == 410
     assert _state(db, in_tenant, s).state == states.FIRST_MEETING
@@ -161,8 +164,8 @@ def test_a_revoked_link_says_so_and_a_fresh_one_is_mailed(
         old = app.test_client().get(f"/brussels/my/{s.tokens['mentor']}")
         assert old.status_code == 410
         html = old.get_data(as_text=True)
-        assert _html_lang(html) == locale
-        assert _text(locale, "This link no longer works") in html
+        assert html_lang(html) == locale
+        assert translated(locale, "This link no longer works") in html
         # The mentee's link still works; the mentor got a new one by mail.
         assert app.test_client().get(f"/brussels/my/{s.tokens['mentee']}").status_code == 200
         with in_tenant("brussels"):
@@ -171,7 +174,7 @@ def test_a_revoked_link_says_so_and_a_fresh_one_is_mailed(
             ).scalar_one()
             assert mail.person_id == s.mentor.id
             token = re.search(r"/brussels/my/([A-Za-z0-9_-]+)", mail.text).group(1)
-            assert mail.subject == _text(locale, "DUO for a JOB: your new personal link")
+            assert mail.subject == translated(locale, "DUO for a JOB: your new personal link")
         assert app.test_client().get(f"/brussels/my/{token}").status_code == 200
         client.post(f"/brussels/duos/{s.duo.id}/links/revoke", data={"link-party": "mentor"})
         assert app.test_client().get(f"/brussels/my/{token}").status_code == 410
@@ -194,8 +197,8 @@ def test_a_used_single_use_link_says_so(app, db, in_tenant, setup, locale) -> No
         response = app.test_client().get(f"/brussels/my/{token}")
     assert response.status_code == 410
     html = response.get_data(as_text=True)
-    assert _html_lang(html) == locale
-    assert _text(locale, "This link was already used") in html
+    assert html_lang(html) == locale
+    assert translated(locale, "This link was already used") in html
 
 
 def test_the_token_is_stored_only_as_a_hash(db, in_tenant, setup) -> None:
@@ -221,7 +224,7 @@ def test_decisions_are_private_and_a_no_is_announced_without_who(
         assert 'id="decision-form"' in page
         missing = client.post(f"/brussels/my/{s.tokens['mentee']}/decision", data={})
         assert missing.status_code == 400
-        assert _text(locale, "Choose yes or no.") in missing.get_data(as_text=True)
+        assert translated(locale, "Choose yes or no.") in missing.get_data(as_text=True)
         yes = client.post(f"/brussels/my/{s.tokens['mentee']}/decision",
                           data={"go_on": "yes", "reason": "Great talk"})  # fmt: skip
         assert yes.status_code == 302
@@ -247,7 +250,7 @@ def test_decisions_are_private_and_a_no_is_announced_without_who(
         assert {m.person_id for m in mails} == {s.mentee.id, s.mentor.id}
         for mail in mails:
             assert "Too far away" not in mail.text
-            assert mail.subject == _text(locale, "DUO for a JOB: your duo will not go on")
+            assert mail.subject == translated(locale, "DUO for a JOB: your duo will not go on")
         # Both are back in the pool.
         from duo.people.models import Person
 
@@ -311,7 +314,7 @@ def test_signing_through_the_link_and_the_pdf(app, db, in_tenant, login, setup, 
         wrong = client.post(f"/brussels/my/{s.tokens['mentee']}/sign",
                             data={"full_name": "Someone", "accepted": "y"})  # fmt: skip
         assert wrong.status_code == 400
-        assert _text(locale, "Type your full name as we know it: %(name)s.",
+        assert translated(locale, "Type your full name as we know it: %(name)s.",
                      name=s.mentee.full_name) in wrong.get_data(as_text=True)  # fmt: skip
         unticked = client.post(f"/brussels/my/{s.tokens['mentee']}/sign",
                                data={"full_name": s.mentee.full_name})  # fmt: skip
@@ -333,7 +336,7 @@ def test_signing_through_the_link_and_the_pdf(app, db, in_tenant, login, setup, 
     duo = _state(db, in_tenant, s)
     assert duo.state == states.ACTIVE
     assert duo.started_at.replace(microsecond=0) == START + dt.timedelta(days=6)
-    assert duo.ends_on == dt.date(2026, 9, 8)
+    assert duo.ends_on == _six_months_after((START + dt.timedelta(days=6)).date())
     with in_tenant("brussels"):
         sigs = db.session.execute(select(DuoSignature)).scalars().all()
         assert {sig.party for sig in sigs} == {"mentee", "mentor", "coordinator"}
@@ -390,7 +393,7 @@ def test_planning_sends_both_an_invitation_with_ics(db, in_tenant, setup) -> Non
         )
     assert {m.person_id for m in mails} == {s.mentee.id, s.mentor.id}
     for mail in mails:
-        assert mail.subject == _text("fr", "DUO for a JOB: your first meeting")
+        assert mail.subject == translated("fr", "DUO for a JOB: your first meeting")
         (ics,) = mail.attachments
         assert ics["filename"] == "first-meeting.ics"
         assert "/brussels/my/" in mail.text
@@ -428,10 +431,11 @@ def test_mail_and_pdf_dates_read_as_the_branch_writes_them(tenants) -> None:
     from duo.duos import display
 
     local = display.formatter(tenants["brussels"], "en")
+    # A fixed winter day: Brussels is then at UTC+1, whatever the day the suite runs.
     moment = _dt.datetime(2026, 3, 9, 13, 30, tzinfo=_dt.UTC)  # 14:30 in Brussels
     text = local(moment)
     assert "14:30" in text and "14:30:00" not in text and "PM" not in text
     assert text.index("9") < text.index("Mar"), text
-    day = local(_dt.date(2026, 3, 9))
+    day = local(moment.date())
     assert day.index("9") < day.index("Mar"), day
     assert "14:30" in display.formatter(tenants["lyon"], "fr")(moment)

@@ -18,9 +18,12 @@ from duo.core.vocab.levels import CEFR_LEVELS
 from duo.eligibility.engine import Outcome, evaluate, rules_hash
 from duo.eligibility.reasons import describe
 from duo.eligibility.rules import rule_list_problems
+from support import today
+
+YEAR = today().year
 
 COUNTRIES_DIR = Path(__file__).resolve().parents[2] / "tenants" / "countries"
-TODAY = date(2026, 5, 15)
+TODAY = date(YEAR, 5, 15)
 COUNTRIES = ["be", "nl", "fr"]
 
 
@@ -179,12 +182,12 @@ def test_mentee_age_bounds_follow_the_design(country):
     def outcome(born: date, today: date) -> Outcome:
         return evaluate(rules, {**facts, age["fact"]: born}, today).outcome
 
-    eighteen = date(2008, 5, 16)  # 18th birthday: 2026-05-16
-    assert outcome(eighteen, date(2026, 5, 15)) is Outcome.NOT_ELIGIBLE
-    assert outcome(eighteen, date(2026, 5, 16)) is Outcome.ELIGIBLE
+    eighteen = date(YEAR - 18, 5, 16)  # 18th birthday: 2026-05-16
+    assert outcome(eighteen, date(YEAR, 5, 15)) is Outcome.NOT_ELIGIBLE
+    assert outcome(eighteen, date(YEAR, 5, 16)) is Outcome.ELIGIBLE
     too_old = born_aged(age["max"] + 1)
     assert outcome(too_old, TODAY) is Outcome.NOT_ELIGIBLE
-    assert outcome(too_old, date(2026, 5, 14)) is Outcome.ELIGIBLE
+    assert outcome(too_old, date(YEAR, 5, 14)) is Outcome.ELIGIBLE
 
 
 @pytest.mark.parametrize("country", COUNTRIES)
@@ -196,7 +199,7 @@ def test_mentor_of_49_is_not_eligible_and_of_50_is(country):
     assert evaluate(rules, {**facts, age["fact"]: born_aged(50)}, TODAY).outcome is (
         Outcome.ELIGIBLE
     )
-    day_before = born_aged(50, date(2026, 5, 16))
+    day_before = born_aged(50, date(YEAR, 5, 16))
     assert evaluate(rules, {**facts, age["fact"]: day_before}, TODAY).outcome is (
         Outcome.NOT_ELIGIBLE
     )

@@ -19,8 +19,9 @@ from duo.eligibility.engine import Evaluation, rules_hash
 from duo.eligibility.models import EVALUATION, OVERRIDE, EligibilityDecision
 from duo.people import history, states
 from duo.people.models import Profile, StateChange
+from support import today
 
-TODAY = date(2026, 11, 23)
+TODAY = today()
 
 
 @pytest.fixture

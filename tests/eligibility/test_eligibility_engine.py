@@ -29,7 +29,11 @@ from duo.eligibility.reasons import (
 )
 from duo.eligibility.rules import RULE_KINDS, rule_problems
 
-TODAY = date(2026, 5, 15)
+#: The engine takes "today" as a parameter. A fixed year for it: a common year two years
+#: before a leap year, which the 29 February birthdays need.
+YEAR = 2026
+
+TODAY = date(YEAR, 5, 15)
 
 MIGRATION_VALUES = ["non_eu_nationality", "parent_born_outside_eu", "grandparent_born_outside_eu"]
 
@@ -95,7 +99,7 @@ FR_MENTEE = [
 ]
 
 NL_MENTEE_FACTS = {
-    "birth_date": date(2000, 3, 10),
+    "birth_date": date(YEAR - 26, 3, 10),
     "seeking_job_study_or_internship": True,
     "migration_background": "parent_born_outside_eu",
     "allowed_to_work": True,
@@ -155,7 +159,7 @@ def test_eligible_nl_mentee():
 
 
 def test_thirty_four_year_old_is_too_old():
-    facts = with_facts(NL_MENTEE_FACTS, birth_date=date(1992, 5, 15))
+    facts = with_facts(NL_MENTEE_FACTS, birth_date=date(YEAR - 34, 5, 15))
     evaluation = evaluate(NL_MENTEE, facts, TODAY)
     assert evaluation.outcome is Outcome.NOT_ELIGIBLE
     age = evaluation.result("age")
@@ -164,18 +168,18 @@ def test_thirty_four_year_old_is_too_old():
 
 
 def test_thirty_three_on_the_day_before_the_34th_birthday_is_eligible():
-    facts = with_facts(NL_MENTEE_FACTS, birth_date=date(1992, 5, 16))
+    facts = with_facts(NL_MENTEE_FACTS, birth_date=date(YEAR - 34, 5, 16))
     assert evaluate(NL_MENTEE, facts, TODAY).outcome is Outcome.ELIGIBLE
 
 
 def test_seventeen_the_day_before_the_18th_birthday_then_eligible_on_it():
-    facts = with_facts(NL_MENTEE_FACTS, birth_date=date(2008, 5, 16))
-    before = evaluate(NL_MENTEE, facts, date(2026, 5, 15))
+    facts = with_facts(NL_MENTEE_FACTS, birth_date=date(YEAR - 18, 5, 16))
+    before = evaluate(NL_MENTEE, facts, date(YEAR, 5, 15))
     assert before.outcome is Outcome.NOT_ELIGIBLE
     assert before.result("age").code == "age.too_young"
     assert before.result("age").params["age"] == 17
     assert describe(before.result("age")) == "Age 17 is below the minimum of 18."
-    on = evaluate(NL_MENTEE, facts, date(2026, 5, 16))
+    on = evaluate(NL_MENTEE, facts, date(YEAR, 5, 16))
     assert on.outcome is Outcome.ELIGIBLE
     assert on.result("age").params["age"] == 18
 
@@ -276,10 +280,10 @@ def test_switched_off_sub_rule_is_ignored_and_keeps_its_index():
     [
         NL_MENTEE_FACTS,
         {},
-        {"birth_year": 2008, "languages": {"nl": "fluent"}},
-        {"birth_year": 1980, "languages": {"en": "A1"}, "migration_background": "none"},
+        {"birth_year": YEAR - 18, "languages": {"nl": "fluent"}},
+        {"birth_year": YEAR - 46, "languages": {"en": "A1"}, "migration_background": "none"},
         {"birth_date": "not a date", "allowed_to_work": "yes", "languages": ["nl"]},
-        {"birth_date": date(2030, 1, 1), "birth_year": "abc"},
+        {"birth_date": date(YEAR + 4, 1, 1), "birth_year": "abc"},
     ],
 )
 @pytest.mark.parametrize("rules", [NL_MENTEE, NL_MENTOR, FR_MENTEE], ids=["nl", "mentor", "fr"])
@@ -299,36 +303,41 @@ def age_result(facts: dict, today: date = TODAY, rules: list | None = None) -> R
 
 
 def test_29_february_birthday_counts_from_1_march_in_common_years():
-    born = date(2008, 2, 29)
-    assert age_on(born, date(2026, 2, 28)) == 17
-    assert age_on(born, date(2026, 3, 1)) == 18
-    assert age_on(born, date(2028, 2, 28)) == 19
-    assert age_on(born, date(2028, 2, 29)) == 20
-    assert age_result({"birth_date": born}, date(2026, 2, 28)).code == "age.too_young"
-    assert age_result({"birth_date": born}, date(2026, 3, 1)).code == "age.in_range"
+    born = date(YEAR - 18, 2, 29)
+    assert age_on(born, date(YEAR, 2, 28)) == 17
+    assert age_on(born, date(YEAR, 3, 1)) == 18
+    assert age_on(born, date(YEAR + 2, 2, 28)) == 19
+    assert age_on(born, date(YEAR + 2, 2, 29)) == 20
+    assert age_result({"birth_date": born}, date(YEAR, 2, 28)).code == "age.too_young"
+    assert age_result({"birth_date": born}, date(YEAR, 3, 1)).code == "age.in_range"
 
 
 def test_birth_date_accepts_iso_text_and_datetime():
     from datetime import datetime
 
-    assert age_result({"birth_date": "2000-03-10"}).params["age"] == 26
-    assert age_result({"birth_date": datetime(2000, 3, 10, 12, 0)}).params["age"] == 26
+    assert age_result({"birth_date": f"{YEAR - 26}-03-10"}).params["age"] == 26
+    assert age_result({"birth_date": datetime(YEAR - 26, 3, 10, 12, 0)}).params["age"] == 26
 
 
 @pytest.mark.parametrize(
     ("year", "today", "code", "outcome"),
     [
-        (2007, TODAY, "age.year_in_range", Outcome.ELIGIBLE),  # 18 or 19
-        (2008, TODAY, "age.year_uncertain", Outcome.NEEDS_REVIEW),  # 17 or 18
-        (2009, TODAY, "age.year_too_young", Outcome.NOT_ELIGIBLE),  # 16 or 17
-        (2008, date(2026, 12, 31), "age.year_in_range", Outcome.ELIGIBLE),  # all are 18
-        (2008, date(2026, 1, 1), "age.year_uncertain", Outcome.NEEDS_REVIEW),  # 1 Jan: 18
-        (2008, date(2025, 12, 31), "age.year_too_young", Outcome.NOT_ELIGIBLE),  # all are 17
-        (1993, TODAY, "age.year_in_range", Outcome.ELIGIBLE),  # 32 or 33
-        (1992, TODAY, "age.year_uncertain", Outcome.NEEDS_REVIEW),  # 33 or 34
-        (1991, TODAY, "age.year_too_old", Outcome.NOT_ELIGIBLE),  # 34 or 35
-        (1992, date(2025, 12, 31), "age.year_in_range", Outcome.ELIGIBLE),  # all are 33
-        (1992, date(2026, 1, 1), "age.year_uncertain", Outcome.NEEDS_REVIEW),  # 1 Jan: 34
+        (YEAR - 19, TODAY, "age.year_in_range", Outcome.ELIGIBLE),  # 18 or 19
+        (YEAR - 18, TODAY, "age.year_uncertain", Outcome.NEEDS_REVIEW),  # 17 or 18
+        (YEAR - 17, TODAY, "age.year_too_young", Outcome.NOT_ELIGIBLE),  # 16 or 17
+        (YEAR - 18, date(YEAR, 12, 31), "age.year_in_range", Outcome.ELIGIBLE),  # all are 18
+        (YEAR - 18, date(YEAR, 1, 1), "age.year_uncertain", Outcome.NEEDS_REVIEW),  # 1 Jan: 18
+        (
+            YEAR - 18,
+            date(YEAR - 1, 12, 31),
+            "age.year_too_young",
+            Outcome.NOT_ELIGIBLE,
+        ),  # all are 17
+        (YEAR - 33, TODAY, "age.year_in_range", Outcome.ELIGIBLE),  # 32 or 33
+        (YEAR - 34, TODAY, "age.year_uncertain", Outcome.NEEDS_REVIEW),  # 33 or 34
+        (YEAR - 35, TODAY, "age.year_too_old", Outcome.NOT_ELIGIBLE),  # 34 or 35
+        (YEAR - 34, date(YEAR - 1, 12, 31), "age.year_in_range", Outcome.ELIGIBLE),  # all are 33
+        (YEAR - 34, date(YEAR, 1, 1), "age.year_uncertain", Outcome.NEEDS_REVIEW),  # 1 Jan: 34
     ],
 )
 def test_birth_year_only_is_decided_only_when_every_birthday_agrees(year, today, code, outcome):
@@ -339,7 +348,7 @@ def test_birth_year_only_is_decided_only_when_every_birthday_agrees(year, today,
 
 def test_birth_year_of_this_year_counts_only_days_already_past():
     rules = [{"id": "age", "kind": "age_range", "fact": "birth_date", "max": 0}]
-    result = age_result({"birth_year": 2026}, TODAY, rules)
+    result = age_result({"birth_year": YEAR}, TODAY, rules)
     assert (result.code, result.params["age_min"], result.params["age_max"]) == (
         "age.year_in_range",
         0,
@@ -350,12 +359,12 @@ def test_birth_year_of_this_year_counts_only_days_already_past():
 def test_uncertain_year_is_explained_with_both_ages():
     result = age_result({"birth_year": 2008})
     assert describe(result) == (
-        "Born in 2008, so 17 or 18 years old: the exact date of birth is needed."
+        f"Born in {YEAR - 18}, so 17 or 18 years old: the exact date of birth is needed."
     )
 
 
 def test_exact_birth_date_wins_over_birth_year():
-    result = age_result({"birth_date": date(2008, 1, 1), "birth_year": 1990})
+    result = age_result({"birth_date": date(YEAR - 18, 1, 1), "birth_year": 1990})
     assert (result.code, result.params["age"]) == ("age.in_range", 18)
 
 
@@ -364,9 +373,9 @@ def test_exact_birth_date_wins_over_birth_year():
     [
         ({}, "age.unknown"),
         ({"birth_date": None, "birth_year": None}, "age.unknown"),
-        ({"birth_date": "10/03/2000"}, "fact.invalid"),
-        ({"birth_date": date(2027, 1, 1)}, "fact.invalid"),
-        ({"birth_year": 2027}, "fact.invalid"),
+        ({"birth_date": f"10/03/{YEAR - 26}"}, "fact.invalid"),
+        ({"birth_date": date(YEAR + 1, 1, 1)}, "fact.invalid"),
+        ({"birth_year": YEAR + 1}, "fact.invalid"),
         ({"birth_year": True}, "fact.invalid"),
     ],
 )
@@ -377,7 +386,7 @@ def test_unknown_or_unusable_age_needs_review(facts, code):
 
 
 def test_birth_year_as_text_is_read():
-    assert age_result({"birth_year": "2007"}).code == "age.year_in_range"
+    assert age_result({"birth_year": f"{YEAR - 19}"}).code == "age.year_in_range"
 
 
 # --- other kinds ----------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import func, select
 
@@ -23,9 +22,10 @@ from duo.duos.models import Duo
 from duo.evaluation import jobs as evaluation_jobs
 from duo.evaluation import outcomes, survey
 from duo.evaluation.models import EvaluationAnswer, Outcome, OutcomeAsk
-from support import snapshot
+from support import a_monday, mails_where, snapshot, translated
 
-START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+#: A Monday 47 weeks ago: the duo's six months and the first follow-ups are over today.
+START = a_monday(-47)
 FRENCH = {"fr": "native"}
 
 
@@ -52,20 +52,9 @@ def ended(db, in_tenant, pool_factory, create_user, tenants):
     return make
 
 
-def _text(locale: str, message: str, **values: object) -> str:
-    with force_locale(locale):
-        return gettext(message, **values)
-
-
 def _mails(db, in_tenant, kind: str) -> list[OutgoingMail]:
     with in_tenant("brussels"):
-        return list(
-            db.session.execute(
-                select(OutgoingMail)
-                .where(OutgoingMail.kind == kind)
-                .order_by(OutgoingMail.created_at)
-            ).scalars()
-        )
+        return mails_where(OutgoingMail.kind == kind)
 
 
 def _token(mail: OutgoingMail, path: str) -> str:
@@ -81,7 +70,7 @@ def test_the_survey_through_the_link(app, db, in_tenant, ended, locale) -> None:
     mails = _mails(db, in_tenant, "duos.survey") or _mails(db, in_tenant, "evaluation.survey")
     assert {m.person_id for m in mails} == {s.duo.mentee_id, s.duo.mentor_id}
     mentee_mail = next(m for m in mails if m.person_id == s.duo.mentee_id)
-    assert mentee_mail.subject == _text(locale, "DUO for a JOB: how was your duo?")
+    assert mentee_mail.subject == translated(locale, "DUO for a JOB: how was your duo?")
     token = _token(mentee_mail, "evaluation")
     client = app.test_client()
     with clock.frozen(s.end + dt.timedelta(days=1)):
@@ -90,7 +79,7 @@ def test_the_survey_through_the_link(app, db, in_tenant, ended, locale) -> None:
         assert str(escape(question)) in page and f'<html lang="{locale}"' in page
         partial = client.post(f"/brussels/evaluation/{token}", data={"autonomy": "4"})
         assert partial.status_code == 400
-        assert _text(locale, "Answer every question.") in partial.get_data(as_text=True)
+        assert translated(locale, "Answer every question.") in partial.get_data(as_text=True)
         with in_tenant("brussels"):
             assert (
                 db.session.execute(select(func.count()).select_from(EvaluationAnswer)).scalar() == 0
@@ -108,7 +97,7 @@ def test_the_survey_through_the_link(app, db, in_tenant, ended, locale) -> None:
     with clock.frozen(s.end + dt.timedelta(days=400)):
         expired = client.get(f"/brussels/evaluation/{token}")
         assert expired.status_code == 410
-        assert _text(locale, "This link has expired") in expired.get_data(as_text=True)
+        assert translated(locale, "This link has expired") in expired.get_data(as_text=True)
     with in_tenant("brussels"):
         rows = db.session.execute(select(EvaluationAnswer)).scalars().all()
     assert {r.party for r in rows} == {"mentee"} and len(rows) == len(answers)
@@ -125,7 +114,7 @@ def test_outcomes_are_asked_once_reminded_once_then_lost(app, db, in_tenant, end
         dispatch()
     asks = _mails(db, in_tenant, "evaluation.ask")
     assert len(asks) == 1 and asks[0].person_id == s.duo.mentee_id
-    assert asks[0].subject == _text(locale, "DUO for a JOB would like to hear from you")
+    assert asks[0].subject == translated(locale, "DUO for a JOB would like to hear from you")
     week = s.end + dt.timedelta(days=8)
     with clock.frozen(week):
         evaluation_jobs.follow_up(week.isoformat())
@@ -133,7 +122,9 @@ def test_outcomes_are_asked_once_reminded_once_then_lost(app, db, in_tenant, end
         dispatch()
     mails = _mails(db, in_tenant, "evaluation.ask")
     assert len(mails) == 2
-    assert mails[1].subject == _text(locale, "Reminder: DUO for a JOB would like to hear from you")
+    assert mails[1].subject == translated(
+        locale, "Reminder: DUO for a JOB would like to hear from you"
+    )
     month = s.end + dt.timedelta(days=31)
     with clock.frozen(month):
         evaluation_jobs.follow_up(month.isoformat())
@@ -144,6 +135,7 @@ def test_outcomes_are_asked_once_reminded_once_then_lost(app, db, in_tenant, end
         assert ask.lost_at is not None and ask.answered_at is None
     # Three months on, the next ask goes out; the mentee answers with a job.
     later = s.end + dt.timedelta(days=95)
+    job_day = (s.end + dt.timedelta(days=18)).date()
     with clock.frozen(later):
         evaluation_jobs.follow_up(later.isoformat())
         dispatch()
@@ -153,14 +145,14 @@ def test_outcomes_are_asked_once_reminded_once_then_lost(app, db, in_tenant, end
         assert page.status_code == 200
         bad = client.post(f"/brussels/evaluation/outcome/{token}", data={"status": "job"})
         assert bad.status_code == 400
-        assert _text(locale, "Choose the type of contract.") in bad.get_data(as_text=True)
+        assert translated(locale, "Choose the type of contract.") in bad.get_data(as_text=True)
         ok = client.post(f"/brussels/evaluation/outcome/{token}", data={
             "status": "job", "contract_type": "permanent", "hours_per_week": "38",
-            "job_started_on": "2026-08-01"})  # fmt: skip
+            "job_started_on": str(job_day)})  # fmt: skip
         assert ok.status_code == 200 and 'id="outcome-done"' in ok.get_data(as_text=True)
         used = client.get(f"/brussels/evaluation/outcome/{token}")
         assert used.status_code == 410
-        assert _text(locale, "This link was already used") in used.get_data(as_text=True)
+        assert translated(locale, "This link was already used") in used.get_data(as_text=True)
     with in_tenant("brussels"):
         outcome = db.session.execute(select(Outcome)).scalar_one()
         assert (outcome.months_after, outcome.status, outcome.contract_type) == (
@@ -168,7 +160,7 @@ def test_outcomes_are_asked_once_reminded_once_then_lost(app, db, in_tenant, end
             "job",
             "permanent",
         )
-        assert (outcome.hours_per_week, outcome.job_started_on) == (38, dt.date(2026, 8, 1))
+        assert (outcome.hours_per_week, outcome.job_started_on) == (38, job_day)
         assert not outcome.by_coordinator
 
 
@@ -320,12 +312,12 @@ def test_bad_outcome_answers_change_nothing(app, db, in_tenant, ended, locale) -
         job = {"status": "job", "contract_type": "permanent", "hours_per_week": "38"}
         far = client.post(url, data={**job, "job_started_on": "1890-01-01"})
         assert far.status_code == 400
-        assert str(escape(_text(locale, "Give the date the job started."))) in far.get_data(
+        assert str(escape(translated(locale, "Give the date the job started."))) in far.get_data(
             as_text=True
         )
         nul = client.post(url, data={"status": "looking", "note": "a\x00b"})
         assert nul.status_code == 400
-        control = _text(locale, "Remove the invisible control characters from this text.")
+        control = translated(locale, "Remove the invisible control characters from this text.")
         assert str(escape(control)) in nul.get_data(as_text=True)
         assert client.get(url).status_code == 200  # still unanswered, the link unused
     with in_tenant("brussels"):

@@ -14,7 +14,7 @@ import pytest
 
 from duo.core.tenancy.models import tenant_owned_tables
 from duo.reporting.refresh import refresh_now
-from reporting.factories import History, at
+from support.history import REPORT_YEAR, History, at
 
 MARK = "Zorblaxia"
 
@@ -22,10 +22,13 @@ MARK = "Zorblaxia"
 @pytest.fixture
 def people(db, tenants):
     history = History(db, tenants)
-    history.cohort("ghent", 11, 2025, 3)
+    history.cohort("ghent", 11, REPORT_YEAR, 3)
     for i in range(3):
         history.person(
-            "ghent", first_name=MARK, email=f"{MARK.lower()}{i}@example.org", signed_up=at(2025, 4)
+            "ghent",
+            first_name=MARK,
+            email=f"{MARK.lower()}{i}@example.org",
+            signed_up=at(REPORT_YEAR, 4),
         )
     refresh_now(tenants["ghent"].id)
 
@@ -62,7 +65,7 @@ def test_every_hq_route_shows_no_person_and_reads_no_people_table(
     assert "/hq/" in paths and "/hq/export.xlsx" in paths
     personal = set(tenant_owned_tables())
     for path in paths:
-        for query in ("", "?year=2025", "?year=2025&country=be&branch=ghent"):
+        for query in ("", f"?year={REPORT_YEAR}", f"?year={REPORT_YEAR}&country=be&branch=ghent"):
             with count_queries() as q:
                 response = hq_client.get(path + query)
             assert response.status_code in (200, 401), path

@@ -7,31 +7,35 @@ import io
 import pytest
 
 from duo.reporting.refresh import refresh_now
-from reporting.factories import History
+from support.history import REPORT_YEAR, History
 
 
 @pytest.fixture
 def seeded(db, tenants):
     history = History(db, tenants)
-    history.cohort("ghent", 12, 2025, 2)
-    history.cohort("antwerp", 14, 2025, 5)
-    history.cohort("paris", 3, 2025, 2)  # a small branch: hidden at HQ
+    history.cohort("ghent", 12, REPORT_YEAR, 2)
+    history.cohort("antwerp", 14, REPORT_YEAR, 5)
+    history.cohort("paris", 3, REPORT_YEAR, 2)  # a small branch: hidden at HQ
     for slug in tenants:
         refresh_now(tenants[slug].id)
     return history
 
 
 def test_dashboard_shows_figures_per_branch_and_country(hq_client, seeded) -> None:
-    html = hq_client.get("/hq/?year=2025", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Key figures 2025" in html
+    html = hq_client.get(f"/hq/?year={REPORT_YEAR}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert f"Key figures {REPORT_YEAR}" in html
     assert "Ghent" in html and "Antwerp" in html
     assert "<svg" in html and 'role="img"' in html
     assert "&lt;10" in html  # Paris's 6 people are hidden
 
 
 def test_dashboard_in_french(hq_client, seeded) -> None:
-    html = hq_client.get("/hq/?year=2025", headers={"Accept-Language": "fr"}).get_data(as_text=True)
-    assert "Chiffres clés 2025" in html
+    html = hq_client.get(f"/hq/?year={REPORT_YEAR}", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True
+    )
+    assert f"Chiffres clés {REPORT_YEAR}" in html
 
 
 def test_bad_filters_get_a_message_and_the_default(hq_client, seeded) -> None:
@@ -49,7 +53,9 @@ def test_definitions_open(hq_client) -> None:
 
 
 def test_fairness_view(hq_client, seeded) -> None:
-    html = hq_client.get("/hq/fairness?year=2025&dimension=age_band").get_data(as_text=True)
+    html = hq_client.get(f"/hq/fairness?year={REPORT_YEAR}&dimension=age_band").get_data(
+        as_text=True
+    )
     assert "18-24" in html
     assert hq_client.get("/hq/fairness?dimension=first_name").status_code == 200
 
@@ -57,7 +63,7 @@ def test_fairness_view(hq_client, seeded) -> None:
 def test_xlsx_export_opens_and_hides_small_cells(hq_client, seeded) -> None:
     from openpyxl import load_workbook
 
-    response = hq_client.get("/hq/export.xlsx?year=2025")
+    response = hq_client.get(f"/hq/export.xlsx?year={REPORT_YEAR}")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
     assert "branches" in book.sheetnames
@@ -66,7 +72,7 @@ def test_xlsx_export_opens_and_hides_small_cells(hq_client, seeded) -> None:
 
 
 def test_csv_export(hq_client, seeded) -> None:
-    text = hq_client.get("/hq/export.csv?year=2025&country=be").get_data(as_text=True)
+    text = hq_client.get(f"/hq/export.csv?year={REPORT_YEAR}&country=be").get_data(as_text=True)
     assert "Ghent" in text
 
 

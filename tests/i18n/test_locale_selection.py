@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from support import today
+
+YEAR = today().year
+
 
 def test_branch_default_comes_before_the_browser(coordinator) -> None:
     client = coordinator("brussels")
@@ -51,7 +55,7 @@ def test_dates_follow_locale_and_branch_time_zone(app) -> None:
 
     from flask_babel import force_locale, format_datetime
 
-    moment = datetime(2026, 7, 14, 16, 0, tzinfo=UTC)
+    moment = datetime(YEAR, 7, 14, 16, 0, tzinfo=UTC)
     with app.test_request_context("/"):
         from flask import g
 

@@ -10,15 +10,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-import socket
-from collections.abc import Iterator
-from email import message_from_bytes
-from email.policy import default
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask_babel import force_locale, gettext
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -31,20 +26,25 @@ from duo.core.mail.models import OutgoingMail
 from duo.intake import appointments, jobs
 from duo.intake.models import CANCELLED, DONE, SCHEDULED, IntakeAppointment, IntakeTimeRequest
 from duo.people import states
-from support import run_jobs
+from support import (
+    assert_dead_links,
+    days_from_today,
+    html_lang,
+    mails_where,
+    mentee_form,
+    reading,
+    run_jobs,
+    today,
+    translated,
+)
 
 LOCALES = ("en", "fr", "nl")
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TOKEN = re.compile(r"/brussels/my-intake/([A-Za-z0-9_-]+)")
 
-
-def _text(locale: str, message: str, **values: object) -> str:
-    with force_locale(locale):
-        return gettext(message, **values)
-
-
-def _html_lang(html: str) -> str:
-    return re.search(r'<html lang="([a-z]+)"', html).group(1)
+#: A year ahead of the clock's, for reminders worked out from a given moment: its intakes
+#: are still to come, and in March (before the clocks change) Brussels is at UTC+1.
+AHEAD = today().year + 2
 
 
 def _in_days(days: int, hour: int = 10) -> dt.datetime:
@@ -75,13 +75,7 @@ def _appointments(db, in_tenant, branch: str = "brussels") -> list[IntakeAppoint
 
 def _mails(db, in_tenant, kind: str, branch: str = "brussels") -> list[OutgoingMail]:
     with in_tenant(branch):
-        return list(
-            db.session.execute(
-                select(OutgoingMail)
-                .where(OutgoingMail.kind == kind)
-                .order_by(OutgoingMail.created_at)
-            ).scalars()
-        )
+        return mails_where(OutgoingMail.kind == kind)
 
 
 def _ics(mail: OutgoingMail) -> Calendar:
@@ -132,8 +126,8 @@ def test_scheduling_invites_the_candidate_in_their_language_with_an_ics(
     [appointment] = _appointments(db, in_tenant)
     assert appointment.status == SCHEDULED and appointment.starts_at == at.astimezone(dt.UTC)
     [mail] = _mails(db, in_tenant, "intake.invited")
-    assert mail.subject == _text(locale, "DUO for a JOB: your intake interview")
-    assert _text(locale, "Hello %(name)s,", name="Amina") in mail.text
+    assert mail.subject == translated(locale, "DUO for a JOB: your intake interview")
+    assert translated(locale, "Hello %(name)s,", name="Amina") in mail.text
     assert "14:00" in mail.text and "14:00:00" not in mail.text
     assert "Rue de la Loi 1, Bruxelles" in mail.text
     assert TOKEN.search(mail.text)
@@ -184,7 +178,7 @@ def test_the_person_page_and_the_todo_lead_to_scheduling(db, in_tenant, setup) -
 @pytest.mark.parametrize(
     "values, field_message",
     [
-        ({"at": None, "day": "2020-01-01"}, "Choose a time in the future."),
+        ({"at": None, "day": str(days_from_today(-30))}, "Choose a time in the future."),
         ({"day": "9999-01-01"}, "Enter a date between"),
         ({"day": "not a date"}, None),
         ({"time": ""}, "Give the time of the intake."),
@@ -231,8 +225,8 @@ def test_a_valid_link_opens_the_appointment_in_my_language(
     response = app.test_client().get(f"/brussels/my-intake/{token}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert _html_lang(html) == locale
-    assert _text(locale, "My intake interview") in html
+    assert html_lang(html) == locale
+    assert translated(locale, "My intake interview") in html
     assert 'id="other-time-form"' in html
     assert "09:00" in html and "09:00:00" not in html
 
@@ -242,17 +236,10 @@ def test_a_wrong_link_says_so_and_changes_nothing(app, db, in_tenant, setup, loc
     s = setup()
     _scheduled(s)
     token = _token(db, in_tenant)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["locale"] = locale
-    for path in ("/brussels/my-intake/not-a-token", f"/brussels/my-intake/{token}x",
-                 "/brussels/my-intake/" + "a" * 300):  # fmt: skip
-        response = client.get(path)
-        assert response.status_code == 404
-        html = response.get_data(as_text=True)
-        assert _html_lang(html) == locale
-        assert _text(locale, "This link does not work") in html
-        assert _text(locale, "Nothing has been changed.") in html
+    client = reading(app.test_client(), locale)
+    paths = ("/brussels/my-intake/not-a-token", f"/brussels/my-intake/{token}x",
+             "/brussels/my-intake/" + "a" * 300)  # fmt: skip
+    assert_dead_links(client, paths, locale)
     post = client.post("/brussels/my-intake/not-a-token/other-time", data={"message": "Hi"})
     assert post.status_code == 404
     with in_tenant("brussels"):
@@ -285,8 +272,8 @@ def test_an_expired_link_says_so_and_changes_nothing(app, db, in_tenant, setup, 
         response = client.get(f"/brussels/my-intake/{token}")
         assert response.status_code == 410
         html = response.get_data(as_text=True)
-        assert _html_lang(html) == locale
-        assert _text(locale, "This link has expired") in html
+        assert html_lang(html) == locale
+        assert translated(locale, "This link has expired") in html
         post = client.post(f"/brussels/my-intake/{token}/other-time", data={"message": "Hi"})
         assert post.status_code == 410
     with in_tenant("brussels"):
@@ -311,8 +298,8 @@ def test_asking_for_another_time_becomes_a_todo_and_uses_the_link(
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert _html_lang(html) == locale
-    assert _text(locale, "Thank you: your request is sent") in html
+    assert html_lang(html) == locale
+    assert translated(locale, "Thank you: your request is sent") in html
     with in_tenant("brussels"):
         request = db.session.execute(select(IntakeTimeRequest)).scalar_one()
         assert request.message == "Je travaille ce jour-là."
@@ -322,7 +309,7 @@ def test_asking_for_another_time_becomes_a_todo_and_uses_the_link(
     # used: the link now says so, and a second request changes nothing
     again = client.get(f"/brussels/my-intake/{token}")
     assert again.status_code == 410
-    assert _text(locale, "This link was already used") in again.get_data(as_text=True)
+    assert translated(locale, "This link was already used") in again.get_data(as_text=True)
     post = client.post(f"/brussels/my-intake/{token}/other-time", data={"message": "Encore"})
     assert post.status_code == 410
     with in_tenant("brussels"):
@@ -343,7 +330,7 @@ def test_asking_for_another_time_becomes_a_todo_and_uses_the_link(
         {"message": ""},
         {"message": "x" * 1001},
         {"message": "Hi\x00"},
-        {"message": "Hi", "preferred_1": "2020-01-01T10:00"},
+        {"message": "Hi", "preferred_1": f"{days_from_today(-30)}T10:00"},
         {"message": "Hi", "preferred_1": "9999-01-01T10:00"},
         {"message": "Hi", "preferred_2": "tomorrow"},
     ],
@@ -375,7 +362,7 @@ def test_moving_sends_a_notice_and_revokes_the_older_link(
     [appointment] = _appointments(db, in_tenant)
     assert appointment.sequence == 1 and appointment.video_url == "https://meet.example.org/duo"
     [mail] = _mails(db, in_tenant, "intake.moved")
-    assert mail.subject == _text(locale, "DUO for a JOB: your intake interview has moved")
+    assert mail.subject == translated(locale, "DUO for a JOB: your intake interview has moved")
     assert "https://meet.example.org/duo" in mail.text
     [event] = _ics(mail).walk("VEVENT")
     assert int(event["SEQUENCE"]) == 1 and event.decoded("DTSTART") == later
@@ -399,7 +386,7 @@ def test_a_revoked_link_says_so(app, db, in_tenant, setup) -> None:
     response = app.test_client().get(f"/brussels/my-intake/{old}")
     assert response.status_code == 410
     assert 'data-reason="revoked"' in response.get_data(as_text=True)
-    assert _text("fr", "This link no longer works") in response.get_data(as_text=True)
+    assert translated("fr", "This link no longer works") in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -413,7 +400,7 @@ def test_cancelling_sends_a_cancel_and_closes_the_link(app, db, in_tenant, setup
     [appointment] = _appointments(db, in_tenant)
     assert appointment.status == CANCELLED
     [mail] = _mails(db, in_tenant, "intake.cancelled")
-    assert mail.subject == _text(locale, "DUO for a JOB: your intake interview is cancelled")
+    assert mail.subject == translated(locale, "DUO for a JOB: your intake interview is cancelled")
     calendar = _ics(mail)
     assert calendar["METHOD"] == "CANCEL"
     [event] = calendar.walk("VEVENT")
@@ -426,8 +413,6 @@ def test_cancelling_sends_a_cancel_and_closes_the_link(app, db, in_tenant, setup
 
 
 def test_recording_the_intake_marks_the_appointment_done(app, db, in_tenant, setup) -> None:
-    from test_intake_interview import mentee_form
-
     s = setup()
     _scheduled(s)
     token = _token(db, in_tenant)
@@ -463,23 +448,23 @@ def test_the_reminder_goes_out_the_day_before_in_local_time_once(
 ) -> None:
     tenant = tenants["brussels"]
     person = create_person("brussels", state=states.ATTENDED, locale=locale)
-    at = dt.datetime(2031, 3, 12, 9, 30, tzinfo=BRUSSELS)
+    at = dt.datetime(AHEAD, 3, 12, 9, 30, tzinfo=BRUSSELS)
     appointment = _schedule_at(db, in_tenant, person, at, tenant)
     appointment_id = appointment.id
     # 22:30 UTC on 10 March is 23:30 in Brussels, still the 10th: the intake is two local
     # days away; an hour later (00:30 on the 11th in Brussels, still the 10th in UTC) it is
     # tomorrow
     with in_tenant("brussels"):
-        late = dt.datetime(2031, 3, 10, 22, 30, tzinfo=dt.UTC)
+        late = dt.datetime(AHEAD, 3, 10, 22, 30, tzinfo=dt.UTC)
         assert jobs.send_reminders(late.isoformat()) == 0
-        evening = dt.datetime(2031, 3, 10, 23, 30, tzinfo=dt.UTC)
+        evening = dt.datetime(AHEAD, 3, 10, 23, 30, tzinfo=dt.UTC)
         assert jobs.send_reminders(evening.isoformat()) == 1
         assert jobs.send_reminders(evening.isoformat()) == 0  # idempotent
         assert jobs.send_reminders((evening + dt.timedelta(hours=1)).isoformat()) == 0
-    with clock.frozen(dt.datetime(2031, 3, 11, 8, tzinfo=dt.UTC)):
+    with clock.frozen(dt.datetime(AHEAD, 3, 11, 8, tzinfo=dt.UTC)):
         run_jobs()
     [mail] = _mails(db, in_tenant, "intake.reminder")
-    assert mail.subject == _text(locale, "Tomorrow: your intake interview with DUO for a JOB")
+    assert mail.subject == translated(locale, "Tomorrow: your intake interview with DUO for a JOB")
     assert "09:30" in mail.text
     with in_tenant("brussels"):
         reminder_jobs = db.session.scalar(
@@ -496,10 +481,10 @@ def test_a_moved_intake_is_reminded_of_its_new_time_and_a_cancelled_one_not(
     tenant = tenants["brussels"]
     moved = create_person("brussels", state=states.ATTENDED)
     dropped = create_person("brussels", state=states.ATTENDED)
-    at = dt.datetime(2031, 5, 20, 14, tzinfo=BRUSSELS)
+    at = dt.datetime(AHEAD, 5, 20, 14, tzinfo=BRUSSELS)
     first = _schedule_at(db, in_tenant, moved, at, tenant)
     second = _schedule_at(db, in_tenant, dropped, at, tenant)
-    day_before = dt.datetime(2031, 5, 19, 8, tzinfo=dt.UTC)
+    day_before = dt.datetime(AHEAD, 5, 19, 8, tzinfo=dt.UTC)
     with in_tenant("brussels"):
         assert jobs.send_reminders(day_before.isoformat()) == 2
         appointments.cancel(second, by=None)
@@ -574,39 +559,6 @@ def test_anonymous_visitors_are_sent_to_log_in(client, setup) -> None:
 # --------------------------------------------------------------------------- real SMTP
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives (as the mail tests' own)."""
-
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app, monkeypatch) -> Iterator[Inbox]:
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
-    monkeypatch.setitem(app.config, "MAIL_USERNAME", None)
-    monkeypatch.setitem(app.config, "MAIL_SENDER", "DUO for a JOB <no-reply@duoforajob.org>")
-    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5)
-    try:
-        yield inbox
-    finally:
-        controller.stop()
-
-
 @pytest.mark.smtp
 def test_the_invitation_goes_through_a_real_smtp_server(
     db,
@@ -618,7 +570,7 @@ def test_the_invitation_goes_through_a_real_smtp_server(
     _scheduled(s, at=_in_days(3, 11))
     [message] = smtp.messages
     assert message["To"] == s.person.email
-    assert message["Subject"] == _text("nl", "DUO for a JOB: your intake interview")
+    assert message["Subject"] == translated("nl", "DUO for a JOB: your intake interview")
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert TOKEN.search(body)
     [ics] = [part for part in message.iter_attachments() if part.get_filename() == "intake.ics"]

@@ -12,13 +12,16 @@ from duo.intake.interview import record_intake
 from duo.people import states
 from duo.people.models import Profile, StateChange
 from duo.privacy.consent import SENSITIVE_FACTS, has_consent
+from support import ADULT_BIRTH_YEAR, days_from_today, mentee_form, today
 
-TODAY = date(2026, 11, 23)
+TODAY = today()
+#: The mentee's day of birth: 25 years old, well inside every branch's age range.
+BIRTH = date(ADULT_BIRTH_YEAR, 5, 4)
 
 
 def mentee_answers(**changes: object) -> dict:
     answers = {
-        "birth_date": date(2001, 5, 4),
+        "birth_date": BIRTH,
         "postcode": "1000",
         "languages": {"fr": "B2", "ar": "native"},
         "availability": ["tue-evening", "sat-morning"],
@@ -93,7 +96,7 @@ def test_mentee_with_consent_is_eligible_and_history_shows_both_steps(
             .order_by(StateChange.at)
         ).all()
         assert steps == [(states.INTAKE_DONE, user.id), (states.ELIGIBLE, user.id)]
-        assert person.birth_year == 2001
+        assert person.birth_year == BIRTH.year
 
 
 def test_without_consent_sensitive_facts_are_not_stored_and_rules_need_review(
@@ -193,32 +196,6 @@ def test_a_second_intake_with_the_same_outcome_adds_no_state_change(
 # --------------------------------------------------------------------------- views
 
 
-def mentee_form(**changes: object) -> dict:
-    data = {
-        "birth_date": "2001-05-04",
-        "postcode": "1000",
-        "languages-0-language": "fr",
-        "languages-0-level": "B2",
-        "languages-1-language": "ar",
-        "languages-1-level": "native",
-        "availability": ["tue-evening", "sat-morning"],
-        "interests": "Football, cooking",
-        "digital_skills": "2",
-        "personality": "calm, direct",
-        "target_sector": "it",
-        "help_questions": ["cv", "network"],
-        "education_level": "bachelor",
-        "seeking_job_study_or_internship": "yes",
-        "registered_jobseeker": "unknown",
-        "other_barriers": "no",
-        "sensitive_consent": "y",
-        "migration_background": "non_eu_nationality",
-        "allowed_to_work": "yes",
-    }
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
-
-
 def test_intake_form_shows_every_question(coordinator, create_person) -> None:
     client = coordinator("brussels")
     mentee = create_person("brussels", role="mentee", state=states.ATTENDED).id
@@ -300,8 +277,8 @@ def test_intake_without_consent_warns_and_stores_no_sensitive_fact(
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"birth_date": "2090-01-01"}, "cannot be in the future"),
-        ({"birth_date": "04/05/2001"}, "Not a valid date value"),
+        ({"birth_date": str(days_from_today(30))}, "cannot be in the future"),
+        ({"birth_date": BIRTH.strftime("%d/%m/%Y")}, "Not a valid date value"),
         ({"postcode": "<script>"}, "Enter a valid postcode."),
         ({"languages-0-level": ""}, "Choose the level for this language."),
         ({"languages-1-language": "fr"}, "This language is listed twice."),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +10,7 @@ from sqlalchemy import select
 
 from duo.people import states
 from duo.people.models import Profile, StateChange
+from support import future, make_session, past
 
 
 @pytest.fixture
@@ -132,29 +132,22 @@ def test_search_and_filters(login, brussels_people, query, expected) -> None:
 
 
 def test_session_filter_lists_the_registrations_of_one_session(
-    db, in_tenant, login, brussels_people
+    db, tenants, in_tenant, login, brussels_people
 ) -> None:
-    from duo.sessions.models import InfoSession, Registration
+    from duo.sessions.models import Registration
 
+    brussels = tenants["brussels"]
+    info = make_session(
+        brussels, starts_at=future(days=30), language="fr", audience="mentees", place="Rue Haute"
+    )
+    online = make_session(
+        brussels,
+        starts_at=future(days=37),
+        language="nl",
+        place=None,
+        online_url="https://meet.example.org/duo",
+    )
     with in_tenant("brussels"):
-        info = InfoSession(
-            starts_at=datetime(2026, 12, 1, 17, tzinfo=UTC),
-            duration_minutes=90,
-            language="fr",
-            audience="mentees",
-            capacity=20,
-            place="Rue Haute",
-        )
-        online = InfoSession(
-            starts_at=datetime(2026, 12, 8, 17, tzinfo=UTC),
-            duration_minutes=60,
-            language="nl",
-            audience="both",
-            capacity=20,
-            online_url="https://meet.example.org/duo",
-        )
-        db.session.add_all([info, online])
-        db.session.flush()
         db.session.add(Registration(session_id=info.id, person_id=brussels_people["youssef"].id))
         db.session.add(Registration(session_id=online.id, person_id=brussels_people["amina"].id))
         db.session.flush()
@@ -170,21 +163,10 @@ def test_session_filter_lists_the_registrations_of_one_session(
     assert "Rue Haute" in page and " · nl</option>" in page
 
 
-def test_session_filter_is_scoped_to_the_branch(db, in_tenant, login, brussels_people) -> None:
-    from duo.sessions.models import InfoSession
-
-    with in_tenant("liege"):
-        elsewhere = InfoSession(
-            starts_at=datetime(2026, 12, 1, 17, tzinfo=UTC),
-            duration_minutes=90,
-            language="fr",
-            audience="mentees",
-            capacity=20,
-            place="Place Saint-Lambert",
-        )
-        db.session.add(elsewhere)
-        db.session.flush()
-        elsewhere_id = elsewhere.id
+def test_session_filter_is_scoped_to_the_branch(db, tenants, login, brussels_people) -> None:
+    elsewhere_id = make_session(
+        tenants["liege"], language="fr", audience="mentees", place="Place Saint-Lambert"
+    ).id
     client = login(branches=["brussels"], locale="en")
     assert "Place Saint-Lambert" not in client.get("/brussels/people/").get_data(as_text=True)
     html = client.get(f"/brussels/people/?session={elsewhere_id}").get_data(as_text=True)
@@ -210,21 +192,19 @@ def test_pagination_keeps_the_filters(db, in_tenant, create_person, login) -> No
 
 
 def test_waiting_longest_first(db, in_tenant, create_person, login) -> None:
-    from datetime import UTC, datetime
-
     old = create_person(
         "liege",
         state=states.ATTENDED,
         email="old@example.org",
         last_name="Zed",
-        state_changed_at=datetime(2026, 1, 1, tzinfo=UTC),
+        state_changed_at=past(days=330),
     )
     new = create_person(
         "liege",
         state=states.ATTENDED,
         email="new@example.org",
         last_name="Abe",
-        state_changed_at=datetime(2026, 6, 1, tzinfo=UTC),
+        state_changed_at=past(days=180),
     )
     old, new = SimpleNamespace(email=old.email), SimpleNamespace(email=new.email)
     client = login(branches=["liege"], locale="en")

@@ -7,8 +7,9 @@ import uuid
 
 from duo.core import clock, links
 from duo.core.links.models import PersonalLink
+from support import a_monday
 
-AT = dt.datetime(2026, 5, 4, 8, 0, tzinfo=dt.UTC)
+AT = a_monday(-2, hour=8)
 
 
 def test_a_link_lives_expires_and_is_revoked(db, in_tenant, pool_factory) -> None:

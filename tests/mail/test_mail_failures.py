@@ -1,14 +1,12 @@
 """SMTP down: each attempt's error and the next try are on the outbox page; after the last
 attempt the mail shows as failed with a button to try again (coordinators of its branch)."""
 
-# ruff: noqa: F811 - the smtp fixture is imported, then requested by name
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
-from test_mail_smtp import _mail, _queue_and_commit, smtp  # noqa: F401 - smtp is a fixture
 
 from duo.core.db import db, utcnow
 from duo.core.jobs.models import FAILED, PENDING, OutboxJob
@@ -16,6 +14,7 @@ from duo.core.jobs.outbox import execute
 from duo.core.mail.jobs import MAX_ATTEMPTS
 from duo.core.mail.models import FAILED as MAIL_FAILED
 from duo.core.mail.models import QUEUED, SENT
+from support.smtp import queue_and_commit, stored_mail
 
 pytestmark = pytest.mark.smtp
 
@@ -32,9 +31,9 @@ def _fail_until_last(job_id: int) -> None:
 def test_each_failed_attempt_is_shown_with_the_next_try(db, tenants, smtp, coordinator) -> None:
     brussels = tenants["brussels"]
     smtp.refuse = True
-    mail_id, job_id = _queue_and_commit(brussels)
+    mail_id, job_id = queue_and_commit(brussels)
     assert execute(job_id) == PENDING
-    mail = _mail(brussels, mail_id)
+    mail = stored_mail(brussels, mail_id)
     assert mail.status == QUEUED and mail.failed_attempts == 1
     assert "554" in mail.last_error and mail.next_attempt_at > utcnow()
     html = coordinator("brussels").get("/brussels/outbox").get_data(as_text=True)
@@ -51,10 +50,10 @@ def test_after_the_last_attempt_staff_see_it_failed_and_retry(
 ) -> None:
     brussels = tenants["brussels"]
     smtp.refuse = True
-    mail_id, job_id = _queue_and_commit(brussels)
+    mail_id, job_id = queue_and_commit(brussels)
     _fail_until_last(job_id)
     assert execute(job_id) == FAILED
-    assert _mail(brussels, mail_id).status == MAIL_FAILED
+    assert stored_mail(brussels, mail_id).status == MAIL_FAILED
     client = coordinator("brussels")
     html = client.get("/brussels/outbox").get_data(as_text=True)
     assert "échec" in html and "Réessayer" in html and f"/brussels/outbox/{mail_id}/retry" in html
@@ -63,7 +62,7 @@ def test_after_the_last_attempt_staff_see_it_failed_and_retry(
     response = client.post(f"/brussels/outbox/{mail_id}/retry")
     assert response.status_code == 302
     db.session.expire_all()
-    assert _mail(brussels, mail_id).status == SENT  # dispatched after the request's commit
+    assert stored_mail(brussels, mail_id).status == SENT  # dispatched after the request's commit
     assert len(smtp.messages) == 1
     # A second press changes nothing.
     client.post(f"/brussels/outbox/{mail_id}/retry")
@@ -74,11 +73,11 @@ def test_another_branch_cannot_retry_or_see_the_mail(
     db, tenants, smtp, coordinator, hq_client
 ) -> None:
     smtp.refuse = True
-    mail_id, job_id = _queue_and_commit(tenants["brussels"])
+    mail_id, job_id = queue_and_commit(tenants["brussels"])
     _fail_until_last(job_id)
     execute(job_id)
     other = coordinator("liege")
     assert other.post(f"/brussels/outbox/{mail_id}/retry").status_code == 404
     assert other.post(f"/liege/outbox/{mail_id}/retry").status_code == 404
     assert hq_client.post(f"/brussels/outbox/{mail_id}/retry").status_code == 404
-    assert _mail(tenants["brussels"], mail_id).status == MAIL_FAILED
+    assert stored_mail(tenants["brussels"], mail_id).status == MAIL_FAILED

@@ -2,115 +2,21 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default
-from typing import Any
-
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
-from sqlalchemy import select
 
-from duo.core.db import db, utcnow
+from duo.core.db import utcnow
 from duo.core.jobs.models import DONE, PENDING, OutboxJob
 from duo.core.jobs.outbox import execute
-from duo.core.mail import queue_mail
-from duo.core.mail.models import QUEUED, SENT, OutgoingMail
-from duo.core.tenancy.context import tenant_scope
+from duo.core.mail.models import QUEUED, SENT
 from support import make_session
+from support.smtp import free_port, queue_and_commit, stored_mail
 
 pytestmark = pytest.mark.smtp
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives, or refuses it when told to."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.envelopes: list[Any] = []
-        self.refuse = False
-        self.logins: list[tuple[str, str]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        if self.refuse:
-            return "554 5.7.1 Message refused for the test"
-        self.envelopes.append(envelope)
-        self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return "250 OK"
-
-    def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
-        login = auth_data.login.decode(), auth_data.password.decode()
-        self.logins.append(login)
-        return AuthResult(success=login == ("duo", "s3cret"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app, monkeypatch) -> Iterator[Inbox]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=inbox.authenticate,
-        auth_require_tls=False,
-    )
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
-    monkeypatch.setitem(app.config, "MAIL_USERNAME", None)
-    monkeypatch.setitem(app.config, "MAIL_SENDER", "DUO for a JOB <no-reply@duoforajob.org>")
-    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5)
-    try:
-        yield inbox
-    finally:
-        controller.stop()
-
-
-def _queue_and_commit(tenant, **values) -> tuple[object, int]:
-    with tenant_scope(tenant.id):
-        mail = queue_mail(
-            values.pop("to", "amina@example.org"),
-            "Your information session",
-            "Hello Amina,\nsee you on Tuesday.\n",
-            html="<p>Hello Amina,</p>",
-            attachments=[
-                (
-                    "invitation.ics",
-                    "text/calendar; charset=utf-8; method=REQUEST",
-                    b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n",
-                )
-            ],
-            **values,
-        )
-    job_id = db.session.execute(
-        select(OutboxJob.id).where(OutboxJob.dedupe_key == f"mail.send:{mail.id}")
-    ).scalar_one()
-    mail_id = mail.id
-    db.session.commit()
-    return mail_id, job_id
-
-
-def _mail(tenant, mail_id) -> OutgoingMail:
-    with tenant_scope(tenant.id):
-        return db.session.execute(
-            select(OutgoingMail).where(OutgoingMail.id == mail_id)
-        ).scalar_one()
-
-
 def test_a_mail_is_sent_through_smtp_once(db, tenants, smtp) -> None:
     tenant = tenants["brussels"]
-    mail_id, job_id = _queue_and_commit(tenant)
+    mail_id, job_id = queue_and_commit(tenant)
     assert execute(job_id) == DONE
     [message] = smtp.messages
     assert smtp.envelopes[0].rcpt_tos == ["amina@example.org"]
@@ -118,7 +24,7 @@ def test_a_mail_is_sent_through_smtp_once(db, tenants, smtp) -> None:
     assert message["From"] == "DUO for a JOB <no-reply@duoforajob.org>"
     assert message["Reply-To"] == "brussels@duoforajob.be"
     assert message["Subject"] == "Your information session"
-    stored = _mail(tenant, mail_id)
+    stored = stored_mail(tenant, mail_id)
     assert message["Message-ID"] == stored.message_id
     assert message.get_body(("plain",)).get_content().startswith("Hello Amina,")
     assert "<p>Hello Amina,</p>" in message.get_body(("html",)).get_content()
@@ -134,36 +40,36 @@ def test_a_mail_is_sent_through_smtp_once(db, tenants, smtp) -> None:
 
 def test_a_refused_mail_is_retried_not_lost(db, tenants, smtp) -> None:
     tenant = tenants["brussels"]
-    mail_id, job_id = _queue_and_commit(tenant)
+    mail_id, job_id = queue_and_commit(tenant)
     smtp.refuse = True
     assert execute(job_id) == PENDING
     job = db.session.get(OutboxJob, job_id)
     assert job.attempts == 1 and "554" in job.last_error and job.run_after > utcnow()
-    assert _mail(tenant, mail_id).status == QUEUED
+    assert stored_mail(tenant, mail_id).status == QUEUED
     smtp.refuse = False
     job.run_after = utcnow()
     db.session.commit()
     assert execute(job_id) == DONE
-    assert len(smtp.messages) == 1 and _mail(tenant, mail_id).status == SENT
+    assert len(smtp.messages) == 1 and stored_mail(tenant, mail_id).status == SENT
 
 
 def test_an_unreachable_server_keeps_the_mail_queued(app, db, tenants, smtp, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens there
     tenant = tenants["brussels"]
-    mail_id, job_id = _queue_and_commit(tenant)
+    mail_id, job_id = queue_and_commit(tenant)
     assert execute(job_id) == PENDING
-    assert _mail(tenant, mail_id).status == QUEUED
+    assert stored_mail(tenant, mail_id).status == QUEUED
     assert db.session.get(OutboxJob, job_id).last_error
 
 
 def test_the_server_login_is_used(app, db, tenants, smtp, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "MAIL_USERNAME", "duo")
     monkeypatch.setitem(app.config, "MAIL_PASSWORD", "s3cret")
-    _mail_id, job_id = _queue_and_commit(tenants["brussels"])
+    _mail_id, job_id = queue_and_commit(tenants["brussels"])
     assert execute(job_id) == DONE
     assert smtp.logins == [("duo", "s3cret")] and len(smtp.messages) == 1
     monkeypatch.setitem(app.config, "MAIL_PASSWORD", "wrong")
-    _mail_id, job_id = _queue_and_commit(tenants["brussels"])
+    _mail_id, job_id = queue_and_commit(tenants["brussels"])
     assert execute(job_id) == PENDING
     assert len(smtp.messages) == 1
 

@@ -3,16 +3,14 @@ their branch, and rows nobody of another branch (or raw SQL) can read."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select, text
 
 from duo.matching.models import CLOSED, LOCK, OPEN, MatchingConstraint, MatchingSession
-from support import DATABASE_URL
+from support import DATABASE_URL, today
 
-TODAY = dt.date(2026, 3, 2)
+TODAY = today()
 TABLES = ("matching_sessions", "matching_constraints", "duos", "duo_state_changes")
 
 

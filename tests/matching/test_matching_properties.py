@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,8 +18,9 @@ from duo.matching.explain import criterion_sentence, unmatched_sentence
 from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.matching.scoring import CRITERIA, score_matrix, score_pair
 from duo.matching.solver import suggest, waiting_bonus
+from support import today
 
-TODAY = date(2026, 3, 2)
+TODAY = today()
 WORKING = ("fr", "nl", "en")
 
 languages = st.dictionaries(
@@ -38,19 +39,26 @@ weights = st.fixed_dictionaries(
 )
 
 
+def _shared(draw) -> dict:
+    """What a mentee's and a mentor's profiles both hold, drawn in that order."""
+    return {
+        "languages": draw(languages),
+        "availability": draw(slots),
+        "interests": draw(tags),
+        "digital_skills": draw(st.integers(0, 3)),
+        "personality": draw(tags),
+        "postcode": draw(postcodes),
+        "country": draw(countries),
+    }
+
+
 @st.composite
 def mentees(draw, ident: str) -> MenteeProfile:
     return MenteeProfile(
         id=ident,
         target_sector=draw(st.none() | sectors),
         help_questions=draw(helps),
-        languages=draw(languages),
-        availability=draw(slots),
-        interests=draw(tags),
-        digital_skills=draw(st.integers(0, 3)),
-        personality=draw(tags),
-        postcode=draw(postcodes),
-        country=draw(countries),
+        **_shared(draw),
         waiting_since=TODAY - timedelta(days=draw(st.integers(-10, 400))),
         eligible=draw(st.booleans() | st.just(True)),
     )
@@ -63,13 +71,7 @@ def mentors(draw, ident: str) -> MentorProfile:
         sectors=draw(st.frozensets(sectors, max_size=2)),
         years_experience=draw(st.integers(0, 40)),
         expertise=draw(helps),
-        languages=draw(languages),
-        availability=draw(slots),
-        interests=draw(tags),
-        digital_skills=draw(st.integers(0, 3)),
-        personality=draw(tags),
-        postcode=draw(postcodes),
-        country=draw(countries),
+        **_shared(draw),
         trained=draw(st.booleans() | st.just(True)),
         free=draw(st.booleans() | st.just(True)),
         eligible=draw(st.booleans() | st.just(True)),
@@ -166,11 +168,9 @@ def test_no_suggested_pair_breaks_a_hard_constraint_and_nobody_appears_twice(poo
         assert e is None or m is None or conflicts > 1 or not allowed(e, m, pool)
 
 
-@SETTINGS
-@given(pools(max_mentees=4, max_mentors=4))
-def test_objective_is_the_brute_force_optimum(pool) -> None:
-    result = run(pool)
-    sm = score_matrix(
+def _matrix(pool: dict):
+    """The score matrix of a drawn pool, as the solver is given it."""
+    return score_matrix(
         pool["mentees"],
         pool["mentors"],
         pool["weights"],
@@ -178,6 +178,13 @@ def test_objective_is_the_brute_force_optimum(pool) -> None:
         exclusions=pool["exclusions"],
         declined=pool["declined"],
     )
+
+
+@SETTINGS
+@given(pools(max_mentees=4, max_mentors=4))
+def test_objective_is_the_brute_force_optimum(pool) -> None:
+    result = run(pool)
+    sm = _matrix(pool)
     bonus = [
         waiting_bonus(
             e.waiting_since, TODAY, pool["waiting_bonus_per_week"], pool["max_waiting_bonus"]
@@ -219,14 +226,7 @@ def test_same_suggestion_in_any_input_order(pool, seed) -> None:
 @SETTINGS
 @given(pools(max_mentees=3, max_mentors=3))
 def test_pair_and_matrix_scores_agree_exactly(pool) -> None:
-    sm = score_matrix(
-        pool["mentees"],
-        pool["mentors"],
-        pool["weights"],
-        working_languages=WORKING,
-        exclusions=pool["exclusions"],
-        declined=pool["declined"],
-    )
+    sm = _matrix(pool)
     for i, e in enumerate(pool["mentees"]):
         for j, m in enumerate(pool["mentors"]):
             pair = score_pair(

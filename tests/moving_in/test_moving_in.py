@@ -22,32 +22,37 @@ from duo.reporting.models import ALL, RollupCell
 from duo.reporting.refresh import refresh_now
 from duo.training.models import Attendance, TrainingCycle
 from duo.training.status import trained_mentor_ids
+from support import today
+
+#: The year the imported spreadsheets start in: two years before the clock's, so that every
+#: date they hold (up to September of the next year) is over, as a running branch's history is.
+BASE = today().year - 2
 
 MENTORS_CSV = (
     "first_name,last_name,email,trained_on,language,birth_year,sectors\n"
-    "Jan,Peeters,jan@example.org,2024-03-15,nl,1958,finance\n"
-    "Els,Janssens,ELS@example.org,01/09/2024,,1960,\n"
+    f"Jan,Peeters,jan@example.org,{BASE}-03-15,nl,1958,finance\n"
+    f"Els,Janssens,ELS@example.org,01/09/{BASE},,1960,\n"
 )
 DUOS_ROWS = [
     [
         "mentor_email", "mentee_email", "start", "state", "end", "stop_reason",
         "mentee_first_name", "mentee_last_name", "mentee_birth_year", "mentee_sector",
     ],
-    ["jan@example.org", "amina@example.org", "2024-04-02", "ended", "2024-10-01", "",
+    ["jan@example.org", "amina@example.org", f"{BASE}-04-02", "ended", f"{BASE}-10-01", "",
      "Amina", "El Idrissi", "2001", "healthcare"],
-    ["els@example.org", "youssef@example.org", "2025-01-06", "active", "", "",
+    ["els@example.org", "youssef@example.org", f"{BASE + 1}-01-06", "active", "", "",
      "Youssef", "Haddad", "", ""],
-    ["jan@example.org", "sara@example.org", "2024-11-04", "stopped", "2025-01-15",
+    ["jan@example.org", "sara@example.org", f"{BASE}-11-04", "stopped", f"{BASE + 1}-01-15",
      "Moved abroad", "Sara", "Diallo", "", ""],
-    ["jan@example.org", "amina@example.org", "2025-03-03", "evaluated", "2025-09-01", "",
-     "", "", "", ""],
+    ["jan@example.org", "amina@example.org", f"{BASE + 1}-03-03", "evaluated",
+     f"{BASE + 1}-09-01", "", "", "", "", ""],
 ]  # fmt: skip
 OUTCOMES_CSV = (
     "mentee_email;duo_start;months_after;outcome;outcome_date;contract_type;hours_per_week;"
     "job_started_on\n"
-    "amina@example.org;2024-04-02;0;looking;;;;\n"
-    "amina@example.org;2024-04-02;3;job;2025-01-10;fixed_term;38;2024-12-01\n"
-    "sara@example.org;2024-11-04;0;training;;;;\n"
+    f"amina@example.org;{BASE}-04-02;0;looking;;;;\n"
+    f"amina@example.org;{BASE}-04-02;3;job;{BASE + 1}-01-10;fixed_term;38;{BASE}-12-01\n"
+    f"sara@example.org;{BASE}-11-04;0;training;;;;\n"
 )
 
 
@@ -174,7 +179,7 @@ def test_mentors_duos_and_outcomes_come_in_once_and_are_counted(
             pstates.IN_TRAINING,
             pstates.TRAINED,
         ]
-        assert jan.history[-1].at.date().isoformat() == "2024-03-15"
+        assert jan.history[-1].at.date().isoformat() == f"{BASE}-03-15"
 
     import_file(client, DUOS, xlsx(DUOS_ROWS), "duos.xlsx")
     with in_tenant("brussels"):
@@ -257,12 +262,12 @@ def test_mentors_duos_and_outcomes_come_in_once_and_are_counted(
             or 0
         )
 
-    assert cell("duos.started", "2024-04") >= 1
-    assert cell("duos.completed", "2024-10") >= 1
-    assert cell("duos.stopped", "2025-01", "reason", "during_accompaniment") >= 1
-    assert cell("duos.active_end", "2025-02") >= 1
-    assert cell("funnel.trained", "2024-03") >= 1
-    assert cell("outcomes.recorded", "2025-01", "status", "job") >= 1
+    assert cell("duos.started", f"{BASE}-04") >= 1
+    assert cell("duos.completed", f"{BASE}-10") >= 1
+    assert cell("duos.stopped", f"{BASE + 1}-01", "reason", "during_accompaniment") >= 1
+    assert cell("duos.active_end", f"{BASE + 1}-02") >= 1
+    assert cell("funnel.trained", f"{BASE}-03") >= 1
+    assert cell("outcomes.recorded", f"{BASE + 1}-01", "status", "job") >= 1
     # the outcome indicators count each followed mentee once, in the month their duo ended
     positive = db.session.execute(
         select(func.sum(RollupCell.count)).where(
@@ -294,48 +299,49 @@ def _mentor(client) -> None:
     import_file(client, MENTORS, MENTORS_CSV)
 
 
+MENTOR_HEADER = "first_name,last_name,email,trained_on\n"
 DUO_HEADER = "mentor_email,mentee_email,start,state,end,mentee_first_name,mentee_last_name\n"
 
 
 @pytest.mark.parametrize(
     ("kind", "body", "column", "message"),
     [
-        (MENTORS, "first_name,last_name,email,trained_on\nA,B,a@x.org,2999-01-01\n",
+        (MENTORS, MENTOR_HEADER + "A,B,a@x.org,2999-01-01\n",
          "trained_on", "This date is in the future"),
-        (MENTORS, "first_name,last_name,email,trained_on\nA,B,a@x.org,1850-01-01\n",
+        (MENTORS, MENTOR_HEADER + "A,B,a@x.org,1850-01-01\n",
          "trained_on", "Enter a date between"),
-        (MENTORS, "first_name,last_name,email,trained_on\nA,B,a@x.org,15 March\n",
+        (MENTORS, MENTOR_HEADER + "A,B,a@x.org,15 March\n",
          "trained_on", "Write a date such as"),
-        (MENTORS, "first_name,last_name,email,trained_on\n" + "A" * 300 + ",B,a@x.org,2024-01-01\n",
+        (MENTORS, MENTOR_HEADER + "A" * 300 + f",B,a@x.org,{BASE}-01-01\n",
          "first_name", "Keep it under"),
-        (MENTORS, "first_name,last_name,email,trained_on\n=HYPERLINK(\"x\"),B,a@x.org,2024-01-01\n",
+        (MENTORS, MENTOR_HEADER + f"=HYPERLINK(\"x\"),B,a@x.org,{BASE}-01-01\n",
          "first_name", "A formula is not accepted here"),
-        (MENTORS, "first_name,last_name,email,trained_on\nA,B,a@x.org,2024-01-01\n"
-         "C,D,A@x.org,2024-01-01\n",
+        (MENTORS, MENTOR_HEADER + f"A,B,a@x.org,{BASE}-01-01\n"
+         f"C,D,A@x.org,{BASE}-01-01\n",
          "email", "Same e-mail address as line 2"),
-        (DUOS, DUO_HEADER + "jan@example.org,n@x.org,2024-01-01,finished,2024-06-01,N,M\n",
+        (DUOS, DUO_HEADER + f"jan@example.org,n@x.org,{BASE}-01-01,finished,{BASE}-06-01,N,M\n",
          "state", "Use one of: active, ended, evaluated, stopped"),
-        (DUOS, DUO_HEADER + "jan@example.org,n@x.org,2024-06-01,ended,2024-01-01,N,M\n",
+        (DUOS, DUO_HEADER + f"jan@example.org,n@x.org,{BASE}-06-01,ended,{BASE}-01-01,N,M\n",
          "end", "The end is before the start"),
-        (DUOS, DUO_HEADER + "jan@example.org,n@x.org,2024-06-01,ended,,N,M\n",
+        (DUOS, DUO_HEADER + f"jan@example.org,n@x.org,{BASE}-06-01,ended,,N,M\n",
          "end", "Give the day this duo ended or stopped"),
-        (DUOS, DUO_HEADER + "jan@example.org,n@x.org,2024-06-01,active,2024-09-01,N,M\n",
+        (DUOS, DUO_HEADER + f"jan@example.org,n@x.org,{BASE}-06-01,active,{BASE}-09-01,N,M\n",
          "end", "A running (active) duo has no end date yet"),
-        (DUOS, DUO_HEADER + "nobody@example.org,n@x.org,2024-06-01,active,,N,M\n",
+        (DUOS, DUO_HEADER + f"nobody@example.org,n@x.org,{BASE}-06-01,active,,N,M\n",
          "mentor_email", "import the mentors file first"),
-        (DUOS, DUO_HEADER + "jan@example.org,n@x.org,2024-06-01,active,,,\n",
+        (DUOS, DUO_HEADER + f"jan@example.org,n@x.org,{BASE}-06-01,active,,,\n",
          "mentee_email", "fill in mentee_first_name"),
-        (DUOS, DUO_HEADER + "jan@example.org,n@x.org,2024-01-01,ended,2024-06-01,N,M\n"
-         "jan@example.org,o@x.org,2024-05-01,active,,O,P\n",
+        (DUOS, DUO_HEADER + f"jan@example.org,n@x.org,{BASE}-01-01,ended,{BASE}-06-01,N,M\n"
+         f"jan@example.org,o@x.org,{BASE}-05-01,active,,O,P\n",
          "mentor_email", "overlaps the duo of line 2"),
         (DUOS, "mentor_email,mentee_email,start,state,end,coordinator_email,mentee_first_name,"
-         "mentee_last_name\njan@example.org,n@x.org,2024-01-01,ended,2024-06-01,x@x.org,N,M\n",
+         f"mentee_last_name\njan@example.org,n@x.org,{BASE}-01-01,ended,{BASE}-06-01,x@x.org,N,M\n",
          "coordinator_email", "Nobody with this e-mail address coordinates this branch"),
-        (OUTCOMES, "mentee_email,duo_start,months_after,outcome\nn@x.org,2024-01-01,5,job\n",
+        (OUTCOMES, f"mentee_email,duo_start,months_after,outcome\nn@x.org,{BASE}-01-01,5,job\n",
          "months_after", "Use one of the follow-up points"),
-        (OUTCOMES, "mentee_email,duo_start,months_after,outcome\nn@x.org,2024-01-01,3,hired\n",
+        (OUTCOMES, f"mentee_email,duo_start,months_after,outcome\nn@x.org,{BASE}-01-01,3,hired\n",
          "outcome", "Use one of: job"),
-        (OUTCOMES, "mentee_email,duo_start,months_after,outcome\nn@x.org,2024-01-01,3,job\n",
+        (OUTCOMES, f"mentee_email,duo_start,months_after,outcome\nn@x.org,{BASE}-01-01,3,job\n",
          "mentee_email", "import the duos file first"),
     ],
 )  # fmt: skip
@@ -358,7 +364,7 @@ def test_bad_rows_are_shown_at_their_column_and_change_nothing(
 @pytest.mark.parametrize(
     ("body", "filename", "message"),
     [
-        (b"first_name,last_name,email,trained_on\nA,B,a@x.org,2024-01-01\x00\n", "m.csv",
+        (f"first_name,last_name,email,trained_on\nA,B,a@x.org,{BASE}-01-01\x00\n".encode(), "m.csv",
          "This is not a CSV file"),
         (b"first_name,last_name,mail\nA,B,a@x.org\n", "m.csv", "trained_on is missing"),
         (b"role,first_name,last_name,email\nmentor,A,B,a@x.org\n", "m.csv", "is missing"),
@@ -394,9 +400,9 @@ def test_messages_are_in_the_readers_language(app, db, coordinator) -> None:
 def test_a_duo_changed_since_it_was_imported_is_an_error(db, in_tenant, coordinator) -> None:
     client = coordinator("brussels", locale="en")
     _mentor(client)
-    first = DUO_HEADER + "jan@example.org,n@x.org,2024-01-01,active,,N,M\n"
+    first = DUO_HEADER + f"jan@example.org,n@x.org,{BASE}-01-01,active,,N,M\n"
     import_file(client, DUOS, first)
-    changed = DUO_HEADER + "jan@example.org,n@x.org,2024-01-01,ended,2024-06-01,N,M\n"
+    changed = DUO_HEADER + f"jan@example.org,n@x.org,{BASE}-01-01,ended,{BASE}-06-01,N,M\n"
     url = preview_url(upload(client, DUOS, changed))
     html = client.get(url).get_data(as_text=True)
     assert "already on the platform as" in html
@@ -430,13 +436,13 @@ def test_xlsx_formulas_and_control_characters_are_refused(db, in_tenant, coordin
     before = snapshot(db, in_tenant)
     rows = [
         ["first_name", "last_name", "email", "trained_on"],
-        ['=CONCAT("J","an")', "Peeters", "jan@example.org", "2024-03-15"],
+        ['=CONCAT("J","an")', "Peeters", "jan@example.org", f"{BASE}-03-15"],
     ]
     url = preview_url(upload(client, MENTORS, xlsx(rows), "m.xlsx"))
     html = client.get(url).get_data(as_text=True)
     assert "A formula is not accepted here" in html
     assert client.post(url, data={"csrf_token": token(client, url)}).status_code == 400
-    body = "first_name,last_name,email,trained_on\nEls,Jans\x01sens,els@example.org,2024-03-15\n"
+    body = f"first_name,last_name,email,trained_on\nEls,Jans\x01sens,els@example.org,{BASE}-03-15\n"
     url = preview_url(upload(client, MENTORS, body))
     html = client.get(url).get_data(as_text=True)
     assert "Remove the invisible control characters" in html
@@ -460,7 +466,7 @@ def test_the_candidates_import_refuses_formulas_too(db, in_tenant, coordinator) 
 def test_is_formula() -> None:
     for text in ("=1+1", "@SUM(A1)", '+HYPERLINK("x")', "-2+3*cmd", "\tx"):
         assert spreadsheet.is_formula(text), text
-    for text in ("+32 470 12 34 56", "-3", "Jan", "2024-03-15", "", "a=b"):
+    for text in ("+32 470 12 34 56", "-3", "Jan", f"{BASE}-03-15", "", "a=b"):
         assert not spreadsheet.is_formula(text), text
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from duo.core.db import utcnow
 from duo.people import spreadsheet, states
 from duo.people.models import ImportBatch, Person, Profile, StateChange
+from support import ADULT_BIRTH_YEAR
 
 HEADER = (
     "role,first_name,last_name,email,phone,language,birth_year,postcode,languages,sectors,state"
@@ -20,7 +21,7 @@ GOOD = (
     "\n".join(
         [
             HEADER,
-            "mentee,Amina,Benali,amina@example.org,+32 470 12 34 56,fr,2001,1000,"
+            f"mentee,Amina,Benali,amina@example.org,+32 470 12 34 56,fr,{ADULT_BIRTH_YEAR},1000,"
             "fr:B2; ar:native,it,",
             "Mentor,Jan,Peeters,JAN@example.org,,nl,1958,1050,nl:native,finance; administration,"
             "attended_info_session",
@@ -81,13 +82,13 @@ def test_parse_xlsx() -> None:
     book = Workbook()
     sheet = book.active
     sheet.append(["role", "first_name", "last_name", "email", "birth_year"])
-    sheet.append(["mentee", "Amina", "Benali", "amina@example.org", 2001])
+    sheet.append(["mentee", "Amina", "Benali", "amina@example.org", ADULT_BIRTH_YEAR])
     sheet.append([None, None, None, None, None])
     sheet.append(["mentor", "Jan", "Peeters", "jan@example.org", 1958.0])
     out = io.BytesIO()
     book.save(out)
     parsed = spreadsheet.parse_upload("people.xlsx", out.getvalue())
-    assert [r["cells"]["birth_year"] for r in parsed.rows] == ["2001", "1958"]
+    assert [r["cells"]["birth_year"] for r in parsed.rows] == [str(ADULT_BIRTH_YEAR), "1958"]
     assert [r["line"] for r in parsed.rows] == [2, 4]
 
 

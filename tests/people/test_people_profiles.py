@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import update
 
@@ -16,6 +16,7 @@ from duo.people.profiles import (
     profile_of,
     profiles_for,
 )
+from support import ADULT_BIRTH_YEAR, days_from_today
 
 
 def test_vocabulary_keys_match_matching_and_spec() -> None:
@@ -108,15 +109,16 @@ def test_waiting_since_is_the_local_day_of_the_last_entry_into_the_pool(
     mentee = create_person("brussels", role="mentee", state=states.NEEDS_REVIEW)
     with in_tenant("brussels"):
         change = transition(mentee, states.ELIGIBLE)
-        # 23:30 UTC on 31 March is already 1 April in Brussels.
+        # 23:30 UTC is already the next day in Brussels, in summer as in winter.
+        day = days_from_today(-10)
         db.session.execute(
             update(StateChange)
             .where(StateChange.id == change.id)
-            .values(at=datetime(2026, 3, 31, 23, 30, tzinfo=UTC))
+            .values(at=datetime.combine(day, time(23, 30), tzinfo=UTC))
         )
         db.session.expire_all()
-        assert profile_of(mentee, timezone="Europe/Brussels").waiting_since == date(2026, 4, 1)
-        assert profile_of(mentee, timezone="UTC").waiting_since == date(2026, 3, 31)
+        assert profile_of(mentee, timezone="Europe/Brussels").waiting_since == day + timedelta(1)
+        assert profile_of(mentee, timezone="UTC").waiting_since == day
 
 
 def test_mentor_waits_from_the_day_they_are_trained(db, in_tenant, create_person) -> None:
@@ -133,9 +135,14 @@ def test_eligibility_facts_fall_back_to_the_year_of_birth(db, in_tenant, create_
     assert eligibility_facts(person, None) == {"birth_year": 2001}
     with in_tenant("lyon"):
         profile = _profile(
-            db, person, birth_date=date(2001, 6, 2), languages={"fr": "C1"}, other_barriers=True
+            db,
+            person,
+            birth_date=date(ADULT_BIRTH_YEAR, 6, 2),
+            languages={"fr": "C1"},
+            other_barriers=True,
         )
     facts = eligibility_facts(person, profile)
-    assert facts["birth_date"] == date(2001, 6, 2) and facts["birth_year"] == 2001
+    assert facts["birth_date"] == date(ADULT_BIRTH_YEAR, 6, 2)
+    assert facts["birth_year"] == ADULT_BIRTH_YEAR
     assert facts["other_barriers"] is True and facts["migration_background"] is None
     assert facts["languages"] == {"fr": "C1"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import insert
 
@@ -17,6 +17,7 @@ from duo.eligibility.engine import evaluate
 from duo.eligibility.models import EligibilityDecision
 from duo.people import states, vocab
 from duo.people.models import Person, Profile, StateChange
+from support import past
 
 N = 5000
 LIST_BUDGET = 10
@@ -27,7 +28,7 @@ INTAKE_BUDGET = 12
 def seed(db, tenant, n: int) -> list[uuid.UUID]:
     """Bulk insert ``n`` people with a profile and two history entries each."""
     rng = random.Random(n)
-    start = datetime(2026, 1, 1, tzinfo=UTC)
+    start = past(days=330)
     people, profiles, changes = [], [], []
     for i in range(n):
         pid = uuid.uuid4()
@@ -102,7 +103,8 @@ def seed(db, tenant, n: int) -> list[uuid.UUID]:
 
 def add_decisions(db, tenant, person_id: uuid.UUID, n: int) -> None:
     rules = tenant.config["eligibility"]["mentee"]
-    evaluation = evaluate(rules, {}, datetime(2026, 11, 1).date())
+    decided = past(days=30)
+    evaluation = evaluate(rules, {}, decided.date())
     db.session.execute(
         insert(EligibilityDecision),
         [
@@ -116,7 +118,7 @@ def add_decisions(db, tenant, person_id: uuid.UUID, n: int) -> None:
                 "evaluated_outcome": "needs_review",
                 "evaluation": evaluation.as_dict(),
                 "rules_hash": evaluation.rules_hash,
-                "decided_at": datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=i),
+                "decided_at": decided + timedelta(hours=i),
             }
             for i in range(n)
         ],
@@ -130,7 +132,7 @@ def add_decisions(db, tenant, person_id: uuid.UUID, n: int) -> None:
                 "person_id": person_id,
                 "from_state": states.NEEDS_REVIEW,
                 "to_state": states.NEEDS_REVIEW,
-                "at": datetime(2026, 11, 2, tzinfo=UTC) + timedelta(hours=i),
+                "at": decided + timedelta(days=1, hours=i),
                 "reason": "duo:intake",
             }
             for i in range(n)

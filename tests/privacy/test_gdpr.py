@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -22,7 +22,8 @@ from duo.privacy import consent, gdpr
 from duo.privacy.config import PRIVACY_NOTICE, SENSITIVE_FACTS
 from duo.privacy.models import GRANT, LINK, RETENTION, WITHDRAW, WITHDRAWAL, Consent, Erasure
 from duo.reporting.refresh import refresh_now
-from reporting.factories import History, at
+from support import years_ago
+from support.history import REPORT_YEAR, History, at
 
 
 def _mail(person, text: str = "Hello", created_at: datetime | None = None) -> OutgoingMail:
@@ -123,9 +124,11 @@ def test_withdrawing_sensitive_facts_only_forgets_them(db, create_person, in_ten
 
 def test_withdrawal_stops_an_open_duo(db, tenants, in_tenant) -> None:
     history = History(db, tenants)
-    mentee = history.person("ghent", MENTEE, signed_up=at(2026, 1), steps=[])
-    mentor = history.person("ghent", MENTOR, signed_up=at(2026, 1), steps=[])
-    duo = history.duo("ghent", mentee, mentor, proposed=at(2026, 2), started=at(2026, 3))
+    mentee = history.person("ghent", MENTEE, signed_up=at(REPORT_YEAR, 1), steps=[])
+    mentor = history.person("ghent", MENTOR, signed_up=at(REPORT_YEAR, 1), steps=[])
+    duo = history.duo(
+        "ghent", mentee, mentor, proposed=at(REPORT_YEAR, 2), started=at(REPORT_YEAR, 3)
+    )
     with in_tenant("ghent"):
         consent.record(mentee, PRIVACY_NOTICE, locale="nl")
         gdpr.withdraw(mentee.id, PRIVACY_NOTICE)
@@ -138,9 +141,11 @@ def test_withdrawal_stops_an_open_duo(db, tenants, in_tenant) -> None:
 
 def test_the_export_holds_everything_about_the_person(db, tenants, in_tenant) -> None:
     history = History(db, tenants)
-    mentee = history.person("ghent", MENTEE, signed_up=at(2026, 1), sector="care")
-    mentor = history.person("ghent", MENTOR, signed_up=at(2026, 1))
-    duo = history.duo("ghent", mentee, mentor, proposed=at(2026, 2), started=at(2026, 3))
+    mentee = history.person("ghent", MENTEE, signed_up=at(REPORT_YEAR, 1), sector="care")
+    mentor = history.person("ghent", MENTOR, signed_up=at(REPORT_YEAR, 1))
+    duo = history.duo(
+        "ghent", mentee, mentor, proposed=at(REPORT_YEAR, 2), started=at(REPORT_YEAR, 3)
+    )
     with in_tenant("ghent"):
         consent.record(mentee, PRIVACY_NOTICE, locale="nl")
         _mail(mentee, "Your information session")
@@ -148,7 +153,7 @@ def test_the_export_holds_everything_about_the_person(db, tenants, in_tenant) ->
         db.session.add(
             DuoCheckIn(
                 duo_id=duo.id,
-                week_start=at(2026, 3).date(),
+                week_start=at(REPORT_YEAR, 3).date(),
                 kind="link",
                 by_person_id=mentee.id,
                 met=True,
@@ -199,14 +204,14 @@ def test_erasure_removes_personal_data_and_keeps_the_figures(db, tenants, in_ten
     mentee = history.person(
         "ghent",
         MENTEE,
-        signed_up=at(2025, 1),
+        signed_up=at(REPORT_YEAR, 1),
         birth_year=2000,
         sector="care",
-        steps=[(states.ATTENDED, at(2025, 1, 20)), (states.IN_DUO, at(2025, 3))],
+        steps=[(states.ATTENDED, at(REPORT_YEAR, 1, 20)), (states.IN_DUO, at(REPORT_YEAR, 3))],
         first_name="Samira",
     )
-    mentor = history.person("ghent", MENTOR, signed_up=at(2025, 1), birth_year=1958)
-    history.duo("ghent", mentee, mentor, proposed=at(2025, 2), started=at(2025, 3))
+    mentor = history.person("ghent", MENTOR, signed_up=at(REPORT_YEAR, 1), birth_year=1958)
+    history.duo("ghent", mentee, mentor, proposed=at(REPORT_YEAR, 2), started=at(REPORT_YEAR, 3))
     with in_tenant("ghent"):
         mentee.phone = "+32 470 00 00 00"
         profile = db.session.execute(
@@ -218,7 +223,7 @@ def test_erasure_removes_personal_data_and_keeps_the_figures(db, tenants, in_ten
                 person_id=mentor.id,
                 from_state=states.TRAINED,
                 to_state=states.MATCHED,
-                at=at(2025, 2),
+                at=at(REPORT_YEAR, 2),
                 reason='duo:duos.proposed_with {"name": "Samira ' + mentee.last_name + '"}',
             )
         )
@@ -269,8 +274,8 @@ def test_the_retention_job_is_declared_daily(app) -> None:
 def test_retention_pseudonymises_the_inactive_and_deletes_old_mail_bodies(
     db, tenants, create_person, in_tenant
 ) -> None:
-    old = datetime(2020, 1, 6, 9, tzinfo=UTC)
-    now = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    now = utcnow()
+    old = years_ago(7)
     tenant = tenants["ghent"]
     sleeping = create_person("ghent", created_at=old, state_changed_at=old)
     awake = create_person("ghent", created_at=now - timedelta(days=30))
@@ -318,7 +323,7 @@ def test_a_scheduled_erasure_runs_when_due_or_is_cancelled_by_a_new_sign_up(
 
 
 def test_the_cli_dry_run_prints_and_changes_nothing(app, db, tenants, create_person, in_tenant):
-    old = datetime(2019, 3, 4, 9, tzinfo=UTC)
+    old = years_ago(8)
     person = create_person("ghent", created_at=old, state_changed_at=old)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["privacy", "retention", "--dry-run", "--branch", "ghent"])
@@ -342,7 +347,7 @@ def test_links_of_an_erased_person_are_gone(db, create_person, in_tenant) -> Non
 
 
 def test_the_cli_without_dry_run_does_it_once(app, db, tenants, create_person, in_tenant) -> None:
-    old = datetime(2019, 3, 4, 9, tzinfo=UTC)
+    old = years_ago(8)
     person = create_person("ghent", created_at=old, state_changed_at=old)
     person_id = person.id
     runner = app.test_cli_runner()

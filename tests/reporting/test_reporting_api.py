@@ -11,16 +11,16 @@ from sqlalchemy import select
 from duo.reporting import tokens
 from duo.reporting.models import HqApiToken
 from duo.reporting.refresh import refresh_now
-from reporting.factories import History
+from support.history import REPORT_YEAR, History
 
 
 @pytest.fixture
 def seeded(db, tenants):
     history = History(db, tenants)
-    history.cohort("ghent", 12, 2025, 2)
-    history.cohort("antwerp", 12, 2025, 3)
-    history.cohort("paris", 3, 2025, 2)  # 6 people: hidden,
-    history.cohort("lille", 3, 2025, 2)  # and so is Lille, so France's 12 can be shown
+    history.cohort("ghent", 12, REPORT_YEAR, 2)
+    history.cohort("antwerp", 12, REPORT_YEAR, 3)
+    history.cohort("paris", 3, REPORT_YEAR, 2)  # 6 people: hidden,
+    history.cohort("lille", 3, REPORT_YEAR, 2)  # and so is Lille, so France's 12 can be shown
     for slug in ("ghent", "antwerp", "paris", "lille"):
         refresh_now(tenants[slug].id)
     db.session.commit()
@@ -57,10 +57,10 @@ def test_cli_prints_the_token_once(app, db) -> None:
 
 
 def test_indicators_with_a_token(client, token, seeded, tenants) -> None:
-    response = _get(client, "/api/v1/hq/indicators?year=2025&country=be", token)
+    response = _get(client, f"/api/v1/hq/indicators?year={REPORT_YEAR}&country=be", token)
     assert response.status_code == 200
     body = response.get_json()
-    assert body["year"] == 2025 and body["country"] == "be"
+    assert body["year"] == REPORT_YEAR and body["country"] == "be"
     signed = next(i for i in body["indicators"] if i["key"] == "funnel.signed_up")
     places = {p["code"]: p for p in signed["places"]}
     assert places["ghent"]["year"]["value"] == 24
@@ -69,7 +69,7 @@ def test_indicators_with_a_token(client, token, seeded, tenants) -> None:
 
 
 def test_small_branches_are_suppressed_in_the_api(client, token, seeded) -> None:
-    body = _get(client, "/api/v1/hq/indicators?year=2025&branch=paris", token).get_json()
+    body = _get(client, f"/api/v1/hq/indicators?year={REPORT_YEAR}&branch=paris", token).get_json()
     signed = next(i for i in body["indicators"] if i["key"] == "funnel.signed_up")
     paris = signed["places"][0]
     assert paris["code"] == "paris"
@@ -95,7 +95,7 @@ def test_no_or_wrong_or_revoked_token_is_401_and_coordinators_404(
 
 
 def test_a_logged_in_hq_user_may_open_it(hq_client, seeded) -> None:
-    assert hq_client.get("/api/v1/hq/indicators?year=2025").status_code == 200
+    assert hq_client.get(f"/api/v1/hq/indicators?year={REPORT_YEAR}").status_code == 200
 
 
 def test_openapi_is_generated_and_valid_with_the_hq_path(client) -> None:

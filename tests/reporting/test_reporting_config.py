@@ -4,22 +4,13 @@ written."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from duo.core.tenancy.config import ConfigError, load_tenants
 from duo.reporting.settings import reporting_settings
-
-TENANTS = Path(__file__).resolve().parents[2] / "tenants"
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    copy = tmp_path / "tenants"
-    shutil.copytree(TENANTS, copy)
-    return copy
+from support import TENANTS_DIR
 
 
 def _append(path: Path, text: str) -> None:
@@ -28,7 +19,7 @@ def _append(path: Path, text: str) -> None:
 
 
 def test_the_real_countries_carry_their_variants() -> None:
-    tenants = load_tenants(TENANTS)
+    tenants = load_tenants(TENANTS_DIR)
     paris = reporting_settings(tenants["paris"].as_dict())
     assert (paris.stable_job_months, paris.suppression_threshold) == (3, 11)
     ghent = reporting_settings(tenants["ghent"].as_dict())
@@ -37,19 +28,19 @@ def test_the_real_countries_carry_their_variants() -> None:
     assert ghent.outcome_months == 12
 
 
-def test_a_branch_overrides_one_value_and_inherits_the_rest(root: Path) -> None:
-    _append(root / "lille.toml", "[reporting]\nstable_job_months = 6\n")
-    lille = reporting_settings(load_tenants(root)["lille"].as_dict())
+def test_a_branch_overrides_one_value_and_inherits_the_rest(tenants_copy: Path) -> None:
+    _append(tenants_copy / "lille.toml", "[reporting]\nstable_job_months = 6\n")
+    lille = reporting_settings(load_tenants(tenants_copy)["lille"].as_dict())
     assert (lille.stable_job_months, lille.suppression_threshold) == (6, 11)
 
 
-def test_a_country_without_the_section_falls_back_to_the_defaults(root: Path) -> None:
-    path = root / "countries" / "nl.toml"
+def test_a_country_without_the_section_falls_back_to_the_defaults(tenants_copy: Path) -> None:
+    path = tenants_copy / "countries" / "nl.toml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: text.index("# The country's variants")], encoding="utf-8")
-    rotterdam = load_tenants(root)["rotterdam"]
+    rotterdam = load_tenants(tenants_copy)["rotterdam"]
     assert (
-        "reporting" not in load_tenants(root)["rotterdam"].as_dict()
+        "reporting" not in load_tenants(tenants_copy)["rotterdam"].as_dict()
         or not (rotterdam.as_dict()["reporting"])
     )
     assert reporting_settings(rotterdam.as_dict()).stable_job_months == 3
@@ -65,9 +56,9 @@ def test_a_country_without_the_section_falls_back_to_the_defaults(root: Path) ->
         ("stable_months = 3", "reporting.stable_months", "unknown field"),
     ],
 )
-def test_bad_values_are_named(root: Path, text: str, field: str, words: str) -> None:
-    _append(root / "ghent.toml", f"[reporting]\n{text}\n")
+def test_bad_values_are_named(tenants_copy: Path, text: str, field: str, words: str) -> None:
+    _append(tenants_copy / "ghent.toml", f"[reporting]\n{text}\n")
     with pytest.raises(ConfigError) as caught:
-        load_tenants(root)
-    found = [p for p in caught.value.problems if p.file == root / "ghent.toml"]
+        load_tenants(tenants_copy)
+    found = [p for p in caught.value.problems if p.file == tenants_copy / "ghent.toml"]
     assert any(p.field == field and words in p.message for p in found), found

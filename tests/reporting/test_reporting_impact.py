@@ -11,18 +11,13 @@ import pytest
 from duo.duos.lifecycle import add_months
 from duo.reporting import query
 from duo.reporting.refresh import refresh_now
-from reporting.factories import History
-
-
-@pytest.fixture
-def history(db, tenants) -> History:
-    return History(db, tenants)
+from support.history import REPORT_YEAR
 
 
 @pytest.fixture
 def ghent(db, tenants, history):
-    """12 duos of Ghent that ended in 2025, with meetings, outcomes and survey answers."""
-    duos = history.cohort("ghent", 12, 2025, 2)
+    """12 duos of Ghent that ended in REPORT_YEAR, with meetings, outcomes and survey answers."""
+    duos = history.cohort("ghent", 12, REPORT_YEAR, 2)
     for i, duo in enumerate(duos):
         if i < 6:
             history.meetings("ghent", duo, 20, 120, both=True)
@@ -50,7 +45,9 @@ def ghent(db, tenants, history):
     return duos
 
 
-def _year(key: str, tenants, slug: str = "ghent", year: int = 2025, suppressed: bool = False):
+def _year(
+    key: str, tenants, slug: str = "ghent", year: int = REPORT_YEAR, suppressed: bool = False
+):
     places = query.branches()
     cube = query.cubes(year, places, [key], suppressed=suppressed)[key]
     return cube.get(("b", tenants[slug].id))
@@ -103,9 +100,9 @@ def test_outcomes_at_hq_are_suppressed_below_the_threshold(ghent, tenants) -> No
 
 
 def test_france_asks_for_eleven(history, tenants) -> None:
-    history.cohort("paris", 5, 2025, 2)  # 10 people: enough in Belgium, not in France
-    history.cohort("lille", 5, 2025, 2)  # so France's 20 can be shown
-    history.cohort("ghent", 5, 2025, 2)
+    history.cohort("paris", 5, REPORT_YEAR, 2)  # 10 people: enough in Belgium, not in France
+    history.cohort("lille", 5, REPORT_YEAR, 2)  # so France's 20 can be shown
+    history.cohort("ghent", 5, REPORT_YEAR, 2)
     for slug in ("paris", "lille", "ghent"):
         refresh_now(tenants[slug].id)
     assert _year("funnel.signed_up", tenants, "paris", suppressed=True).suppressed
@@ -113,9 +110,11 @@ def test_france_asks_for_eleven(history, tenants) -> None:
 
 
 def test_hq_dashboard_definitions_and_exports_show_them(hq_client, ghent, history, tenants):
-    history.cohort("antwerp", 12, 2025, 2)
+    history.cohort("antwerp", 12, REPORT_YEAR, 2)
     refresh_now(tenants["antwerp"].id)
-    html = hq_client.get("/hq/?year=2025", headers={"Accept-Language": "en"}).get_data(True)
+    html = hq_client.get(f"/hq/?year={REPORT_YEAR}", headers={"Accept-Language": "en"}).get_data(
+        True
+    )
     titles = (
         "Meetings per duo (mean)",
         "Mentees in a job within 12 months",
@@ -135,15 +134,15 @@ def test_hq_dashboard_definitions_and_exports_show_them(hq_client, ghent, histor
 
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(hq_client.get("/hq/export.xlsx?year=2025").data))
+    book = load_workbook(io.BytesIO(hq_client.get(f"/hq/export.xlsx?year={REPORT_YEAR}").data))
     cells = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row]
     assert "Mentees with a positive outcome" in cells
-    fairness = hq_client.get("/hq/fairness?year=2025&dimension=age_band").get_data(True)
+    fairness = hq_client.get(f"/hq/fairness?year={REPORT_YEAR}&dimension=age_band").get_data(True)
     assert "Mentees in a job within 12 months" in fairness
 
 
 def test_the_branch_sees_its_own_outcomes_unsuppressed(coordinator, ghent) -> None:
-    html = coordinator("ghent").get("/ghent/figures/?year=2025").get_data(True)
+    html = coordinator("ghent").get(f"/ghent/figures/?year={REPORT_YEAR}").get_data(True)
     assert "Mentees met werk binnen 12 maanden" in html  # Ghent speaks Dutch
     assert "67 %" in html  # 6 of 9, shown to the branch itself
 
@@ -154,7 +153,7 @@ def test_the_api_answers_them(hq_client, ghent, db) -> None:
     _row, value = tokens.create("bi-impact")
     db.session.commit()
     answer = hq_client.get(
-        "/api/v1/hq/indicators?year=2025", headers={"Authorization": f"Bearer {value}"}
+        f"/api/v1/hq/indicators?year={REPORT_YEAR}", headers={"Authorization": f"Bearer {value}"}
     ).get_json()
     keys = {item["key"] for item in answer["indicators"]}
     assert {"outcomes.job", "outcomes.lost", "duos.hours", "survey.mentee.network"} <= keys
@@ -162,7 +161,7 @@ def test_the_api_answers_them(hq_client, ghent, db) -> None:
 
 def test_the_rollups_of_recent_ends_keep_the_branch_day(history, tenants) -> None:
     # A duo ending on 31 December at 23:30 in Brussels counts in December, not January.
-    duos = history.cohort("ghent", 1, 2025, 1)
+    duos = history.cohort("ghent", 1, REPORT_YEAR, 1)
     duo = duos[0]
     assert duo.ended_at - duo.started_at == timedelta(days=190)
     refresh_now(tenants["ghent"].id)

@@ -9,7 +9,7 @@ import pytest
 
 from duo.reporting.refresh import refresh_now
 from duo.reporting.report import annual_pdf, report_html
-from reporting.factories import History
+from support.history import REPORT_YEAR, History
 
 
 def _text(pdf: bytes) -> str:
@@ -21,8 +21,8 @@ def _text(pdf: bytes) -> str:
 @pytest.fixture
 def seeded(db, tenants):
     history = History(db, tenants)
-    history.cohort("ghent", 12, 2025, 2)
-    history.cohort("paris", 12, 2025, 4)
+    history.cohort("ghent", 12, REPORT_YEAR, 2)
+    history.cohort("paris", 12, REPORT_YEAR, 4)
     for slug in ("ghent", "paris"):
         refresh_now(tenants[slug].id)
     db.session.commit()
@@ -30,9 +30,12 @@ def seeded(db, tenants):
 
 def test_the_pdf_in_french_has_figures_definitions_and_hash(app, seeded) -> None:
     with app.test_request_context():
-        pdf, digest = annual_pdf(2025, "fr")
+        pdf, digest = annual_pdf(REPORT_YEAR, "fr")
     text = _text(pdf)
-    assert "Rapport d’impact annuel 2025" in text or "Rapport d'impact annuel 2025" in text
+    assert (
+        f"Rapport d’impact annuel {REPORT_YEAR}" in text
+        or f"Rapport d'impact annuel {REPORT_YEAR}" in text
+    )
     assert digest[:16] in text.replace("\n", "")
     assert "Gand" in text  # Ghent, in French
     assert "Comment chaque chiffre est compté" in text
@@ -45,17 +48,17 @@ def _figures(html: str) -> str:
 
 def test_same_data_same_figures_and_hash(app, db, tenants, seeded) -> None:
     with app.test_request_context():
-        first_html, first = report_html(2025, "nl")
-        second_html, second = report_html(2025, "nl")
+        first_html, first = report_html(REPORT_YEAR, "nl")
+        second_html, second = report_html(REPORT_YEAR, "nl")
         assert first == second and _figures(first_html) == _figures(second_html)
-        History(db, tenants).cohort("lyon", 1, 2025, 6)
+        History(db, tenants).cohort("lyon", 1, REPORT_YEAR, 6)
         refresh_now(tenants["lyon"].id)
-        _third_html, third = report_html(2025, "nl")
+        _third_html, third = report_html(REPORT_YEAR, "nl")
     assert third != first
 
 
 def test_hq_button_makes_the_report_with_visible_progress(hq_client, seeded) -> None:
-    response = hq_client.post("/hq/reports", data={"year": "2025", "locale": "en"})
+    response = hq_client.post("/hq/reports", data={"year": str(REPORT_YEAR), "locale": "en"})
     assert response.status_code == 302
     status = hq_client.get(response.headers["Location"])
     html = status.get_data(as_text=True)
@@ -63,7 +66,7 @@ def test_hq_button_makes_the_report_with_visible_progress(hq_client, seeded) -> 
     run_path = response.headers["Location"]
     pdf = hq_client.get(run_path + "/report.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
-    assert "Annual impact report 2025" in _text(pdf.data)
+    assert f"Annual impact report {REPORT_YEAR}" in _text(pdf.data)
 
 
 def test_bad_year_is_refused_with_a_message(hq_client) -> None:
@@ -72,18 +75,18 @@ def test_bad_year_is_refused_with_a_message(hq_client) -> None:
 
 
 def test_report_routes_are_hq_only(coordinator, hq_client, seeded) -> None:
-    run = hq_client.post("/hq/reports", data={"year": "2025"}).headers["Location"]
+    run = hq_client.post("/hq/reports", data={"year": str(REPORT_YEAR)}).headers["Location"]
     client = coordinator("ghent")
     assert client.get(run).status_code == 404
     assert client.get(run + "/report.pdf").status_code == 404
-    assert client.post("/hq/reports", data={"year": "2025"}).status_code == 404
+    assert client.post("/hq/reports", data={"year": str(REPORT_YEAR)}).status_code == 404
     assert hq_client.get("/hq/reports/99999").status_code == 404
 
 
 def test_cli_writes_the_pdf(app, seeded, tmp_path) -> None:
     out = tmp_path / "report.pdf"
     result = app.test_cli_runner().invoke(
-        args=["report", "annual", "2025", "--locale", "nl", "--out", str(out)]
+        args=["report", "annual", str(REPORT_YEAR), "--locale", "nl", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert "Jaarlijks impactrapport 2025" in _text(out.read_bytes())
+    assert f"Jaarlijks impactrapport {REPORT_YEAR}" in _text(out.read_bytes())

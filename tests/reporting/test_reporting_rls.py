@@ -11,23 +11,12 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import text as _text
 
 from duo.core.tenancy.models import tenant_owned_tables
-from support import DATABASE_URL, need
+from support import raw_sql as text
+from support import today
 
-
-def text(sql: str):
-    """Raw SQL through the session on purpose: these tests check the second layer (RLS)."""
-    return _text(sql).execution_options(duo_raw_sql=True)
-
-
-pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only() -> None:
-    need(bool(DATABASE_URL), "DATABASE_URL is not set: PostgreSQL row-level security tests skipped")
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only")]
 
 
 ATTEMPTS = [
@@ -154,7 +143,7 @@ def test_rollups_are_readable_by_all_but_written_only_by_their_branch(
     with in_tenant("brussels"):
         deleted = db.session.execute(
             text("DELETE FROM report_refreshes WHERE tenant_id = :t"),
-            {"t": tenants["antwerp"].id},
+            {"t": tenants["antwerp"].id, "m": today().replace(day=1)},
         ).rowcount
         assert deleted == 0
         savepoint = db.session.begin_nested()
@@ -162,8 +151,8 @@ def test_rollups_are_readable_by_all_but_written_only_by_their_branch(
             db.session.execute(
                 text(
                     "INSERT INTO report_rollups (tenant_id, month, measure, dimension, category, "
-                    "bucket, count, total) VALUES (:t, '2025-01-01', 'x', '', '', -1, 1, 0)"
+                    "bucket, count, total) VALUES (:t, :m, 'x', '', '', -1, 1, 0)"
                 ),
-                {"t": tenants["antwerp"].id},
+                {"t": tenants["antwerp"].id, "m": today().replace(day=1)},
             )
         savepoint.rollback()

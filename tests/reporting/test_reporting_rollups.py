@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from duo.core.jobs.models import OutboxJob
@@ -12,12 +11,7 @@ from duo.people.models import MENTEE, MENTOR
 from duo.reporting import query
 from duo.reporting.models import RollupCell, RollupRefresh
 from duo.reporting.refresh import REFRESH_JOB, refresh_now, request_refresh
-from reporting.factories import History, at
-
-
-@pytest.fixture
-def history(db, tenants) -> History:
-    return History(db, tenants)
+from support.history import REPORT_YEAR, at
 
 
 def _cells(db, tenant_id: int, measure: str, dimension: str = "") -> dict:
@@ -32,7 +26,7 @@ def _cells(db, tenant_id: int, measure: str, dimension: str = "") -> dict:
 
 
 def test_a_refresh_counts_the_funnel_duos_and_waits(db, tenants, history) -> None:
-    history.cohort("ghent", 12, 2025, 2)
+    history.cohort("ghent", 12, REPORT_YEAR, 2)
     result = refresh_now(tenants["ghent"].id)
     assert result["cells"] > 0
     gid = tenants["ghent"].id
@@ -52,21 +46,21 @@ def test_a_refresh_counts_the_funnel_duos_and_waits(db, tenants, history) -> Non
 
 
 def test_same_data_same_hash_and_a_change_moves_it(db, tenants, history) -> None:
-    history.cohort("liege", 3, 2025, 3)
+    history.cohort("liege", 3, REPORT_YEAR, 3)
     first = refresh_now(tenants["liege"].id)
     assert refresh_now(tenants["liege"].id)["hash"] == first["hash"]
-    history.person("liege", signed_up=at(2025, 4))
+    history.person("liege", signed_up=at(REPORT_YEAR, 4))
     assert refresh_now(tenants["liege"].id)["hash"] != first["hash"]
 
 
 def test_the_cube_adds_branches_into_countries_and_months_into_years(db, tenants, history) -> None:
-    history.cohort("ghent", 12, 2025, 2)
-    history.cohort("antwerp", 15, 2025, 5)
-    history.cohort("paris", 11, 2025, 2)
+    history.cohort("ghent", 12, REPORT_YEAR, 2)
+    history.cohort("antwerp", 15, REPORT_YEAR, 5)
+    history.cohort("paris", 11, REPORT_YEAR, 2)
     for slug in ("ghent", "antwerp", "paris"):
         refresh_now(tenants[slug].id)
     places = query.branches()
-    cubes = query.cubes(2025, places, ["funnel.signed_up", "duos.started", "wait.median"])
+    cubes = query.cubes(REPORT_YEAR, places, ["funnel.signed_up", "duos.started", "wait.median"])
     signed = cubes["funnel.signed_up"]
     assert signed.get(("b", tenants["ghent"].id)).value == 24
     assert signed.get(("c", "be")).value == 54
@@ -78,8 +72,8 @@ def test_the_cube_adds_branches_into_countries_and_months_into_years(db, tenants
 
 
 def test_changes_to_people_ask_for_a_debounced_refresh(app, db, tenants, history) -> None:
-    history.person("mechelen", signed_up=at(2025, 1))
-    history.person("mechelen", signed_up=at(2025, 2))  # the same minute: one job
+    history.person("mechelen", signed_up=at(REPORT_YEAR, 1))
+    history.person("mechelen", signed_up=at(REPORT_YEAR, 2))  # the same minute: one job
     jobs = (
         db.session.execute(select(OutboxJob).where(OutboxJob.name == REFRESH_JOB)).scalars().all()
     )

@@ -7,18 +7,18 @@ import io
 import pytest
 
 from duo.reporting.refresh import refresh_now
-from reporting.factories import History
+from support.history import REPORT_YEAR, History
 
 
 @pytest.fixture
 def seeded(db, tenants):
-    History(db, tenants).cohort("paris", 3, 2025, 2)
+    History(db, tenants).cohort("paris", 3, REPORT_YEAR, 2)
     refresh_now(tenants["paris"].id)
 
 
 def test_the_branch_sees_its_own_small_numbers(coordinator, seeded) -> None:
-    html = coordinator("paris").get("/paris/figures/?year=2025").get_data(as_text=True)
-    assert "Chiffres clés 2025" in html  # Paris speaks French
+    html = coordinator("paris").get(f"/paris/figures/?year={REPORT_YEAR}").get_data(as_text=True)
+    assert f"Chiffres clés {REPORT_YEAR}" in html  # Paris speaks French
     assert "&lt;10" not in html
     assert "<svg" in html
 
@@ -26,7 +26,7 @@ def test_the_branch_sees_its_own_small_numbers(coordinator, seeded) -> None:
 def test_branch_export_xlsx(coordinator, seeded) -> None:
     from openpyxl import load_workbook
 
-    response = coordinator("paris").get("/paris/figures/export.xlsx?year=2025")
+    response = coordinator("paris").get(f"/paris/figures/export.xlsx?year={REPORT_YEAR}")
     book = load_workbook(io.BytesIO(response.data))
     funnel = [row for row in book["funnel"].iter_rows(values_only=True)]
     assert any(row[1] == 6 for row in funnel[2:])  # 3 mentees + 3 mentors signed up

@@ -14,7 +14,7 @@ import zlib
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -23,7 +23,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from support import make_session
+from support import fuzz_settings, make_session
 
 #: Examples per operation and generation mode (valid, invalid): the whole test < 60 s.
 EXAMPLES = 15
@@ -60,13 +60,7 @@ def test_every_api_operation_answers_within_its_description(app, db, real_sessio
         for operation in operations:
 
             @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                suppress_health_check=list(HealthCheck),
-                derandomize=True,
-                database=None,
-            )
+            @fuzz_settings(EXAMPLES)
             def run(case) -> None:
                 _in_a_real_branch(case, real_session)
                 case.call_and_validate(checks=CHECKS)

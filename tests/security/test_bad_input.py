@@ -21,7 +21,15 @@ from duo.people import states
 from duo.people.models import Person
 from duo.sessions.models import InfoSession
 from duo.training.models import TrainingCycle
-from support import PoolFactory, cycle_form, form_for, make_cycle, make_session, session_form
+from support import (
+    ADULT_BIRTH_YEAR,
+    PoolFactory,
+    cycle_form,
+    form_for,
+    make_cycle,
+    make_session,
+    session_form,
+)
 
 NUL = "Ami\x00na"
 CONTROL = "Remove the invisible control characters from this text."
@@ -68,7 +76,7 @@ def _api_body(session_id, **values) -> dict:
         "last_name": "Benali",
         "email": f"amina.{uuid.uuid4().hex[:6]}@example.org",
         "phone": "+32 470 12 34 56",
-        "birth_year": 2001,
+        "birth_year": ADULT_BIRTH_YEAR,
         "consent": True,
         "locale": "en",
     }

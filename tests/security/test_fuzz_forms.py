@@ -13,11 +13,11 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from duo.core.tenancy.context import tenant_scope
-from support import PoolFactory, make_cycle, make_session
+from support import PoolFactory, fuzz_settings, make_cycle, make_session
 
 #: Examples per form; every form of every page below gets this many posts.
 EXAMPLES = 8
@@ -115,13 +115,7 @@ def _fuzz_form(client, action: str, filled: dict[str, str]) -> None:
     names = sorted(filled) or ["x"]
 
     @given(data=st.dictionaries(st.sampled_from(names), NASTY, min_size=1, max_size=4))
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        derandomize=True,
-        database=None,
-    )
+    @fuzz_settings(EXAMPLES)
     def post(data: dict[str, str]) -> None:
         answer = client.post(action, data={**filled, **data})
         assert answer.status_code < 500, (action, data, answer.status_code)

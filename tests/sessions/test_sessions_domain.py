@@ -17,7 +17,7 @@ from duo.sessions import domain
 from duo.sessions.domain import SessionData, SessionError
 from duo.sessions.models import CANCELLED, REGISTERED, WAITLISTED, InfoSession, Registration
 from duo.sessions.signup import sign_up
-from support import future, mails_to, make_session, past, request_for, run_jobs
+from support import future, mails_to, make_session, next_spring_forward, past, request_for, run_jobs
 
 
 def data(**values: object) -> SessionData:
@@ -42,15 +42,16 @@ def ics(mail) -> Calendar:
 
 
 def test_local_time_is_converted_with_the_branch_zone() -> None:
-    winter = domain.local_to_utc(date(2027, 1, 12), time(18, 0), "Europe/Brussels")
-    summer = domain.local_to_utc(date(2027, 6, 15), time(18, 0), "Europe/Brussels")
+    year = next_spring_forward().year
+    winter = domain.local_to_utc(date(year, 1, 12), time(18, 0), "Europe/Brussels")
+    summer = domain.local_to_utc(date(year, 6, 15), time(18, 0), "Europe/Brussels")
     assert (winter.hour, summer.hour) == (17, 16)
     assert winter.utcoffset() == timedelta(0)
 
 
 def test_a_time_that_does_not_exist_is_refused() -> None:
     with pytest.raises(SessionError) as err:
-        domain.local_to_utc(date(2027, 3, 28), time(2, 30), "Europe/Brussels")
+        domain.local_to_utc(next_spring_forward(), time(2, 30), "Europe/Brussels")
     assert err.value.field == "start_time"
 
 

@@ -15,15 +15,23 @@ from duo.people.models import Person
 from duo.sessions.models import CANCELLED, REGISTERED, WAITLISTED, Registration
 from duo.sessions.signup import sign_up
 from duo.sessions.tokens import make_token
-from support import counts, form_for, mails_to, make_session, past, request_for, run_jobs
+from support import (
+    ADULT_BIRTH_YEAR,
+    counts,
+    form_for,
+    mails_to,
+    make_session,
+    past,
+    reading,
+    request_for,
+    run_jobs,
+)
 
 
 @pytest.fixture
 def visitor(client):
     """A visitor who chose English (offered in Brussels); assertions quote English texts."""
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    return client
+    return reading(client, "en")
 
 
 def _link(text: str) -> str:
@@ -99,7 +107,7 @@ def test_signing_up_registers_and_keeps_the_mail_in_the_outbox(db, tenants, visi
             "Yasmina",
             "mentee",
             "en",
-            2001,
+            ADULT_BIRTH_YEAR,
         )
         reg = db.session.execute(select(Registration)).scalar_one()
         assert reg.status == REGISTERED and reg.heard_from == "website"
@@ -276,13 +284,19 @@ def test_the_personal_link_cancels_and_promotes_the_next(db, tenants, in_tenant,
     assert session_id
 
 
+def _signed_up(tenant, in_tenant) -> tuple[object, str]:
+    """An English session of ``tenant``, and the personal link of one sign-up to it."""
+    info = make_session(tenant, language="en")
+    with in_tenant(tenant.slug):
+        seat = sign_up(request_for(info.id), tenant=tenant)
+        token = make_token(tenant.id, seat.registration.id)
+    return info, token
+
+
 def test_a_bad_link_is_explained_and_changes_nothing(db, tenants, in_tenant, visitor) -> None:
     tenant = tenants["brussels"]
-    info = make_session(tenant, language="en")
+    info, token = _signed_up(tenant, in_tenant)
     info_id = info.id
-    with in_tenant("brussels"):
-        seat = sign_up(request_for(info_id), tenant=tenant)
-        token = make_token(tenant.id, seat.registration.id)
     db.session.commit()
     for path in (
         "/brussels/join/registration/not-a-token",
@@ -309,11 +323,8 @@ def test_a_bad_link_is_explained_and_changes_nothing(db, tenants, in_tenant, vis
 
 def test_a_link_for_a_session_that_took_place_has_expired(db, tenants, in_tenant, visitor) -> None:
     tenant = tenants["brussels"]
-    info = make_session(tenant, language="en")
-    info_id = info.id
+    info, token = _signed_up(tenant, in_tenant)
     with in_tenant("brussels"):
-        seat = sign_up(request_for(info_id), tenant=tenant)
-        token = make_token(tenant.id, seat.registration.id)
         info.starts_at = past()
         db.session.flush()
     db.session.commit()

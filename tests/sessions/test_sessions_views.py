@@ -13,6 +13,7 @@ from duo.sessions.models import InfoSession
 from duo.sessions.signup import sign_up
 from support import (
     counts,
+    days_from_today,
     future,
     make_session,
     next_spring_forward,
@@ -93,7 +94,7 @@ def test_a_coordinator_plans_a_session_in_the_branch_time(
     ("values", "message"),
     [
         ({"start_date": ""}, "Enter the date of the session."),
-        ({"start_date": "2020-01-07"}, "Choose a date and time in the future."),
+        ({"start_date": str(days_from_today(-30))}, "Choose a date and time in the future."),
         ({"place": "", "online_url": ""}, "Enter a place, an online link, or both."),
         ({"capacity": "0"}, "Enter a capacity between 1 and 1000."),
         ({"online_url": "ftp://x.example.org"}, "Enter a link that starts with https://."),

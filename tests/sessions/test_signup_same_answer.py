@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from support import form_for, make_session
+from support import form_for, make_session, reading
 
 
 def _payload(sid, email: str, **values):
@@ -58,12 +58,6 @@ def test_the_api_answers_alike_for_a_known_and_a_new_address(
     assert "already" not in known.get_data(as_text=True)
 
 
-def _visitor(client):
-    with client.session_transaction() as session:
-        session["locale"] = "en"
-    return client
-
-
 def _page(response) -> str:
     """The page with what legitimately differs between the two requests taken out (the
     CSRF token, and the address each typed, echoed in the form or masked after it)."""
@@ -81,14 +75,14 @@ def test_the_form_answers_alike_for_a_known_and_a_new_address(
     info = make_session(tenant, language="en", capacity=capacity)
     sid = info.id
     db.session.commit()
-    first = _visitor(app.test_client())
+    first = reading(app.test_client(), "en")
     assert first.post("/brussels/join", data=form_for(sid, email="kim@example.org")).status_code
     if capacity == 2:
-        filler = _visitor(app.test_client())
+        filler = reading(app.test_client(), "en")
         filler.post("/brussels/join", data=form_for(sid, email="lee@example.org"))
     answers = []
     for email in ("KIM@example.org", "nobody@example.org"):
-        visitor = _visitor(app.test_client())
+        visitor = reading(app.test_client(), "en")
         form = form_for(sid, email=email, first_name="Sam", waitlist=waitlist)
         response = visitor.post("/brussels/join", data=form)
         location = response.headers.get("Location")

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import text as _text
 
 from duo.core.tenancy.models import tenant_owned_tables
-from support import DATABASE_URL, need
+from support import raw_sql as text
 
-
-def text(sql: str):
-    """Raw SQL through the session on purpose: these tests check the second layer (RLS)."""
-    return _text(sql).execution_options(duo_raw_sql=True)
-
-
-pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only() -> None:
-    need(bool(DATABASE_URL), "DATABASE_URL is not set: PostgreSQL row-level security tests skipped")
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("postgres_only")]
 
 
 def test_every_tenant_owned_table_has_rls_enabled_and_forced(db) -> None:

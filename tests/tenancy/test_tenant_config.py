@@ -21,8 +21,7 @@ from duo.core.tenancy.config import (
     load_countries,
     load_tenants,
 )
-
-TENANTS = Path(__file__).resolve().parents[2] / "tenants"
+from support import TENANTS_DIR
 
 LAUNCH_BRANCHES = {
     "brussels": "be",
@@ -43,15 +42,7 @@ MARSHMALLOW_DEFAULTS = ("Unknown field.", "Missing data for required field.", "N
 
 @pytest.fixture(scope="module")
 def tenants() -> dict[str, BranchConfig]:
-    return load_tenants(TENANTS)
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """A private copy of the real tenants/ folder to break."""
-    copy = tmp_path / "tenants"
-    shutil.copytree(TENANTS, copy)
-    return copy
+    return load_tenants(TENANTS_DIR)
 
 
 def write(path: Path, text: str) -> Path:
@@ -76,9 +67,9 @@ def replace(path: Path, old: str, new: str) -> Path:
     return write(path, text.replace(old, new, 1))
 
 
-def problems(root: Path, only: list[Path] | None = None) -> list[ConfigProblem]:
+def problems(tenants_copy: Path, only: list[Path] | None = None) -> list[ConfigProblem]:
     with pytest.raises(ConfigError) as caught:
-        load_tenants(root, only=only)
+        load_tenants(tenants_copy, only=only)
     found = caught.value.problems
     assert found, "a ConfigError must hold at least one problem"
     for problem in found:
@@ -96,13 +87,23 @@ def assert_problem(found: list[ConfigProblem], file: Path, field: str, *words: s
     pytest.fail(f"no problem {file.name}: {field}: {words} in:\n{listing}")
 
 
+def assert_problem_in(found: list[ConfigProblem], root: Path, name: str, field: str, *words: str):
+    """:func:`assert_problem` for the file ``name`` of the tenants folder ``root``."""
+    assert_problem(found, root / name, field, *words)
+
+
+def assert_file_problem(root: Path, name: str, field: str, *words: str) -> None:
+    """Loading ``root`` fails, and one problem names the file ``name``, ``field`` and ``words``."""
+    assert_problem(problems(root), root / name, field, *words)
+
+
 # --------------------------------------------------------------------------- the real files
 
 
 def test_real_tenants_load_all_ten_branches(tenants: dict[str, BranchConfig]) -> None:
     assert {slug: config.country for slug, config in tenants.items()} == LAUNCH_BRANCHES
     for slug, config in tenants.items():
-        assert config.source == TENANTS / f"{slug}.toml"
+        assert config.source == TENANTS_DIR / f"{slug}.toml"
         assert set(config.locales) <= {"en", "fr", "nl"}
         assert config.default_locale == config.locales[0]
         assert config.contact_email.startswith(f"{slug}@duoforajob.{config.country}")
@@ -121,7 +122,7 @@ def test_real_tenants_load_all_ten_branches(tenants: dict[str, BranchConfig]) ->
 
 
 def test_countries_hold_the_designed_rules() -> None:
-    countries = load_countries(TENANTS)
+    countries = load_countries(TENANTS_DIR)
     assert sorted(countries) == ["be", "fr", "nl"]
     be = countries["be"]
     mentee = {rule["id"]: rule for rule in be["eligibility"]["mentee"]["rules"]}
@@ -168,7 +169,7 @@ def test_belgian_and_french_curricula(tenants: dict[str, BranchConfig]) -> None:
 
 
 def test_a_branch_override_replaces_only_that_rule(tenants: dict[str, BranchConfig]) -> None:
-    be = load_countries(TENANTS)["be"]
+    be = load_countries(TENANTS_DIR)["be"]
     country_rules = {rule["id"]: rule for rule in be["eligibility"]["mentee"]["rules"]}
     for slug, languages in (("brussels", ["fr", "nl", "en"]), ("antwerp", ["nl", "en"])):
         rules = tenants[slug].eligibility["mentee"]
@@ -204,6 +205,7 @@ def test_branch_settings(tenants: dict[str, BranchConfig]) -> None:
     brussels = tenants["brussels"]
     assert brussels.locales == ("fr", "nl", "en")
     assert brussels.holidays_subdivision is None
+    # The closing days are the ones the real files list, in the year they name.
     assert dt.date(2026, 12, 24) in brussels.closed_days
     assert tenants["liege"].holidays_subdivision == "French"
     assert tenants["ghent"].holidays_subdivision == "Flemish"
@@ -242,9 +244,9 @@ def test_rules_satisfy_the_eligibility_engine(tenants: dict[str, BranchConfig]) 
 # --------------------------------------------------------------------------- digest
 
 
-def test_digest_is_stable(tenants: dict[str, BranchConfig], root: Path) -> None:
-    again = load_tenants(TENANTS)
-    copied = load_tenants(root)
+def test_digest_is_stable(tenants: dict[str, BranchConfig], tenants_copy: Path) -> None:
+    again = load_tenants(TENANTS_DIR)
+    copied = load_tenants(tenants_copy)
     for slug, config in tenants.items():
         assert len(config.digest) == 64 and int(config.digest, 16) >= 0
         assert again[slug].digest == config.digest
@@ -252,9 +254,9 @@ def test_digest_is_stable(tenants: dict[str, BranchConfig], root: Path) -> None:
     assert len({config.digest for config in tenants.values()}) == len(tenants)
 
 
-def test_digest_ignores_layout_and_follows_content(root: Path) -> None:
-    before = load_tenants(root)["lille"].digest
-    path = root / "lille.toml"
+def test_digest_ignores_layout_and_follows_content(tenants_copy: Path) -> None:
+    before = load_tenants(tenants_copy)["lille"].digest
+    path = tenants_copy / "lille.toml"
     write(
         path,
         """# The same content, laid out differently.
@@ -270,21 +272,23 @@ country = "fr"
 slug = "lille"
 """,
     )
-    assert load_tenants(root)["lille"].digest == before
+    assert load_tenants(tenants_copy)["lille"].digest == before
     replace(path, 'contact_email = "lille@duoforajob.fr"', 'contact_email = "nord@duoforajob.fr"')
-    assert load_tenants(root)["lille"].digest != before
+    assert load_tenants(tenants_copy)["lille"].digest != before
     # A change in the country file changes the digest of its branches.
-    paris_before = load_tenants(root)["paris"].digest
-    replace(root / "countries" / "fr.toml", "max_waiting_bonus = 15", "max_waiting_bonus = 20")
-    assert load_tenants(root)["paris"].digest != paris_before
+    paris_before = load_tenants(tenants_copy)["paris"].digest
+    replace(
+        tenants_copy / "countries" / "fr.toml", "max_waiting_bonus = 15", "max_waiting_bonus = 20"
+    )
+    assert load_tenants(tenants_copy)["paris"].digest != paris_before
 
 
 # --------------------------------------------------------------------------- onboarding
 
 
-def test_a_new_branch_file_loads_without_code_change(root: Path) -> None:
+def test_a_new_branch_file_loads_without_code_change(tenants_copy: Path) -> None:
     write(
-        root / "namur.toml",
+        tenants_copy / "namur.toml",
         """
 slug = "namur"
 country = "be"
@@ -303,7 +307,7 @@ rules = [
 ]
 """,
     )
-    tenants = load_tenants(root)
+    tenants = load_tenants(tenants_copy)
     namur = tenants["namur"]
     assert len(tenants) == 11
     assert namur.timezone == "Europe/Brussels"  # the country's default
@@ -313,333 +317,406 @@ rules = [
     ids = [rule["id"] for rule in namur.eligibility["mentee"]]
     assert ids[-1] == "jobseeker_registration"  # switched on by the branch
     assert len(namur.training["modules"]) == 4
-    only = load_tenants(root, only=[root / "namur.toml"])
+    only = load_tenants(tenants_copy, only=[tenants_copy / "namur.toml"])
     assert list(only) == ["namur"] and only["namur"].digest == namur.digest
 
 
-def test_load_branch_alone(root: Path) -> None:
-    countries = load_countries(root)
-    config = load_branch(root / "ghent.toml", countries)
+def test_load_branch_alone(tenants_copy: Path) -> None:
+    countries = load_countries(tenants_copy)
+    config = load_branch(tenants_copy / "ghent.toml", countries)
     assert config.slug == "ghent" and config.display_name("fr") == "Gand"
-    replace(root / "ghent.toml", 'country = "be"', 'country = "de"')
+    replace(tenants_copy / "ghent.toml", 'country = "be"', 'country = "de"')
     with pytest.raises(ConfigError) as caught:
-        load_branch(root / "ghent.toml", countries)
-    assert str(caught.value).startswith(f"{root / 'ghent.toml'}: country: unknown country de")
+        load_branch(tenants_copy / "ghent.toml", countries)
+    assert str(caught.value).startswith(
+        f"{tenants_copy / 'ghent.toml'}: country: unknown country de"
+    )
 
 
 # --------------------------------------------------------------------------- bad files
 
 
-def test_error_lists_every_problem_of_every_file(root: Path) -> None:
-    prepend(root / "ghent.toml", 'colour = "red"')
-    replace(root / "paris.toml", 'timezone = "Europe/Paris"', 'timezone = "Europe/Pariss"')
+def test_error_lists_every_problem_of_every_file(tenants_copy: Path) -> None:
+    prepend(tenants_copy / "ghent.toml", 'colour = "red"')
+    replace(tenants_copy / "paris.toml", 'timezone = "Europe/Paris"', 'timezone = "Europe/Pariss"')
     with pytest.raises(ConfigError) as caught:
-        load_tenants(root)
+        load_tenants(tenants_copy)
     lines = str(caught.value).splitlines()
-    assert f"{root / 'ghent.toml'}: colour: unknown field" in lines
+    assert f"{tenants_copy / 'ghent.toml'}: colour: unknown field" in lines
     assert any(
-        line.startswith(f"{root / 'paris.toml'}: timezone: unknown time zone") for line in lines
+        line.startswith(f"{tenants_copy / 'paris.toml'}: timezone: unknown time zone")
+        for line in lines
     )
     assert len(lines) == 2
 
 
-def test_unknown_key(root: Path) -> None:
-    prepend(root / "ghent.toml", 'colour = "red"')
+def test_unknown_key(tenants_copy: Path) -> None:
+    prepend(tenants_copy / "ghent.toml", 'colour = "red"')
     replace(
-        root / "antwerp.toml",
+        tenants_copy / "antwerp.toml",
         '{ id = "language", languages = ["nl"] }',
         '{ id = "language", mx = 3 }',
     )
-    found = problems(root)
-    assert_problem(found, root / "ghent.toml", "colour", "unknown field")
-    assert_problem(found, root / "antwerp.toml", "eligibility.mentor.rules[0].mx", "unknown field")
+    found = problems(tenants_copy)
+    assert_problem_in(found, tenants_copy, "ghent.toml", "colour", "unknown field")
+    assert_problem_in(
+        found, tenants_copy, "antwerp.toml", "eligibility.mentor.rules[0].mx", "unknown field"
+    )
 
 
-def test_wrong_type(root: Path) -> None:
-    append(root / "lyon.toml", '[programme]\nduration_months = "six"\n')
-    replace(root / "liege.toml", 'locales = ["fr"]', 'locales = "fr"')
-    replace(root / "countries" / "nl.toml", "meeting_hours = 2", "meeting_hours = true")
-    found = problems(root)
-    assert_problem(found, root / "lyon.toml", "programme.duration_months", "whole number")
-    assert_problem(found, root / "liege.toml", "locales", "must be a list")
-    assert_problem(found, root / "countries" / "nl.toml", "programme.meeting_hours", "number")
+def test_wrong_type(tenants_copy: Path) -> None:
+    append(tenants_copy / "lyon.toml", '[programme]\nduration_months = "six"\n')
+    replace(tenants_copy / "liege.toml", 'locales = ["fr"]', 'locales = "fr"')
+    replace(tenants_copy / "countries" / "nl.toml", "meeting_hours = 2", "meeting_hours = true")
+    found = problems(tenants_copy)
+    assert_problem_in(found, tenants_copy, "lyon.toml", "programme.duration_months", "whole number")
+    assert_problem_in(found, tenants_copy, "liege.toml", "locales", "must be a list")
+    assert_problem(
+        found, tenants_copy / "countries" / "nl.toml", "programme.meeting_hours", "number"
+    )
 
 
-def test_missing_required_field(root: Path) -> None:
-    replace(root / "mechelen.toml", 'contact_email = "mechelen@duoforajob.be"\n', "")
-    replace(root / "countries" / "fr.toml", "sector = 30\n", "")
-    found = problems(root)
-    assert_problem(found, root / "mechelen.toml", "contact_email", "missing required field")
-    assert_problem(found, root / "countries" / "fr.toml", "matching.weights.sector", "missing")
+def test_missing_required_field(tenants_copy: Path) -> None:
+    replace(tenants_copy / "mechelen.toml", 'contact_email = "mechelen@duoforajob.be"\n', "")
+    replace(tenants_copy / "countries" / "fr.toml", "sector = 30\n", "")
+    found = problems(tenants_copy)
+    assert_problem_in(
+        found, tenants_copy, "mechelen.toml", "contact_email", "missing required field"
+    )
+    assert_problem(
+        found, tenants_copy / "countries" / "fr.toml", "matching.weights.sector", "missing"
+    )
 
 
-def test_missing_rule_parameter_after_merge(root: Path) -> None:
+def test_missing_rule_parameter_after_merge(tenants_copy: Path) -> None:
     append(
-        root / "lille.toml",
+        tenants_copy / "lille.toml",
         '[[training.modules]]\nkey = "french-at-work"\n'
         'title = { fr = "Le français au travail" }\n'
         'description = { fr = "Vocabulaire professionnel." }\naudience = "mentees"\n',
     )
-    assert_problem(
-        problems(root), root / "lille.toml", "training.modules[0].duration_minutes", "missing"
+    assert_file_problem(
+        tenants_copy,
+        "lille.toml",
+        "training.modules[0].duration_minutes",
+        "missing",
     )
 
 
-def test_unknown_country(root: Path) -> None:
-    replace(root / "ghent.toml", 'country = "be"', 'country = "de"')
-    assert_problem(problems(root), root / "ghent.toml", "country", "unknown country de", "be")
+def test_unknown_country(tenants_copy: Path) -> None:
+    replace(tenants_copy / "ghent.toml", 'country = "be"', 'country = "de"')
+    assert_file_problem(tenants_copy, "ghent.toml", "country", "unknown country de", "be")
 
 
-def test_unsupported_locale(root: Path) -> None:
-    replace(root / "brussels.toml", 'locales = ["fr", "nl", "en"]', 'locales = ["fr", "de"]')
-    replace(root / "liege.toml", 'name = { en = "Liège"', 'name = { es = "Lieja", en = "Liège"')
-    found = problems(root)
-    assert_problem(found, root / "brussels.toml", "locales[1]", "unsupported locale de")
-    assert_problem(found, root / "liege.toml", "name.es", "unsupported locale es")
+def test_unsupported_locale(tenants_copy: Path) -> None:
+    replace(
+        tenants_copy / "brussels.toml", 'locales = ["fr", "nl", "en"]', 'locales = ["fr", "de"]'
+    )
+    replace(
+        tenants_copy / "liege.toml", 'name = { en = "Liège"', 'name = { es = "Lieja", en = "Liège"'
+    )
+    found = problems(tenants_copy)
+    assert_problem_in(found, tenants_copy, "brussels.toml", "locales[1]", "unsupported locale de")
+    assert_problem_in(found, tenants_copy, "liege.toml", "name.es", "unsupported locale es")
 
 
-def test_invalid_time_zone(root: Path) -> None:
-    replace(root / "rotterdam.toml", '"Europe/Amsterdam"', '"Europe/Rotterdam"')
-    replace(root / "countries" / "be.toml", '"Europe/Brussels"', '"CET+1/Brussels"')
-    found = problems(root)
-    assert_problem(found, root / "rotterdam.toml", "timezone", "unknown time zone Europe/Rotterdam")
-    assert_problem(found, root / "countries" / "be.toml", "timezone", "unknown time zone")
+def test_invalid_time_zone(tenants_copy: Path) -> None:
+    replace(tenants_copy / "rotterdam.toml", '"Europe/Amsterdam"', '"Europe/Rotterdam"')
+    replace(tenants_copy / "countries" / "be.toml", '"Europe/Brussels"', '"CET+1/Brussels"')
+    found = problems(tenants_copy)
+    assert_problem_in(
+        found, tenants_copy, "rotterdam.toml", "timezone", "unknown time zone Europe/Rotterdam"
+    )
+    assert_problem(found, tenants_copy / "countries" / "be.toml", "timezone", "unknown time zone")
 
 
-def test_slug_must_match_the_file_name(root: Path) -> None:
-    (root / "ghent.toml").rename(root / "gent.toml")
-    found = problems(root)
-    assert_problem(found, root / "gent.toml", "slug", "ghent", "file name", "gent")
+def test_slug_must_match_the_file_name(tenants_copy: Path) -> None:
+    (tenants_copy / "ghent.toml").rename(tenants_copy / "gent.toml")
+    found = problems(tenants_copy)
+    assert_problem_in(found, tenants_copy, "gent.toml", "slug", "ghent", "file name", "gent")
 
 
-def test_bad_slug(root: Path) -> None:
-    write(root / "Namur.toml", (root / "lille.toml").read_text().replace('"lille"', '"Namur"'))
-    assert_problem(problems(root), root / "Namur.toml", "slug", "not a valid slug")
+def test_bad_slug(tenants_copy: Path) -> None:
+    write(
+        tenants_copy / "Namur.toml",
+        (tenants_copy / "lille.toml").read_text().replace('"lille"', '"Namur"'),
+    )
+    assert_file_problem(tenants_copy, "Namur.toml", "slug", "not a valid slug")
 
 
-def test_duplicate_slug(root: Path, tmp_path: Path) -> None:
+def test_duplicate_slug(tenants_copy: Path, tmp_path: Path) -> None:
     other = tmp_path / "elsewhere"
     other.mkdir()
-    shutil.copy(root / "paris.toml", other / "paris.toml")
-    found = problems(root, only=[root / "paris.toml", other / "paris.toml"])
+    shutil.copy(tenants_copy / "paris.toml", other / "paris.toml")
+    found = problems(tenants_copy, only=[tenants_copy / "paris.toml", other / "paris.toml"])
     assert_problem(found, other / "paris.toml", "slug", "paris", "already used")
 
 
-def test_not_toml(root: Path) -> None:
-    write(root / "lyon.toml", 'slug = "lyon"\ncountry = \n')
-    write(root / "lille.toml", "<html>not a config</html>\n")
-    found = problems(root)
-    assert_problem(found, root / "lyon.toml", "line 2", "not valid TOML")
-    assert_problem(found, root / "lille.toml", "line 1", "not valid TOML")
+def test_not_toml(tenants_copy: Path) -> None:
+    write(tenants_copy / "lyon.toml", 'slug = "lyon"\ncountry = \n')
+    write(tenants_copy / "lille.toml", "<html>not a config</html>\n")
+    found = problems(tenants_copy)
+    assert_problem_in(found, tenants_copy, "lyon.toml", "line 2", "not valid TOML")
+    assert_problem_in(found, tenants_copy, "lille.toml", "line 1", "not valid TOML")
 
 
-def test_not_utf8(root: Path) -> None:
-    (root / "liege.toml").write_bytes('name = "Liège"\n'.encode("latin-1"))
-    assert_problem(problems(root), root / "liege.toml", "", "UTF-8")
+def test_not_utf8(tenants_copy: Path) -> None:
+    (tenants_copy / "liege.toml").write_bytes('name = "Liège"\n'.encode("latin-1"))
+    assert_file_problem(tenants_copy, "liege.toml", "", "UTF-8")
 
 
-def test_invalid_closed_days(root: Path) -> None:
-    replace(root / "paris.toml", '"2026-12-28"', '"2026-02-30"')
-    replace(root / "brussels.toml", '"2026-12-31"', '"31/12/2026"')
-    prepend(root / "lille.toml", "closed_days = [2026-12-24, 20261225]")
-    found = problems(root)
-    assert_problem(found, root / "paris.toml", "closed_days[1]", "2026-02-30", "not a valid date")
-    assert_problem(found, root / "brussels.toml", "closed_days[4]", "not a valid date")
-    assert_problem(found, root / "lille.toml", "closed_days[1]", "not a valid date")
+def test_invalid_closed_days(tenants_copy: Path) -> None:
+    replace(tenants_copy / "paris.toml", '"2026-12-28"', '"2026-02-30"')
+    replace(tenants_copy / "brussels.toml", '"2026-12-31"', '"31/12/2026"')
+    prepend(tenants_copy / "lille.toml", "closed_days = [2026-12-24, 20261225]")
+    found = problems(tenants_copy)
+    assert_problem_in(
+        found, tenants_copy, "paris.toml", "closed_days[1]", "2026-02-30", "not a valid date"
+    )
+    assert_problem_in(found, tenants_copy, "brussels.toml", "closed_days[4]", "not a valid date")
+    assert_problem_in(found, tenants_copy, "lille.toml", "closed_days[1]", "not a valid date")
     assert not any(p.field == "closed_days[0]" and p.file.name == "lille.toml" for p in found)
 
 
-def test_toml_dates_are_accepted(root: Path) -> None:
+def test_toml_dates_are_accepted(tenants_copy: Path) -> None:
     replace(
-        root / "paris.toml", '"2026-12-24", "2026-12-28"', '2026-12-28, 2026-12-24, "2026-12-24"'
+        tenants_copy / "paris.toml",
+        '"2026-12-24", "2026-12-28"',
+        '2026-12-28, 2026-12-24, "2026-12-24"',
     )
-    paris = load_tenants(root)["paris"]
+    paris = load_tenants(tenants_copy)["paris"]
     assert paris.closed_days[:2] == (dt.date(2026, 12, 24), dt.date(2026, 12, 28))
 
 
-def test_unknown_holidays_subdivision(root: Path) -> None:
-    replace(root / "liege.toml", 'subdivision = "French"', 'subdivision = "Wallonia"')
-    found = problems(root)
-    assert_problem(
-        found, root / "liege.toml", "holidays.subdivision", "Wallonia", "BE", "Flemish, French"
+def test_unknown_holidays_subdivision(tenants_copy: Path) -> None:
+    replace(tenants_copy / "liege.toml", 'subdivision = "French"', 'subdivision = "Wallonia"')
+    found = problems(tenants_copy)
+    assert_problem_in(
+        found,
+        tenants_copy,
+        "liege.toml",
+        "holidays.subdivision",
+        "Wallonia",
+        "BE",
+        "Flemish, French",
     )
 
 
-def test_unknown_holidays_country(root: Path) -> None:
-    replace(root / "countries" / "nl.toml", 'country = "NL"', 'country = "XX"')
-    found = problems(root)
-    assert_problem(found, root / "countries" / "nl.toml", "holidays.country", "XX")
+def test_unknown_holidays_country(tenants_copy: Path) -> None:
+    replace(tenants_copy / "countries" / "nl.toml", 'country = "NL"', 'country = "XX"')
+    found = problems(tenants_copy)
+    assert_problem(found, tenants_copy / "countries" / "nl.toml", "holidays.country", "XX")
     # The broken country is reported once, not again for each of its branches.
     assert not any(problem.file.name == "rotterdam.toml" for problem in found)
 
 
-def test_empty_locales(root: Path) -> None:
-    replace(root / "lyon.toml", 'locales = ["fr"]', "locales = []")
-    assert_problem(problems(root), root / "lyon.toml", "locales", "must not be empty")
+def test_empty_locales(tenants_copy: Path) -> None:
+    replace(tenants_copy / "lyon.toml", 'locales = ["fr"]', "locales = []")
+    assert_file_problem(tenants_copy, "lyon.toml", "locales", "must not be empty")
 
 
-def test_name_missing_the_default_locale(root: Path) -> None:
+def test_name_missing_the_default_locale(tenants_copy: Path) -> None:
     replace(
-        root / "ghent.toml",
+        tenants_copy / "ghent.toml",
         'name = { en = "Ghent", fr = "Gand", nl = "Gent" }',
         'name = { en = "Ghent" }',
     )
-    assert_problem(problems(root), root / "ghent.toml", "name", "default locale nl")
+    assert_file_problem(tenants_copy, "ghent.toml", "name", "default locale nl")
 
 
-def test_bad_email(root: Path) -> None:
-    replace(root / "lille.toml", "lille@duoforajob.fr", "lille at duoforajob")
-    assert_problem(problems(root), root / "lille.toml", "contact_email", "not a valid e-mail")
+def test_bad_email(tenants_copy: Path) -> None:
+    replace(tenants_copy / "lille.toml", "lille@duoforajob.fr", "lille at duoforajob")
+    assert_file_problem(tenants_copy, "lille.toml", "contact_email", "not a valid e-mail")
 
 
-def test_unknown_rule_kind(root: Path) -> None:
+def test_unknown_rule_kind(tenants_copy: Path) -> None:
     replace(
-        root / "paris.toml",
+        tenants_copy / "paris.toml",
         '{ id = "language", languages = ["fr"] },',
         '{ id = "language", languages = ["fr"] },\n'
         '  { id = "city", kind = "lives_in", fact = "city" },',
     )
-    found = problems(root)
-    assert_problem(
-        found, root / "paris.toml", "eligibility.mentee.rules[1].kind", "lives_in", "age_range"
+    found = problems(tenants_copy)
+    assert_problem_in(
+        found,
+        tenants_copy,
+        "paris.toml",
+        "eligibility.mentee.rules[1].kind",
+        "lives_in",
+        "age_range",
     )
 
 
-def test_rule_missing_parameters_for_its_kind(root: Path) -> None:
+def test_rule_missing_parameters_for_its_kind(tenants_copy: Path) -> None:
     replace(
-        root / "paris.toml",
+        tenants_copy / "paris.toml",
         '{ id = "language", languages = ["fr"] },',
         '{ id = "language", languages = ["fr"] },\n'
         '  { id = "district", kind = "one_of", fact = "district" },\n'
         '  { id = "older", kind = "age_range", fact = "birth_date" },\n'
         '  { id = "seniority", kind = "min_value", fact = "years_experience" },',
     )
-    found = problems(root)
-    assert_problem(
-        found, root / "paris.toml", "eligibility.mentee.rules[1].values", "one_of", "values"
+    found = problems(tenants_copy)
+    assert_problem_in(
+        found, tenants_copy, "paris.toml", "eligibility.mentee.rules[1].values", "one_of", "values"
     )
-    assert_problem(
-        found, root / "paris.toml", "eligibility.mentee.rules[2].min", "min, max or both"
+    assert_problem_in(
+        found, tenants_copy, "paris.toml", "eligibility.mentee.rules[2].min", "min, max or both"
     )
-    assert_problem(found, root / "paris.toml", "eligibility.mentee.rules[3].min", "needs min")
+    assert_problem_in(
+        found, tenants_copy, "paris.toml", "eligibility.mentee.rules[3].min", "needs min"
+    )
 
 
-def test_rule_parameter_not_used_by_its_kind(root: Path) -> None:
+def test_rule_parameter_not_used_by_its_kind(tenants_copy: Path) -> None:
     replace(
-        root / "countries" / "fr.toml",
+        tenants_copy / "countries" / "fr.toml",
         'fact = "years_experience", min = 5',
         'fact = "years_experience", min = 5, max = 40',
     )
     replace(
-        root / "ghent.toml",
+        tenants_copy / "ghent.toml",
         '{ id = "language", languages = ["nl"] }',
         '{ id = "language", values = ["nl"] }',
     )
-    found = problems(root)
-    fr = root / "countries" / "fr.toml"
+    found = problems(tenants_copy)
+    fr = tenants_copy / "countries" / "fr.toml"
     assert_problem(found, fr, "eligibility.mentor.rules[1].max", "not used", "min_value")
-    assert_problem(found, root / "ghent.toml", "eligibility.mentor.rules[0].values", "not used")
-
-
-def test_new_rule_needs_an_id(root: Path) -> None:
-    replace(
-        root / "paris.toml", '{ id = "language", languages = ["fr"] }', '{ languages = ["fr"] }'
+    assert_problem_in(
+        found, tenants_copy, "ghent.toml", "eligibility.mentor.rules[0].values", "not used"
     )
-    assert_problem(problems(root), root / "paris.toml", "eligibility.mentee.rules[0].id", "missing")
 
 
-def test_min_greater_than_max(root: Path) -> None:
+def test_new_rule_needs_an_id(tenants_copy: Path) -> None:
+    replace(
+        tenants_copy / "paris.toml",
+        '{ id = "language", languages = ["fr"] }',
+        '{ languages = ["fr"] }',
+    )
+    assert_file_problem(
+        tenants_copy,
+        "paris.toml",
+        "eligibility.mentee.rules[0].id",
+        "missing",
+    )
+
+
+def test_min_greater_than_max(tenants_copy: Path) -> None:
     # In one item of a country file...
-    replace(root / "countries" / "nl.toml", "min = 18, max = 33", "min = 35, max = 33")
+    replace(tenants_copy / "countries" / "nl.toml", "min = 18, max = 33", "min = 35, max = 33")
     # ... and across the merge: the branch's min against the country's max.
     replace(
-        root / "brussels.toml",
+        tenants_copy / "brussels.toml",
         '  { id = "language", languages = ["fr", "nl", "en"] },\n]\n\n[eligibility.mentor]',
         '  { id = "language", languages = ["fr", "nl", "en"] },\n  { id = "age", min = 40 },\n]\n\n'
         "[eligibility.mentor]",
     )
-    found = problems(root)
+    found = problems(tenants_copy)
     assert_problem(
-        found, root / "countries" / "nl.toml", "eligibility.mentee.rules[0].min", "35", "33"
+        found, tenants_copy / "countries" / "nl.toml", "eligibility.mentee.rules[0].min", "35", "33"
     )
-    assert_problem(
-        found, root / "brussels.toml", "eligibility.mentee.rules[1].min", "min (40)", "max (33)"
+    assert_problem_in(
+        found,
+        tenants_copy,
+        "brussels.toml",
+        "eligibility.mentee.rules[1].min",
+        "min (40)",
+        "max (33)",
     )
 
 
-def test_unknown_cefr_level(root: Path) -> None:
-    replace(root / "ghent.toml", 'languages = ["nl"] }', 'languages = ["nl"], min_level = "B3" }')
-    found = problems(root)
-    assert_problem(found, root / "ghent.toml", "eligibility.mentor.rules[0].min_level", "B3", "C2")
-
-
-def test_empty_values(root: Path) -> None:
+def test_unknown_cefr_level(tenants_copy: Path) -> None:
     replace(
-        root / "marseille.toml",
+        tenants_copy / "ghent.toml",
+        'languages = ["nl"] }',
+        'languages = ["nl"], min_level = "B3" }',
+    )
+    found = problems(tenants_copy)
+    assert_problem_in(
+        found, tenants_copy, "ghent.toml", "eligibility.mentor.rules[0].min_level", "B3", "C2"
+    )
+
+
+def test_empty_values(tenants_copy: Path) -> None:
+    replace(
+        tenants_copy / "marseille.toml",
         'values = ["non_eu_nationality", "parent_born_outside_eu", "grandparent_born_outside_eu"]',
         "values = []",
     )
     append(
-        root / "lille.toml", '[eligibility.mentor]\nrules = [{ id = "language", languages = [] }]\n'
+        tenants_copy / "lille.toml",
+        '[eligibility.mentor]\nrules = [{ id = "language", languages = [] }]\n',
     )
-    found = problems(root)
-    assert_problem(
-        found, root / "marseille.toml", "eligibility.mentee.rules[1].rules[0].values", "empty"
+    found = problems(tenants_copy)
+    assert_problem_in(
+        found,
+        tenants_copy,
+        "marseille.toml",
+        "eligibility.mentee.rules[1].rules[0].values",
+        "empty",
     )
-    assert_problem(found, root / "lille.toml", "eligibility.mentor.rules[0].languages", "empty")
+    assert_problem_in(
+        found, tenants_copy, "lille.toml", "eligibility.mentor.rules[0].languages", "empty"
+    )
 
 
-def test_any_of_sub_rules_are_complete(root: Path) -> None:
+def test_any_of_sub_rules_are_complete(tenants_copy: Path) -> None:
     replace(
-        root / "lyon.toml",
+        tenants_copy / "lyon.toml",
         '{ kind = "required_fact", fact = "other_barriers" }',
         '{ kind = "required_fact" }',
     )
-    found = problems(root)
-    assert_problem(
-        found, root / "lyon.toml", "eligibility.mentee.rules[1].rules[1].fact", "needs fact"
+    found = problems(tenants_copy)
+    assert_problem_in(
+        found, tenants_copy, "lyon.toml", "eligibility.mentee.rules[1].rules[1].fact", "needs fact"
     )
 
 
-def test_module_audience(root: Path) -> None:
-    replace(root / "countries" / "fr.toml", 'audience = "mentees"', 'audience = "coordinators"')
-    found = problems(root)
+def test_module_audience(tenants_copy: Path) -> None:
+    replace(
+        tenants_copy / "countries" / "fr.toml", 'audience = "mentees"', 'audience = "coordinators"'
+    )
+    found = problems(tenants_copy)
     assert_problem(
         found,
-        root / "countries" / "fr.toml",
+        tenants_copy / "countries" / "fr.toml",
         "training.recurring[1].audience",
         "coordinators",
         "mentors, mentees, duos",
     )
 
 
-def test_duplicate_module_keys(root: Path) -> None:
-    replace(root / "countries" / "nl.toml", 'key = "networking"', 'key = "active-listening"')
-    replace(root / "countries" / "be.toml", 'key = "intervision"', 'key = "active-listening"')
-    found = problems(root)
+def test_duplicate_module_keys(tenants_copy: Path) -> None:
+    replace(
+        tenants_copy / "countries" / "nl.toml", 'key = "networking"', 'key = "active-listening"'
+    )
+    replace(
+        tenants_copy / "countries" / "be.toml", 'key = "intervision"', 'key = "active-listening"'
+    )
+    found = problems(tenants_copy)
     assert_problem(
         found,
-        root / "countries" / "nl.toml",
+        tenants_copy / "countries" / "nl.toml",
         "training.modules[4].key",
         "active-listening",
         "twice",
     )
     assert_problem(
-        found, root / "countries" / "be.toml", "training.recurring[0].key", "already used"
+        found, tenants_copy / "countries" / "be.toml", "training.recurring[0].key", "already used"
     )
 
 
-def test_negative_or_unknown_weight(root: Path) -> None:
-    append(root / "ghent.toml", "[matching.weights]\nsector = -5\nsalary = 10\n")
-    found = problems(root)
-    assert_problem(found, root / "ghent.toml", "matching.weights.sector", "at least 0")
-    assert_problem(found, root / "ghent.toml", "matching.weights.salary", "unknown field")
+def test_negative_or_unknown_weight(tenants_copy: Path) -> None:
+    append(tenants_copy / "ghent.toml", "[matching.weights]\nsector = -5\nsalary = 10\n")
+    found = problems(tenants_copy)
+    assert_problem_in(found, tenants_copy, "ghent.toml", "matching.weights.sector", "at least 0")
+    assert_problem_in(found, tenants_copy, "ghent.toml", "matching.weights.salary", "unknown field")
 
 
-def test_module_title_missing_a_branch_locale(root: Path) -> None:
+def test_module_title_missing_a_branch_locale(tenants_copy: Path) -> None:
     # A new module in a branch, without the English title Brussels needs.
     append(
-        root / "brussels.toml",
+        tenants_copy / "brussels.toml",
         "[[training.modules]]\n"
         'key = "brussels-services"\n'
         'title = { fr = "Services bruxellois", nl = "Brusselse diensten" }\n'
@@ -649,14 +726,16 @@ def test_module_title_missing_a_branch_locale(root: Path) -> None:
     )
     # A country module without a Dutch title: fine for Liège (fr), not for Ghent (nl).
     replace(
-        root / "countries" / "be.toml",
+        tenants_copy / "countries" / "be.toml",
         'title = { en = "Support organisations", fr = "Organismes d\'accompagnement", '
         'nl = "Ondersteunende organisaties" }',
         'title = { en = "Support organisations", fr = "Organismes d\'accompagnement" }',
     )
-    found = problems(root)
-    assert_problem(found, root / "brussels.toml", "training.modules[0].title", "locale en")
-    country = root / "countries" / "be.toml"
+    found = problems(tenants_copy)
+    assert_problem_in(
+        found, tenants_copy, "brussels.toml", "training.modules[0].title", "locale en"
+    )
+    country = tenants_copy / "countries" / "be.toml"
     for slug in ("antwerp", "ghent", "mechelen", "brussels"):
         assert_problem(found, country, "training.modules[3].title", "locale nl", slug)
     assert not any("liege" in problem.message for problem in found)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from duo.core.settings import REPO_ROOT
 from duo.core.tenancy.models import Tenant
 
 NEW_BRANCH = """\
@@ -18,13 +16,6 @@ name = { en = "Namur", fr = "Namur", nl = "Namen" }
 locales = ["fr"]
 contact_email = "namur@duoforajob.be"
 """
-
-
-@pytest.fixture
-def tenants_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "tenants"
-    shutil.copytree(REPO_ROOT / "tenants", target)
-    return target
 
 
 @pytest.fixture

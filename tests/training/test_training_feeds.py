@@ -17,7 +17,7 @@ from duo.core.tenancy.context import tenant_scope
 from duo.people import states
 from duo.training import enrolment, feeds, planning
 from duo.training.models import FeedToken
-from support import make_cycle
+from support import FUTURE, make_cycle
 
 pytestmark = pytest.mark.usefixtures("training_clock")
 
@@ -47,7 +47,7 @@ def test_branch_feed_imports_cleanly_and_keeps_local_time_over_dst(
     coordinator, client, tenants
 ) -> None:
     rotterdam = tenants["rotterdam"]
-    cycle = make_cycle(rotterdam, start=dt.date(2030, 10, 15), count=4)
+    cycle = make_cycle(rotterdam, start=FUTURE + dt.timedelta(days=43), count=4)
     with tenant_scope(rotterdam.id):
         planning.cancel_session(cycle.sessions[3], reason="Zaal bezet")
         uids = {f"training-session-{s.id}@duoforajob.org" for s in cycle.sessions}
@@ -79,14 +79,14 @@ def test_feed_follows_a_move_with_a_higher_sequence_and_supports_etags(
     assert client.get(path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     with tenant_scope(brussels.id):
         planning.move_session(
-            brussels, cycle.sessions[0], dt.date(2030, 9, 5), dt.time(9), dt.time(12)
+            brussels, cycle.sessions[0], FUTURE + dt.timedelta(days=3), dt.time(9), dt.time(12)
         )
     second = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
     (moved, _other) = events(Calendar.from_ical(second.data))
     assert moved.decoded("SEQUENCE") == 1
-    assert moved.decoded("DTSTART") == dt.datetime(
-        2030, 9, 5, 9, tzinfo=ZoneInfo("Europe/Brussels")
+    assert moved.decoded("DTSTART") == dt.datetime.combine(
+        FUTURE + dt.timedelta(days=3), dt.time(9), tzinfo=ZoneInfo("Europe/Brussels")
     )
 
 
@@ -128,7 +128,7 @@ def test_personal_feed_holds_the_persons_sessions_in_their_language(
 ) -> None:
     brussels = tenants["brussels"]
     cycle = make_cycle(brussels, title="Automne")
-    other = make_cycle(brussels, title="Ailleurs", start=dt.date(2031, 1, 6))
+    other = make_cycle(brussels, title="Ailleurs", start=FUTURE + dt.timedelta(days=126))
     mentor = create_person("brussels", role="mentor", state=states.ELIGIBLE, locale="nl")
     with tenant_scope(brussels.id):
         row = enrolment.enrol(cycle, mentor)

@@ -19,13 +19,13 @@ from duo.core.tenancy.context import tenant_scope
 from duo.people import states
 from duo.training import enrolment, jobs, planning
 from duo.training.reminders import reminder_key
-from support import make_cycle
+from support import FUTURE, make_cycle
 
 pytestmark = pytest.mark.usefixtures("training_clock")
 
 UTC = dt.UTC
 #: Monday 2 September 2030, 10:00 in Brussels and Amsterdam: "tomorrow" is Tuesday the 3rd.
-MONDAY = dt.datetime(2030, 9, 2, 8, 0, tzinfo=UTC)
+MONDAY = dt.datetime.combine(FUTURE, dt.time(8), tzinfo=UTC)
 
 
 def outbox(name: str) -> list[OutboxJob]:
@@ -106,12 +106,10 @@ def test_reminder_mail_is_in_the_participants_language(db, tenants, create_perso
     assert event.decoded("DTSTART").hour == 18
 
 
-def test_no_reminder_for_a_cancelled_session(db, tenants, create_person) -> None:
+def test_no_reminder_for_a_cancelled_session(db, tenants, create_person, enrolled_mentor) -> None:
     ghent = tenants["ghent"]
     cycle = make_cycle(ghent, count=2, modules=None)
-    mentor = create_person("ghent", role="mentor", state=states.ELIGIBLE)
-    with tenant_scope(ghent.id):
-        enrolment.enrol(cycle, mentor)
+    mentor = enrolled_mentor("ghent", cycle)
     # Queued first, cancelled afterwards: the job checks again and sends nothing.
     jobs.send_reminders(MONDAY.isoformat())
     (queued,) = outbox(jobs.REMINDER_JOB)
@@ -157,7 +155,9 @@ def test_move_and_cancel_notices_update_the_calendar(db, tenants, create_person)
     with tenant_scope(mechelen.id):
         enrolment.enrol(cycle, mentor)
         first, second = cycle.sessions
-        planning.move_session(mechelen, first, dt.date(2030, 9, 4), dt.time(9), dt.time(12))
+        planning.move_session(
+            mechelen, first, FUTURE + dt.timedelta(days=2), dt.time(9), dt.time(12)
+        )
         planning.cancel_session(second, reason="Zaal bezet")
     for name in ("training.session_moved", "training.session_cancelled"):
         (row,) = outbox(name)
@@ -184,8 +184,12 @@ def test_a_notice_for_an_older_move_is_skipped(db, tenants, create_person) -> No
     with tenant_scope(lille.id):
         enrolment.enrol(cycle, mentor)
         (session,) = cycle.sessions
-        planning.move_session(lille, session, dt.date(2030, 9, 4), dt.time(9), dt.time(12))
-        planning.move_session(lille, session, dt.date(2030, 9, 5), dt.time(9), dt.time(12))
+        planning.move_session(
+            lille, session, FUTURE + dt.timedelta(days=2), dt.time(9), dt.time(12)
+        )
+        planning.move_session(
+            lille, session, FUTURE + dt.timedelta(days=3), dt.time(9), dt.time(12)
+        )
     rows = outbox("training.session_moved")
     assert [r.args[2] for r in rows] == [1, 2]
     for row in rows:
@@ -194,12 +198,10 @@ def test_a_notice_for_an_older_move_is_skipped(db, tenants, create_person) -> No
     assert len(moved) == 1 and "5 septembre 2030" in moved[0].text
 
 
-def test_a_place_is_confirmed_with_the_dates(db, tenants, create_person) -> None:
+def test_a_place_is_confirmed_with_the_dates(db, tenants, create_person, enrolled_mentor) -> None:
     lyon = tenants["lyon"]
     cycle = make_cycle(lyon, count=3, modules=None, title="Formation d'automne")
-    mentor = create_person("lyon", role="mentor", state=states.ELIGIBLE)
-    with tenant_scope(lyon.id):
-        enrolment.enrol(cycle, mentor)
+    enrolled_mentor("lyon", cycle)
     (row,) = outbox("training.enrolment_confirmed")
     assert execute(row.id) == DONE
     (mail,) = [m for m in mails(lyon) if m.kind == "training.place"]

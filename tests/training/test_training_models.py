@@ -25,6 +25,10 @@ from duo.training.models import (
 from duo.training.schedule import Rhythm, ScheduleError
 from support import FUTURE, MON, THU, TUE, make_cycle
 
+#: The year of the branches' closing days in ``tenants/*.toml`` (24 to 31 December 2026), so a
+#: fixed one, with the holidays and clock changes its cycles meet.
+YEAR = 2026
+
 pytestmark = pytest.mark.usefixtures("training_clock")
 
 UTC = dt.UTC
@@ -49,7 +53,7 @@ def test_cycle_of_modules_gets_one_session_per_module_in_order(db, tenants) -> N
 
 def test_weekly_session_keeps_local_time_over_the_autumn_change_in_rotterdam(db, tenants) -> None:
     rotterdam = tenants["rotterdam"]
-    cycle = make_cycle(rotterdam, start=dt.date(2026, 10, 13), modules=None, count=3)
+    cycle = make_cycle(rotterdam, start=dt.date(YEAR, 10, 13), modules=None, count=3)
     with tenant_scope(rotterdam.id):
         stored = list(
             _db.session.execute(
@@ -62,19 +66,19 @@ def test_weekly_session_keeps_local_time_over_the_autumn_change_in_rotterdam(db,
     assert [s.starts_at.astimezone(amsterdam).hour for s in stored] == [18, 18, 18]
     assert [s.starts_at.hour for s in stored] == [16, 16, 17]  # UTC moves, local does not
     assert [s.starts_at.astimezone(amsterdam).date() for s in stored] == [
-        dt.date(2026, 10, 13),
-        dt.date(2026, 10, 20),
-        dt.date(2026, 10, 27),
+        dt.date(YEAR, 10, 13),
+        dt.date(YEAR, 10, 20),
+        dt.date(YEAR, 10, 27),
     ]
 
 
 def test_spring_change_in_paris(db, tenants) -> None:
     paris = tenants["paris"]
-    cycle = make_cycle(paris, start=dt.date(2026, 3, 23), weekdays=(MON,), count=2)
+    cycle = make_cycle(paris, start=dt.date(YEAR, 3, 23), weekdays=(MON,), count=2)
     local = [s.starts_at.astimezone(ZoneInfo("Europe/Paris")) for s in cycle.sessions]
     assert [(d.date(), d.hour) for d in local] == [
-        (dt.date(2026, 3, 23), 18),
-        (dt.date(2026, 3, 30), 18),
+        (dt.date(YEAR, 3, 23), 18),
+        (dt.date(YEAR, 3, 30), 18),
     ]
     assert [s.starts_at.hour for s in cycle.sessions] == [17, 16]
 
@@ -82,34 +86,34 @@ def test_spring_change_in_paris(db, tenants) -> None:
 def test_public_holidays_and_closed_days_are_skipped_and_recorded(db, tenants) -> None:
     rotterdam = tenants["rotterdam"]
     # Thursdays from 17 December 2026: 24 and 31 December are closing days of the branch.
-    cycle = make_cycle(rotterdam, start=dt.date(2026, 12, 17), weekdays=(THU,), count=3)
+    cycle = make_cycle(rotterdam, start=dt.date(YEAR, 12, 17), weekdays=(THU,), count=3)
     local = [s.starts_at.astimezone(ZoneInfo("Europe/Amsterdam")).date() for s in cycle.sessions]
-    assert local == [dt.date(2026, 12, 17), dt.date(2027, 1, 7), dt.date(2027, 1, 14)]
+    assert local == [dt.date(YEAR, 12, 17), dt.date(YEAR + 1, 1, 7), dt.date(YEAR + 1, 1, 14)]
     assert [(d["date"], d["reason"]) for d in cycle.skipped] == [
-        ("2026-12-24", "closed_day"),
-        ("2026-12-31", "closed_day"),
+        (f"{YEAR}-12-24", "closed_day"),
+        (f"{YEAR}-12-31", "closed_day"),
     ]
 
 
 def test_regional_holiday_of_a_subdivision(db, tenants) -> None:
     """Alsace-Moselle keeps Good Friday: a branch there skips it, Paris does not."""
     paris = tenants["paris"]
-    fridays = {"start": dt.date(2026, 3, 27), "weekdays": (4,), "count": 2}
+    fridays = {"start": dt.date(YEAR, 3, 27), "weekdays": (4,), "count": 2}
     plain = make_cycle(paris, **fridays)
     paris.config = {**paris.config, "holidays": {"country": "FR", "subdivision": "57"}}
     _db.session.flush()
     regional = make_cycle(paris, **fridays)
     zone = ZoneInfo("Europe/Paris")
     assert [s.starts_at.astimezone(zone).date() for s in plain.sessions] == [
-        dt.date(2026, 3, 27),
-        dt.date(2026, 4, 3),
+        dt.date(YEAR, 3, 27),
+        dt.date(YEAR, 4, 3),
     ]
     assert [s.starts_at.astimezone(zone).date() for s in regional.sessions] == [
-        dt.date(2026, 3, 27),
-        dt.date(2026, 4, 10),
+        dt.date(YEAR, 3, 27),
+        dt.date(YEAR, 4, 10),
     ]
     assert regional.skipped == [
-        {"date": "2026-04-03", "reason": "public_holiday", "label": "Good Friday"}
+        {"date": f"{YEAR}-04-03", "reason": "public_holiday", "label": "Good Friday"}
     ]
 
 
@@ -147,21 +151,23 @@ def test_move_keeps_local_time_raises_sequence_and_tells_participants(
         enrolment.enrol(cycle, mentor)
         session = cycle.sessions[0]
         moved = planning.move_session(
-            brussels, session, dt.date(2030, 10, 29), dt.time(9), dt.time(12)
+            brussels, session, FUTURE + dt.timedelta(days=57), dt.time(9), dt.time(12)
         )
         assert moved
         local = session.starts_at.astimezone(ZoneInfo("Europe/Brussels"))
-        assert (local.date(), local.hour) == (dt.date(2030, 10, 29), 9)
+        assert (local.date(), local.hour) == (FUTURE + dt.timedelta(days=57), 9)
         assert session.sequence == 1
         jobs = outbox("training.session_moved")
         assert [j.args for j in jobs] == [[str(session.id), str(mentor.id), 1]]
         # The same values again change nothing and tell nobody.
         assert not planning.move_session(
-            brussels, session, dt.date(2030, 10, 29), dt.time(9), dt.time(12)
+            brussels, session, FUTURE + dt.timedelta(days=57), dt.time(9), dt.time(12)
         )
         assert len(outbox("training.session_moved")) == 1
         with pytest.raises(ScheduleError) as info:
-            planning.move_session(brussels, session, dt.date(2030, 10, 29), dt.time(12), dt.time(9))
+            planning.move_session(
+                brussels, session, FUTURE + dt.timedelta(days=57), dt.time(12), dt.time(9)
+            )
         assert info.value.problems[0].field == "end"
 
 
@@ -178,7 +184,9 @@ def test_cancel_tells_participants_once(db, tenants, create_person) -> None:
         assert not planning.cancel_session(session)
         assert len(outbox("training.session_cancelled")) == 2
         with pytest.raises(ScheduleError):
-            planning.move_session(brussels, session, dt.date(2030, 11, 5), dt.time(9), dt.time(12))
+            planning.move_session(
+                brussels, session, FUTURE + dt.timedelta(days=64), dt.time(9), dt.time(12)
+            )
 
 
 # --------------------------------------------------------------------------- enrolment
@@ -294,8 +302,8 @@ def test_enrolments_are_unique_per_person_and_target(db, tenants, create_person)
 
 def test_moving_to_a_holiday_or_closed_day_is_pointed_out(db, tenants) -> None:
     rotterdam = tenants["rotterdam"]
-    (christmas,) = planning.day_notes(rotterdam, dt.date(2026, 12, 25), "nl")
+    (christmas,) = planning.day_notes(rotterdam, dt.date(YEAR, 12, 25), "nl")
     assert christmas.reason == "public_holiday" and christmas.label.lower() == "eerste kerstdag"
-    (closed,) = planning.day_notes(rotterdam, dt.date(2026, 12, 28), "nl")
+    (closed,) = planning.day_notes(rotterdam, dt.date(YEAR, 12, 28), "nl")
     assert closed.reason == "closed_day"
-    assert planning.day_notes(rotterdam, dt.date(2026, 12, 22), "nl") == []
+    assert planning.day_notes(rotterdam, dt.date(YEAR, 12, 22), "nl") == []

@@ -24,6 +24,10 @@ from duo.training.models import (
 )
 from support import FUTURE, PAST, TUE, cycle_form, make_cycle, required_modules, run_jobs
 
+#: The year of the branches' closing days in ``tenants/*.toml`` (24 to 31 December 2026), so a
+#: fixed one, with the holidays its cycles meet (Good Friday, Easter Monday of the next year).
+YEAR = 2026
+
 pytestmark = pytest.mark.usefixtures("training_clock")
 
 
@@ -37,7 +41,7 @@ def jobs(name: str) -> list[OutboxJob]:
 
 
 def plan_form(**overrides) -> dict:
-    return cycle_form(**{"start_date": "2026-10-13", **overrides})
+    return cycle_form(**{"start_date": f"{YEAR}-10-13", **overrides})
 
 
 def with_modules(tenant, data: dict) -> dict:
@@ -84,7 +88,7 @@ def test_preview_shows_dates_and_skipped_days_and_writes_nothing(login, tenants)
     client = login(branches=["rotterdam"], locale="en")
     data = with_modules(
         rotterdam,
-        plan_form(start_date="2026-12-17", weekdays=["3"], count="3", modules=None),
+        plan_form(start_date=f"{YEAR}-12-17", weekdays=["3"], count="3", modules=None),
     )
     response = client.post("/rotterdam/training/cycles/new", data=data)
     html = response.get_data(as_text=True)
@@ -92,7 +96,7 @@ def test_preview_shows_dates_and_skipped_days_and_writes_nothing(login, tenants)
     assert 'id="preview-sessions"' in html and 'id="save-cycle"' in html
     skipped = html.split('id="preview-skipped"')[1].split("</ul>")[0]
     assert skipped.count("<li>") == 2
-    assert "2026-12-24" in skipped and "2026-12-31" in skipped
+    assert f"{YEAR}-12-24" in skipped and f"{YEAR}-12-31" in skipped
     assert "Branch closed" in skipped
     assert count(TrainingCycle, rotterdam) == 0
 
@@ -102,10 +106,10 @@ def test_preview_names_a_regional_holiday(coordinator, tenants, db) -> None:
     paris.config = {**paris.config, "holidays": {"country": "FR", "subdivision": "57"}}
     db.session.flush()
     client = coordinator("paris")
-    data = with_modules(paris, plan_form(start_date="2026-03-27", weekdays=["4"], count="2"))
+    data = with_modules(paris, plan_form(start_date=f"{YEAR}-03-27", weekdays=["4"], count="2"))
     html = client.post("/paris/training/cycles/new", data=data).get_data(as_text=True)
     skipped = html.split('id="preview-skipped"')[1].split("</ul>")[0]
-    assert "2026-04-03" in skipped
+    assert f"{YEAR}-04-03" in skipped
     assert "Vendredi saint" in skipped  # named in the reader's language (Paris: French)
 
 
@@ -134,7 +138,7 @@ def test_save_stores_the_cycle_in_the_branch_zone_over_dst(coordinator, tenants)
     [
         ({"end_time": "17:00"}, "end_time"),
         ({"weekdays": []}, "weekdays"),
-        ({"start_date": "31/02/2026"}, "start_date"),
+        ({"start_date": f"31/02/{YEAR}"}, "start_date"),
         ({"title": ""}, "title"),
         ({"every_weeks": "0"}, "every_weeks"),
         ({"capacity": "-3"}, "capacity"),
@@ -164,7 +168,7 @@ def test_four_consecutive_mondays_workshop_series(coordinator, tenants) -> None:
     data = plan_form(
         content="workshop:job-application-training",
         modules=[],
-        start_date="2027-03-22",  # Easter Monday 2027 is 29 March
+        start_date=f"{YEAR + 1}-03-22",  # Easter Monday 2027 is 29 March
         weekdays=["0"],
         count="4",
         action="save",
@@ -173,7 +177,7 @@ def test_four_consecutive_mondays_workshop_series(coordinator, tenants) -> None:
     with tenant_scope(ghent.id):
         cycle = _db.session.execute(select(TrainingCycle)).scalar_one()
         assert cycle.audience == "mentees"
-        assert [d["date"] for d in cycle.skipped] == ["2027-03-29"]
+        assert [d["date"] for d in cycle.skipped] == [f"{YEAR + 1}-03-29"]
         assert len(cycle.sessions) == 4
 
 
@@ -238,13 +242,12 @@ def test_move_and_cancel_a_session_tell_the_participants(
     client = coordinator("brussels")
     form = client.get(move_url).get_data(as_text=True)
     assert 'value="18:00"' in form and 'id="move-submit"' in form
-    bad = client.post(
-        move_url, data={"date": "2030-09-05", "start_time": "12:00", "end_time": "09:00"}
-    )
+    day = str(FUTURE + dt.timedelta(days=3))
+    bad = client.post(move_url, data={"date": day, "start_time": "12:00", "end_time": "09:00"})
     assert bad.status_code == 400 and 'id="end_time-error"' in bad.get_data(as_text=True)
     moved = client.post(
         move_url,
-        data={"date": "2030-09-05", "start_time": "09:30", "end_time": "12:30", "location": ""},
+        data={"date": day, "start_time": "09:30", "end_time": "12:30", "location": ""},
     )
     assert moved.status_code == 302
     with tenant_scope(brussels.id):
@@ -324,12 +327,12 @@ def test_future_session_attendance_is_refused(coordinator, tenants, create_perso
 
 def test_printable_schedule(coordinator, tenants) -> None:
     marseille = tenants["marseille"]
-    cycle = make_cycle(marseille, start=dt.date(2026, 10, 13), weekdays=(TUE,))
+    cycle = make_cycle(marseille, start=dt.date(YEAR, 10, 13), weekdays=(TUE,))
     sessions, url = len(cycle.sessions), f"/marseille/training/cycles/{cycle.id}/print"
     html = coordinator("marseille").get(url).get_data(as_text=True)
     assert "training.css" in html and 'class="schedule"' in html
     assert html.count("<tr") == sessions + 1
-    assert "mardi 13 octobre 2026" in html  # the reader's locale (Marseille: French)
+    assert f"mardi 13 octobre {YEAR}" in html  # the reader's locale (Marseille: French)
 
 
 def test_dashboard_todos(coordinator, tenants, create_person) -> None:

@@ -7,16 +7,15 @@ each other, so "at least B1" keeps its meaning with ranks that start at 1.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from duo.core.vocab import audiences, levels, locales
 from duo.eligibility.engine import Outcome, evaluate
 from duo.matching import scoring
 from duo.matching.profiles import WORKING_LEVEL_RANK
+from support import today
 
-TODAY = date(2026, 1, 15)  # a parameter of the engine, not the clock: any day will do
+TODAY = today()  # a parameter of the engine: any day will do
 
 
 def language_rule(min_level: str | None) -> list[dict[str, object]]:

@@ -1,7 +1,8 @@
-"""A branch's history written with explicit dates, for reporting tests.
+"""A branch's history written with explicit dates, for reporting, HQ and privacy tests.
 
 Rows are created in the real tables (people, their history, duos and theirs) in the branch's
-scope, dated as the test says, so that the counts the rollups must hold are known.
+scope, dated as the test says, so that the counts the rollups must hold are known. The dates
+stand in :data:`REPORT_YEAR`, a year the clock has left behind, never in a fixed year.
 """
 
 from __future__ import annotations
@@ -10,11 +11,20 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from duo.core.db import utcnow
 from duo.core.tenancy.context import tenant_scope
 from duo.duos import states as duo_states
 from duo.duos.models import Duo, DuoStateChange
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
+
+#: The year the histories stand in: two years before the real one, so that every dated step
+#: of a cohort (up to some fifteen months after its sign-ups, in a month up to June) is over
+#: on the day the suite runs, in January as in December, and the year is one the reports and
+#: filters offer.
+REPORT_YEAR = utcnow().year - 2
 
 
 def at(year: int, month: int, day: int = 10) -> datetime:
@@ -248,3 +258,8 @@ class History:
                 )
             )
             self.db.session.flush()
+
+
+@pytest.fixture
+def history(db, tenants) -> History:
+    return History(db, tenants)

@@ -1,8 +1,14 @@
 """What tests share: the test database and app, factories, logged-in clients, job running.
 
 Fixtures are registered for every test by ``tests/conftest.py`` (``pytest_plugins``); the
-plain helpers are imported by name (``from support import make_session, run_jobs``). Test
-modules define no factories or fixtures of their own that another module would need.
+plain helpers are imported by name (``from support import make_session, run_jobs``). Beside
+this module: ``support.history`` (a branch's dated history, for reporting) and
+``support.smtp`` (a real SMTP server). Test modules define no factories or fixtures of their
+own that another module would need, and import nothing from one another.
+
+Dates are relative to the project's one clock (:func:`today`, :func:`days_from_today`,
+:func:`a_monday`, :func:`future`, :func:`past`, :func:`years_ago`), never in a fixed year; a
+test about a calendar rule may stand on fixed days, derived from one anchor that says why.
 
 Backends are real: SQLite by default; PostgreSQL when ``DATABASE_URL`` is set (each test
 session creates its own database and drops it afterwards); Redis when ``REDIS_URL`` is set.
@@ -14,10 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +34,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -49,6 +58,7 @@ from duo.core.db import db as app_db
 from duo.core.jobs import dispatch
 from duo.core.jobs.models import OutboxJob
 from duo.core.mail.models import OutgoingMail
+from duo.core.settings import REPO_ROOT
 from duo.core.tenancy.context import tenant_scope
 from duo.core.tenancy.models import Tenant
 from duo.matching.profiles import MenteeProfile, MentorProfile
@@ -57,11 +67,24 @@ from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 from duo.privacy.models import Consent
 from duo.sessions.models import InfoSession, Registration
 from duo.sessions.signup import SignupRequest
-from duo.training import curriculum, planning
+from duo.training import curriculum, enrolment, planning
 from duo.training.models import MODULES, WORKSHOP, Attendance, TrainingCycle, TrainingSession
 from duo.training.schedule import Rhythm
 
 __all__ = ["CI", "DATABASE_URL", "PASSWORD", "REDIS_URL"]
+
+
+def fuzz_settings(examples: int) -> Any:
+    """Hypothesis settings of the fuzz tests: ``examples`` cases, the same ones every run."""
+    from hypothesis import HealthCheck, settings
+
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
 
 
 def need(condition: bool, reason: str) -> None:
@@ -120,6 +143,18 @@ def db(app: Flask) -> Iterator[object]:
 
 
 @pytest.fixture
+def postgres_only() -> None:
+    """For a module of PostgreSQL-only tests (row-level security):
+    ``pytestmark = pytest.mark.usefixtures("postgres_only")``."""
+    need(bool(DATABASE_URL), "DATABASE_URL is not set: PostgreSQL row-level security tests skipped")
+
+
+def raw_sql(sql: str) -> sa.TextClause:
+    """Raw SQL through the session on purpose: the tests of the second layer (RLS) use it."""
+    return sa.text(sql).execution_options(duo_raw_sql=True)
+
+
+@pytest.fixture
 def tenants(db) -> dict[str, object]:
     return {t.slug: t for t in db.session.execute(select(Tenant)).scalars()}
 
@@ -132,6 +167,20 @@ def in_tenant(tenants):
         return tenant_scope(tenants[slug].id)
 
     return enter
+
+
+# --------------------------------------------------------------------------- tenant files
+
+#: The real ``tenants/`` folder, read by the config tests.
+TENANTS_DIR = REPO_ROOT / "tenants"
+
+
+@pytest.fixture
+def tenants_copy(tmp_path: Path) -> Path:
+    """A private copy of the real ``tenants/`` folder, for a test to break."""
+    copy = tmp_path / "tenants"
+    shutil.copytree(TENANTS_DIR, copy)
+    return copy
 
 
 # --------------------------------------------------------------------------- factories
@@ -189,6 +238,13 @@ def create_person(db, tenants) -> Callable[..., object]:
 @pytest.fixture
 def client(app: Flask, db) -> FlaskClient:
     return app.test_client()
+
+
+def reading(client: FlaskClient, locale: str) -> FlaskClient:
+    """``client`` once its visitor chose ``locale`` (kept in their session)."""
+    with client.session_transaction() as session:
+        session["locale"] = locale
+    return client
 
 
 @pytest.fixture
@@ -288,6 +344,28 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 # --------------------------------------------------------------------------- sessions
 
 
+def today() -> dt.date:
+    """The clock's day (UTC): tests date things from it, never in a fixed year."""
+    return utcnow().date()
+
+
+def days_from_today(days: int) -> dt.date:
+    """The day ``days`` days after the clock's (before it when negative)."""
+    return today() + dt.timedelta(days=days)
+
+
+def years_ago(years: int) -> datetime:
+    """The clock's moment ``years`` years back, counted in days (a leap day is no trouble)."""
+    return utcnow() - timedelta(days=round(365.25 * years))
+
+
+def a_monday(weeks: int = 0, hour: int = 9) -> datetime:
+    """``hour`` o'clock UTC on the Monday of the clock's week moved by ``weeks`` weeks: an
+    anchor for tests that count in weeks from a Monday."""
+    monday = today() - dt.timedelta(days=today().weekday()) + dt.timedelta(weeks=weeks)
+    return datetime.combine(monday, dt.time(hour), tzinfo=dt.UTC)
+
+
 def future(days: int = 30, hour: int = 17) -> datetime:
     """A moment well in the future, on a whole hour (UTC)."""
     return (utcnow() + timedelta(days=days)).replace(hour=hour, minute=0, second=0, microsecond=0)
@@ -295,6 +373,11 @@ def future(days: int = 30, hour: int = 17) -> datetime:
 
 def past(days: int = 2) -> datetime:
     return (utcnow() - timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+
+
+#: The year of birth of the candidates that sign up in tests: 25 this year, an adult in every
+#: branch's age range.
+ADULT_BIRTH_YEAR = utcnow().year - 25
 
 
 def make_session(tenant: Any, **values: object) -> InfoSession:
@@ -327,7 +410,7 @@ def request_for(session_id: uuid.UUID, **values: object) -> SignupRequest:
         "locale": "en",
         "consent": True,
         "phone": "+32 470 12 34 56",
-        "birth_year": 2001,
+        "birth_year": ADULT_BIRTH_YEAR,
         "heard_from": "website",
         "waitlist": False,
     }
@@ -344,7 +427,7 @@ def form_for(session_id: uuid.UUID | str, **values: object) -> dict[str, str]:
         "last_name": "Benali",
         "email": f"amina.{uuid.uuid4().hex[:6]}@example.org",
         "phone": "+32 470 12 34 56",
-        "birth_year": "2001",
+        "birth_year": str(ADULT_BIRTH_YEAR),
         "heard_from": "website",
         "consent": "y",
         "website": "",
@@ -353,6 +436,34 @@ def form_for(session_id: uuid.UUID | str, **values: object) -> dict[str, str]:
     for key in [k for k, v in values.items() if v is None]:
         data.pop(key, None)
     return data
+
+
+def mentee_form(**changes: object) -> dict:
+    """The coordinator's intake form of an eligible mentee, filled in (``None`` leaves a
+    field out)."""
+    data = {
+        "birth_date": f"{ADULT_BIRTH_YEAR}-05-04",
+        "postcode": "1000",
+        "languages-0-language": "fr",
+        "languages-0-level": "B2",
+        "languages-1-language": "ar",
+        "languages-1-level": "native",
+        "availability": ["tue-evening", "sat-morning"],
+        "interests": "Football, cooking",
+        "digital_skills": "2",
+        "personality": "calm, direct",
+        "target_sector": "it",
+        "help_questions": ["cv", "network"],
+        "education_level": "bachelor",
+        "seeking_job_study_or_internship": "yes",
+        "registered_jobseeker": "unknown",
+        "other_barriers": "no",
+        "sensitive_consent": "y",
+        "migration_background": "non_eu_nationality",
+        "allowed_to_work": "yes",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def session_form(**values: object) -> dict[str, str]:
@@ -400,15 +511,43 @@ def counts(tenant: Any) -> dict[str, int]:
     return result
 
 
+def mails_where(*conditions: Any) -> list[OutgoingMail]:
+    """The mails of the current branch scope that match ``conditions``, oldest first."""
+    query = select(OutgoingMail).where(*conditions).order_by(OutgoingMail.created_at)
+    return list(app_db.session.execute(query).scalars())
+
+
 def mails_to(tenant: Any, address: str) -> list[OutgoingMail]:
     with tenant_scope(tenant.id):
-        return list(
-            app_db.session.execute(
-                select(OutgoingMail)
-                .where(OutgoingMail.recipient == address)
-                .order_by(OutgoingMail.created_at)
-            ).scalars()
-        )
+        return mails_where(OutgoingMail.recipient == address)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def translated(locale: str, message: str, **values: object) -> str:
+    """``message`` as a reader of ``locale`` sees it (needs an app context)."""
+    with force_locale(locale):
+        return gettext(message, **values)
+
+
+def html_lang(html: str) -> str:
+    """The language a page declares on its ``<html>`` element."""
+    found = re.search(r'<html lang="([a-z]+)"', html)
+    assert found, "the page declares no language"
+    return found.group(1)
+
+
+def assert_dead_links(client: FlaskClient, paths: Sequence[str], locale: str) -> None:
+    """Each personal-link page of ``paths`` is a 404 in ``locale`` that says the link does not
+    work and that nothing changed."""
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        html = response.get_data(as_text=True)
+        assert html_lang(html) == locale
+        assert translated(locale, "This link does not work") in html
+        assert translated(locale, "Nothing has been changed.") in html
 
 
 # --------------------------------------------------------------------------- training
@@ -420,8 +559,8 @@ MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 #: ``pytestmark = pytest.mark.usefixtures("training_clock")`` FUTURE stays in the future
 #: and PAST in the past whatever year the suite runs in.
 TRAINING_NOW = dt.datetime(2030, 6, 3, 8, tzinfo=dt.UTC)
-FUTURE = dt.date(2030, 9, 2)  # a Monday, three months after TRAINING_NOW
-PAST = dt.date(2025, 9, 1)  # a Monday: over, for attendance
+FUTURE = TRAINING_NOW.date() + dt.timedelta(weeks=13)  # Monday 2 September 2030
+PAST = FUTURE - dt.timedelta(weeks=261)  # Monday 1 September 2025: over, for attendance
 
 
 @pytest.fixture
@@ -429,6 +568,19 @@ def training_clock() -> Iterator[Clock]:
     """The clock of the training tests, standing at :data:`TRAINING_NOW`."""
     with frozen(TRAINING_NOW) as clock:
         yield clock
+
+
+@pytest.fixture
+def enrolled_mentor(create_person, tenants) -> Callable[[str, TrainingCycle], Person]:
+    """``enrolled_mentor(branch, cycle)``: an eligible mentor of ``branch`` enrolled in it."""
+
+    def enrol(branch: str, cycle: TrainingCycle) -> Person:
+        mentor = create_person(branch, role="mentor", state=states.ELIGIBLE)
+        with tenant_scope(tenants[branch].id):
+            enrolment.enrol(cycle, mentor)
+        return mentor
+
+    return enrol
 
 
 def next_spring_forward() -> dt.date:
