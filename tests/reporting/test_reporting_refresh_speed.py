@@ -3,7 +3,7 @@ and only the months whose figures moved rewritten."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import event, select
@@ -16,7 +16,7 @@ from duo.reporting.facts import collect
 from duo.reporting.models import RollupCell
 from duo.reporting.reading import LocalDays
 from duo.reporting.refresh import refresh_now
-from reporting.factories import History
+from support.history import REPORT_YEAR, History, at
 
 
 @pytest.mark.parametrize(
@@ -73,11 +73,9 @@ class _RollupWrites:
             self.rows += len(parameters) if executemany else 1
 
 
-def test_a_small_change_rewrites_only_the_month_it_moves(db, tenants) -> None:
-    history = History(db, tenants)
-    year = utcnow().year - 1
-    history.cohort("ghent", 12, year, 2)
-    gid = tenants["ghent"].id
+def test_a_small_change_rewrites_only_the_month_it_moves(db, history: History) -> None:
+    history.cohort("ghent", 12, REPORT_YEAR, 2)
+    gid = history.tenants["ghent"].id
     refresh_now(gid)
     before = _stored(db, gid)
     assert before == _counted(db, gid)
@@ -87,8 +85,8 @@ def test_a_small_change_rewrites_only_the_month_it_moves(db, tenants) -> None:
     assert writes.rows == 0
     assert _stored(db, gid) == before
 
-    newcomer = datetime(year, 7, 3, 9, tzinfo=UTC)
-    history.person("ghent", signed_up=newcomer, birth_year=year - 22, sector="retail")
+    newcomer = at(REPORT_YEAR, 7, 3)
+    history.person("ghent", signed_up=newcomer, birth_year=REPORT_YEAR - 22, sector="retail")
     with _RollupWrites(db.engine) as writes:
         refresh_now(gid)
     after = _stored(db, gid)
@@ -99,12 +97,10 @@ def test_a_small_change_rewrites_only_the_month_it_moves(db, tenants) -> None:
     assert 0 < writes.rows <= 1 + rewritten < len(before) // 4  # one DELETE, the month's rows
 
 
-def test_cells_that_no_longer_count_are_removed(db, tenants) -> None:
-    history = History(db, tenants)
-    year = utcnow().year - 1
-    history.cohort("liege", 3, year, 3)
-    lid = tenants["liege"].id
-    late = history.person("liege", signed_up=datetime(year, 11, 20, 9, tzinfo=UTC), sector="it")
+def test_cells_that_no_longer_count_are_removed(db, history: History) -> None:
+    history.cohort("liege", 3, REPORT_YEAR, 3)
+    lid = history.tenants["liege"].id
+    late = history.person("liege", signed_up=at(REPORT_YEAR, 11, 20), sector="it")
     refresh_now(lid)
     assert any(row[3] == "it" for row in _stored(db, lid))
     with tenant_scope(lid):
