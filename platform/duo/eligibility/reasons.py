@@ -215,20 +215,11 @@ def describe(result: RuleResult) -> str:
             "The level of %(language)s is not clear; please check it.",
             language=language_name(p["language"], loc),
         )
-    if code == e.VALUE_AT_LEAST:
-        return gettext(
-            "%(fact)s: %(value)s, at least %(min)s.",
-            fact=fact,
-            value=_number(p["value"], loc),
-            min=_number(p["min"], loc),
-        )
-    if code == e.VALUE_BELOW_MIN:
-        return gettext(
-            "%(fact)s: %(value)s, below the minimum of %(min)s.",
-            fact=fact,
-            value=_number(p["value"], loc),
-            min=_number(p["min"], loc),
-        )
+    if code in (e.VALUE_AT_LEAST, e.VALUE_BELOW_MIN):
+        args = {"fact": fact, "value": _number(p["value"], loc), "min": _number(p["min"], loc)}
+        if code == e.VALUE_AT_LEAST:
+            return gettext("%(fact)s: %(value)s, at least %(min)s.", **args)
+        return gettext("%(fact)s: %(value)s, below the minimum of %(min)s.", **args)
     if code == e.ANY_OF_MET:
         met = next((s for s in result.sub_results if s.outcome is Outcome.ELIGIBLE), None)
         if met is None:
