@@ -69,6 +69,27 @@ def _honeypot(form: Form, field: StringField) -> None:
         raise ValidationError(_l("Leave this field empty."))
 
 
+def _bounded_integer(
+    label: object,
+    default: int,
+    bounds: tuple[int, int],
+    *,
+    required: object,
+    out_of_range: object,
+) -> IntegerField:
+    """A required whole number within the domain's bounds, so the form refuses what the
+    model would (the bounds live in :mod:`duo.sessions.domain`)."""
+    low, high = bounds
+    return IntegerField(
+        label,
+        default=default,
+        validators=[
+            InputRequired(message=required),
+            NumberRange(min=low, max=high, message=out_of_range),
+        ],
+    )
+
+
 class SessionForm(Form):
     start_date = DateField(
         _l("Date"), validators=[InputRequired(message=_l("Enter the date of the session."))]
@@ -77,17 +98,12 @@ class SessionForm(Form):
         _l("Start time"),
         validators=[InputRequired(message=_l("Enter the time the session starts."))],
     )
-    duration_minutes = IntegerField(
+    duration_minutes = _bounded_integer(
         _l("Duration (minutes)"),
-        default=90,
-        validators=[
-            InputRequired(message=_l("Enter the duration in minutes.")),
-            NumberRange(
-                min=MIN_DURATION,
-                max=MAX_DURATION,
-                message=_l("Enter a duration between %(min)s and %(max)s minutes."),
-            ),
-        ],
+        90,
+        (MIN_DURATION, MAX_DURATION),
+        required=_l("Enter the duration in minutes."),
+        out_of_range=_l("Enter a duration between %(min)s and %(max)s minutes."),
     )
     place = StringField(_l("Place (address)"), validators=[Optional(), Length(max=300)])
     online_url = URLField(_l("Online link (video call)"), validators=[Optional(), Length(max=500)])
@@ -100,17 +116,12 @@ class SessionForm(Form):
             choice("mentees", _l("Future mentees")),
         ],
     )
-    capacity = IntegerField(
+    capacity = _bounded_integer(
         _l("Capacity (seats)"),
-        default=20,
-        validators=[
-            InputRequired(message=_l("Enter the number of seats.")),
-            NumberRange(
-                min=MIN_CAPACITY,
-                max=MAX_CAPACITY,
-                message=_l("Enter a capacity between %(min)s and %(max)s."),
-            ),
-        ],
+        20,
+        (MIN_CAPACITY, MAX_CAPACITY),
+        required=_l("Enter the number of seats."),
+        out_of_range=_l("Enter a capacity between %(min)s and %(max)s."),
     )
     details = TextAreaField(
         _l("Practical details (optional, sent to registrants)"),
