@@ -6,6 +6,8 @@ language (see :func:`duo.sessions.api.errors_as_json`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, ValidationError, fields, validate
@@ -48,6 +50,12 @@ def _at_most(limit: int):
 
     check.max_length = limit  # (read by the OpenAPI generator)
     return check
+
+
+def _optional_string(*, validate: Any = None, description: str | None = None) -> fields.String:
+    """A sign-up answer that may be absent or null: the API skips what the form may skip."""
+    metadata = {"description": description} if description else {}
+    return fields.String(load_default=None, allow_none=True, validate=validate, metadata=metadata)
 
 
 class BaseSchema(Schema):
@@ -119,9 +127,7 @@ class SignupSchema(BaseSchema):
         validate=[_at_most(254), _email],
         metadata={"format": "email"},
     )
-    phone = fields.String(
-        load_default=None,
-        allow_none=True,
+    phone = _optional_string(
         validate=[
             _at_most(40),
             validate.Regexp(PHONE, error=_l("Enter a phone number: digits, spaces and + only.")),
@@ -136,9 +142,7 @@ class SignupSchema(BaseSchema):
         },
         validate=_birth_year,
     )
-    heard_from = fields.String(
-        load_default=None,
-        allow_none=True,
+    heard_from = _optional_string(
         validate=validate.OneOf(HEARD_FROM, error=_l("Choose one of the answers offered.")),
     )
     waitlist = fields.Boolean(
@@ -151,16 +155,12 @@ class SignupSchema(BaseSchema):
         validate=validate.Equal(True, error=_l("Please agree to the privacy notice to sign up.")),
         metadata={"description": "The person agreed to the privacy notice shown to them."},
     )
-    privacy_notice_version = fields.String(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "Version of the notice shown (GET privacy-notice)."},
+    privacy_notice_version = _optional_string(
+        description="Version of the notice shown (GET privacy-notice).",
     )
-    locale = fields.String(
-        load_default=None,
-        allow_none=True,
+    locale = _optional_string(
         validate=validate.OneOf(LOCALES, error=_l("Choose one of the branch's languages.")),
-        metadata={"description": "Language for the messages and mails (en, fr, nl)."},
+        description="Language for the messages and mails (en, fr, nl).",
     )
     website = fields.String(
         load_default="",
