@@ -83,6 +83,18 @@ def _reset_email_key() -> str:
     return "reset:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
+def _to_login(message: str, category: str):
+    """Both pages end on the login page: a reset never opens a session by itself."""
+    flash(message, category)
+    return redirect(url_for("auth.login"))
+
+
+def _form_page(template: str, form: ForgotForm | ResetForm):
+    """The form again, with 400 after a refused submission so clients see the refusal."""
+    status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form), status
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
 @limiter.limit("10 per hour", methods=["POST"])
@@ -94,13 +106,11 @@ def forgot_password():
         if user is not None and user.active:
             request_reset(user)
         # the same answer whether or not the address is known
-        flash(
+        return _to_login(
             _("If this address belongs to an account, a link to reset its password is on its way."),
             "info",
         )
-        return redirect(url_for("auth.login"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/forgot.html", form=form), status
+    return _form_page("auth/forgot.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -121,10 +131,8 @@ def reset_password(token: str):
             form.new.errors = [str(exc)]
         else:
             row.used_at = utcnow()
-            flash(
+            return _to_login(
                 _("Your password is changed. Log in with it and your authenticator code."),
                 "success",
             )
-            return redirect(url_for("auth.login"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("auth/reset.html", form=form), status
+    return _form_page("auth/reset.html", form)
