@@ -72,6 +72,20 @@ def _load(schema: Any, data: dict, path: Path, problems: list[ConfigProblem]) ->
         return None
 
 
+def _check_named_after_file(
+    path: Path, field: str, value: str, problems: list[ConfigProblem]
+) -> None:
+    """A country or branch is found by its file name, so the key inside must agree with it."""
+    if value != path.stem:
+        message = gettext(
+            "the %(field)s %(value)s does not match the file name (expected %(expected)s)",
+            field=field,
+            value=value,
+            expected=path.stem,
+        )
+        problems.append(ConfigProblem(path, field, message))
+
+
 @functools.cache
 def _holiday_subdivisions(code: str) -> tuple[str, ...] | None:
     """The subdivisions the ``holidays`` package knows for a country code, None if unknown."""
@@ -107,13 +121,7 @@ def _collect_countries(
         raw = _read_toml(path, problems)
         data = _load(country_schema(), raw, path, problems) if raw is not None else None
         if data is not None:
-            if data["code"] != path.stem:
-                message = gettext(
-                    "the code %(code)s does not match the file name (expected %(expected)s)",
-                    code=data["code"],
-                    expected=path.stem,
-                )
-                problems.append(ConfigProblem(path, "code", message))
+            _check_named_after_file(path, "code", data["code"], problems)
             if _holiday_subdivisions(data["holidays"]["country"]) is None:
                 message = gettext(
                     "unknown holidays country %(value)s (the holidays package code, like BE)",
@@ -197,13 +205,7 @@ def _load_branch(
     branch = _load(branch_schema(), raw, path, problems) if raw is not None else None
     if branch is None:
         return None
-    if branch["slug"] != path.stem:
-        message = gettext(
-            "the slug %(slug)s does not match the file name (expected %(expected)s)",
-            slug=branch["slug"],
-            expected=path.stem,
-        )
-        problems.append(ConfigProblem(path, "slug", message))
+    _check_named_after_file(path, "slug", branch["slug"], problems)
     country = countries.get(branch["country"])
     if country is None and branch["country"] not in set(broken_countries):
         message = gettext(
