@@ -15,7 +15,12 @@ from flask_babel import gettext
 from marshmallow import ValidationError
 
 from duo.core.emails import is_email
-from duo.core.tenancy.config import vocabulary
+from duo.core.tenancy.config.vocabulary import (
+    CEFR_LEVELS,
+    RESERVED_SLUGS,
+    SUPPORTED_LOCALES,
+    normalise_level,
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _IDENT_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -28,25 +33,18 @@ def listed(values: Iterable[str]) -> str:
     return ", ".join(values)
 
 
-def N_(message: str) -> str:
-    """Marks a message for extraction (``N_`` is a Babel default keyword) that is translated
-    only when raised, so in the locale of that moment."""
-    return message
-
-
-def _not_among(message: str, value: Any, choices: Iterable[str]) -> ValidationError:
-    """The refusal of a value outside a closed list; ``message`` (marked with :func:`N_`) names
-    the list as ``%(choices)s``, so the operator sees what would have been accepted."""
-    return ValidationError(gettext(message, value=value, choices=listed(choices)))
-
-
 def one_of(choices: Iterable[str]) -> Callable[[Any], None]:
     options = tuple(choices)
 
     def check(value: Any) -> None:
         if value not in options:
-            message = N_("%(value)s is not allowed; choose one of: %(choices)s")
-            raise _not_among(message, value, options)
+            raise ValidationError(
+                gettext(
+                    "%(value)s is not allowed; choose one of: %(choices)s",
+                    value=value,
+                    choices=listed(options),
+                )
+            )
 
     return check
 
@@ -72,7 +70,7 @@ def slug(value: str) -> None:
         raise ValidationError(
             gettext("%(value)s is not a valid slug (lower-case letters, digits, -)", value=value)
         )
-    if value in vocabulary.RESERVED_SLUGS:
+    if value in RESERVED_SLUGS:
         raise ValidationError(
             gettext("%(value)s is reserved by the platform; choose another slug", value=value)
         )
@@ -110,9 +108,14 @@ def language_code(value: str) -> None:
 
 
 def locale(value: str) -> None:
-    if value not in vocabulary.SUPPORTED_LOCALES:
-        message = N_("unsupported locale %(value)s; choose from: %(choices)s")
-        raise _not_among(message, value, vocabulary.SUPPORTED_LOCALES)
+    if value not in SUPPORTED_LOCALES:
+        raise ValidationError(
+            gettext(
+                "unsupported locale %(value)s; choose from: %(choices)s",
+                value=value,
+                choices=listed(SUPPORTED_LOCALES),
+            )
+        )
 
 
 def timezone(value: str) -> None:
@@ -130,9 +133,14 @@ def email(value: str) -> None:
 
 
 def cefr_level(value: str) -> None:
-    if vocabulary.normalise_level(value) is None:
-        message = N_("unknown language level %(value)s; choose from: %(choices)s")
-        raise _not_among(message, value, vocabulary.CEFR_LEVELS)
+    if normalise_level(value) is None:
+        raise ValidationError(
+            gettext(
+                "unknown language level %(value)s; choose from: %(choices)s",
+                value=value,
+                choices=listed(CEFR_LEVELS),
+            )
+        )
 
 
 def missing() -> str:
