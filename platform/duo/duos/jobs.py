@@ -96,6 +96,27 @@ def _context(duo_id: str) -> tuple[Duo, Tenant, Person, Person] | None:
     return duo, tenant, people[duo.mentee_id], people[duo.mentor_id]
 
 
+def _context_in(duo_id: str, state: str) -> tuple[Duo, Tenant, Person, Person] | None:
+    """The duo's context while it is still in ``state``: a job queued for a step the duo
+    has since left has nothing to do."""
+    found = _context(duo_id)
+    return found if found is not None and found[0].state == state else None
+
+
+def _addressed(
+    found: tuple[Duo, Tenant, Person, Person] | None, person_id: str
+) -> tuple[Duo, Person, Person, Tenant] | None:
+    """A mail to one of the duo: the duo, that person, their partner and the branch, in
+    ``notify.send``'s order; None when ``person_id`` is no longer one of the duo."""
+    if found is None:
+        return None
+    duo, tenant, mentee, mentor = found
+    for person, partner in ((mentee, mentor), (mentor, mentee)):
+        if str(person.id) == person_id:
+            return duo, person, partner, tenant
+    return None
+
+
 def _send_both(
     found: tuple[Duo, Tenant, Person, Person],
     template: str,
@@ -112,12 +133,10 @@ def _send_both(
 @job(INVITE_JOB)
 def invite(duo_id: str, moment: str) -> str:
     """The first-meeting invitation, unless the meeting moved or the duo moved on."""
-    found = _context(duo_id)
-    if found is None:
+    found = _context_in(duo_id, states.FIRST_MEETING)
+    if found is None or found[0].first_meeting_at is None:
         return "skipped"
     duo, tenant, mentee, mentor = found
-    if duo.state != states.FIRST_MEETING or duo.first_meeting_at is None:
-        return "skipped"
     if _utc_iso(duo.first_meeting_at) != moment:
         return "skipped"  # planned again since: that invitation follows
     for person, partner in ((mentee, mentor), (mentor, mentee)):
@@ -139,8 +158,8 @@ def declined(duo_id: str) -> str:
 
 @job(SIGN_JOB)
 def sign_request(duo_id: str) -> str:
-    found = _context(duo_id)
-    if found is None or found[0].state != states.CONFIRMED:
+    found = _context_in(duo_id, states.CONFIRMED)
+    if found is None:
         return "skipped"
     return _send_both(found, "sign", SIGN_JOB)
 
@@ -160,22 +179,18 @@ def started(duo_id: str) -> str:
 
 @job(FRESH_LINK_JOB)
 def fresh_link(duo_id: str, person_id: str) -> str:
-    found = _context(duo_id)
-    if found is None:
+    addressed = _addressed(_context(duo_id), person_id)
+    if addressed is None:
         return "skipped"
-    duo, tenant, mentee, mentor = found
-    person, partner = (mentee, mentor) if str(mentee.id) == person_id else (mentor, mentee)
-    if str(person.id) != person_id:
-        return "skipped"
-    notify.send("fresh_link", duo, person, partner, tenant, kind=FRESH_LINK_JOB)
+    notify.send("fresh_link", *addressed, kind=FRESH_LINK_JOB)
     return "sent"
 
 
 @job(PROPOSED_JOB)
 def proposed(duo_id: str) -> str:
     """Tell mentor and mentee they were matched, unless the duo has moved on since."""
-    found = _context(duo_id)
-    if found is None or found[0].state != states.PROPOSED:
+    found = _context_in(duo_id, states.PROPOSED)
+    if found is None:
         return "skipped"
     _duo, tenant, mentee, mentor = found
     for person, partner in ((mentee, mentor), (mentor, mentee)):
@@ -235,13 +250,10 @@ def _request_check_ins(tenant: Tenant) -> None:
 
 @job(CHECK_IN_JOB)
 def check_in_reminder(duo_id: str, person_id: str, week: str) -> str:
-    found = _context(duo_id)
-    if found is None or found[0].state != states.ACTIVE:
+    addressed = _addressed(_context_in(duo_id, states.ACTIVE), person_id)
+    if addressed is None:
         return "skipped"
-    duo, tenant, mentee, mentor = found
-    person, partner = (mentee, mentor) if str(mentee.id) == person_id else (mentor, mentee)
-    if str(person.id) != person_id:
-        return "skipped"
+    duo, person, partner, tenant = addressed
     asked = date.fromisoformat(week)
     if asked not in accompaniment.open_weeks(duo, tenant):
         return "skipped"  # the week closed before the mail could go

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import (
     Blueprint,
@@ -163,70 +163,71 @@ def _failed(visit: Visit, exc: InvalidDuoTransition, form: Any, name: str):
     return _page(visit, 400, **{name: form})
 
 
-def _take_step(
-    visit: Visit,
-    token: str,
-    form_class: type[Form],
-    name: str,
-    step: Callable[[Any], object],
-    done: Any,
-):
-    """Take a step from its form (``step(form)``) on the person's page, in their language,
-    then show the page again saying ``done``; an invalid form or a refused step shows the
-    page with the form, answering 400."""
+class _Step(NamedTuple):
+    """A step taken from a form on the person's page: the form, its name on the page,
+    what it does (``take(visit, form)``) and what the page says once it is done."""
+
+    form_class: type[Form]
+    name: str
+    take: Callable[[Visit, Any], object]
+    done: Any
+
+
+def _take_step(visit: Visit, token: str, step: _Step):
+    """Take a step from its form on the person's page, in their language, then show the
+    page again saying so; an invalid form or a refused step shows the page with the form,
+    answering 400."""
     with force_locale(reader_locale(visit.person)):
-        form = form_class()
+        form = step.form_class()
         if not form.validate_on_submit():
-            return _page(visit, 400, **{name: form})
+            return _page(visit, 400, **{step.name: form})
         try:
-            step(form)
+            step.take(visit, form)
         except InvalidDuoTransition as exc:
-            return _failed(visit, exc, form, name)
-        flash(str(done), "success")
+            return _failed(visit, exc, form, step.name)
+        flash(str(step.done), "success")
     return redirect(url_for("my_duo.page", token=token))
+
+
+def _decide(visit: Visit, form: DecisionForm) -> object:
+    return first_meeting.decide(
+        visit.duo,
+        visit.party,
+        form.go_on.data == "yes",
+        tenant=g.tenant,
+        reason=form.reason.data,
+        by_person=visit.person,
+    )
+
+
+def _sign(visit: Visit, form: SignForm) -> object:
+    return agreement.sign(
+        visit.duo,
+        visit.party,
+        full_name=form.full_name.data,
+        accepted=bool(form.accepted.data),
+        tenant=g.tenant,
+        expected_name=visit.person.full_name,
+        person=visit.person,
+    )
+
+
+_DECISION = _Step(DecisionForm, "decision_form", _decide, _l("Thank you: your answer is recorded."))
+_SIGNATURE = _Step(SignForm, "sign_form", _sign, _l("Thank you: you signed the agreement."))
 
 
 @link_bp.route("/<token>/decision", methods=["POST"])
 @personal_link
 @opens_link(_open)
 def decide(visit: Visit, token: str):
-    return _take_step(
-        visit,
-        token,
-        DecisionForm,
-        "decision_form",
-        lambda form: first_meeting.decide(
-            visit.duo,
-            visit.party,
-            form.go_on.data == "yes",
-            tenant=g.tenant,
-            reason=form.reason.data,
-            by_person=visit.person,
-        ),
-        _l("Thank you: your answer is recorded."),
-    )
+    return _take_step(visit, token, _DECISION)
 
 
 @link_bp.route("/<token>/sign", methods=["POST"])
 @personal_link
 @opens_link(_open)
 def sign(visit: Visit, token: str):
-    return _take_step(
-        visit,
-        token,
-        SignForm,
-        "sign_form",
-        lambda form: agreement.sign(
-            visit.duo,
-            visit.party,
-            full_name=form.full_name.data,
-            accepted=bool(form.accepted.data),
-            tenant=g.tenant,
-            expected_name=visit.person.full_name,
-            person=visit.person,
-        ),
-        _l("Thank you: you signed the agreement."),
-    )
+    return _take_step(visit, token, _SIGNATURE)
 
 
 def _with_locale(locale: str, func: Any, *args: Any) -> Any:

@@ -173,11 +173,18 @@ def _duo_fk() -> ForeignKeyConstraint:
     return branch_fk("duo_id", "duos")
 
 
+class _OfDuo:
+    """Mixin for a row that belongs to one duo: its ``duo_id``, tied to the duo of the same
+    branch by the table's ``_duo_fk()``."""
+
+    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+
+
 #: The two people of a duo, as the words used in decisions, signatures and links.
 PARTIES = ("mentee", "mentor")
 
 
-class DuoEvent(TenantScoped, db.Model):
+class DuoEvent(_OfDuo, TenantScoped, db.Model):
     """Something that happened to a duo that is not a change of state: a decision, a
     signature, a link sent or revoked, a check-in, a first meeting planned again.
 
@@ -193,7 +200,6 @@ class DuoEvent(TenantScoped, db.Model):
     )
     __hq_groupable__ = ("kind",)
 
-    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     kind: Mapped[str] = mapped_column(String(30))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     by_user_id: Mapped[int | None] = mapped_column(
@@ -207,7 +213,7 @@ class DuoEvent(TenantScoped, db.Model):
     by: Mapped[User | None] = relationship(User, viewonly=True)
 
 
-class DuoDecision(TenantScoped, db.Model):
+class DuoDecision(_OfDuo, TenantScoped, db.Model):
     """One side's decision after the first meeting (step 5): go on, or not.
 
     Private: the other side never sees it; ``reason`` is for the coordinator only.
@@ -219,7 +225,6 @@ class DuoDecision(TenantScoped, db.Model):
     __table_args__ = (_duo_fk(), UniqueConstraint("tenant_id", "duo_id", "party"))
     __hq_groupable__ = ("party", "go_on")
 
-    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     #: mentee or mentor
     party: Mapped[str] = mapped_column(String(10))
     go_on: Mapped[bool] = mapped_column(Boolean)
@@ -231,7 +236,7 @@ class DuoDecision(TenantScoped, db.Model):
     on_behalf_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
-class DuoSignature(TenantScoped, db.Model):
+class DuoSignature(_OfDuo, TenantScoped, db.Model):
     """A signature of the mentoring agreement and charter (step 6).
 
     ``party`` is mentee, mentor or coordinator; ``full_name`` as typed, ``accepted`` the
@@ -243,7 +248,6 @@ class DuoSignature(TenantScoped, db.Model):
     __table_args__ = (_duo_fk(), UniqueConstraint("tenant_id", "duo_id", "party"))
     __hq_groupable__ = ("party",)
 
-    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     party: Mapped[str] = mapped_column(String(12))
     full_name: Mapped[str] = mapped_column(String(200))
     accepted: Mapped[bool] = mapped_column(Boolean)
@@ -255,14 +259,13 @@ class DuoSignature(TenantScoped, db.Model):
     )
 
 
-class DuoDocument(TenantScoped, db.Model):
+class DuoDocument(_OfDuo, TenantScoped, db.Model):
     """A file kept with the duo: the signed agreement as a PDF, in the pair's language."""
 
     __tablename__ = "duo_documents"
     __table_args__ = (_duo_fk(), UniqueConstraint("tenant_id", "duo_id", "kind"))
     __hq_groupable__ = ("kind",)
 
-    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     kind: Mapped[str] = mapped_column(String(20))
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(60))
@@ -277,7 +280,7 @@ class DuoDocument(TenantScoped, db.Model):
 CHECK_IN_KINDS = ("link", "call", "visit", "intervision", "meeting")
 
 
-class DuoCheckIn(TenantScoped, db.Model):
+class DuoCheckIn(_OfDuo, TenantScoped, db.Model):
     """A check-in of the accompaniment (step 7), for one week of one duo.
 
     Through a link (``kind`` "link", ``by_person_id`` the mentor or mentee): ``met`` this
@@ -294,7 +297,6 @@ class DuoCheckIn(TenantScoped, db.Model):
     )
     __hq_groupable__ = ("kind", "met", "contact_me")
 
-    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     week_start: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(12))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -314,7 +316,7 @@ class DuoCheckIn(TenantScoped, db.Model):
 _OPEN_ALERT_SQL = "cleared_at IS NULL"
 
 
-class DuoAlert(TenantScoped, db.Model):
+class DuoAlert(_OfDuo, TenantScoped, db.Model):
     """A health alert of a duo, raised once by the daily job and cleared when resolved.
 
     One open alert per duo and kind (a partial unique index): running the job again
@@ -336,7 +338,6 @@ class DuoAlert(TenantScoped, db.Model):
     )
     __hq_groupable__ = ("kind",)
 
-    duo_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     kind: Mapped[str] = mapped_column(String(30))
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -92,24 +92,55 @@ def plan_meeting(duo_id: uuid.UUID):
     )
 
 
+def _form_step(
+    duo_id: uuid.UUID,
+    form_class: type,
+    prefix: str,
+    step: Callable[[Duo, Any], object],
+    done: str,
+):
+    """Take a step whose form on the duo page is ``<prefix>_form``, fields prefixed alike."""
+    duo = load(duo_id)
+    form = form_class(prefix=prefix)
+    return _take_step(duo, form, f"{prefix}_form", lambda: step(duo, form), done)
+
+
+def _decide(duo: Duo, form: OnBehalfDecisionForm) -> object:
+    return first_meeting.decide(
+        duo,
+        form.party.data,
+        form.go_on.data == "yes",
+        tenant=g.tenant,
+        reason=form.reason.data,
+        on_behalf_of_by=current_user,
+        on_behalf_reason=form.on_behalf_reason.data,
+    )
+
+
+def _countersign(duo: Duo, form: SignForm) -> object:
+    return agreement.sign(
+        duo,
+        agreement.COORDINATOR,
+        full_name=form.full_name.data,
+        accepted=bool(form.accepted.data),
+        tenant=g.tenant,
+        expected_name=current_user.name,
+        by=current_user,
+    )
+
+
+def _log(duo: Duo, form: LogForm) -> object:
+    return accompaniment.log(duo, form.kind.data, form.note.data, by=current_user, tenant=g.tenant)
+
+
 @bp.route("/<uuid:duo_id>/decision", methods=["POST"])
 @coordinator_required
 def decide_on_behalf(duo_id: uuid.UUID):
-    duo = load(duo_id)
-    form = OnBehalfDecisionForm(prefix="behalf")
-    return _take_step(
-        duo,
-        form,
-        "behalf_form",
-        lambda: first_meeting.decide(
-            duo,
-            form.party.data,
-            form.go_on.data == "yes",
-            tenant=g.tenant,
-            reason=form.reason.data,
-            on_behalf_of_by=current_user,
-            on_behalf_reason=form.on_behalf_reason.data,
-        ),
+    return _form_step(
+        duo_id,
+        OnBehalfDecisionForm,
+        "behalf",
+        _decide,
         _("The decision is recorded on their behalf."),
     )
 
@@ -117,39 +148,15 @@ def decide_on_behalf(duo_id: uuid.UUID):
 @bp.route("/<uuid:duo_id>/countersign", methods=["POST"])
 @coordinator_required
 def countersign(duo_id: uuid.UUID):
-    duo = load(duo_id)
-    form = SignForm(prefix="countersign")
-    return _take_step(
-        duo,
-        form,
-        "countersign_form",
-        lambda: agreement.sign(
-            duo,
-            agreement.COORDINATOR,
-            full_name=form.full_name.data,
-            accepted=bool(form.accepted.data),
-            tenant=g.tenant,
-            expected_name=current_user.name,
-            by=current_user,
-        ),
-        _("You countersigned the agreement."),
+    return _form_step(
+        duo_id, SignForm, "countersign", _countersign, _("You countersigned the agreement.")
     )
 
 
 @bp.route("/<uuid:duo_id>/check-in", methods=["POST"])
 @coordinator_required
 def log_check_in(duo_id: uuid.UUID):
-    duo = load(duo_id)
-    form = LogForm(prefix="log")
-    return _take_step(
-        duo,
-        form,
-        "log_form",
-        lambda: accompaniment.log(
-            duo, form.kind.data, form.note.data, by=current_user, tenant=g.tenant
-        ),
-        _("Your check-in is recorded."),
-    )
+    return _form_step(duo_id, LogForm, "log", _log, _("Your check-in is recorded."))
 
 
 @bp.route("/<uuid:duo_id>/agreement.pdf")

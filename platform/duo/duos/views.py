@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -242,44 +243,49 @@ def duo_todos(tenant: Tenant) -> list[Todo]:
     return [*items, *_waiting_duos(tenant, counts)]
 
 
+# The later steps of a duo that wait for the coordinator: its state, the to-do's label
+# (``ngettext`` written out so Babel extracts it) and its urgency.
+_WAITING_STEPS: tuple[tuple[str, Callable[[int], str], int], ...] = (
+    (
+        states.FIRST_MEETING,
+        lambda n: ngettext(
+            "%(num)d duo waits for the decisions after the first meeting",
+            "%(num)d duos wait for the decisions after the first meeting",
+            n,
+        ),
+        35,
+    ),
+    (
+        states.CONFIRMED,
+        lambda n: ngettext(
+            "%(num)d duo has the agreement and charter to sign",
+            "%(num)d duos have the agreement and charter to sign",
+            n,
+        ),
+        30,
+    ),
+    (
+        states.ENDED,
+        lambda n: ngettext(
+            "%(num)d ended duo is waiting for its evaluation",
+            "%(num)d ended duos are waiting for their evaluation",
+            n,
+        ),
+        45,
+    ),
+)
+
+
 def _waiting_duos(tenant: Tenant, counts: dict[str, int]) -> list[Todo]:
     """The later steps of a duo that wait for the coordinator (issue 14: every step)."""
-    deciding, confirmed, ended = (
-        counts.get(states.FIRST_MEETING, 0),
-        counts.get(states.CONFIRMED, 0),
-        counts.get(states.ENDED, 0),
-    )
     return [
         Todo(
-            label=ngettext(
-                "%(num)d duo waits for the decisions after the first meeting",
-                "%(num)d duos wait for the decisions after the first meeting",
-                deciding,
-            ),
-            count=deciding,
-            url=url_for("duos.index", tenant=tenant.slug, state=states.FIRST_MEETING),
-            urgency=35,
-        ),
-        Todo(
-            label=ngettext(
-                "%(num)d duo has the agreement and charter to sign",
-                "%(num)d duos have the agreement and charter to sign",
-                confirmed,
-            ),
-            count=confirmed,
-            url=url_for("duos.index", tenant=tenant.slug, state=states.CONFIRMED),
-            urgency=30,
-        ),
-        Todo(
-            label=ngettext(
-                "%(num)d ended duo is waiting for its evaluation",
-                "%(num)d ended duos are waiting for their evaluation",
-                ended,
-            ),
-            count=ended,
-            url=url_for("duos.index", tenant=tenant.slug, state=states.ENDED),
-            urgency=45,
-        ),
+            label=label(counts.get(state, 0)),
+            count=counts.get(state, 0),
+            url=url_for("duos.index", tenant=tenant.slug, state=state),
+            urgency=urgency,
+        )
+        for state, label, urgency in _WAITING_STEPS
     ]
 
 

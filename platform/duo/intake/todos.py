@@ -18,52 +18,60 @@ from duo.people.models import Person
 def intake_todos(tenant: Tenant) -> list[Todo]:
     counts = listing.todo_counts()
     unscheduled, asked = appointments.todo_counts()
-    return [
-        Todo(
-            label=ngettext(
+    review, undecided = counts.get(states.NEEDS_REVIEW, 0), counts.get(states.INTAKE_DONE, 0)
+    # Each to-do: its count, its label (``ngettext`` written out for Babel), where it is
+    # done and its urgency.
+    todos = (
+        (
+            unscheduled,
+            ngettext(
                 "%(num)d candidate attended an information session and waits for an intake",
                 "%(num)d candidates attended an information session and wait for an intake",
                 unscheduled,
             ),
-            count=unscheduled,
-            url=url_for("people.intakes", tenant=tenant.slug, _anchor="intake-to-schedule"),
-            urgency=30,
+            url_for("people.intakes", tenant=tenant.slug, _anchor="intake-to-schedule"),
+            30,
         ),
-        Todo(
-            label=ngettext(
+        (
+            asked,
+            ngettext(
                 "%(num)d candidate asked for another intake time",
                 "%(num)d candidates asked for another intake time",
                 asked,
             ),
-            count=asked,
-            url=url_for("people.intakes", tenant=tenant.slug, _anchor="intake-requests"),
-            urgency=15,
+            url_for("people.intakes", tenant=tenant.slug, _anchor="intake-requests"),
+            15,
         ),
-        Todo(
-            label=ngettext(
+        (
+            review,
+            ngettext(
                 "%(num)d eligibility decision to take (needs review)",
                 "%(num)d eligibility decisions to take (needs review)",
-                counts.get(states.NEEDS_REVIEW, 0),
+                review,
             ),
-            count=counts.get(states.NEEDS_REVIEW, 0),
-            url=url_for(
-                "people.index", tenant=tenant.slug, state=states.NEEDS_REVIEW, sort="waiting"
-            ),
-            urgency=20,
+            _waiting_url(tenant, states.NEEDS_REVIEW),
+            20,
         ),
-        Todo(
-            label=ngettext(
+        (
+            undecided,
+            ngettext(
                 "%(num)d intake recorded without an eligibility decision",
                 "%(num)d intakes recorded without an eligibility decision",
-                counts.get(states.INTAKE_DONE, 0),
+                undecided,
             ),
-            count=counts.get(states.INTAKE_DONE, 0),
-            url=url_for(
-                "people.index", tenant=tenant.slug, state=states.INTAKE_DONE, sort="waiting"
-            ),
-            urgency=25,
+            _waiting_url(tenant, states.INTAKE_DONE),
+            25,
         ),
+    )
+    return [
+        Todo(label=label, count=count, url=url, urgency=urgency)
+        for count, label, url, urgency in todos
     ]
+
+
+def _waiting_url(tenant: Tenant, state: str) -> str:
+    """The branch's people in ``state``, who waited longest first."""
+    return url_for("people.index", tenant=tenant.slug, state=state, sort="waiting")
 
 
 def schedule_action(person: Person) -> list[next_step.Action]:

@@ -226,18 +226,21 @@ def intake(person_id: uuid.UUID):
     return _intake_page(person, form)
 
 
+def _form_page(template: str, person: Person, form: Any, status: int, **context: Any):
+    """A candidate's page holding one form, answering ``status``."""
+    return render_template(template, person=person, form=form, **context), status
+
+
 def _intake_page(person: Person, form: Any, status: int = 200):
-    return (
-        render_template(
-            "people/intake.html",
-            person=person,
-            form=form,
-            days=vocab.DAYS,
-            parts=vocab.PARTS,
-            decidable=person.state in DECIDABLE | {states.REGISTERED, states.ATTENDED},
-            jobseeker_hint=_jobseeker_hint(),
-        ),
+    return _form_page(
+        "people/intake.html",
+        person,
+        form,
         status,
+        days=vocab.DAYS,
+        parts=vocab.PARTS,
+        decidable=person.state in DECIDABLE | {states.REGISTERED, states.ATTENDED},
+        jobseeker_hint=_jobseeker_hint(),
     )
 
 
@@ -307,15 +310,8 @@ def override_decision(person_id: uuid.UUID):
 
 
 def _override_page(person: Person, form: OverrideForm, status: int = 200):
-    return (
-        render_template(
-            "people/override.html",
-            person=person,
-            form=form,
-            state_label=states.LABELS[person.state],
-        ),
-        status,
-    )
+    state_label = states.LABELS[person.state]
+    return _form_page("people/override.html", person, form, status, state_label=state_label)
 
 
 @bp.route("/<uuid:person_id>/withdraw", methods=["POST"])
