@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import func, or_, select
 
@@ -119,6 +119,28 @@ def branch_today(tenant: Tenant) -> date:
 # --------------------------------------------------------------------------- the pool
 
 
+class PoolPerson(NamedTuple):
+    """Someone of the pool as the pages name them: four columns, not their ORM entity.
+
+    A large pool's page names two thousand people and changes none; building an entity with
+    every column for each cost a quarter of reading the pool. What changes a person (a duo
+    proposed by :func:`duo.matching.decisions.accept`) loads the entity itself.
+    """
+
+    id: uuid.UUID
+    role: str
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+#: The columns of :class:`PoolPerson`, in its order.
+_PERSON_COLUMNS = (Person.id, Person.role, Person.first_name, Person.last_name)
+
+
 @dataclass(frozen=True)
 class Pool:
     """Who waits to be matched in one branch, as people and as matching profiles.
@@ -129,14 +151,14 @@ class Pool:
     profile, ``without_profile`` lists the others.
     """
 
-    mentees: tuple[Person, ...]
-    mentors: tuple[Person, ...]
+    mentees: tuple[PoolPerson, ...]
+    mentors: tuple[PoolPerson, ...]
     mentee_profiles: Mapping[uuid.UUID, MenteeProfile]
     mentor_profiles: Mapping[uuid.UUID, MentorProfile]
     waiting_since: Mapping[uuid.UUID, date]
     declined: frozenset[Pair]
-    without_profile: tuple[Person, ...]
-    people: Mapping[uuid.UUID, Person]
+    without_profile: tuple[PoolPerson, ...]
+    people: Mapping[uuid.UUID, PoolPerson]
 
     def has_mentee(self, person_id: uuid.UUID) -> bool:
         return person_id in self.mentee_profiles
@@ -222,7 +244,7 @@ def mentor_profile(
 #: The intake facts matching reads, as columns of the profile table (not whole profile rows:
 #: a large pool's page reads two thousand of them).
 _PROFILE_COLUMNS = (
-    Profile.id,
+    Profile.id.label("profile_id"),
     Profile.languages,
     Profile.availability,
     Profile.interests,
@@ -242,7 +264,7 @@ def _raw_profile(row: Any) -> SimpleNamespace | None:
     The same reading as :func:`duo.people.profiles.profiles_for` (missing lists are empty,
     a mentor's help questions are their expertise), done on the pool's own query.
     """
-    if row.id is None:
+    if row.profile_id is None:
         return None
     help_questions = frozenset(row.help_questions or ())
     return SimpleNamespace(
@@ -309,7 +331,7 @@ def load_pool(tenant: Tenant) -> Pool:
 def _load_pool(tenant: Tenant) -> Pool:
     since = _waiting_since_subquery()
     rows = db.session.execute(
-        select(Person, since.c.since, *_PROFILE_COLUMNS)
+        select(*_PERSON_COLUMNS, Person.state_changed_at, since.c.since, *_PROFILE_COLUMNS)
         .outerjoin(since, since.c.person_id == Person.id)
         .outerjoin(Profile, Profile.person_id == Person.id)
         .where(
@@ -320,16 +342,16 @@ def _load_pool(tenant: Tenant) -> Pool:
         )
         .order_by(Person.last_name, Person.first_name, Person.id)
     ).all()
-    mentees: list[Person] = []
-    mentors: list[Person] = []
+    mentees: list[PoolPerson] = []
+    mentors: list[PoolPerson] = []
     waiting: dict[uuid.UUID, date] = {}
     raw_profiles: dict[uuid.UUID, SimpleNamespace | None] = {}
     for row in rows:
-        person = row[0]
+        person = PoolPerson(row.id, row.role, row.first_name, row.last_name)
         raw_profiles[person.id] = _raw_profile(row)
         if person.role == MENTEE:
             mentees.append(person)
-            waiting[person.id] = local_date(row.since or person.state_changed_at, tenant)
+            waiting[person.id] = local_date(row.since or row.state_changed_at, tenant)
         else:
             mentors.append(person)
     mentees.sort(key=lambda p: waiting[p.id])
@@ -340,7 +362,7 @@ def _load_pool(tenant: Tenant) -> Pool:
 
     mentee_profiles: dict[uuid.UUID, MenteeProfile] = {}
     mentor_profiles: dict[uuid.UUID, MentorProfile] = {}
-    without: list[Person] = []
+    without: list[PoolPerson] = []
     for person in mentees:
         raw = raw_profiles.get(person.id)
         try:
