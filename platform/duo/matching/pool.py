@@ -262,21 +262,23 @@ def _raw_profile(row: Any) -> SimpleNamespace | None:
     """The facts of one profile row under the matching profiles' names, ``None`` without one.
 
     The same reading as :func:`duo.people.profiles.profiles_for` (missing lists are empty,
-    a mentor's help questions are their expertise), done on the pool's own query.
+    a mentor's help questions are their expertise), done on the pool's own query. The values
+    stay as the row holds them: the matching profiles normalise them into sets anyway, and
+    copying two thousand rows' lists first cost as much as building the profiles.
     """
     if row.profile_id is None:
         return None
-    help_questions = frozenset(row.help_questions or ())
+    help_questions = row.help_questions or ()
     return SimpleNamespace(
-        languages=dict(row.languages or {}),
-        availability=frozenset(row.availability or ()),
-        interests=frozenset(row.interests or ()),
+        languages=row.languages or {},
+        availability=row.availability or (),
+        interests=row.interests or (),
         digital_skills=row.digital_skills or 0,
-        personality=frozenset(row.personality or ()),
+        personality=row.personality or (),
         postcode=row.postcode,
         help_questions=help_questions,
         expertise=help_questions,
-        sectors=frozenset(row.sectors or ()),
+        sectors=row.sectors or (),
         years_experience=row.years_experience,
         target_sector=row.target_sector,
     )
