@@ -44,6 +44,7 @@ from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
+from duo.matching.json_array import json_array
 from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
@@ -242,17 +243,13 @@ def mentor_profile(
 
 
 #: The intake facts matching reads, as columns of the profile table (not whole profile rows:
-#: a large pool's page reads two thousand of them).
+#: a large pool's page reads two thousand of them); the JSON ones as one array, in this order.
+_JSON_FACTS = ("languages", "availability", "interests", "personality", "help_questions", "sectors")
 _PROFILE_COLUMNS = (
     Profile.id.label("profile_id"),
-    Profile.languages,
-    Profile.availability,
-    Profile.interests,
+    json_array(*(getattr(Profile, name) for name in _JSON_FACTS)).label("json_facts"),
     Profile.digital_skills,
-    Profile.personality,
     Profile.postcode,
-    Profile.help_questions,
-    Profile.sectors,
     Profile.years_experience,
     Profile.target_sector,
 )
@@ -268,17 +265,18 @@ def _raw_profile(row: Any) -> SimpleNamespace | None:
     """
     if row.profile_id is None:
         return None
-    help_questions = row.help_questions or ()
+    languages, availability, interests, personality, help_questions, sectors = row.json_facts
+    help_questions = help_questions or ()
     return SimpleNamespace(
-        languages=row.languages or {},
-        availability=row.availability or (),
-        interests=row.interests or (),
+        languages=languages or {},
+        availability=availability or (),
+        interests=interests or (),
         digital_skills=row.digital_skills or 0,
-        personality=row.personality or (),
+        personality=personality or (),
         postcode=row.postcode,
         help_questions=help_questions,
         expertise=help_questions,
-        sectors=row.sectors or (),
+        sectors=sectors or (),
         years_experience=row.years_experience,
         target_sector=row.target_sector,
     )
