@@ -246,7 +246,7 @@ def mentor_profile(
 #: a large pool's page reads two thousand of them); the JSON ones as one array, in this order.
 _JSON_FACTS = ("languages", "availability", "interests", "personality", "help_questions", "sectors")
 _PROFILE_COLUMNS = (
-    Profile.id.label("profile_id"),
+    Profile.id.is_not(None).label("has_profile"),
     json_array(*(getattr(Profile, name) for name in _JSON_FACTS)).label("json_facts"),
     Profile.digital_skills,
     Profile.postcode,
@@ -263,7 +263,7 @@ def _raw_profile(row: Any) -> SimpleNamespace | None:
     stay as the row holds them: the matching profiles normalise them into sets anyway, and
     copying two thousand rows' lists first cost as much as building the profiles.
     """
-    if row.profile_id is None:
+    if not row.has_profile:
         return None
     languages, availability, interests, personality, help_questions, sectors = row.json_facts
     help_questions = help_questions or ()
