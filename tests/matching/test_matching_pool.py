@@ -314,3 +314,73 @@ def test_a_race_the_checks_could_not_see_is_refused_too(pool_factory, rotterdam,
     with pytest.raises(matching_pool.MatchingError) as excinfo:
         decisions.accept(session, [(amina.id, jan.id)], rotterdam)
     assert "already in a duo" in excinfo.value.problems[0]
+
+
+def test_the_pool_builds_what_the_people_entities_and_their_profiles_say(
+    pool_factory, rotterdam, db
+) -> None:
+    """A/B check of the pool's light read (columns, JSON facts as one array) against the
+    people capability's reading of whole entities: same people, same matching profiles,
+    hence the same suggestion."""
+    from duo.people.models import Person
+    from duo.people.profiles import profiles_for
+
+    pool_factory.mentee(
+        "rotterdam",
+        "Amina",
+        weeks=10,
+        help_questions=["cv", " Network "],
+        interests=["Chess", " cooking", ""],
+        availability=["tue-evening", "sat-morning"],
+        personality=["Calm"],
+        postcode="3011 ab",
+        target_sector="it",
+        digital_skills=1,
+    )
+    pool_factory.mentee("rotterdam", "Samir", weeks=3, languages={"NL": "b2", "en": "C1"})
+    pool_factory.mentee("rotterdam", "Noor", weeks=1, languages={})
+    pool_factory.mentee("rotterdam", "Omar", weeks=2, languages=None)
+    pool_factory.mentor(
+        "rotterdam",
+        "Jan",
+        help_questions=["cv"],
+        sectors=["it", "care"],
+        interests=["chess"],
+        availability=["tue-evening"],
+        postcode="3012",
+    )
+    pool_factory.mentor("rotterdam", "Kees", trained=False, languages={"nl": "native"})
+    pool_factory.mentor("rotterdam", "Piet", languages=None)
+    pool = matching_pool.load_pool(rotterdam)
+    entities = {p.id: p for p in db.session.execute(select(Person)).scalars()}
+    assert set(pool.people) == set(entities)
+    for person_id, person in pool.people.items():
+        entity = entities[person_id]
+        assert (person.role, person.first_name, person.last_name, person.full_name) == (
+            entity.role,
+            entity.first_name,
+            entity.last_name,
+            entity.full_name,
+        )
+    read = profiles_for(pool.people, rotterdam.timezone)
+    expected_mentees = {}
+    for person in pool.mentees:
+        if person.id in pool.mentee_profiles:
+            since = pool.waiting_since[person.id]
+            built = matching_pool.mentee_profile(person, read[person.id], since, rotterdam)
+            expected_mentees[person.id] = built
+    expected_mentors = {
+        m.id: matching_pool.mentor_profile(
+            m, read[m.id], trained=p.trained, free=p.free, tenant=rotterdam
+        )
+        for m in pool.mentors
+        if (p := pool.mentor_profiles.get(m.id)) is not None
+    }
+    assert {p.first_name for p in pool.without_profile} == {"Noor", "Omar", "Piet"}
+    for got, want in (
+        (pool.mentee_profiles, expected_mentees),
+        (pool.mentor_profiles, expected_mentors),
+    ):
+        assert got.keys() == want.keys()
+        for person_id, profile in got.items():
+            assert vars(profile) == vars(want[person_id])

@@ -236,6 +236,11 @@ def accept(
     if problems:
         raise MatchingError(problems)
     suggested_set = set(suggested)
+    # The pool names people; proposing a duo changes their state, so it takes the entities.
+    ids = {person_id for pair in pairs for person_id in pair}
+    people = {
+        p.id: p for p in db.session.execute(select(Person).where(Person.id.in_(ids))).scalars()
+    }
     duos = []
     for mentee_id, mentor_id in pairs:
         score = score_pair(
@@ -252,8 +257,8 @@ def accept(
         }
         try:
             duo = lifecycle.propose(
-                pool.people[mentee_id],
-                pool.people[mentor_id],
+                people[mentee_id],
+                people[mentor_id],
                 by=by,
                 details=details,
                 matching_session_id=session.id,

@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import SimpleNamespace
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import func, or_, select
 
@@ -44,6 +44,7 @@ from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
+from duo.matching.json_array import json_array
 from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
@@ -102,6 +103,28 @@ def branch_today(tenant: Tenant) -> date:
 # --------------------------------------------------------------------------- the pool
 
 
+class PoolPerson(NamedTuple):
+    """Someone of the pool as the pages name them: four columns, not their ORM entity.
+
+    A large pool's page names two thousand people and changes none; building an entity with
+    every column for each cost a quarter of reading the pool. What changes a person (a duo
+    proposed by :func:`duo.matching.decisions.accept`) loads the entity itself.
+    """
+
+    id: uuid.UUID
+    role: str
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+#: The columns of :class:`PoolPerson`, in its order.
+_PERSON_COLUMNS = (Person.id, Person.role, Person.first_name, Person.last_name)
+
+
 @dataclass(frozen=True)
 class Pool:
     """Who waits to be matched in one branch, as people and as matching profiles.
@@ -112,14 +135,14 @@ class Pool:
     profile, ``without_profile`` lists the others.
     """
 
-    mentees: tuple[Person, ...]
-    mentors: tuple[Person, ...]
+    mentees: tuple[PoolPerson, ...]
+    mentors: tuple[PoolPerson, ...]
     mentee_profiles: Mapping[uuid.UUID, MenteeProfile]
     mentor_profiles: Mapping[uuid.UUID, MentorProfile]
     waiting_since: Mapping[uuid.UUID, date]
     declined: frozenset[Pair]
-    without_profile: tuple[Person, ...]
-    people: Mapping[uuid.UUID, Person]
+    without_profile: tuple[PoolPerson, ...]
+    people: Mapping[uuid.UUID, PoolPerson]
 
     def has_mentee(self, person_id: uuid.UUID) -> bool:
         return person_id in self.mentee_profiles
@@ -190,17 +213,13 @@ def mentor_profile(
 
 
 #: The intake facts matching reads, as columns of the profile table (not whole profile rows:
-#: a large pool's page reads two thousand of them).
+#: a large pool's page reads two thousand of them); the JSON ones as one array, in this order.
+_JSON_FACTS = ("languages", "availability", "interests", "personality", "help_questions", "sectors")
 _PROFILE_COLUMNS = (
-    Profile.id,
-    Profile.languages,
-    Profile.availability,
-    Profile.interests,
+    Profile.id.is_not(None).label("has_profile"),
+    json_array(*(getattr(Profile, name) for name in _JSON_FACTS)).label("json_facts"),
     Profile.digital_skills,
-    Profile.personality,
     Profile.postcode,
-    Profile.help_questions,
-    Profile.sectors,
     Profile.years_experience,
     Profile.target_sector,
 )
@@ -210,21 +229,24 @@ def _raw_profile(row: Any) -> SimpleNamespace | None:
     """The facts of one profile row under the matching profiles' names, ``None`` without one.
 
     The same reading as :func:`duo.people.profiles.profiles_for` (missing lists are empty,
-    a mentor's help questions are their expertise), done on the pool's own query.
+    a mentor's help questions are their expertise), done on the pool's own query. The values
+    stay as the row holds them: the matching profiles normalise them into sets anyway, and
+    copying two thousand rows' lists first cost as much as building the profiles.
     """
-    if row.id is None:
+    if not row.has_profile:
         return None
-    help_questions = frozenset(row.help_questions or ())
+    languages, availability, interests, personality, help_questions, sectors = row.json_facts
+    help_questions = help_questions or ()
     return SimpleNamespace(
-        languages=dict(row.languages or {}),
-        availability=frozenset(row.availability or ()),
-        interests=frozenset(row.interests or ()),
+        languages=languages or {},
+        availability=availability or (),
+        interests=interests or (),
         digital_skills=row.digital_skills or 0,
-        personality=frozenset(row.personality or ()),
+        personality=personality or (),
         postcode=row.postcode,
         help_questions=help_questions,
         expertise=help_questions,
-        sectors=frozenset(row.sectors or ()),
+        sectors=sectors or (),
         years_experience=row.years_experience,
         target_sector=row.target_sector,
     )
@@ -279,7 +301,7 @@ def load_pool(tenant: Tenant) -> Pool:
 def _load_pool(tenant: Tenant) -> Pool:
     since = _waiting_since_subquery()
     rows = db.session.execute(
-        select(Person, since.c.since, *_PROFILE_COLUMNS)
+        select(*_PERSON_COLUMNS, Person.state_changed_at, since.c.since, *_PROFILE_COLUMNS)
         .outerjoin(since, since.c.person_id == Person.id)
         .outerjoin(Profile, Profile.person_id == Person.id)
         .where(
@@ -290,16 +312,16 @@ def _load_pool(tenant: Tenant) -> Pool:
         )
         .order_by(Person.last_name, Person.first_name, Person.id)
     ).all()
-    mentees: list[Person] = []
-    mentors: list[Person] = []
+    mentees: list[PoolPerson] = []
+    mentors: list[PoolPerson] = []
     waiting: dict[uuid.UUID, date] = {}
     raw_profiles: dict[uuid.UUID, SimpleNamespace | None] = {}
     for row in rows:
-        person = row[0]
+        person = PoolPerson(row.id, row.role, row.first_name, row.last_name)
         raw_profiles[person.id] = _raw_profile(row)
         if person.role == MENTEE:
             mentees.append(person)
-            waiting[person.id] = local_date(row.since or person.state_changed_at, tenant)
+            waiting[person.id] = local_date(row.since or row.state_changed_at, tenant)
         else:
             mentors.append(person)
     mentees.sort(key=lambda p: waiting[p.id])
@@ -310,7 +332,7 @@ def _load_pool(tenant: Tenant) -> Pool:
 
     mentee_profiles: dict[uuid.UUID, MenteeProfile] = {}
     mentor_profiles: dict[uuid.UUID, MentorProfile] = {}
-    without: list[Person] = []
+    without: list[PoolPerson] = []
     for person in mentees:
         raw = raw_profiles.get(person.id)
         try:

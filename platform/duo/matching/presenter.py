@@ -31,6 +31,7 @@ from duo.matching.forms import (
     pair_key,
 )
 from duo.matching.models import LOCK, MatchingConstraint
+from duo.matching.pool import PoolPerson
 from duo.matching.scoring import CRITERIA, CriterionScore
 from duo.people.models import Person
 
@@ -99,7 +100,7 @@ class CriterionRow:
 class AlternativeRow:
     """Another mentor for a mentee: the total only (locking it shows the details)."""
 
-    mentor: Person
+    mentor: PoolPerson
     key: str
     score: float
 
@@ -108,7 +109,7 @@ class AlternativeRow:
 class ExplainedAlternative:
     """Another mentor for a mentee with the pair's score per criterion (the mentee's page)."""
 
-    mentor: Person
+    mentor: PoolPerson
     key: str
     score: float
     max_score: float
@@ -118,8 +119,8 @@ class ExplainedAlternative:
 @dataclass(frozen=True)
 class PairRow:
     key: str
-    mentee: Person
-    mentor: Person
+    mentee: PoolPerson
+    mentor: PoolPerson
     score: float
     max_score: float
     bonus: float
@@ -131,7 +132,7 @@ class PairRow:
 
 @dataclass(frozen=True)
 class UnmatchedRow:
-    person: Person
+    person: PoolPerson
     reason: str
     waiting_weeks: int | None = None
     alternatives: list[AlternativeRow] = field(default_factory=list)

@@ -43,11 +43,13 @@ def normalise_postcode(postcode: str | None) -> str | None:
 
 
 def _tags(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(str(v).strip().lower() for v in values if str(v).strip())
+    # Each value is stripped once (a non-empty tag stays non-empty in lower case): a pool's
+    # profiles normalise some fifteen thousand tags per page.
+    return frozenset(tag for tag in (str(v).strip().lower() for v in values) if tag)
 
 
 def _keys(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(str(v).strip() for v in values if str(v).strip())
+    return frozenset(key for key in (str(v).strip() for v in values) if key)
 
 
 def _languages(values: Mapping[str, str]) -> Mapping[str, str]:
