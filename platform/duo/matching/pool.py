@@ -190,7 +190,12 @@ _P = TypeVar("_P", MenteeProfile, MentorProfile)
 
 
 def _profile(
-    kind: type[_P], facts: Iterable[str], person: Person, raw: Any, tenant: Tenant, **own: Any
+    kind: type[_P],
+    facts: Iterable[str],
+    person: Person | PoolPerson,
+    raw: Any,
+    tenant: Tenant,
+    **own: Any,
 ) -> _P:
     """A matching profile of ``kind`` from the intake profile ``raw``, or ValueError: a
     profile without any language is an intake not done yet, not a person nobody speaks to."""
@@ -200,13 +205,15 @@ def _profile(
     return profile
 
 
-def mentee_profile(person: Person, raw: Any, since: date, tenant: Tenant) -> MenteeProfile:
+def mentee_profile(
+    person: Person | PoolPerson, raw: Any, since: date, tenant: Tenant
+) -> MenteeProfile:
     """A matching profile for a waiting mentee; raises ValueError when the profile is unusable."""
     return _profile(MenteeProfile, _MENTEE_FACTS, person, raw, tenant, waiting_since=since)
 
 
 def mentor_profile(
-    person: Person, raw: Any, *, trained: bool, free: bool, tenant: Tenant
+    person: Person | PoolPerson, raw: Any, *, trained: bool, free: bool, tenant: Tenant
 ) -> MentorProfile:
     """A matching profile for a mentor of the pool; raises ValueError when it is unusable."""
     return _profile(MentorProfile, _MENTOR_FACTS, person, raw, tenant, trained=trained, free=free)
