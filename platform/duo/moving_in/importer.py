@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from sqlalchemy import select
 
 from duo.core.db import db
@@ -33,6 +33,7 @@ from duo.people.importing import (
     RowReview,
     add_profile_from_row,
     person_from_row,
+    refuse_if_errors,
 )
 from duo.people.models import MENTEE, MENTOR, ImportBatch, Person
 from duo.people.pipeline import InvalidTransition, register, transition
@@ -178,14 +179,7 @@ def _apply_outcomes(rows: list[RowReview], tenant: Tenant, by: Any) -> None:
 def confirm(batch: ImportBatch, tenant: Tenant, locales: list[str], *, by: Any) -> Review:
     """Write every new row of the batch, or raise :class:`ImportRejected` and write nothing."""
     result = review(batch.kind, batch.rows, tenant, locales)
-    if not result.ok:
-        raise ImportRejected(
-            ngettext(
-                "%(num)d row has an error: nothing was imported.",
-                "%(num)d rows have errors: nothing was imported.",
-                len(result.errors),
-            )
-        )
+    refuse_if_errors(result)
     try:
         with db.session.begin_nested():
             if batch.kind == MENTORS:

@@ -181,6 +181,19 @@ class ImportRejected(ValueError):
     """Some rows have errors: nothing was written."""
 
 
+def refuse_if_errors(result: Review | Any) -> None:
+    """Nothing is imported while a row has an error: every import (candidates here, a running
+    branch's mentors, duos and outcomes in ``moving_in``) refuses the whole file."""
+    if not result.ok:
+        raise ImportRejected(
+            ngettext(
+                "%(num)d row has an error: nothing was imported.",
+                "%(num)d rows have errors: nothing was imported.",
+                len(result.errors),
+            )
+        )
+
+
 def person_from_row(data: dict[str, Any], role: str, **columns: Any) -> Person:
     """A new person as an import row names them; ``columns`` are what the caller adds."""
     return Person(
@@ -226,14 +239,7 @@ def _create(data: dict[str, Any], *, by: Any, filename: str) -> Person:
 def confirm(batch: ImportBatch, locales: list[str], *, by: Any) -> Review:
     """Create every new row's candidate, or raise :class:`ImportRejected` and write nothing."""
     result = review(batch.rows, locales)
-    if not result.ok:
-        raise ImportRejected(
-            ngettext(
-                "%(num)d row has an error: nothing was imported.",
-                "%(num)d rows have errors: nothing was imported.",
-                len(result.errors),
-            )
-        )
+    refuse_if_errors(result)
     for row in result.new:
         _create(row.data, by=by, filename=batch.filename)
     batch.status = "imported"
