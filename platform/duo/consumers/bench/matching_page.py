@@ -49,8 +49,8 @@ from duo.core.tenancy.context import tenant_scope
 from duo.core.tenancy.models import Tenant
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
-from duo.training.curriculum import required_keys
-from duo.training.models import Attendance, TrainingCycle, TrainingSession
+from duo.training.models import Attendance, TrainingSession
+from duo.training.past import past_cycle
 
 BRANCH = "brussels"
 PASSWORD = "bench-password-2026"
@@ -73,32 +73,16 @@ def _seed(app: Flask, n_mentees: int, n_mentors: int) -> None:
         user = create_user(EMAIL, "Bench Coordinator", PASSWORD, branches=[BRANCH], locale="en")
         enrol_two_factor(user)
         with tenant_scope(tenant.id):
-            keys = required_keys(tenant.config, MENTOR)
-            start = now - dt.timedelta(days=90)
-            cycle = TrainingCycle(
-                title="Mentor training",
-                module_keys=keys,
-                audience="mentors",
-                start_date=start.date(),
-                weekdays=[start.weekday()],
-                start_time=dt.time(9),
-                end_time=dt.time(12),
-                timezone=tenant.timezone,
-            )
-            db.session.add(cycle)
-            db.session.flush()
-            sessions = [
-                TrainingSession(
-                    cycle_id=cycle.id,
-                    index=i,
-                    module_key=key,
-                    starts_at=start + dt.timedelta(days=7 * i),
-                    ends_at=start + dt.timedelta(days=7 * i, hours=3),
+            # The mentors' training, as a branch moving in records it: a past cycle, one
+            # session per required module (their attendance is written below, in bulk).
+            cycle = past_cycle(tenant, (now - dt.timedelta(days=90)).date())
+            sessions = (
+                db.session.execute(
+                    select(TrainingSession).where(TrainingSession.cycle_id == cycle.id)
                 )
-                for i, key in enumerate(keys)
-            ]
-            db.session.add_all(sessions)
-            db.session.flush()
+                .scalars()
+                .all()
+            )
             people, profiles, changes, attendance = [], [], [], []
             for k, e in enumerate(pool.mentees):
                 pid = new_id()
