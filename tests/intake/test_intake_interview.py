@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from duo.eligibility.models import EligibilityDecision
+from duo.intake import interview
 from duo.intake.interview import record_intake
 from duo.people import states
 from duo.people.models import Profile, StateChange
@@ -219,14 +220,7 @@ def test_intake_form_shows_every_question(coordinator, create_person) -> None:
     ):
         assert f'id="{name}' in html or f'name="{name}"' in html, name
     html = client.get(f"/brussels/people/{mentor}/intake").get_data(as_text=True)
-    for name in (
-        "sectors",
-        "occupations",
-        "years_experience",
-        "working_status",
-        "volunteer",
-        "available_six_months",
-    ):
+    for name in interview.MENTOR_FIELDS:  # every question the mentor's interview asks
         assert f'name="{name}"' in html, name
     assert "sensitive_consent" not in html
 

@@ -24,6 +24,7 @@ from duo.core.settings import REPO_ROOT
 from duo.core.tenancy.config import load_tenants
 from duo.core.tenancy.config.problems import ConfigError
 from duo.eligibility.engine import Evaluation, evaluate
+from duo.people import schemas as import_columns
 from duo.people import spreadsheet
 
 BOUNDED = settings(
@@ -160,19 +161,7 @@ def test_the_config_loader_explains_any_branch_file(tmp_path) -> None:
 
 # --------------------------------------------------------------------------- the import
 
-COLUMNS = [
-    "role",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "language",
-    "birth_year",
-    "postcode",
-    "languages",
-    "sectors",
-    "state",
-]
+COLUMNS = list(import_columns.COLUMNS)  # every column the import reads
 ROWS = st.lists(st.lists(ODD_TEXT, min_size=len(COLUMNS), max_size=len(COLUMNS)), max_size=4)
 
 
