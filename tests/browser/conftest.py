@@ -321,3 +321,26 @@ def axe(axe_source: str) -> Callable[..., dict[str, Any]]:
         return result
 
     return run
+
+
+@pytest.fixture
+def demo_locales_restored(live_server) -> Iterator[None]:
+    """The language switcher stores the choice on the user: put the demo users back after."""
+    yield
+    from sqlalchemy import select, update
+
+    from duo.consumers.demo.seed import HQ_EMAIL, coordinator_email
+    from duo.core.auth.models import User
+    from duo.core.db import db
+    from duo.core.tenancy.models import Tenant
+
+    with live_server.app.app_context():
+        for tenant in db.session.execute(select(Tenant)).scalars():
+            db.session.execute(
+                update(User)
+                .where(User.email == coordinator_email(tenant.slug))
+                .values(locale=tenant.default_locale)
+            )
+        db.session.execute(update(User).where(User.email == HQ_EMAIL).values(locale="en"))
+        db.session.commit()
+        db.session.remove()

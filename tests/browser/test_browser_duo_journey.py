@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
-from test_browser_foundation import demo_locales_restored  # noqa: F401  (a fixture)
 
 from duo.consumers.demo.seed import DEMO_PASSWORD, coordinator_email
 from duo.core import clock

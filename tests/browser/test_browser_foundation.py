@@ -3,12 +3,11 @@ accessibility (axe, WCAG 2.1 A/AA) and no sideways scrolling on a phone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from babel.support import Translations
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from duo.consumers.demo.seed import DEMO_PASSWORD, HQ_EMAIL, coordinator_email
 from duo.core.settings import REPO_ROOT
@@ -27,26 +26,6 @@ def gettext(locale: str, msgid: str, **values: object) -> str:
 
 def html_lang(page: Any) -> str:
     return page.evaluate("() => document.documentElement.lang")
-
-
-@pytest.fixture
-def demo_locales_restored(live_server) -> Iterator[None]:
-    """The language switcher stores the choice on the user: put the demo users back after."""
-    yield
-    from duo.core.auth.models import User
-    from duo.core.db import db
-    from duo.core.tenancy.models import Tenant
-
-    with live_server.app.app_context():
-        for tenant in db.session.execute(select(Tenant)).scalars():
-            db.session.execute(
-                update(User)
-                .where(User.email == coordinator_email(tenant.slug))
-                .values(locale=tenant.default_locale)
-            )
-        db.session.execute(update(User).where(User.email == HQ_EMAIL).values(locale="en"))
-        db.session.commit()
-        db.session.remove()
 
 
 def test_coordinator_logs_in_switches_language_and_logs_out(
