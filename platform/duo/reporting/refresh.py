@@ -35,12 +35,16 @@ REFRESH_ALL_JOB = "reporting.refresh_all"
 DEBOUNCE = timedelta(minutes=1)
 
 
+def _line(row: tuple) -> bytes:
+    """A rollup row as the hashes read it: its values as text (``str`` of each), one line."""
+    return ("|".join(map(str, row)) + "\n").encode()
+
+
 def rows_hash(rows: list[tuple]) -> str:
     """A stable hash of rollup rows (sorted, values as text)."""
     digest = hashlib.sha256()
     for row in sorted(rows):
-        digest.update("|".join(str(v) for v in row).encode())
-        digest.update(b"\n")
+        digest.update(_line(row))
     return digest.hexdigest()
 
 
@@ -75,7 +79,7 @@ def digests(rows: list[tuple]) -> tuple[str, dict[str, str]]:
     whole = hashlib.sha256()
     months: dict[str, hashlib._Hash] = {}
     for row in sorted(rows):
-        line = ("|".join(str(v) for v in row) + "\n").encode()
+        line = _line(row)
         whole.update(line)
         month = row[0].isoformat()
         if month not in months:

@@ -44,6 +44,7 @@ from duo.duos.models import Duo, DuoStateChange
 from duo.evaluation.models import EvaluationAnswer, Outcome
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person, StateChange
+from duo.people.pipeline import register
 from duo.reporting.refresh import refresh_now
 
 HQ_EMAIL = "bench.hq@example.org"
@@ -280,12 +281,11 @@ def _a_candidate_signs_up() -> None:
     """A change that moves figures (this month's sign-ups, in every dimension row), written
     as the public sign-up writes it: the person and the first step of their history."""
     now = utcnow()
-    person = Person(role=MENTEE, first_name="B", last_name="New", locale="nl", created_at=now,
-                    email=f"new.{uuid.uuid4().hex[:12]}@example.org", birth_year=now.year - 23,
-                    state=states.REGISTERED, state_changed_at=now)  # fmt: skip
-    db.session.add(person)
-    db.session.flush()
-    db.session.add(StateChange(person_id=person.id, to_state=states.REGISTERED, at=now))
+    register(
+        Person(role=MENTEE, first_name="B", last_name="New", locale="nl", created_at=now,
+               email=f"new.{uuid.uuid4().hex[:12]}@example.org", birth_year=now.year - 23),
+        at=now,
+    )  # fmt: skip
     db.session.commit()
 
 
