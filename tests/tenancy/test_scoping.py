@@ -100,3 +100,31 @@ def test_joins_and_aliases_are_filtered(db, create_person, in_tenant) -> None:
             select(Person.id, other.id).join(other, other.email == Person.email)
         ).all()
     assert len(rows) == 1
+
+
+def test_plain_reads_past_the_orm_are_filtered_the_same(db, create_person, in_tenant) -> None:
+    """``read_in_branch`` (the rollup refresh's reads) sees only the current branch, joins
+    and aliases included, and fails closed with no branch selected."""
+    from sqlalchemy.orm import aliased
+
+    from duo.core.tenancy.scoping import read_in_branch
+    from duo.people.models import Profile
+
+    create_person("brussels", first_name="Bruxelloise", email="same@example.org")
+    create_person("antwerp", first_name="Antwerpse", email="same@example.org")
+    other = aliased(Person)
+    with in_tenant("antwerp"):
+        names = read_in_branch(select(Person.first_name)).scalars().all()
+        pairs = read_in_branch(
+            select(Person.first_name, other.first_name).join(other, other.email == Person.email)
+        ).all()
+        joined = read_in_branch(
+            select(Person.first_name, Profile.person_id).outerjoin(
+                Profile, Profile.person_id == Person.id
+            )
+        ).all()
+    assert names == ["Antwerpse"]
+    assert pairs == [("Antwerpse", "Antwerpse")]
+    assert [name for name, _ in joined] == ["Antwerpse"]
+    with pytest.raises(NoTenantError):
+        read_in_branch(select(Person.first_name))

@@ -11,15 +11,15 @@ only here. Which person counts where is written next to each measure.
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from datetime import date
 from typing import Any
 
 from sqlalchemy import case, select
 
-from duo.core.db import db, utcnow
+from duo.core.db import utcnow
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import read_in_branch
 from duo.duos import states as duo_states
 from duo.duos.lifecycle import add_months
 from duo.duos.models import Duo, DuoStateChange
@@ -27,7 +27,7 @@ from duo.evaluation.models import Outcome
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 from duo.reporting import followup_facts
-from duo.reporting.reading import LocalDays, raw
+from duo.reporting.reading import LocalDays, collector_paused, raw
 from duo.reporting.settings import reporting_settings
 from duo.reporting.tally import Dims, DuoFacts, PersonFacts, Tally, dims_of
 from duo.sessions.models import InfoSession, Registration
@@ -52,7 +52,7 @@ def age_band(role: str, age: int | None) -> str:
 
 
 def _people(local: LocalDays) -> dict[Any, PersonFacts]:
-    rows = db.session.execute(
+    rows = read_in_branch(
         select(
             raw(Person.id),
             Person.role,
@@ -125,7 +125,7 @@ def _history(people: dict[Any, PersonFacts]) -> None:
     # Only the steps a measure looks at; those made at the same moment in the pipeline's
     # order (eligible before matched), sorted by the database.
     pipeline = {state: i for i, state in enumerate(person_states.STATES)}
-    rows = db.session.execute(
+    rows = read_in_branch(
         select(raw(StateChange.person_id), StateChange.to_state, raw(StateChange.at))
         .where(StateChange.to_state.in_(_COUNTED_STATES))
         .order_by(StateChange.at, case(pipeline, value=StateChange.to_state, else_=99))
@@ -138,7 +138,7 @@ def _history(people: dict[Any, PersonFacts]) -> None:
         stage = _STAGE_OF_STATE.get(to_state)
         if stage is not None:
             facts.first.setdefault(stage, at)  # in order of time: the first is the earliest
-    attended = db.session.execute(
+    attended = read_in_branch(
         select(raw(Registration.person_id), raw(InfoSession.starts_at))
         .join(
             InfoSession,
@@ -154,7 +154,7 @@ def _history(people: dict[Any, PersonFacts]) -> None:
 
 def _duos() -> list[DuoFacts]:
     duos: dict[Any, DuoFacts] = {}
-    for row in db.session.execute(
+    for row in read_in_branch(
         select(
             raw(Duo.id),
             raw(Duo.mentee_id),
@@ -168,7 +168,7 @@ def _duos() -> list[DuoFacts]:
     ):
         duos[row[0]] = DuoFacts(*row[1:], id=row[0])
     # The steps a measure looks at (how a duo finished), the first of each in time.
-    for duo_id, to_state, at in db.session.execute(
+    for duo_id, to_state, at in read_in_branch(
         select(raw(DuoStateChange.duo_id), DuoStateChange.to_state, raw(DuoStateChange.at))
         .where(DuoStateChange.to_state.in_(_FINISHING_STEPS))
         .order_by(DuoStateChange.at)
@@ -188,19 +188,10 @@ def stop_category(duo: DuoFacts) -> str:
 
 
 def collect(tenant: Tenant) -> Tally:
-    """Every measure of one branch, from its people, history and duos.
-
-    The cyclic garbage collector is paused meanwhile: the count allocates tens of thousands
-    of small objects that all live until the end, and its full passes over them cost more
-    than the count itself (it runs once at the end instead).
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    """Every measure of one branch, from its people, history and duos (the collector
+    paused meanwhile: :func:`~duo.reporting.reading.collector_paused`)."""
+    with collector_paused():
         return _collect(tenant)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _collect(tenant: Tenant) -> Tally:
@@ -245,7 +236,7 @@ def _outcome_measures(tally: Tally, local, settings) -> None:
     """Mentees' outcomes recorded (by link, by a coordinator or imported), counted in the
     month they were recorded, by situation. (The outcome indicators, per mentee at the end
     of their duo, are :func:`_outcomes`.)"""
-    rows = db.session.execute(select(Outcome.status, raw(Outcome.recorded_at))).all()
+    rows = read_in_branch(select(Outcome.status, raw(Outcome.recorded_at))).all()
     for status, recorded_at in rows:
         tally.add(local(recorded_at), "outcomes.recorded", dims_of(status=status))
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from duo.core.db import db
+from duo.core.tenancy.scoping import read_in_branch
 from duo.duos import states as duo_states
 from duo.duos.lifecycle import add_months
 from duo.duos.models import DuoCheckIn
@@ -38,7 +38,7 @@ def meetings(tally: Tally, duos: list[DuoFacts], local) -> None:
     the minutes they gave. ``count`` is the duo, ``total`` the meetings or the hours.
     """
     weeks: dict[Any, dict[Any, int]] = defaultdict(dict)
-    for duo_id, week, minutes in db.session.execute(
+    for duo_id, week, minutes in read_in_branch(
         select(raw(DuoCheckIn.duo_id), raw(DuoCheckIn.week_start), DuoCheckIn.minutes).where(
             DuoCheckIn.met.is_(True)
         )
@@ -67,7 +67,7 @@ def outcomes(tally: Tally, duos: list[DuoFacts], local, settings) -> None:
     contract is permanent.
     """
     answers: dict[Any, list] = defaultdict(list)
-    for row in db.session.execute(
+    for row in read_in_branch(
         select(
             raw(Outcome.duo_id).label("duo_id"),
             Outcome.months_after,
@@ -78,7 +78,7 @@ def outcomes(tally: Tally, duos: list[DuoFacts], local, settings) -> None:
     ):
         answers[row.duo_id].append(row)
     lost = set(
-        db.session.execute(
+        read_in_branch(
             select(raw(OutcomeAsk.duo_id)).where(
                 OutcomeAsk.lost_at.is_not(None),
                 OutcomeAsk.months_after <= settings.outcome_months,
@@ -131,7 +131,7 @@ def survey(tally: Tally, duos: list[DuoFacts], local) -> None:
     key. Free-text answers are never read.
     """
     mentee_of = {d.id: d for d in duos}
-    rows = db.session.execute(
+    rows = read_in_branch(
         select(
             raw(EvaluationAnswer.duo_id),
             EvaluationAnswer.party,

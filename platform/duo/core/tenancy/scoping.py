@@ -9,10 +9,10 @@ is refused. Core ``insert``/``update`` statements run through the session are ch
 a ``tenant_id`` value other than the current branch's is refused. ``session.get()`` returns
 an object of another branch as ``None``, even from the identity map, where the previous
 scope's objects may still sit (the session class's :class:`~duo.core.db.VisibleGet`).
-Raw SQL (``text()``)
-that names a branch-owned table is refused through the session (it would skip the filter
-on SQLite, where nothing else stands behind it), unless the statement carries the
-execution option ``duo_raw_sql=True`` — for the tests of the second layer only.
+:func:`read_in_branch` reads plain rows past the ORM under the same filter. Raw SQL
+(``text()``) that names a branch-owned table is refused through the session (it would skip
+the filter on SQLite, where nothing else stands behind it), unless the statement carries
+the execution option ``duo_raw_sql=True`` — for the tests of the second layer only.
 PostgreSQL row-level security (:mod:`duo.core.tenancy.rls`) backs all this up.
 """
 
@@ -22,7 +22,7 @@ import re
 from functools import cache
 from typing import Any
 
-from sqlalchemy import event, false
+from sqlalchemy import Result, Select, event, false
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.elements import TextClause
 
@@ -101,13 +101,28 @@ def _filter_to_current_tenant(state: ORMExecuteState) -> None:
             with_loader_criteria(TenantScoped, lambda cls: false(), include_aliases=True)
         )
         return
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantScoped,
-            lambda cls: cls.tenant_id == tenant_id,
-            include_aliases=True,
-        )
+    state.statement = state.statement.options(_in_branch(tenant_id))
+
+
+def _in_branch(tenant_id: int):
+    """The criterion every ORM query gets: each branch-owned entity of the current branch."""
+    return with_loader_criteria(
+        TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
     )
+
+
+def read_in_branch(statement: Select) -> Result:
+    """Run a ``select`` of columns on the session's connection, filtered to the current branch
+    exactly as the ORM filters (:func:`_in_branch`), without the ORM's row handling.
+
+    For reads of a few hundred thousand values (a rollup refresh), where the ORM's work per
+    column of each row is a fifth of the time; the rows are the driver's (no entities).
+    With no branch selected it raises, like a query of a branch-owned model through the ORM.
+    """
+    tenant_id = current_scope().tenant_id
+    if tenant_id is None:
+        raise NoTenantError("query of a branch-owned model with no branch selected")
+    return db.session.connection().execute(statement.options(_in_branch(tenant_id)))
 
 
 def _visible_in_scope(obj: object) -> bool:
