@@ -129,7 +129,7 @@ def _history(people: dict[Any, PersonFacts]) -> None:
         select(raw(StateChange.person_id), StateChange.to_state, raw(StateChange.at))
         .where(StateChange.to_state.in_(_COUNTED_STATES))
         .order_by(StateChange.at, case(pipeline, value=StateChange.to_state, else_=99))
-    )
+    ).all()  # fetched at once: iterating fetches row by row
     for pid, to_state, at in rows:
         facts = people.get(pid)
         if facts is None:
@@ -165,14 +165,14 @@ def _duos() -> list[DuoFacts]:
             raw(Duo.ended_at),
             Duo.declined_by,
         )
-    ):
+    ).all():
         duos[row[0]] = DuoFacts(*row[1:], id=row[0])
     # The steps a measure looks at (how a duo finished), the first of each in time.
     for duo_id, to_state, at in read_in_branch(
         select(raw(DuoStateChange.duo_id), DuoStateChange.to_state, raw(DuoStateChange.at))
         .where(DuoStateChange.to_state.in_(_FINISHING_STEPS))
         .order_by(DuoStateChange.at)
-    ):
+    ).all():
         if duo_id in duos:
             duos[duo_id].steps.setdefault(to_state, at)
     return sorted(duos.values(), key=lambda d: d.proposed_at)
@@ -206,6 +206,11 @@ def _collect(tenant: Tenant) -> Tally:
         mentee = people.get(duo.mentee_id)
         if mentee is not None:
             duo.dims = mentee.duo_dims
+        if duo.started_at is not None:
+            duo.start_day = local(duo.started_at)
+            finished = duo.steps.get(duo_states.ENDED) or duo.steps.get(duo_states.STOPPED)
+            if finished is not None:
+                duo.finished_day = local(finished)
         for pid in (duo.mentee_id, duo.mentor_id):
             facts = people.get(pid)
             if facts is None:
@@ -220,7 +225,7 @@ def _collect(tenant: Tenant) -> Tally:
     measure = {stage: f"funnel.{stage}" for stage in FUNNEL}
     for facts in people.values():
         for stage, at in facts.first.items():  # only funnel stages are recorded as firsts
-            tally.add(local(at), measure[stage], facts.dims)
+            tally.count(local(at), measure[stage], facts.dims)
         _waits(tally, facts, local)
 
     _duo_measures(tally, duos, local, settings)
@@ -238,7 +243,7 @@ def _outcome_measures(tally: Tally, local, settings) -> None:
     of their duo, are :func:`_outcomes`.)"""
     rows = read_in_branch(select(Outcome.status, raw(Outcome.recorded_at))).all()
     for status, recorded_at in rows:
-        tally.add(local(recorded_at), "outcomes.recorded", dims_of(status=status))
+        tally.count(local(recorded_at), "outcomes.recorded", dims_of(status=status))
 
 
 def _waits(tally: Tally, facts: PersonFacts, local) -> None:
@@ -258,24 +263,22 @@ def _duo_measures(tally: Tally, duos: list[DuoFacts], local, settings) -> None:
     today = local(utcnow())
     for duo in duos:
         dims = duo.dims
-        tally.add(local(duo.proposed_at), "duos.proposed", dims)
+        tally.count(local(duo.proposed_at), "duos.proposed", dims)
         stopped_at = duo.steps.get(duo_states.STOPPED)
         if stopped_at is not None:
-            tally.add(local(stopped_at), "duos.stopped", dims_of(reason=stop_category(duo)))
-        if duo.started_at is None:
+            tally.count(local(stopped_at), "duos.stopped", dims_of(reason=stop_category(duo)))
+        start = duo.start_day
+        if start is None:
             continue
-        start = local(duo.started_at)
-        tally.add(start, "duos.started", dims)
-        ended_at = duo.steps.get(duo_states.ENDED)
-        if ended_at is not None:
-            tally.add(local(ended_at), "duos.completed", dims)
-        finished_at = ended_at or stopped_at
-        if finished_at is not None:
-            end = local(finished_at)
+        tally.count(start, "duos.started", dims)
+        if duo_states.ENDED in duo.steps:
+            tally.count(duo.finished_day, "duos.completed", dims)
+        end = duo.finished_day
+        if end is not None:
             reached = add_months(start, settings.reach_months) <= end
-            tally.add(end, "duos.finished", dims)
+            tally.count(end, "duos.finished", dims)
             if reached:
-                tally.add(end, "duos.reached_six", dims)
+                tally.count(end, "duos.reached_six", dims)
     _active_snapshots(tally, duos, local, today)
 
 
@@ -293,12 +296,11 @@ def _active_snapshots(tally: Tally, duos: list[DuoFacts], local, today: date) ->
     change: dict[int, int] = defaultdict(int)
     first: int | None = None
     for duo in duos:
-        if duo.started_at is None:
+        start = duo.start_day
+        if start is None:
             continue
-        start = local(duo.started_at)
-        finished = duo.steps.get(duo_states.ENDED) or duo.steps.get(duo_states.STOPPED)
-        if finished is not None:
-            until = _month_index(local(finished))  # exclusive
+        if duo.finished_day is not None:
+            until = _month_index(duo.finished_day)  # exclusive
         elif start <= today:
             until = _month_index(today) + 1
         else:
@@ -332,6 +334,6 @@ def _mentors_again(tally: Tally, duos: list[DuoFacts], local) -> None:
             continue
         end_at, first = min(finished, key=lambda item: item[0])
         again = any(d is not first and d.proposed_at >= first.started_at for d in mentor_duos)
-        tally.add(local(end_at), "mentors.first_finished")
+        tally.count(local(end_at), "mentors.first_finished")
         if again:
-            tally.add(local(end_at), "mentors.again")
+            tally.count(local(end_at), "mentors.again")

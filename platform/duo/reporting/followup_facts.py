@@ -14,20 +14,12 @@ from typing import Any
 from sqlalchemy import select
 
 from duo.core.tenancy.scoping import read_in_branch
-from duo.duos import states as duo_states
 from duo.duos.lifecycle import add_months
 from duo.duos.models import DuoCheckIn
 from duo.evaluation.models import INTERNSHIP, JOB, TRAINING, EvaluationAnswer, Outcome, OutcomeAsk
 from duo.people.models import MENTEE
 from duo.reporting.reading import raw
 from duo.reporting.tally import DuoFacts, Tally
-
-
-def finished_at(duo: DuoFacts) -> Any:
-    """When a started duo's accompaniment ended or stopped (None: not started or running)."""
-    if duo.started_at is None:
-        return None
-    return duo.steps.get(duo_states.ENDED) or duo.steps.get(duo_states.STOPPED)
 
 
 def meetings(tally: Tally, duos: list[DuoFacts], local) -> None:
@@ -42,15 +34,15 @@ def meetings(tally: Tally, duos: list[DuoFacts], local) -> None:
         select(raw(DuoCheckIn.duo_id), raw(DuoCheckIn.week_start), DuoCheckIn.minutes).where(
             DuoCheckIn.met.is_(True)
         )
-    ):
+    ).all():
         seen = weeks[duo_id]
         seen[week] = max(seen.get(week, 0), int(minutes or 0))
     for duo in duos:
-        finished = finished_at(duo)
-        if finished is None:
+        end = duo.finished_day  # of an accompaniment that started and finished
+        if end is None:
             continue
         met = weeks.get(duo.id, {})
-        end, dims = local(finished), duo.dims
+        dims = duo.dims
         tally.add(end, "duos.meetings", dims, total=len(met))
         tally.add(end, "duos.hours", dims, total=sum(met.values()) / 60.0)
 
@@ -75,7 +67,7 @@ def outcomes(tally: Tally, duos: list[DuoFacts], local, settings) -> None:
             Outcome.contract_type,
             Outcome.job_started_on,
         ).where(Outcome.months_after <= settings.outcome_months)
-    ):
+    ).all():
         answers[row.duo_id].append(row)
     lost = set(
         read_in_branch(
@@ -87,26 +79,26 @@ def outcomes(tally: Tally, duos: list[DuoFacts], local, settings) -> None:
     )
     positive = set(settings.positive_outcomes)
     for duo in duos:
-        finished = finished_at(duo)
-        if finished is None:
+        end = duo.finished_day
+        if end is None:
             continue
-        end, dims = local(finished), duo.dims
-        tally.add(end, "outcomes.followed", dims)
+        dims = duo.dims
+        tally.count(end, "outcomes.followed", dims)
         found = answers.get(duo.id)
         if not found:
             if duo.id in lost:
-                tally.add(end, "outcomes.lost", dims)
+                tally.count(end, "outcomes.lost", dims)
             continue
-        tally.add(end, "outcomes.known", dims)
+        tally.count(end, "outcomes.known", dims)
         statuses = {r.status for r in found}
         if JOB in statuses:
-            tally.add(end, "outcomes.job", dims)
+            tally.count(end, "outcomes.job", dims)
         if any(_stable(r, end, settings.stable_job_months) for r in found):
-            tally.add(end, "outcomes.stable_job", dims)
+            tally.count(end, "outcomes.stable_job", dims)
         if statuses & {INTERNSHIP, TRAINING}:
-            tally.add(end, "outcomes.internship_training", dims)
+            tally.count(end, "outcomes.internship_training", dims)
         if statuses & positive:
-            tally.add(end, "outcomes.positive", dims)
+            tally.count(end, "outcomes.positive", dims)
 
 
 def _stable(row, end: date, months: int) -> bool:
@@ -139,7 +131,7 @@ def survey(tally: Tally, duos: list[DuoFacts], local) -> None:
             EvaluationAnswer.value,
             raw(EvaluationAnswer.answered_at),
         ).where(EvaluationAnswer.value.in_(("1", "2", "3", "4", "yes", "no")))
-    )
+    ).all()
     measures: dict[tuple[str, str], tuple[str, str] | None] = {}
     for duo_id, party, key, value, answered_at in rows:
         names = measures.get((party, key), ())
@@ -154,6 +146,6 @@ def survey(tally: Tally, duos: list[DuoFacts], local) -> None:
         duo = mentee_of.get(duo_id)
         dims = duo.dims if duo is not None and party == MENTEE else ()
         day = local(answered_at)
-        tally.add(day, names[0], dims)
+        tally.count(day, names[0], dims)
         if value in AGREEING:
-            tally.add(day, names[1], dims)
+            tally.count(day, names[1], dims)

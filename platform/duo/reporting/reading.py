@@ -1,12 +1,12 @@
 """Reading a branch's rows for counting: values as the database driver hands them over, and
-UTC moments turned into branch-local days once per hour rather than once per value.
+UTC moments turned into branch-local days once per UTC day rather than once per value.
 
 A refresh reads a few hundred thousand ids and moments only to compare them with each other
 and to find the local day they fell on. Letting SQLAlchemy turn each into a ``UUID`` or
 parse SQLite's text into an aware ``datetime``, then converting each to the branch's zone,
 was a third of a refresh. Values read through :func:`raw` stay as the driver gives them
-(text on SQLite, in one fixed format that sorts like time; ``datetime``/``UUID`` objects on
-PostgreSQL): equal, ordered and hashable like the typed values, which is all counting needs.
+(moments and ids as text in one fixed format on both databases, which sorts like time):
+equal, ordered and hashable like the typed values, which is all counting needs.
 They never leave :mod:`duo.reporting` (facts → tally → rollups hold dates and counts only).
 """
 
@@ -15,14 +15,17 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, type_coerce
+from sqlalchemy import DateTime, String, Uuid, type_coerce
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
-_LAST = timedelta(hours=1, microseconds=-1)
+_DAY = timedelta(days=1)
+_TICK = timedelta(microseconds=1)
 
 
 @contextlib.contextmanager
@@ -43,38 +46,100 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class _RawMoment(FunctionElement):
+    """A UTC moment as text, ``YYYY-MM-DD HH:MM:SS.ffffff``, on either database."""
+
+    inherit_cache = True
+    type = String()
+
+
+class _RawId(_RawMoment):
+    """An id as text (a UUID's canonical form on PostgreSQL, SQLite's stored hex)."""
+
+    inherit_cache = True
+
+
+@compiles(_RawMoment)
+@compiles(_RawId)
+def _as_stored(element: _RawMoment, compiler, **kw) -> str:
+    return compiler.process(element.clauses, **kw)  # SQLite keeps both as such text
+
+
+@compiles(_RawMoment, "postgresql")
+def _moment_as_text(element: _RawMoment, compiler, **kw) -> str:
+    column = compiler.process(element.clauses, **kw)
+    return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+
+
+@compiles(_RawId, "postgresql")
+def _id_as_text(element: _RawId, compiler, **kw) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS TEXT)"
+
+
 def raw(column: Any) -> ColumnElement:
-    """``column`` read without SQLAlchemy's per-value processing (see the module's note)."""
+    """``column`` read without per-value processing (see the module's note).
+
+    Moments and ids come as text in one format on both databases: on PostgreSQL the
+    driver would otherwise build a ``datetime`` or a ``UUID`` of every value, and the
+    text sorts and compares like the values. Anything else is read as the driver gives it.
+    """
+    kind = getattr(column.type, "impl", column.type)  # a TypeDecorator's stored type
+    if isinstance(kind, DateTime):
+        return _RawMoment(column)
+    if isinstance(kind, Uuid):
+        return _RawId(column)
     return type_coerce(column, String)
 
 
 class LocalDays:
     """The branch-local day of a UTC moment (aware ``datetime`` or SQLite's naive UTC text).
 
-    The day is the same for every moment of one UTC hour unless the zone's offset is not a
-    whole number of hours or it changes within that hour; such hours are not cached and each
-    moment is converted on its own.
+    Worked out once per UTC day: the local day the UTC day starts in and, when the local
+    date turns within it, the moment it turns and the day after. A UTC day in which the
+    local date would turn twice (an offset moving by more than the day allows) is not
+    cached and each of its moments is converted on its own.
     """
 
     def __init__(self, timezone: str) -> None:
         self.zone = ZoneInfo(timezone)
-        self._hours: dict[Any, date] = {}
+        #: By "YYYY-MM-DD " (text; the separator kept, as the moments compare as text) or by
+        #: the day's number since 1970 (aware moments): (first day, turn, day after) or None.
+        self._days: dict[Any, tuple[date, Any, date] | None] = {}
 
     def __call__(self, moment: Any) -> date:
         if isinstance(moment, str):
-            key: Any = moment[:13]  # "YYYY-MM-DD HH"
+            key: Any = moment[:11]
+            value: Any = moment
         else:
-            key = int(moment.timestamp()) // 3600
-        day = self._hours.get(key)
-        if day is not None:
-            return day
-        exact = _moment(moment)
-        start = exact.replace(minute=0, second=0, microsecond=0)
+            value = moment.timestamp()
+            key = int(value // 86400)
+        found = self._days.get(key, False)
+        if found is False:
+            found = self._days[key] = self._day(key, moment)
+        if found is None:
+            return _moment(moment).astimezone(self.zone).date()
+        first, turn, after = found
+        return first if turn is None or value < turn else after
+
+    def _day(self, key: Any, moment: Any) -> tuple[date, Any, date] | None:
+        start = _moment(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+        end = start + _DAY
         first = start.astimezone(self.zone).date()
-        if first == (start + _LAST).astimezone(self.zone).date():
-            self._hours[key] = first
-            return first
-        return exact.astimezone(self.zone).date()
+        last = (end - _TICK).astimezone(self.zone).date()
+        if first == last:
+            return first, None, first
+        if last != first + _DAY:
+            return None
+        turn = datetime.combine(last, time(0), tzinfo=self.zone).astimezone(UTC)
+        if not (
+            start < turn < end
+            and (turn - _TICK).astimezone(self.zone).date() == first
+            and turn.astimezone(self.zone).date() == last
+        ):
+            return None
+        if isinstance(moment, str):
+            return first, turn.strftime(f"%Y-%m-%d{key[10:]}%H:%M:%S"), last
+        return first, turn.timestamp(), last
 
 
 def _moment(value: Any) -> datetime:

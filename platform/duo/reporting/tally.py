@@ -6,6 +6,7 @@ A refresh counts a couple of hundred thousand events, each into the all-people r
 into one row per dimension of the person: counting every event five times was the largest
 part of a refresh. The tally therefore counts each event once, under the person's whole
 set of dimensions, and spreads those (far fewer) sums over the dimension rows at the end.
+Most events are a plain count (:meth:`Tally.count`), kept apart from the sums of a total.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Tally:
     events: dict[tuple[date, str, Dims, int], list[float]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0.0])
     )
+    counts: dict[tuple[date, str, Dims], int] = field(default_factory=lambda: defaultdict(int))
     snapshots: dict[Key, list[float]] = field(default_factory=dict)
     _months: dict[date, date] = field(default_factory=dict)
 
@@ -59,6 +61,13 @@ class Tally:
         cell[0] += count
         cell[1] += total
 
+    def count(self, day: date, measure: str, dims: Dims = ()) -> None:
+        """One event, counted like :meth:`add` with no total and no bucket."""
+        month = self._months.get(day)
+        if month is None:
+            month = self._months[day] = month_of(day)
+        self.counts[(month, measure, dims)] += 1
+
     def set(self, day: date, measure: str, count: int) -> None:
         """A snapshot (active duos at the end of a month): one value, not a sum of events."""
         self.snapshots[(month_of(day), measure, ALL, ALL, NO_BUCKET)] = [count, 0.0]
@@ -66,6 +75,9 @@ class Tally:
     def cells(self) -> dict[Key, list[float]]:
         """Every row: each event sum counted into the all-people row and its dimension rows."""
         cells: dict[Key, list[float]] = defaultdict(lambda: [0, 0.0])
+        for (month, measure, dims), count in self.counts.items():
+            for dimension, category in ((ALL, ALL), *dims):
+                cells[(month, measure, dimension, category, NO_BUCKET)][0] += count
         for (month, measure, dims, bucket), (count, total) in self.events.items():
             for dimension, category in ((ALL, ALL), *dims):
                 cell = cells[(month, measure, dimension, category, bucket)]
@@ -105,3 +117,7 @@ class DuoFacts:
     id: Any = None
     #: The mentee's dimensions (``PersonFacts.duo_dims``), filled in once all is read.
     dims: Dims = ()
+    #: Branch-local days of the start and of the end of the accompaniment (ended or
+    #: stopped after a start), worked out once for the measures that all count by them.
+    start_day: date | None = None
+    finished_day: date | None = None
