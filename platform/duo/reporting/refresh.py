@@ -20,7 +20,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from flask import g, has_request_context
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import Connection
 
 from duo.core.db import db, utcnow
@@ -64,8 +64,15 @@ def refresh_branch() -> dict[str, object]:
     return result
 
 
+#: Memory PostgreSQL may sort a refresh's reads in (the branch's history, tens of thousands
+#: of rows, ordered by time), for this transaction only: the default 4 MB sorts on disk.
+SORT_MEMORY = "64MB"
+
+
 def _refresh(tenant_id: int) -> dict[str, object]:
     started = time.perf_counter()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text(f"SET LOCAL work_mem = '{SORT_MEMORY}'"))
     tenant = db.session.get(Tenant, tenant_id)
     rows = collect(tenant).rows()  # sorted, by month first
     digest, months = digests(rows)
