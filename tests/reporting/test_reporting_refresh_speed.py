@@ -1,5 +1,5 @@
-"""What makes a refresh fast must not change what it counts: local days read once per hour,
-and only the months whose figures moved rewritten."""
+"""What makes a refresh fast must not change what it counts: local days worked out once per
+UTC day, and only the months whose figures moved rewritten."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
-"""Reading a branch's rows for counting: values as the database driver hands them over, and
-UTC moments turned into branch-local days once per UTC day rather than once per value.
+"""Reading a branch's rows for counting: moments and ids as text, the rest as the driver hands
+them over, and UTC moments turned into branch-local days once per UTC day, not per value.
 
 A refresh reads a few hundred thousand ids and moments only to compare them with each other
-and to find the local day they fell on. Letting SQLAlchemy turn each into a ``UUID`` or
-parse SQLite's text into an aware ``datetime``, then converting each to the branch's zone,
-was a third of a refresh. Values read through :func:`raw` stay as the driver gives them
-(moments and ids as text in one fixed format on both databases, which sorts like time):
-equal, ordered and hashable like the typed values, which is all counting needs.
+and to find the local day they fell on. Building a ``UUID`` or an aware ``datetime`` of each
+(SQLAlchemy's processing on SQLite, the driver's on PostgreSQL), then converting each to the
+branch's zone, was a third of a refresh. Read through :func:`raw`, moments and ids come as
+text in one fixed format on both databases, which sorts like time: equal, ordered and
+hashable like the typed values, which is all counting needs.
 They never leave :mod:`duo.reporting` (facts → tally → rollups hold dates and counts only).
 """
 
