@@ -109,3 +109,23 @@ def test_cells_that_no_longer_count_are_removed(db, history: History) -> None:
     refresh_now(lid)
     assert not any(row[3] == "it" for row in _stored(db, lid))
     assert _stored(db, lid) == _counted(db, lid)
+
+
+def test_moments_and_ids_are_read_as_one_text_on_either_database(
+    db, create_person, in_tenant
+) -> None:
+    """The text LocalDays and the comparisons of a count rely on: SQLite's stored form, and
+    the same on PostgreSQL (where the driver would hand over datetimes and UUIDs)."""
+    import uuid
+
+    from duo.core.tenancy.scoping import read_in_branch
+    from duo.people.models import Person
+    from duo.reporting.reading import raw
+
+    person = create_person("ghent")
+    with in_tenant("ghent"):
+        pid, created = read_in_branch(
+            select(raw(Person.id), raw(Person.created_at)).where(Person.id == person.id)
+        ).one()
+    assert created == person.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    assert uuid.UUID(pid) == person.id
