@@ -71,7 +71,8 @@ def _people(local: LocalDays) -> dict[Any, PersonFacts]:
     shared: dict[tuple, tuple[Dims, Dims]] = {}
     for pid, role, locale, birth_year, created_at, birth_date, target_sector, sectors in rows:
         year = birth_date.year if birth_date else birth_year
-        age = local(created_at).year - year if year else None
+        signed_up = local(created_at)
+        age = signed_up.year - year if year else None
         sector = target_sector if role == MENTEE else (sectors[0] if sectors else None)
         key = (role, age, locale, sector)
         if key not in shared:
@@ -83,7 +84,7 @@ def _people(local: LocalDays) -> dict[Any, PersonFacts]:
             )
             shared[key] = (dims, dims[1:])  # a duo is counted by its mentee, not the audience
         dims, duo_dims = shared[key]
-        people[pid] = PersonFacts(role, dims, {"signed_up": created_at}, [], duo_dims)
+        people[pid] = PersonFacts(role, dims, {"signed_up": (created_at, signed_up)}, [], duo_dims)
     return people
 
 
@@ -116,12 +117,13 @@ FUNNEL = (
 )
 
 
-def _first(facts: PersonFacts, stage: str, at: Any) -> None:
-    if stage not in facts.first or at < facts.first[stage]:
-        facts.first[stage] = at
+def _first(facts: PersonFacts, stage: str, at: Any, local: LocalDays) -> None:
+    known = facts.first.get(stage)
+    if known is None or at < known[0]:
+        facts.first[stage] = (at, local(at))
 
 
-def _history(people: dict[Any, PersonFacts]) -> None:
+def _history(people: dict[Any, PersonFacts], local: LocalDays) -> None:
     # Only the steps a measure looks at; those made at the same moment in the pipeline's
     # order (eligible before matched), sorted by the database.
     pipeline = {state: i for i, state in enumerate(person_states.STATES)}
@@ -134,10 +136,11 @@ def _history(people: dict[Any, PersonFacts]) -> None:
         facts = people.get(pid)
         if facts is None:
             continue
-        facts.changes.append((at, to_state))
+        day = local(at)
+        facts.changes.append((day, to_state))
         stage = _STAGE_OF_STATE.get(to_state)
-        if stage is not None:
-            facts.first.setdefault(stage, at)  # in order of time: the first is the earliest
+        if stage is not None and stage not in facts.first:
+            facts.first[stage] = (at, day)  # in order of time: the first is the earliest
     attended = read_in_branch(
         select(raw(Registration.person_id), raw(InfoSession.starts_at))
         .join(
@@ -149,7 +152,7 @@ def _history(people: dict[Any, PersonFacts]) -> None:
     ).all()
     for pid, starts_at in attended:
         if pid in people:
-            _first(people[pid], "attended", starts_at)
+            _first(people[pid], "attended", starts_at, local)
 
 
 def _duos() -> list[DuoFacts]:
@@ -199,7 +202,7 @@ def _collect(tenant: Tenant) -> Tally:
     settings = reporting_settings(tenant.config)
     tally = Tally()
     people = _people(local)
-    _history(people)
+    _history(people, local)
     duos = _duos()
 
     for duo in duos:
@@ -211,22 +214,25 @@ def _collect(tenant: Tenant) -> Tally:
             finished = duo.steps.get(duo_states.ENDED) or duo.steps.get(duo_states.STOPPED)
             if finished is not None:
                 duo.finished_day = local(finished)
-        for pid in (duo.mentee_id, duo.mentor_id):
-            facts = people.get(pid)
+        ended = duo.steps.get(duo_states.ENDED)
+        evaluated = duo.steps.get(duo_states.EVALUATED)
+        if ended is None and evaluated is None:
+            continue
+        for facts in (mentee, people.get(duo.mentor_id)):
             if facts is None:
                 continue
-            for step, stage in (
-                (duo_states.ENDED, "completed"),
-                (duo_states.EVALUATED, "evaluated"),
-            ):
-                if step in duo.steps:
-                    _first(facts, stage, duo.steps[step])
+            if ended is not None:
+                _first(facts, "completed", ended, local)
+            if evaluated is not None:
+                _first(facts, "evaluated", evaluated, local)
 
     measure = {stage: f"funnel.{stage}" for stage in FUNNEL}
+    count = tally.count
     for facts in people.values():
-        for stage, at in facts.first.items():  # only funnel stages are recorded as firsts
-            tally.count(local(at), measure[stage], facts.dims)
-        _waits(tally, facts, local)
+        dims = facts.dims
+        for stage, (_at, day) in facts.first.items():  # only funnel stages are recorded
+            count(day, measure[stage], dims)
+        _waits(tally, facts)
 
     _duo_measures(tally, duos, local, settings)
     _mentors_again(tally, duos, local)
@@ -246,17 +252,17 @@ def _outcome_measures(tally: Tally, local, settings) -> None:
         tally.count(local(recorded_at), "outcomes.recorded", dims_of(status=status))
 
 
-def _waits(tally: Tally, facts: PersonFacts, local) -> None:
+def _waits(tally: Tally, facts: PersonFacts) -> None:
     """Days from becoming eligible to the next match, counted in the month of the match."""
-    eligible_at: Any = None
-    for at, to_state in facts.changes:
+    eligible_on: date | None = None
+    for day, to_state in facts.changes:
         if to_state == person_states.ELIGIBLE:
-            eligible_at = at
-        elif to_state == person_states.MATCHED and eligible_at is not None:
-            days = max(0, (local(at) - local(eligible_at)).days)
+            eligible_on = day
+        elif to_state == person_states.MATCHED and eligible_on is not None:
+            days = max(0, (day - eligible_on).days)
             bucket = min(days, MAX_BUCKET)
-            tally.add(local(at), "wait.eligible_match", facts.dims, total=days, bucket=bucket)
-            eligible_at = None
+            tally.add(day, "wait.eligible_match", facts.dims, total=days, bucket=bucket)
+            eligible_on = None
 
 
 def _duo_measures(tally: Tally, duos: list[DuoFacts], local, settings) -> None:

@@ -96,8 +96,10 @@ class Tally:
 class PersonFacts:
     role: str
     dims: Dims
-    first: dict[str, Any] = field(default_factory=dict)
-    changes: list[tuple[Any, str]] = field(default_factory=list)
+    #: Each funnel stage reached: (when first, as read; its local day).
+    first: dict[str, tuple[Any, date]] = field(default_factory=dict)
+    #: The counted steps of the person's history in order: (local day, state reached).
+    changes: list[tuple[date, str]] = field(default_factory=list)
     #: ``dims`` without the audience: what a duo is counted by (its mentee's dimensions).
     duo_dims: Dims = ()
 
