@@ -87,8 +87,9 @@ class Tally:
         return cells
 
     def rows(self) -> list[tuple[date, str, str, str, int, int, float]]:
+        """Sorted (by month first); counts are whole numbers and totals floats as added."""
         return sorted(
-            (*key, int(value[0]), round(float(value[1]), 6)) for key, value in self.cells().items()
+            (*key, count, round(total, 6)) for key, (count, total) in self.cells().items()
         )
 
 
