@@ -281,10 +281,24 @@ def _ordered(stmt: Select, sort: str) -> Select:
     return stmt.order_by(func.lower(Person.last_name), func.lower(Person.first_name), Person.id)
 
 
+def _total(filters: Filters, base: Select) -> int:
+    """How many people match: from the counts per role and state when only those filter
+    (the page shows those counts anyway), else counted in SQL."""
+    if filters.q.split() or filters.language or filters.sector or filters.session:
+        return db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    counts = state_counts()
+    return sum(
+        n
+        for role in ([filters.role] if filters.role else list(counts))
+        for state, n in counts.get(role, {}).items()
+        if not filters.state or state == filters.state
+    )
+
+
 def search(filters: Filters, per_page: int = PER_PAGE) -> Page:
-    """One page of people matching ``filters`` (two queries: the total, then the page)."""
+    """One page of people matching ``filters`` (the total, then the page)."""
     base = filtered(filters)
-    total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    total = _total(filters, base)
     pages = max(1, math.ceil(total / per_page))
     page = min(filters.page, pages)
     stmt = (
