@@ -46,11 +46,11 @@ blueprints = [bp, link_bp]
 @bp.route("/")
 @coordinator_required
 def index():
-    wanted, alert, stmt = _filtered()
+    wanted, alert, conditions = _filtered()
     counts = dict(db.session.execute(select(Duo.state, func.count()).group_by(Duo.state)).all())
     if alert:
         total = db.session.execute(
-            select(func.count()).select_from(stmt.order_by(None).subquery())
+            select(func.count()).select_from(Duo).where(*conditions)
         ).scalar_one()
     else:  # the counts per state already say how many rows the list has
         total = counts.get(wanted, 0) if wanted else sum(counts.values())
@@ -59,7 +59,16 @@ def index():
         number = max(1, min(int(request.args.get("page") or 1), pages))
     except ValueError:
         number = 1
-    rows = db.session.execute(stmt.limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
+    # The page is sorted and cut on the duos alone, then joined to its people: sorting
+    # every duo of a large branch with both people's rows was most of the page's time.
+    on_page = (
+        select(Duo.id)
+        .where(*conditions)
+        .order_by(*LIST_ORDER)
+        .limit(PER_PAGE)
+        .offset((number - 1) * PER_PAGE)
+    )
+    rows = db.session.execute(_with_people([Duo.id.in_(on_page.scalar_subquery())])).all()
     return render_template(
         "duos/index.html",
         rows=rows,
@@ -77,8 +86,8 @@ def index():
 def export(fmt: str):
     """The list of duos as filtered on the page (state, alert), every page of it, as CSV or
     XLSX; audited."""
-    wanted, alert, stmt = _filtered()
-    rows = db.session.execute(stmt).all()
+    wanted, alert, conditions = _filtered()
+    rows = db.session.execute(_with_people(conditions)).all()
     headers = [
         _("Mentee"),
         _("Mentor"),
@@ -114,28 +123,37 @@ def export(fmt: str):
     )
 
 
-def _filtered():
-    """The page's filters (state, alert) and the statement of the duos they select, with
-    both people (the list pages it; the export takes it whole)."""
+#: The list's order: the method's order of states, then the longest waiting first.
+LIST_ORDER = (STATE_ORDER, Duo.state_changed_at, Duo.id)
+
+
+def _filtered() -> tuple[str | None, str | None, list]:
+    """The page's filters (state, alert) and the conditions on duos they make."""
     wanted = request.args.get("state") or None
     if wanted not in states.STATES:
         wanted = None
-    mentee, mentor = aliased(Person), aliased(Person)
-    stmt = (
-        select(Duo, mentee, mentor)
-        .join(mentee, (mentee.tenant_id == Duo.tenant_id) & (mentee.id == Duo.mentee_id))
-        .join(mentor, (mentor.tenant_id == Duo.tenant_id) & (mentor.id == Duo.mentor_id))
-        .order_by(STATE_ORDER, Duo.state_changed_at, Duo.id)
-    )
+    conditions = []
     if wanted:
-        stmt = stmt.where(Duo.state == wanted)
+        conditions.append(Duo.state == wanted)
     alert = request.args.get("alert")
     if alert in health.KINDS:
         alerted = {a.duo_id for a in health.open_alerts() if a.kind == alert}
-        stmt = stmt.where(Duo.id.in_(alerted))
+        conditions.append(Duo.id.in_(alerted))
     else:
         alert = None
-    return wanted, alert, stmt
+    return wanted, alert, conditions
+
+
+def _with_people(conditions: list):
+    """The duos meeting ``conditions`` with both people, in the list's order."""
+    mentee, mentor = aliased(Person), aliased(Person)
+    return (
+        select(Duo, mentee, mentor)
+        .join(mentee, (mentee.tenant_id == Duo.tenant_id) & (mentee.id == Duo.mentee_id))
+        .join(mentor, (mentor.tenant_id == Duo.tenant_id) & (mentor.id == Duo.mentor_id))
+        .where(*conditions)
+        .order_by(*LIST_ORDER)
+    )
 
 
 @bp.route("/<uuid:duo_id>")
