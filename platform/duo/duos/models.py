@@ -73,6 +73,9 @@ class Duo(TenantScoped, db.Model):
         branch_fk("matching_session_id", "matching_sessions", ondelete=None),
         _open_unique("uq_duos_open_mentee", "mentee_id"),
         _open_unique("uq_duos_open_mentor", "mentor_id"),
+        # The duos list and the dashboard count a branch's duos by state, and the list
+        # sorts them by state and waiting time: both read from this index alone.
+        Index("ix_duos_tenant_state_since", "tenant_id", "state", "state_changed_at", "id"),
     )
     #: HQ counts duos by state and by who declined; never by person.
     __hq_groupable__ = ("state", "declined_by")

@@ -45,7 +45,7 @@ from duo.intake.models import (
     IntakeTimeRequest,
 )
 from duo.people import states
-from duo.people.models import Person
+from duo.people.models import MENTEE, MENTOR, Person
 
 #: The personal link of an appointment: object type and purpose.
 OBJECT = "intake_appointment"
@@ -303,11 +303,19 @@ def to_schedule(limit: int = 200) -> list[Person]:
 
 
 def todo_counts() -> tuple[int, int]:
-    """(candidates to schedule, requests for another time) in one statement."""
+    """(candidates to schedule, requests for another time) in one statement.
+
+    Both roles are named so the count reads people by role and state from their index
+    rather than every person row.
+    """
     unscheduled = (
         select(func.count())
         .select_from(Person)
-        .where(Person.state == states.ATTENDED, ~_has_scheduled())
+        .where(
+            Person.role.in_((MENTEE, MENTOR)),
+            Person.state == states.ATTENDED,
+            ~_has_scheduled(),
+        )
         .scalar_subquery()
     )
     asked = (

@@ -167,14 +167,28 @@ def _waiting_since_subquery():
 
 
 def waiting_summary() -> tuple[int, datetime | None]:
-    """How many mentees of the current branch wait for a mentor, and since when the longest."""
-    since = _waiting_since_subquery()
-    count, oldest = db.session.execute(
-        select(
-            func.count(Person.id), func.min(func.coalesce(since.c.since, Person.state_changed_at))
+    """How many mentees of the current branch wait for a mentor, and since when the longest.
+
+    "Since" is looked up for each waiting mentee (from the index of history steps), not
+    grouped over the whole branch's history first: the dashboard asks on every visit.
+    """
+    since = (
+        select(func.max(StateChange.at))
+        .where(
+            StateChange.tenant_id == Person.tenant_id,
+            StateChange.person_id == Person.id,
+            StateChange.to_state == person_states.ELIGIBLE,
+            or_(
+                StateChange.from_state.is_(None),
+                StateChange.from_state != person_states.MATCHED,
+            ),
         )
+        .correlate(Person)
+        .scalar_subquery()
+    )
+    count, oldest = db.session.execute(
+        select(func.count(Person.id), func.min(func.coalesce(since, Person.state_changed_at)))
         .select_from(Person)
-        .outerjoin(since, since.c.person_id == Person.id)
         .where(Person.role == MENTEE, Person.state == person_states.ELIGIBLE)
     ).one()
     return int(count or 0), oldest

@@ -43,8 +43,11 @@ class Person(TenantScoped, db.Model):
     __tablename__ = "people"
     __table_args__ = (
         # Every coordinator page counts the branch's people by role and state (the
-        # dashboard, the list's tabs): read from this index alone, not from 5,000 rows.
-        Index("ix_people_tenant_role_state", "tenant_id", "role", "state"),
+        # dashboard, the list's tabs), and the dashboard asks since when those waiting
+        # wait: read from this index alone, not from 5,000 rows.
+        Index(
+            "ix_people_tenant_role_state", "tenant_id", "role", "state", "state_changed_at", "id"
+        ),
         # The list's default order, so a page of it is read in order rather than sorted.
         Index(
             "ix_people_tenant_name",
@@ -92,9 +95,16 @@ class StateChange(TenantScoped, db.Model):
     __tablename__ = "person_state_changes"
     __table_args__ = (
         branch_fk("person_id", "people"),
-        # "Waiting since": the last time each person became eligible, for the dashboard
-        # and the matching pool, read from the index.
-        Index("ix_person_state_changes_tenant_to", "tenant_id", "to_state", "person_id", "at"),
+        # "Waiting since": the last time each person became eligible (other than back from
+        # a match), for the dashboard and the matching pool, read from the index alone.
+        Index(
+            "ix_person_state_changes_tenant_to",
+            "tenant_id",
+            "to_state",
+            "person_id",
+            "at",
+            "from_state",
+        ),
     )
     __hq_groupable__ = ("from_state", "to_state")
 
