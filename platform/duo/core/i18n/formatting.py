@@ -101,7 +101,21 @@ def format_date(
     loc, tz = _resolve(locale, country, zone)
     if isinstance(value, datetime):
         value = _aware(value).astimezone(tz).date()
-    return babel_dates.format_date(value, width, locale=loc)
+    return _day_text(value, width, loc)
+
+
+@lru_cache(maxsize=4096)
+def _hour_text(hour: int, minute: int, locale: Locale) -> str:
+    """A time of day, hours and minutes (what :func:`format_time` shows), as :func:`_day_text`."""
+    return babel_dates.format_time(time(hour, minute), "short", locale=locale)
+
+
+@lru_cache(maxsize=8192)
+def _day_text(day: date, width: str, locale: Locale) -> str:
+    """A day as text depends on the day, the width and the locale alone: a list page shows
+    a hundred dates, and Babel works each out from its pattern anew (most of the list's
+    time in templates); kept for the few thousand days a branch's pages show."""
+    return babel_dates.format_date(day, width, locale=locale)
 
 
 def format_time(
@@ -117,7 +131,7 @@ def format_time(
     loc, tz = _resolve(locale, country, zone)
     if isinstance(value, datetime):
         value = _aware(value).astimezone(tz).time()
-    return babel_dates.format_time(value, "short", locale=loc)
+    return _hour_text(value.hour, value.minute, loc)
 
 
 def format_datetime(
@@ -134,7 +148,7 @@ def format_datetime(
     loc, tz = _resolve(locale, country, zone)
     width = width if width in _WIDTHS else "medium"
     local = _aware(value).astimezone(tz)
-    day = babel_dates.format_date(local.date(), width, locale=loc)
-    hour = babel_dates.format_time(local.time(), "short", locale=loc)
+    day = _day_text(local.date(), width, loc)
+    hour = _hour_text(local.hour, local.minute, loc)
     pattern = str(loc.datetime_formats.get(width) or "{1} {0}")
     return pattern.replace("'", "").format(hour, day)
