@@ -8,7 +8,9 @@ pages only ever offer the branch's own locales. Times are shown in the branch's 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import date, datetime, time
+from typing import Any
 
 from babel import Locale
 from flask import Flask, g, has_app_context, has_request_context, request, session
@@ -115,6 +117,7 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: _page_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals["translated"] = translated
     app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["date"] = _date_filter
     app.jinja_env.filters["time"] = _time_filter
@@ -159,6 +162,12 @@ class _PageDomain(Domain):
 
     def get_translations(self):
         return _memo(super().get_translations)
+
+
+def translated(labels: Mapping[str, Any]) -> dict[str, str]:
+    """A mapping of lazy labels as text in the current language, for a template whose
+    rows each show one (a list of fifty rows would translate each label fifty times)."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def _datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
