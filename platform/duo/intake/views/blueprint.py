@@ -6,6 +6,7 @@ the branch or 404, the branch's rules and today.
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, abort, g
@@ -44,7 +45,22 @@ _LABEL_TABLES = {
 
 @bp.app_template_global("people_label")
 def people_label(kind: str, key: Any) -> str:
-    """A code of the programme's vocabulary as words, in the page's language."""
+    """A code of the programme's vocabulary as words, in the page's language.
+
+    Remembered per language: the candidates list asks for a few labels on each of its rows
+    (role, step, every language and sector), each a catalogue or CLDR lookup otherwise.
+    """
+    if not isinstance(key, str | int | None):
+        return _label(kind, key)
+    return _remembered_label(kind, key, str(get_locale() or "en"))
+
+
+@lru_cache(maxsize=4096)
+def _remembered_label(kind: str, key: Any, _language: str) -> str:
+    return _label(kind, key)  # worked out in ``_language``, the page's language right now
+
+
+def _label(kind: str, key: Any) -> str:
     if kind == "level_short":
         return reasons.level_label(key)
     if kind == "language":
