@@ -153,7 +153,9 @@ class Pool:
 
 def _waiting_since_subquery():
     return (
-        select(StateChange.person_id, func.max(StateChange.at).label("since"))
+        select(
+            StateChange.tenant_id, StateChange.person_id, func.max(StateChange.at).label("since")
+        )
         .where(
             StateChange.to_state == person_states.ELIGIBLE,
             or_(
@@ -161,7 +163,7 @@ def _waiting_since_subquery():
                 StateChange.from_state != person_states.MATCHED,
             ),
         )
-        .group_by(StateChange.person_id)
+        .group_by(StateChange.tenant_id, StateChange.person_id)
         .subquery()
     )
 
@@ -323,8 +325,12 @@ def _load_pool(tenant: Tenant) -> Pool:
     since = _waiting_since_subquery()
     rows = db.session.execute(
         select(*_PERSON_COLUMNS, Person.state_changed_at, since.c.since, *_PROFILE_COLUMNS)
-        .outerjoin(since, since.c.person_id == Person.id)
-        .outerjoin(Profile, Profile.person_id == Person.id)
+        .outerjoin(
+            since, (since.c.tenant_id == Person.tenant_id) & (since.c.person_id == Person.id)
+        )
+        .outerjoin(
+            Profile, (Profile.tenant_id == Person.tenant_id) & (Profile.person_id == Person.id)
+        )
         .where(
             or_(
                 (Person.role == MENTEE) & (Person.state == person_states.ELIGIBLE),
