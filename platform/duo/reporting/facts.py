@@ -237,8 +237,8 @@ def _collect(tenant: Tenant) -> Tally:
     _duo_measures(tally, duos, local, settings)
     _mentors_again(tally, duos, local)
     _outcome_measures(tally, local, settings)
-    followup_facts.meetings(tally, duos, local)
-    followup_facts.outcomes(tally, duos, local, settings)
+    followup_facts.meetings(tally, duos)
+    followup_facts.outcomes(tally, duos, settings)
     followup_facts.survey(tally, duos, local)
     return tally
 
@@ -285,14 +285,14 @@ def _duo_measures(tally: Tally, duos: list[DuoFacts], local, settings) -> None:
             tally.count(end, "duos.finished", dims)
             if reached:
                 tally.count(end, "duos.reached_six", dims)
-    _active_snapshots(tally, duos, local, today)
+    _active_snapshots(tally, duos, today)
 
 
 def _month_index(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def _active_snapshots(tally: Tally, duos: list[DuoFacts], local, today: date) -> None:
+def _active_snapshots(tally: Tally, duos: list[DuoFacts], today: date) -> None:
     """Duos in accompaniment on the last day of each month (today for the current one).
 
     A duo counts at the end of every month from the one it started in up to, not including,

@@ -22,7 +22,7 @@ from duo.reporting.reading import raw
 from duo.reporting.tally import DuoFacts, Tally
 
 
-def meetings(tally: Tally, duos: list[DuoFacts], local) -> None:
+def meetings(tally: Tally, duos: list[DuoFacts]) -> None:
     """Meetings and hours of each finished accompaniment, counted in the month it finished.
 
     A meeting is a week for which the mentor or the mentee said, through their check-in,
@@ -47,7 +47,7 @@ def meetings(tally: Tally, duos: list[DuoFacts], local) -> None:
         tally.add(end, "duos.hours", dims, total=sum(met.values()) / 60.0)
 
 
-def outcomes(tally: Tally, duos: list[DuoFacts], local, settings) -> None:
+def outcomes(tally: Tally, duos: list[DuoFacts], settings) -> None:
     """Each mentee's best situation within ``outcome_months`` of the end of their duo.
 
     Counted in the month the accompaniment ended or stopped (after its start: the duos
