@@ -115,8 +115,8 @@ def read_in_branch(statement: Select) -> Result:
     """Run a ``select`` of columns on the session's connection, filtered to the current branch
     exactly as the ORM filters (:func:`_in_branch`), without the ORM's row handling.
 
-    For reads of a few hundred thousand values (a rollup refresh), where the ORM's work per
-    column of each row is a fifth of the time; the rows are the driver's (no entities).
+    For reads of a few hundred thousand values (a rollup refresh), where the ORM's work on
+    each column of each row is a sizeable part of the time; the rows are plain (no entities).
     With no branch selected it raises, like a query of a branch-owned model through the ORM.
     """
     tenant_id = current_scope().tenant_id
