@@ -22,6 +22,7 @@ from flask import current_app, has_app_context
 from flask_babel import force_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
+from duo.core.i18n import translated
 from duo.matching.scoring import CriterionScore
 
 #: Labels of the spec's sector keys (``duo.people.vocab.SECTORS``), written as they read inside
@@ -118,9 +119,9 @@ class SentenceBook:
         self.locale = locale
         with _in_locale(locale):
             self._translations = get_translations()
-            self._sectors = {k: str(v) for k, v in SECTOR_LABELS.items()}
-            self._helps = {k: str(v) for k, v in HELP_LABELS.items()}
-            self._criteria = {k: str(v) for k, v in CRITERION_LABELS.items()}
+            self._sectors = translated(SECTOR_LABELS)
+            self._helps = translated(HELP_LABELS)
+            self._criteria = translated(CRITERION_LABELS)
             self._digital = tuple(str(v) for v in DIGITAL_LABELS)
             self._native = str(_NATIVE)
         self._babel = _babel_locale(locale)

@@ -151,18 +151,20 @@ class Pool:
         return person_id in self.mentor_profiles
 
 
+def _became_eligible() -> tuple:
+    """The history steps a wait counts from: becoming eligible, other than back from a match."""
+    return (
+        StateChange.to_state == person_states.ELIGIBLE,
+        or_(StateChange.from_state.is_(None), StateChange.from_state != person_states.MATCHED),
+    )
+
+
 def _waiting_since_subquery():
     return (
         select(
             StateChange.tenant_id, StateChange.person_id, func.max(StateChange.at).label("since")
         )
-        .where(
-            StateChange.to_state == person_states.ELIGIBLE,
-            or_(
-                StateChange.from_state.is_(None),
-                StateChange.from_state != person_states.MATCHED,
-            ),
-        )
+        .where(*_became_eligible())
         .group_by(StateChange.tenant_id, StateChange.person_id)
         .subquery()
     )
@@ -179,11 +181,7 @@ def waiting_summary() -> tuple[int, datetime | None]:
         .where(
             StateChange.tenant_id == Person.tenant_id,
             StateChange.person_id == Person.id,
-            StateChange.to_state == person_states.ELIGIBLE,
-            or_(
-                StateChange.from_state.is_(None),
-                StateChange.from_state != person_states.MATCHED,
-            ),
+            *_became_eligible(),
         )
         .correlate(Person)
         .scalar_subquery()

@@ -288,10 +288,8 @@ def _total(filters: Filters, base: Select) -> int:
         return db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     counts = state_counts()
     return sum(
-        n
-        for role in ([filters.role] if filters.role else list(counts))
-        for state, n in counts.get(role, {}).items()
-        if not filters.state or state == filters.state
+        count_of(role, *([filters.state] if filters.state else counts[role]))
+        for role in ([filters.role] if filters.role else counts)
     )
 
 

@@ -46,23 +46,28 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-class _RawMoment(FunctionElement):
-    """A UTC moment as text, ``YYYY-MM-DD HH:MM:SS.ffffff``, on either database."""
+class _AsText(FunctionElement):
+    """A column read as the text SQLite stores it (the default compilation)."""
 
     inherit_cache = True
     type = String()
 
 
-class _RawId(_RawMoment):
+class _RawMoment(_AsText):
+    """A UTC moment as text, ``YYYY-MM-DD HH:MM:SS.ffffff``, on either database."""
+
+    inherit_cache = True
+
+
+class _RawId(_AsText):
     """An id as text (a UUID's canonical form on PostgreSQL, SQLite's stored hex)."""
 
     inherit_cache = True
 
 
-@compiles(_RawMoment)
-@compiles(_RawId)
-def _as_stored(element: _RawMoment, compiler, **kw) -> str:
-    return compiler.process(element.clauses, **kw)  # SQLite keeps both as such text
+@compiles(_AsText)
+def _as_stored(element: _AsText, compiler, **kw) -> str:
+    return compiler.process(element.clauses, **kw)  # SQLite keeps moments and ids as text
 
 
 @compiles(_RawMoment, "postgresql")

@@ -38,16 +38,11 @@ REFRESH_ALL_JOB = "reporting.refresh_all"
 DEBOUNCE = timedelta(minutes=1)
 
 
-def _line(row: tuple) -> bytes:
-    """A rollup row as the hashes read it: its values as text (``str`` of each), one line."""
-    return ("|".join(map(str, row)) + "\n").encode()
-
-
 def rows_hash(rows: list[tuple]) -> str:
-    """A stable hash of rollup rows (sorted, values as text)."""
+    """A stable hash of rollup rows (sorted, values as text, one line each)."""
     digest = hashlib.sha256()
     for row in sorted(rows):
-        digest.update(_line(row))
+        digest.update(("|".join(map(str, row)) + "\n").encode())
     return digest.hexdigest()
 
 
