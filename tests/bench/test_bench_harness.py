@@ -62,3 +62,14 @@ def test_a_figure_that_cannot_run_here_is_skipped_with_its_reason() -> None:
     assert result.passed is None
     assert result.note == "skipped: DATABASE_URL is unset"
     assert "skipped" in bench.format_table([result])
+
+
+def test_the_hq_baselines_count_rows_on_either_database() -> None:
+    """The hand-written aggregates HQ's figures are compared with read the raw rows: as the
+    application's role on PostgreSQL they would see none (row-level security) and count
+    nothing, a baseline no figure could honestly beat."""
+    from duo.consumers.bench.hq import _raw_aggregate, _raw_branch_counts, hq_world
+
+    with hq_world(branches=2, duos=120) as built:
+        _raw_aggregate(built)  # each asserts that it counted rows
+        _raw_branch_counts(built, built.branch_ids[1])
