@@ -37,9 +37,10 @@ from sqlalchemy import Engine, create_engine, insert, select, text
 from sqlalchemy.pool import NullPool
 
 from duo.consumers.bench import Measurement, Stats, figure, interleaved
-from duo.consumers.bench.world import analyze, fresh_app
+from duo.consumers.bench.world import fresh_app
 from duo.core.auth.accounts import create_user, enrol_two_factor
 from duo.core.db import db, utcnow
+from duo.core.db.maintenance import analyze
 from duo.core.tenancy.context import tenant_scope
 from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
@@ -68,8 +69,6 @@ class HqWorld:
     app: Flask
     branch_ids: list[int]
     duos_per_branch: int
-    #: The owner's URL (the migrations'), for the baselines' hand-written SQL.
-    database_url: str = ""
 
 
 def _clone_branches(wanted: int) -> list[int]:
@@ -198,7 +197,7 @@ def hq_world(branches: int | None = None, duos: int | None = None) -> Iterator[H
     wanted, per_branch = _size()
     branches = branches or wanted
     duos = duos or per_branch
-    with fresh_app("duo-bench-hq-", "duo_bench") as (app, _folder, url):
+    with fresh_app("duo-bench-hq-", "duo_bench") as (app, _folder, _url):
         with app.app_context():
             user = create_user(HQ_EMAIL, "Bench HQ", PASSWORD, hq=True, locale="en")
             enrol_two_factor(user)
@@ -212,15 +211,19 @@ def hq_world(branches: int | None = None, duos: int | None = None) -> Iterator[H
                 refresh_now(tenant_id)
                 db.session.commit()
             analyze()
-        yield HqWorld(app, ids, duos, url)
+        yield HqWorld(app, ids, duos)
+
+
+def _owner_engine(built: HqWorld) -> Engine:
+    """The baselines' connection: as the database's owner (``DUO_OWNER_DATABASE_URL``), as a
+    person writing the SQL by hand would connect. The application's role would see no
+    branch's rows on PostgreSQL (row-level security), and an aggregate of nothing is no
+    baseline. No pool: nothing stays open when the world's database is dropped."""
+    return _engine(built.app.config["DUO_OWNER_DATABASE_URL"])
 
 
 @cache
-def _owner_engine(url: str) -> Engine:
-    """The baselines' connection: as the database's owner, as a person writing the SQL by
-    hand would connect. The application's role would see no branch's rows on PostgreSQL
-    (row-level security), and an aggregate of nothing is no baseline. No pool: nothing stays
-    open when the world's database is dropped."""
+def _engine(url: str) -> Engine:
     return create_engine(url, poolclass=NullPool)
 
 
@@ -254,7 +257,7 @@ def _raw_aggregate(built: HqWorld) -> None:
     (:func:`_owner_engine`)."""
     start = dt.datetime(YEAR, 1, 1, tzinfo=dt.UTC)
     end = dt.datetime(YEAR + 1, 1, 1, tzinfo=dt.UTC)
-    with _owner_engine(built.database_url).connect() as conn:
+    with _owner_engine(built).connect() as conn:
         rows = conn.execute(RAW_AGGREGATE, {"start": start, "end": end}).all()
     assert rows and sum(row.started for row in rows) > 0  # it counted rows, not nothing
 
@@ -308,33 +311,26 @@ def _a_candidate_signs_up() -> None:
 #: survey answers). A small part of what the refresh computes (no person's path, no
 #: dimension, no wait, no outcome window), but the same rows to read.
 _RAW_BRANCH_COUNTS = """
-    SELECT 'signed_up', {m_people}, count(*) FROM people WHERE tenant_id = :t GROUP BY 2
-    UNION ALL SELECT to_state, {m_steps}, count(*) FROM person_state_changes
+    SELECT 'signed_up', {created_at}, count(*) FROM people WHERE tenant_id = :t GROUP BY 2
+    UNION ALL SELECT to_state, {at}, count(*) FROM person_state_changes
       WHERE tenant_id = :t GROUP BY 1, 2
-    UNION ALL SELECT to_state, {m_duo_steps}, count(*) FROM duo_state_changes
+    UNION ALL SELECT to_state, {at}, count(*) FROM duo_state_changes
       WHERE tenant_id = :t GROUP BY 1, 2
-    UNION ALL SELECT state, {m_duos}, count(*) FROM duos WHERE tenant_id = :t GROUP BY 1, 2
-    UNION ALL SELECT status, {m_outcomes}, count(*) FROM outcomes
+    UNION ALL SELECT state, {proposed_at}, count(*) FROM duos WHERE tenant_id = :t GROUP BY 1, 2
+    UNION ALL SELECT status, {recorded_at}, count(*) FROM outcomes
       WHERE tenant_id = :t GROUP BY 1, 2
-    UNION ALL SELECT party || question_key || value, {m_answers}, count(*)
+    UNION ALL SELECT party || question_key || value, {answered_at}, count(*)
       FROM evaluation_answers WHERE tenant_id = :t GROUP BY 1, 2
 """
+#: Each moment's month, as text: SQLite keeps moments as ISO text.
+_MONTH = {"postgresql": "to_char({}, 'YYYY-MM')", "sqlite": "substr({}, 1, 7)"}
 
 
 def _raw_branch_counts(built: HqWorld, tenant_id: int) -> None:
-    with _owner_engine(built.database_url).connect() as conn:
-        if conn.dialect.name == "postgresql":
-            month = "to_char({}, 'YYYY-MM')"
-        else:
-            month = "substr({}, 1, 7)"  # SQLite keeps moments as ISO text
-        sql = _RAW_BRANCH_COUNTS.format(
-            m_people=month.format("created_at"),
-            m_steps=month.format("at"),
-            m_duo_steps=month.format("at"),
-            m_duos=month.format("proposed_at"),
-            m_outcomes=month.format("recorded_at"),
-            m_answers=month.format("answered_at"),
-        )
+    with _owner_engine(built).connect() as conn:
+        month = _MONTH[conn.dialect.name]
+        moments = ("created_at", "at", "proposed_at", "recorded_at", "answered_at")
+        sql = _RAW_BRANCH_COUNTS.format(**{name: month.format(name) for name in moments})
         rows = conn.execute(text(sql), {"t": tenant_id}).all()
     assert sum(row[2] for row in rows) > 0  # it counted rows, not nothing
 

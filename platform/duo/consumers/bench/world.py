@@ -33,6 +33,7 @@ from duo.consumers.bench.synthetic import SECTORS
 from duo.core.auth.accounts import create_user, enrol_two_factor
 from duo.core.auth.twofactor import current_code
 from duo.core.db import db, utcnow
+from duo.core.db.maintenance import analyze
 from duo.core.db.scratch import throwaway_database
 from duo.core.settings import REPO_ROOT, Settings
 from duo.core.tenancy.context import tenant_scope
@@ -130,13 +131,6 @@ def fresh_app(prefix: str, database: str) -> Iterator[tuple[Flask, Path, str]]:
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
-
-
-def analyze() -> None:
-    """Fresh planner statistics after a bulk seed (PostgreSQL; SQLite needs none)."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
 
 
 @contextlib.contextmanager
