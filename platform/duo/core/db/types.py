@@ -21,6 +21,12 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    @property
+    def python_type(self) -> type:
+        """``datetime``, as the column holds (a TypeDecorator would otherwise say ``object``
+        to whatever introspects the models: schema generators, fake-data factories)."""
+        return datetime
+
     def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
             return None
