@@ -65,3 +65,20 @@ def test_dates_follow_locale_and_branch_time_zone(app) -> None:
         with force_locale("fr"):
             text = format_datetime(moment, "long")
     assert "18:00" in text and "juillet" in text
+
+
+def test_labels_remembered_in_a_request_follow_a_change_of_language(app) -> None:
+    """``people_label`` keeps a request's labels per language (``locale_memo``): an e-mail
+    written in the reader's language inside a page's request gets that language's words."""
+    from flask_babel import force_locale
+
+    from duo.intake.views.blueprint import people_label
+
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        assert people_label("role", "mentor") == "mentor"
+        assert people_label("state", "eligible") == "éligible"
+        with force_locale("nl"):
+            assert people_label("state", "eligible") == "geschikt"
+        with force_locale("en"):
+            assert people_label("state", "eligible") == "eligible"
+        assert people_label("state", "eligible") == "éligible"

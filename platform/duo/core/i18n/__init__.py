@@ -147,6 +147,33 @@ def _memo(find):
     return translations
 
 
+def locale_memo(name: str) -> dict | None:
+    """A dictionary that lives as long as the current request's language, for what depends
+    on the language only (a label per code); None outside a request.
+
+    A template global called on every row of a list (the candidates list asks for a few
+    hundred labels) paid Flask-Babel's locale lookup and the locale's identifier each time,
+    more than the label itself. ``force_locale`` and ``refresh()`` replace the locale
+    object, which starts a new dictionary.
+    """
+    if not has_request_context():
+        return None
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    if locale is None:
+        if get_locale() is None:
+            return None
+        state = g.get("_flask_babel")
+        locale = state.babel_locale
+    memos = getattr(state, "duo_memos", None)
+    if memos is None or memos[0] is not locale:
+        memos = state.duo_memos = (locale, {})
+    found = memos[1].get(name)
+    if found is None:
+        found = memos[1][name] = {}
+    return found
+
+
 def _page_translations():
     return _memo(get_translations)
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from duo.core.db import db
+from duo.core.i18n import locale_memo
 from duo.eligibility import reasons
 from duo.eligibility.decisions import local_today, rules_for
 from duo.people import states, vocab
@@ -47,12 +48,20 @@ _LABEL_TABLES = {
 def people_label(kind: str, key: Any) -> str:
     """A code of the programme's vocabulary as words, in the page's language.
 
-    Remembered per language: the candidates list asks for a few labels on each of its rows
-    (role, step, every language and sector), each a catalogue or CLDR lookup otherwise.
+    Remembered per language, across requests, and within a request without asking for the
+    language again (:func:`~duo.core.i18n.locale_memo`): the candidates list asks for a few
+    labels on each of its rows (role, step, every language and sector), each a catalogue or
+    CLDR lookup otherwise.
     """
     if not isinstance(key, str | int | None):
         return _label(kind, key)
-    return _remembered_label(kind, key, str(get_locale() or "en"))
+    labels = locale_memo("people_label")
+    if labels is None:
+        return _remembered_label(kind, key, str(get_locale() or "en"))
+    found = labels.get((kind, key))
+    if found is None:
+        found = labels[kind, key] = _remembered_label(kind, key, str(get_locale() or "en"))
+    return found
 
 
 @lru_cache(maxsize=4096)
