@@ -29,9 +29,14 @@ def _lines(table: Table) -> list[list[object]]:
     ]
 
 
-def to_csv(tables: Iterable[Table]) -> str:
+def to_csv(tables: Iterable[Table], about: str | None = None) -> str:
+    """Every table under its title, one blank line between two; ``about`` (what the file
+    holds: the year, the place, when it was made) on the first line."""
     out = io.StringIO()
     writer = csv.writer(out)
+    if about:
+        writer.writerow([neutralise(about)])
+        writer.writerow([])
     for i, table in enumerate(tables):
         if i:
             writer.writerow([])
@@ -40,7 +45,9 @@ def to_csv(tables: Iterable[Table]) -> str:
     return out.getvalue()
 
 
-def to_xlsx(tables: Iterable[Table]) -> bytes:
+def to_xlsx(tables: Iterable[Table], about: str | None = None) -> bytes:
+    """A sheet per table (named by its key, the same in every language), its title on the
+    first row, ``about`` above it."""
     from openpyxl import Workbook  # large (and pulls numpy): loaded for an export
 
     book = Workbook()
@@ -52,6 +59,8 @@ def to_xlsx(tables: Iterable[Table]) -> bytes:
             name = name[:28] + str(len(used))
         used.add(name)
         sheet = book.create_sheet(name)
+        if about:
+            sheet.append([neutralise(about)])
         sheet.append([neutralise(table.title)])
         for line in _lines(table):
             sheet.append(line)

@@ -35,6 +35,8 @@ class Filters:
 
     def args(self, **changes: object) -> dict[str, object]:
         out = {"year": self.year, "country": self.country, "branch": self.branch}
+        if self.grain == "q":
+            out["grain"] = "q"
         out.update(changes)
         return {k: v for k, v in out.items() if v}
 

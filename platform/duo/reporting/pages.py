@@ -27,9 +27,12 @@ class Dashboard:
     trend_chart: object
     branches: tables.Table | None
     branches_chart: object | None
+    stopped: tables.Table
+    years: tables.Table
+    years_chart: object
 
     def all_tables(self) -> list[tables.Table]:
-        out = [self.key_figures, self.funnel, self.trend]
+        out = [self.key_figures, self.funnel, self.stopped, self.trend, self.years]
         if self.branches is not None:
             out.append(self.branches)
         return out
@@ -67,6 +70,7 @@ def dashboard(
             title=_("Duos started per branch"),
             desc=charts.describe(only_branches, 1),
         )
+    years = tables.over_years(year, query.years(), places, geo, suppressed=suppressed)
     return Dashboard(
         year=year,
         geo=geo,
@@ -80,4 +84,13 @@ def dashboard(
         ),
         branches=side,
         branches_chart=side_chart,
+        stopped=tables.stopped_by_reason(year, places, geo, suppressed=suppressed),
+        years=years,
+        years_chart=charts.columns(
+            years,
+            1,
+            title=_("Duos started year after year"),
+            desc=charts.describe(years, 1),
+            skip_last=False,
+        ),
     )

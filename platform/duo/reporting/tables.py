@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from duo.core.i18n import language_name
+from duo.people import vocab
 from duo.reporting import indicators as ind
 from duo.reporting import query
 from duo.reporting.query import ALL_GEO, YEAR, Branch, Cube
@@ -39,12 +41,18 @@ class Cell:
             return format_decimal(self.value, "#,##0.0")
         return format_decimal(self.value, "#,##0")
 
-    def export(self) -> float | str | None:
+    def export(self) -> float | int | str | None:
+        """The cell as a spreadsheet holds it: counts as whole numbers, rates and means to
+        one decimal, a hidden cell as "<10" (a count) or the word for hidden."""
         if self.suppressed:
-            return SUPPRESSED if self.kind in (ind.COUNT, ind.SNAPSHOT) else "suppressed"
+            return SUPPRESSED if self.kind in (ind.COUNT, ind.SNAPSHOT) else _("hidden")
         if self.value is None:
             return None
-        return round(self.value, 1) if self.kind in (ind.RATE, ind.MEAN) else self.value
+        if self.kind in (ind.RATE, ind.MEAN):
+            return round(self.value, 1)
+        if self.kind in (ind.COUNT, ind.SNAPSHOT) and float(self.value).is_integer():
+            return int(self.value)
+        return self.value
 
 
 def cell(value: Value, kind: str) -> Cell:
@@ -150,41 +158,77 @@ def trend(cubes: dict[str, Cube], geo: tuple, grain: str, months: list[str]) -> 
     return table
 
 
-def years_trend(
-    key: str, year_list: list[int], places: list[Branch], geo: tuple, suppressed: bool = True
-) -> Table:
-    """One indicator year after year (the long trend)."""
-    item = ind.indicator(key)
-    table = Table("years", str(item.title), [_("Year"), str(item.title)], keys=[key])
-    for year in year_list:
-        cube = query.cubes(year, places, [key], suppressed=suppressed)[key]
-        table.rows.append((str(year), [cell(cube.get(geo), item.kind)]))
-    return table
-
-
 FAIRNESS_KEYS = ("wait.median", "wait.p90", "duos.started", "duos.six_months")
 
 
 def fairness(
     year: int, places: list[Branch], dimension: str, geo: tuple, suppressed: bool = True
 ) -> Table:
-    """Waiting and duo figures by age band, language, sector or audience, for one place.
-
-    Suppression looks at the whole year's cube of every category: branches add up to
-    countries within a category, and categories add up to everybody within a place.
-    """
+    """Waiting and duo figures by age band, language, sector or audience, for one place."""
     keys = [k for k in FAIRNESS_KEYS if dimension in ind.indicator(k).dimensions]
     keys += [
         i.key
         for i in ind.INDICATORS
         if i.section == "outcomes" and dimension in i.dimensions and i.key not in keys
     ]
-    cats = query.categories(dimension, year, places)
+    return by_category(
+        year,
+        places,
+        dimension,
+        geo,
+        keys,
+        query.categories(dimension, year, places),
+        key="fairness",
+        title=_("Who the programme serves"),
+        total=_("Everybody"),
+        suppressed=suppressed,
+    )
+
+
+#: The kinds of reason a duo stops for, in the order of a duo's life.
+STOP_REASONS = ("declined_first_meeting", "before_agreement", "during_accompaniment")
+
+
+def stopped_by_reason(year: int, places: list[Branch], geo: tuple, suppressed: bool = True):
+    """Duos stopped early in the year, by the kind of reason (never the written reason)."""
+    return by_category(
+        year,
+        places,
+        "reason",
+        geo,
+        ["duos.stopped"],
+        list(STOP_REASONS),
+        key="stopped",
+        title=_("Duos stopped early, by reason"),
+        total=_("All reasons"),
+        suppressed=suppressed,
+    )
+
+
+def by_category(
+    year: int,
+    places: list[Branch],
+    dimension: str,
+    geo: tuple,
+    keys: list[str],
+    cats: list[str],
+    *,
+    key: str,
+    title: str,
+    total: str,
+    suppressed: bool = True,
+) -> Table:
+    """Indicators (columns) by category of one dimension (rows), and their total, for one
+    place.
+
+    Suppression looks at the whole year's cube of every category: branches add up to
+    countries within a category, and categories add up to everybody within a place.
+    """
     columns = [
         str(ind.DIMENSION_LABELS.get(dimension, dimension)),
         *(str(ind.indicator(k).title) for k in keys),
     ]
-    table = Table("fairness", _("Who the programme serves"), columns, keys=keys)
+    table = Table(key, title, columns, keys=keys)
     everybody = query.cubes(year, places, keys, suppressed=False)
     per_cat = {
         cat: query.cubes(year, places, keys, suppressed=False, dimension=dimension, category=cat)
@@ -195,11 +239,11 @@ def fairness(
     shown: dict[str, dict] = {}
     of_place = query.cell_thresholds(places)
     limit = lambda key: of_place((key[1], YEAR))  # noqa: E731 - keys are (category, place)
-    for key in keys:
+    for item in keys:
         # Copies: the cubes are shared (kept by query.cubes) and suppression marks cells.
-        cells = {("", g): replace(everybody[key].get(g)) for g in geos}
+        cells = {("", g): replace(everybody[item].get(g)) for g in geos}
         for cat in cats:
-            cells.update({(cat, g): replace(per_cat[cat][key].get(g)) for g in geos})
+            cells.update({(cat, g): replace(per_cat[cat][item].get(g)) for g in geos})
         groups = []
         for cat in ["", *cats]:
             for country in sorted({b.country for b in places}):
@@ -212,15 +256,54 @@ def fairness(
             groups.append(([(cat, g) for cat in cats], ("", g)))
         if suppressed:
             suppress(cells, groups, limit)
-        shown[key] = cells
+        shown[item] = cells
     for cat in cats:
-        label = str(ind.CATEGORY_LABELS.get(cat, cat))
         table.rows.append(
-            (label, [cell(shown[k][(cat, geo)], ind.indicator(k).kind) for k in keys])
+            (
+                category_label(dimension, cat),
+                [cell(shown[k][(cat, geo)], ind.indicator(k).kind) for k in keys],
+            )
         )
-    table.rows.append(
-        (_("Everybody"), [cell(shown[k][("", geo)], ind.indicator(k).kind) for k in keys])
+    table.rows.append((total, [cell(shown[k][("", geo)], ind.indicator(k).kind) for k in keys]))
+    return table
+
+
+def category_label(dimension: str, category: str) -> str:
+    """A category in the reader's language: a sector, a language, an audience or a reason
+    in words (a code nobody outside the platform reads), an age band as it is."""
+    if category in ind.CATEGORY_LABELS:
+        return str(ind.CATEGORY_LABELS[category])
+    if dimension == "sector":
+        return str(vocab.label(vocab.SECTOR_LABELS, category))
+    if dimension == "language":
+        return language_name(category)
+    return category
+
+
+#: The figures followed year after year on the dashboards.
+YEAR_KEYS = ("funnel.signed_up", "duos.started", "duos.completed", "duos.six_months")
+#: How many years the long trend shows, up to the chosen one.
+TREND_YEARS = 6
+
+
+def over_years(
+    year: int, year_list: list[int], places: list[Branch], geo: tuple, suppressed: bool = True
+) -> Table:
+    """Some indicators year after year up to ``year`` (the long trend), with the change
+    of the last year on the one before."""
+    shown_years = [y for y in year_list if y <= year][-TREND_YEARS:]
+    keys = list(YEAR_KEYS)
+    table = Table(
+        "years",
+        _("Year after year"),
+        [_("Year"), *(str(ind.indicator(k).title) for k in keys)],
+        keys=keys,
     )
+    for each in shown_years:
+        cubes = query.cubes(each, places, keys, suppressed=suppressed)
+        table.rows.append(
+            (str(each), [cell(cubes[k].get(geo), cubes[k].indicator.kind) for k in keys])
+        )
     return table
 
 

@@ -6,10 +6,13 @@ figures still come from the branch's rollups, so they are the ones HQ sees, less
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, render_template, request
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from duo.core.auth.access import coordinator_required
+from duo.core.db import utcnow
+from duo.core.i18n.formatting import format_date
 from duo.reporting import exports, filters, query
 from duo.reporting.pages import dashboard
 
@@ -55,15 +58,23 @@ def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     chosen, board = _board()
+    if chosen.problems:  # said on the page, rather than a file of other figures
+        return redirect(url_for("reporting.branch"))
     name = f"duo-{g.tenant.slug}-{chosen.year}"
+    about = _(
+        "DUO for a JOB, figures %(year)s: %(place)s. Exported on %(day)s.",
+        year=chosen.year,
+        place=g.tenant.display_name(str(get_locale())),
+        day=format_date(utcnow()),
+    )
     if fmt == "csv":
         return Response(
-            exports.to_csv(board.all_tables()),
+            exports.to_csv(board.all_tables(), about),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     return Response(
-        exports.to_xlsx(board.all_tables()),
+        exports.to_xlsx(board.all_tables(), about),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )

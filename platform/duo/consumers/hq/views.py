@@ -14,7 +14,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from duo.core.auth.access import hq_required
-from duo.core.db import db
+from duo.core.db import db, utcnow
+from duo.core.i18n.formatting import format_date
 from duo.core.tenancy.models import Tenant
 from duo.reporting import exports, filters, query, report, tables
 from duo.reporting import indicators as ind
@@ -143,15 +144,17 @@ def fairness():
     )
 
 
-def export_response(all_tables: list[tables.Table], fmt: str, name: str) -> Response:
+def export_response(
+    all_tables: list[tables.Table], fmt: str, name: str, about: str | None = None
+) -> Response:
     if fmt == "csv":
         return Response(
-            exports.to_csv(all_tables),
+            exports.to_csv(all_tables, about),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
     return Response(
-        exports.to_xlsx(all_tables),
+        exports.to_xlsx(all_tables, about),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
@@ -163,10 +166,23 @@ def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     chosen = _filters()
+    if chosen.problems:  # said on the page, rather than a file of other figures
+        return redirect(url_for("hq.index"))
     board = _board(chosen)
     all_tables = board.all_tables()
     for dimension in DIMENSIONS:
         table = tables.fairness(chosen.year, query.branches(), dimension, chosen.geo)
         table.key = f"fairness-{dimension}"
+        table.title = f"{table.title}: {ind.DIMENSION_LABELS[dimension]}"
         all_tables.append(table)
-    return export_response(all_tables, fmt, f"duo-hq-{chosen.year}")
+    place = chosen.branch or chosen.country
+    name = f"duo-hq-{chosen.year}" + (f"-{place}" if place else "")
+    about = _(
+        "DUO for a JOB, figures %(year)s: %(place)s. Exported on %(day)s; figures over fewer "
+        "than %(n)s people are hidden.",
+        year=chosen.year,
+        place=tables.geo_label(chosen.geo, chosen.places, str(get_locale())),
+        day=format_date(utcnow()),
+        n=query.threshold(),
+    )
+    return export_response(all_tables, fmt, name, about)
