@@ -90,3 +90,34 @@ def test_cli_writes_the_pdf(app, seeded, tmp_path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert f"Jaarlijks impactrapport {REPORT_YEAR}" in _text(out.read_bytes())
+
+
+@pytest.mark.parametrize("locale", ["fr", "nl"])
+def test_cli_dates_the_report_in_its_language(app, seeded, tmp_path, locale) -> None:
+    """The command line has no request: the date line still follows ``--locale`` (it was
+    "2 December" in a French report), as the HQ button's report does."""
+    from babel.dates import get_month_names
+
+    from duo.core.db import utcnow
+
+    out = tmp_path / "report.pdf"
+    result = app.test_cli_runner().invoke(
+        args=["report", "annual", str(REPORT_YEAR), "--locale", locale, "--out", str(out)],
+        env={"DUO_LOCALE": "en", "LANG": "en_GB.UTF-8"},
+    )
+    assert result.exit_code == 0, result.output
+    text = _text(out.read_bytes())
+    month = utcnow().month
+    assert get_month_names("wide", locale=locale)[month] in text  # "décembre", "december"
+    assert get_month_names("wide", locale="en")[month] not in text  # not "December"
+
+
+@pytest.mark.parametrize("year", ["99999", "0", "1800"])
+def test_cli_refuses_a_year_without_figures_with_a_message(app, seeded, tmp_path, year) -> None:
+    out = tmp_path / "report.pdf"
+    result = app.test_cli_runner().invoke(
+        args=["report", "annual", year, "--locale", "fr", "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert year in result.output and "Traceback" not in result.output
+    assert not out.exists()

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext
 from sqlalchemy import select
 
 from duo.core.db import db
 from duo.core.tenancy.models import Tenant
+from duo.reporting import query
 from duo.reporting import tokens as api_tokens
 from duo.reporting.models import HqApiToken
 from duo.reporting.refresh import refresh_now
@@ -90,6 +92,10 @@ def report() -> None:
 @with_appcontext
 def annual(year: int, locale: str, out: str) -> None:
     """Write the annual impact report of YEAR as a PDF."""
+    if year not in query.years():  # a year far off (99999) or without any figure yet
+        raise click.BadParameter(
+            gettext("There are no figures for the year %(year)s.", year=year), param_hint="YEAR"
+        )
     pdf, digest = annual_pdf(year, locale)
     Path(out).write_bytes(pdf)
     click.echo(f"{out}: {len(pdf)} bytes, data hash {digest}")

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
-from flask import g, has_request_context
+from flask import g, has_app_context, has_request_context
 from flask_babel import get_locale
 
 #: English for a country without its own CLDR English: day-month order, 24-hour clock.
@@ -56,6 +56,11 @@ def regional_locale(language: str, country: str | None = None) -> Locale:
 
 def _current_language() -> str:
     if not has_request_context():
+        # A command or a job writing in a reader's language (``force_locale``), else the
+        # command line's language.
+        forced = getattr(g.get("_flask_babel"), "babel_locale", None) if has_app_context() else None
+        if forced is not None:
+            return str(forced)
         from duo.core.i18n import cli_locale  # the package imports this module first
 
         return cli_locale()
