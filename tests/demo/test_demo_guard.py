@@ -48,3 +48,22 @@ def test_a_branch_added_later_gets_demo_data_only_when_asked(db, in_tenant) -> N
 def test_demo_seed_names_an_unknown_branch(app, db) -> None:
     result = app.test_cli_runner().invoke(args=["demo", "seed", "--branch", "atlantis"])
     assert result.exit_code != 0 and "atlantis" in result.output
+
+
+def test_demo_seed_prints_the_branchs_login_with_its_authenticator_secret(app, db) -> None:
+    """The seeded coordinator has two-factor authentication on; the command prints the
+    secret, which gives codes the login accepts (it was printed nowhere before)."""
+    import pyotp
+
+    from duo.core.auth.twofactor import verify_code
+
+    result = app.test_cli_runner().invoke(
+        args=["demo", "seed", "--branch", "lyon", "--people", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if coordinator_email("lyon") in line)
+    secret = line.split("TOTP", 1)[1].split()[0]
+    assert "password:" in result.output
+    assert not any(coordinator_email("lille") in line for line in result.output.splitlines())
+    user = find_user(coordinator_email("lyon"))
+    assert verify_code(user, pyotp.TOTP(secret).now())

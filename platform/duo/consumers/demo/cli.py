@@ -56,12 +56,17 @@ def setup(demo: bool) -> None:
         analyze()  # the tables the demo filled get statistics now, not when autovacuum runs
     else:
         click.echo("demo data already present (kept)")
+    _print_logins(demo_logins())
+
+
+def _print_logins(logins: list) -> None:
+    """The demo accounts a person can log in with: e-mail, authenticator secret, branch."""
     click.echo("\nDemo logins (password for all: see below; then the code of an authenticator")
     click.echo("app set up with the account's TOTP secret, or `oathtool --totp -b SECRET`)")
-    for login in demo_logins():
+    for login in logins:
         where = login.branch or "all branches (figures only)"
         click.echo(f"  {login.role:12} {login.email:48} TOTP {login.totp_secret}  {where}")
-    click.echo(f"  password: {demo_logins()[0].password}")
+    click.echo(f"  password: {logins[0].password}")
 
 
 @click.group("demo", help="Demo data (never in production).")
@@ -90,3 +95,6 @@ def demo_seed(slugs: tuple[str, ...], people: int | None) -> None:
         click.echo(f"demo data created for {', '.join(slugs)} ({run_queued_jobs()} jobs run)")
     else:
         click.echo("demo data already present (kept)")
+    # The branch's coordinator has two-factor authentication on: without its secret the
+    # login printed nowhere else could not be used.
+    _print_logins([login for login in demo_logins() if login.branch in slugs])
