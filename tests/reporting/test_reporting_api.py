@@ -108,3 +108,42 @@ def test_openapi_is_generated_and_valid_with_the_hq_path(client) -> None:
     assert {p["name"] for p in operation["parameters"]} == {"year", "country", "branch"}
     assert "Indicators" in spec["components"]["schemas"]
     assert spec["components"]["securitySchemes"]["hqToken"]["scheme"] == "bearer"
+
+
+def test_stopped_duos_come_by_reason_hidden_as_at_hq(client, token, db, tenants) -> None:
+    from support.history import at
+
+    history = History(db, tenants)
+    for i in range(12):
+        mentee = history.person("ghent", "mentee", signed_up=at(REPORT_YEAR, 1, 1 + i))
+        mentor = history.person("ghent", "mentor", signed_up=at(REPORT_YEAR, 1, 1 + i))
+        history.duo("ghent", mentee, mentor, proposed=at(REPORT_YEAR, 2, 1 + i),
+                    stopped=at(REPORT_YEAR, 3, 1), declined_by="mentor")  # fmt: skip
+    for i in range(2):
+        mentee = history.person("ghent", "mentee", signed_up=at(REPORT_YEAR, 1, 1 + i))
+        mentor = history.person("ghent", "mentor", signed_up=at(REPORT_YEAR, 1, 1 + i))
+        history.duo("ghent", mentee, mentor, proposed=at(REPORT_YEAR, 2, 1 + i),
+                    stopped=at(REPORT_YEAR, 3, 1))  # fmt: skip
+    refresh_now(tenants["ghent"].id)
+    db.session.commit()
+    body = _get(client, f"/api/v1/hq/indicators?year={REPORT_YEAR}&branch=ghent", token).get_json()
+    stopped = next(i for i in body["indicators"] if i["key"] == "duos.stopped")
+    ghent = stopped["places"][0]
+    assert ghent["year"]["value"] == 14
+    reasons = {c["category"]: c["year"] for c in ghent["categories"]}
+    assert set(reasons) == {"declined_first_meeting", "before_agreement", "during_accompaniment"}
+    assert reasons["before_agreement"]["suppressed"]  # 2 duos
+    assert reasons["declined_first_meeting"]["suppressed"]  # or 14 - 12 would say it
+    assert reasons["during_accompaniment"] == {"value": 0, "people": 0, "suppressed": False}
+    signed = next(i for i in body["indicators"] if i["key"] == "funnel.signed_up")
+    assert "categories" not in signed["places"][0]
+
+
+def test_clear_json_messages_for_a_nul_and_for_a_branch_of_another_country(
+    client, token, seeded
+) -> None:
+    nul = _get(client, "/api/v1/hq/indicators?branch=gh%00ent", token)
+    assert nul.status_code == 400 and "NUL" in nul.get_json()["message"]
+    other = _get(client, "/api/v1/hq/indicators?country=be&branch=paris", token)
+    assert other.status_code == 400
+    assert "The branch paris is not in BE." in other.get_json()["errors"]["query"]

@@ -274,6 +274,10 @@ class Schema(_MarshmallowSchema):
 # --------------------------------------------------------------------------- requests
 
 
+#: The description of the 400 a URL with a control character gets (an API says why).
+CONTROL_CHARACTERS = "control characters in the URL"
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _refuse_control_characters_in_url() -> None:
@@ -281,4 +285,4 @@ def init_app(app: Flask) -> None:
         values = [text for pair in request.args.items(multi=True) for text in pair]
         values += [v for v in (request.view_args or {}).values() if isinstance(v, str)]
         if any(has_control_characters(v) for v in values):
-            abort(400)
+            abort(400, description=CONTROL_CHARACTERS)

@@ -22,7 +22,8 @@ from werkzeug.exceptions import HTTPException
 from duo.core import openapi
 from duo.core.auth import access
 from duo.core.extensions import csrf
-from duo.reporting import filters, query, tokens
+from duo.core.validation import CONTROL_CHARACTERS
+from duo.reporting import filters, query, tables, tokens
 from duo.reporting.query import ALL_GEO, YEAR
 from duo.reporting.schemas import ApiErrorSchema, IndicatorQuerySchema, IndicatorsSchema
 from duo.reporting.suppression import Value
@@ -39,7 +40,12 @@ def _error(status: int, message: str, errors: dict[str, list[str]] | None = None
 
 @api_bp.errorhandler(HTTPException)
 def _http_error(exc: HTTPException) -> Response:
+    if exc.code == 400 and exc.description == CONTROL_CHARACTERS:
+        return _error(
+            400, _("A value of the query holds a character that is not allowed (such as NUL).")
+        )
     messages = {
+        400: _("This request could not be understood."),
         401: _("An HQ API token is needed (Authorization: Bearer ...)."),
         404: _("This page does not exist."),
         405: _("This action is not allowed here."),
@@ -72,6 +78,23 @@ def _figure(value: Value) -> dict[str, object]:
         return {"value": None, "people": None, "suppressed": True}
     shown = None if value.value is None else round(value.value, 2)
     return {"value": shown, "people": value.n, "suppressed": False}
+
+
+def _by_reason(year: int, every: list, geo: tuple) -> list[dict[str, object]]:
+    """Stopped duos of one place by kind of reason, hidden as HQ's table hides them."""
+    table = tables.stopped_by_reason(year, every, geo)
+    return [
+        {
+            "category": category,
+            "name": label,
+            "year": {
+                "value": None if cell.suppressed or cell.value is None else cell.value,
+                "people": None if cell.suppressed else cell.n,
+                "suppressed": cell.suppressed,
+            },
+        }
+        for category, (label, (cell,)) in zip(tables.STOP_REASONS, table.rows, strict=False)
+    ]
 
 
 @api_bp.route("/indicators")
@@ -107,16 +130,17 @@ def indicators() -> Response:
                 level, code, name = "country", geo[1], geo[1].upper()
             else:
                 level, code, name = "all", "all", _("All branches")
-            places.append(
-                {
-                    "level": level,
-                    "code": code,
-                    "name": name,
-                    "year": _figure(cube.get(geo, YEAR)),
-                    "quarters": [_figure(cube.get(geo, ("q", q))) for q in range(1, 5)],
-                    "months": [_figure(cube.get(geo, ("m", m))) for m in range(1, 13)],
-                }
-            )
+            place = {
+                "level": level,
+                "code": code,
+                "name": name,
+                "year": _figure(cube.get(geo, YEAR)),
+                "quarters": [_figure(cube.get(geo, ("q", q))) for q in range(1, 5)],
+                "months": [_figure(cube.get(geo, ("m", m))) for m in range(1, 13)],
+            }
+            if key == "duos.stopped":
+                place["categories"] = _by_reason(chosen.year, every, geo)
+            places.append(place)
         item = cube.indicator
         out.append(
             {

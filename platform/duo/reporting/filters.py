@@ -65,6 +65,14 @@ def parse(args: Mapping[str, str]) -> Filters:
         if match and (not filters.country or match[0].country == filters.country):
             filters.branch = slug
             filters.country = match[0].country
+        elif match:
+            filters.problems.append(
+                _(
+                    "The branch %(value)s is not in %(country)s.",
+                    value=slug,
+                    country=filters.country.upper(),
+                )
+            )
         else:
             filters.problems.append(_("Unknown branch: %(value)s.", value=slug[:40]))
     if args.get("grain") == "q":

@@ -32,6 +32,12 @@ class FigureSchema(Schema):
     suppressed = fields.Boolean()
 
 
+class CategoryFigureSchema(Schema):
+    category = fields.String(metadata={"description": "e.g. declined_first_meeting."})
+    name = fields.String(metadata={"description": "The category in the answer's language."})
+    year = fields.Nested(FigureSchema)
+
+
 class PlaceSchema(Schema):
     level = fields.String(validate=validate.OneOf(["branch", "country", "all"]))
     code = fields.String()
@@ -39,6 +45,13 @@ class PlaceSchema(Schema):
     year = fields.Nested(FigureSchema)
     quarters = fields.List(fields.Nested(FigureSchema))
     months = fields.List(fields.Nested(FigureSchema))
+    categories = fields.List(
+        fields.Nested(CategoryFigureSchema),
+        metadata={
+            "description": "The year's figure by category, for an indicator counted by one "
+            "(duos stopped: by kind of reason), suppressed as at HQ."
+        },
+    )
 
 
 class IndicatorSchema(Schema):
