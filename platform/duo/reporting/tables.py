@@ -55,6 +55,11 @@ class Cell:
         return self.value
 
 
+def titled(item: ind.Indicator) -> str:
+    """An indicator's title with its unit, where it has one ("..., median (days)")."""
+    return f"{item.title} ({item.unit})" if item.unit else str(item.title)
+
+
 def cell(value: Value, kind: str) -> Cell:
     return Cell(value.value, value.suppressed, kind, value.n)
 
@@ -93,7 +98,7 @@ def key_figures(cubes: dict[str, Cube], geo: tuple) -> Table:
     """Every indicator for one place over the year."""
     table = Table("indicators", _("Key figures"), [_("Indicator"), _("Year")])
     for key, cube in cubes.items():
-        table.rows.append((str(cube.indicator.title), [cell(cube.get(geo), cube.indicator.kind)]))
+        table.rows.append((titled(cube.indicator), [cell(cube.get(geo), cube.indicator.kind)]))
         table.keys.append(key)
     return table
 
@@ -102,7 +107,7 @@ def funnel(cubes: dict[str, Cube], geo: tuple) -> Table:
     table = Table("funnel", _("From sign-up to evaluation"), [_("Step"), _("People")])
     for key, cube in cubes.items():
         if cube.indicator.section == "funnel":
-            table.rows.append((str(cube.indicator.title), [cell(cube.get(geo), ind.COUNT)]))
+            table.rows.append((titled(cube.indicator), [cell(cube.get(geo), ind.COUNT)]))
             table.keys.append(key)
     return table
 
@@ -120,7 +125,7 @@ BRANCH_COLUMNS = (
 def branches(cubes: dict[str, Cube], places: list[Branch], locale: str | None) -> Table:
     """Branches side by side, with their countries and the total."""
     keys = [k for k in BRANCH_COLUMNS if k in cubes]
-    columns = [_("Branch"), *(str(cubes[k].indicator.title) for k in keys)]
+    columns = [_("Branch"), *(titled(cubes[k].indicator) for k in keys)]
     table = Table("branches", _("Branches side by side"), columns, keys=keys)
     geos: list[tuple] = []
     for country in sorted({b.country for b in places}):
@@ -145,7 +150,7 @@ def trend(cubes: dict[str, Cube], geo: tuple, grain: str, months: list[str]) -> 
     table = Table(
         "trend",
         _("Over the year"),
-        [_("Period"), *(str(cubes[k].indicator.title) for k in keys)],
+        [_("Period"), *(titled(cubes[k].indicator) for k in keys)],
         keys=keys,
     )
     for label, period in zip(labels, periods, strict=True):
@@ -226,7 +231,7 @@ def by_category(
     """
     columns = [
         str(ind.DIMENSION_LABELS.get(dimension, dimension)),
-        *(str(ind.indicator(k).title) for k in keys),
+        *(titled(ind.indicator(k)) for k in keys),
     ]
     table = Table(key, title, columns, keys=keys)
     everybody = query.cubes(year, places, keys, suppressed=False)
@@ -296,7 +301,7 @@ def over_years(
     table = Table(
         "years",
         _("Year after year"),
-        [_("Year"), *(str(ind.indicator(k).title) for k in keys)],
+        [_("Year"), *(titled(ind.indicator(k)) for k in keys)],
         keys=keys,
     )
     for each in shown_years:
@@ -314,7 +319,7 @@ def by_country(cubes: dict[str, Cube], countries: list[str]) -> Table:
     table = Table("countries", _("Key figures per country"), columns)
     for key, cube in cubes.items():
         table.rows.append(
-            (str(cube.indicator.title), [cell(cube.get(g), cube.indicator.kind) for g in geos])
+            (titled(cube.indicator), [cell(cube.get(g), cube.indicator.kind) for g in geos])
         )
         table.keys.append(key)
     return table
