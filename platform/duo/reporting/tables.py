@@ -194,7 +194,9 @@ def fairness(
 STOP_REASONS = ("declined_first_meeting", "before_agreement", "during_accompaniment")
 
 
-def stopped_by_reason(year: int, places: list[Branch], geo: tuple, suppressed: bool = True):
+def stopped_by_reason(
+    year: int, places: list[Branch], geo: tuple, suppressed: bool = True
+) -> Table:
     """Duos stopped early in the year, by the kind of reason (never the written reason)."""
     return by_category(
         year,
@@ -294,8 +296,8 @@ TREND_YEARS = 6
 def over_years(
     year: int, year_list: list[int], places: list[Branch], geo: tuple, suppressed: bool = True
 ) -> Table:
-    """Some indicators year after year up to ``year`` (the long trend), with the change
-    of the last year on the one before."""
+    """Some indicators year after year, up to ``year`` (the long trend), each year's cube
+    suppressed on its own as on the page of that year."""
     shown_years = [y for y in year_list if y <= year][-TREND_YEARS:]
     keys = list(YEAR_KEYS)
     table = Table(
