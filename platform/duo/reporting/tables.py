@@ -288,7 +288,7 @@ def category_label(dimension: str, category: str) -> str:
 
 
 #: The figures followed year after year on the dashboards.
-YEAR_KEYS = ("funnel.signed_up", "duos.started", "duos.completed", "duos.six_months")
+YEAR_KEYS = ("funnel.signed_up", "duos.started", "duos.six_months")
 #: How many years the long trend shows, up to the chosen one.
 TREND_YEARS = 6
 
