@@ -80,21 +80,24 @@ def _figure(value: Value) -> dict[str, object]:
     return {"value": shown, "people": value.n, "suppressed": False}
 
 
-def _by_reason(year: int, every: list, geo: tuple) -> list[dict[str, object]]:
-    """Stopped duos of one place by kind of reason, hidden as HQ's table hides them."""
-    table = tables.stopped_by_reason(year, every, geo)
-    return [
-        {
-            "category": category,
-            "name": label,
-            "year": {
-                "value": None if cell.suppressed or cell.value is None else cell.value,
-                "people": None if cell.suppressed else cell.n,
-                "suppressed": cell.suppressed,
-            },
-        }
-        for category, (label, (cell,)) in zip(tables.STOP_REASONS, table.rows, strict=False)
-    ]
+def _by_reason(year: int, every: list) -> Callable[[tuple], list[dict[str, object]]]:
+    """Stopped duos by kind of reason, of any place, hidden as HQ's table hides them
+    (worked out once for every place)."""
+    shown = tables.category_values(
+        year, every, "reason", ["duos.stopped"], list(tables.STOP_REASONS)
+    )["duos.stopped"]
+
+    def of(geo: tuple) -> list[dict[str, object]]:
+        return [
+            {
+                "category": category,
+                "name": tables.category_label("reason", category),
+                "year": _figure(shown[(category, geo)]),
+            }
+            for category in tables.STOP_REASONS
+        ]
+
+    return of
 
 
 @api_bp.route("/indicators")
@@ -120,6 +123,7 @@ def indicators() -> Response:
             geos.append(ALL_GEO)
     locale = str(get_locale())
     names = {b.id: b for b in every}
+    by_reason = _by_reason(chosen.year, every)
     out = []
     for key, cube in cubes.items():
         places = []
@@ -139,7 +143,7 @@ def indicators() -> Response:
                 "months": [_figure(cube.get(geo, ("m", m))) for m in range(1, 13)],
             }
             if key == "duos.stopped":
-                place["categories"] = _by_reason(chosen.year, every, geo)
+                place["categories"] = by_reason(geo)
             places.append(place)
         item = cube.indicator
         out.append(

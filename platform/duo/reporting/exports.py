@@ -11,6 +11,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from flask import Response
+
 from duo.reporting.tables import Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,3 +69,19 @@ def to_xlsx(tables: Iterable[Table], about: str | None = None) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def download(tables: list[Table], fmt: str, name: str, about: str | None = None) -> Response:
+    """The tables as a CSV or XLSX attachment named ``name.<fmt>`` (HQ's and a branch's)."""
+    body = to_csv(tables, about) if fmt == "csv" else to_xlsx(tables, about)
+    return Response(
+        body,
+        mimetype=MIMETYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )

@@ -226,16 +226,38 @@ def by_category(
     suppressed: bool = True,
 ) -> Table:
     """Indicators (columns) by category of one dimension (rows), and their total, for one
-    place.
-
-    Suppression looks at the whole year's cube of every category: branches add up to
-    countries within a category, and categories add up to everybody within a place.
-    """
+    place (:func:`category_values` says how they are hidden)."""
     columns = [
         str(ind.DIMENSION_LABELS.get(dimension, dimension)),
         *(titled(ind.indicator(k)) for k in keys),
     ]
     table = Table(key, title, columns, keys=keys)
+    shown = category_values(year, places, dimension, keys, cats, suppressed=suppressed)
+    for cat in cats:
+        table.rows.append(
+            (
+                category_label(dimension, cat),
+                [cell(shown[k][(cat, geo)], ind.indicator(k).kind) for k in keys],
+            )
+        )
+    table.rows.append((total, [cell(shown[k][("", geo)], ind.indicator(k).kind) for k in keys]))
+    return table
+
+
+def category_values(
+    year: int,
+    places: list[Branch],
+    dimension: str,
+    keys: list[str],
+    cats: list[str],
+    *,
+    suppressed: bool = True,
+) -> dict[str, dict[tuple[str, tuple], Value]]:
+    """Each indicator's year by ``(category, place)`` for every place (``""``: everybody).
+
+    Suppression looks at the whole year's cube of every category: branches add up to
+    countries within a category, and categories add up to everybody within a place.
+    """
     everybody = query.cubes(year, places, keys, suppressed=False)
     per_cat = {
         cat: query.cubes(year, places, keys, suppressed=False, dimension=dimension, category=cat)
@@ -264,15 +286,7 @@ def by_category(
         if suppressed:
             suppress(cells, groups, limit)
         shown[item] = cells
-    for cat in cats:
-        table.rows.append(
-            (
-                category_label(dimension, cat),
-                [cell(shown[k][(cat, geo)], ind.indicator(k).kind) for k in keys],
-            )
-        )
-    table.rows.append((total, [cell(shown[k][("", geo)], ind.indicator(k).kind) for k in keys]))
-    return table
+    return shown
 
 
 def category_label(dimension: str, category: str) -> str:

@@ -6,7 +6,7 @@ figures still come from the branch's rollups, so they are the ones HQ sees, less
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -55,7 +55,7 @@ def branch():
 @bp.route("/export.<fmt>")
 @coordinator_required
 def export(fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in exports.MIMETYPES:
         abort(404)
     chosen, board = _board()
     if chosen.problems:  # said on the page, rather than a file of other figures
@@ -67,14 +67,4 @@ def export(fmt: str):
         place=g.tenant.display_name(str(get_locale())),
         day=format_date(utcnow()),
     )
-    if fmt == "csv":
-        return Response(
-            exports.to_csv(board.all_tables(), about),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    return Response(
-        exports.to_xlsx(board.all_tables(), about),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
+    return exports.download(board.all_tables(), fmt, name, about)

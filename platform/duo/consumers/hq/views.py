@@ -144,26 +144,10 @@ def fairness():
     )
 
 
-def export_response(
-    all_tables: list[tables.Table], fmt: str, name: str, about: str | None = None
-) -> Response:
-    if fmt == "csv":
-        return Response(
-            exports.to_csv(all_tables, about),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    return Response(
-        exports.to_xlsx(all_tables, about),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
-
-
 @bp.route("/export.<fmt>")
 @hq_required
 def export(fmt: str):
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in exports.MIMETYPES:
         abort(404)
     chosen = _filters()
     if chosen.problems:  # said on the page, rather than a file of other figures
@@ -185,4 +169,4 @@ def export(fmt: str):
         day=format_date(utcnow()),
         n=query.threshold(),
     )
-    return export_response(all_tables, fmt, name, about)
+    return exports.download(all_tables, fmt, name, about)

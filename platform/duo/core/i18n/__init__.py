@@ -132,31 +132,26 @@ def _sentence_filter(stored: str | None) -> str:
 
 def _memo(find):
     """The current catalogue, looked up (by ``find``) once per locale within an app context."""
-    if not has_app_context():
+    memo = locale_memo("catalogue")
+    if memo is None:
         return find()
-    state = g.get("_flask_babel")
-    locale = getattr(state, "babel_locale", None) if state is not None else None
-    memo = getattr(state, "duo_translations", None) if locale is not None else None
-    if memo is not None and memo[0] is locale:
-        return memo[1]
-    translations = find()
-    state = g.get("_flask_babel")
-    locale = getattr(state, "babel_locale", None) if state is not None else None
-    if locale is not None:
-        state.duo_translations = (locale, translations)
-    return translations
+    found = memo.get("")
+    if found is None:
+        found = memo[""] = find()
+    return found
 
 
 def locale_memo(name: str) -> dict | None:
-    """A dictionary that lives as long as the current request's language, for what depends
-    on the language only (a label per code); None outside a request.
+    """A dictionary that lives as long as the current language of the app context (a
+    request's, or one set by ``force_locale``), for what depends on the language only: the
+    catalogue, a label per code. None outside an app context.
 
     A template global called on every row of a list (the candidates list asks for a few
     hundred labels) paid Flask-Babel's locale lookup and the locale's identifier each time,
     more than the label itself. ``force_locale`` and ``refresh()`` replace the locale
     object, which starts a new dictionary.
     """
-    if not has_request_context():
+    if not has_app_context():
         return None
     state = g.get("_flask_babel")
     locale = getattr(state, "babel_locale", None) if state is not None else None
