@@ -100,3 +100,23 @@ def test_log_out_everywhere_else(app, coordinator) -> None:
     assert laptop.post("/account/sessions/end-others").status_code == 302
     assert phone.get("/lyon/").status_code == 302
     assert laptop.get("/lyon/").status_code == 200
+
+
+def test_roles_are_read_afresh_with_the_session_on_every_request(db, tenants, coordinator) -> None:
+    """The session, its user and the roles come back as one row set (issue 12), not from a
+    cache: a branch given or taken away elsewhere (another process, a plain statement)
+    counts on the next request."""
+    from sqlalchemy import delete, insert
+
+    from duo.core.auth.models import COORDINATOR, RoleGrant
+
+    client = coordinator("ghent")
+    assert client.get("/lille/").status_code == 404
+    user_id, lille = client.user.id, tenants["lille"].id
+    db.session.execute(insert(RoleGrant).values(user_id=user_id, tenant_id=lille, role=COORDINATOR))
+    db.session.expire_all()  # as a request's own session starts: holding nothing
+    assert client.get("/lille/").status_code == 200
+    db.session.execute(delete(RoleGrant).where(RoleGrant.tenant_id == lille))
+    db.session.expire_all()
+    assert client.get("/lille/").status_code == 404
+    assert client.get("/ghent/").status_code == 200

@@ -106,3 +106,32 @@ def test_inactive_branch_pages_are_closed(db, tenants, coordinator) -> None:
 )
 def test_every_launch_branch_is_served(coordinator, slug) -> None:
     assert coordinator(slug).get(f"/{slug}/").status_code == 200
+
+
+def test_a_branch_changed_by_another_process_counts_on_the_next_request(
+    app, db, tenants, coordinator
+) -> None:
+    """Each process keeps the branches it has built (issue 12), checked against the row on
+    every request: a rename or a closing by ``duo tenants sync`` elsewhere counts at once."""
+    from sqlalchemy import update
+
+    from duo.core.tenancy.models import Tenant
+
+    client = coordinator("lille")
+    assert client.get("/lille/").status_code == 200  # the branch is now kept
+    names = {**tenants["lille"].name, "fr": "Lille-Métropole", "en": "Lille-Métropole"}
+    db.session.execute(update(Tenant).where(Tenant.slug == "lille").values(name=names))
+    assert "Lille-Métropole" in client.get("/lille/").get_data(as_text=True)
+    db.session.execute(update(Tenant).where(Tenant.slug == "lille").values(active=False))
+    assert client.get("/lille/").status_code == 404
+
+
+def test_an_unchanged_branch_is_built_once_per_process(app, coordinator) -> None:
+    from duo.core.tenancy.routing import _CACHE
+
+    client = coordinator("lille")
+    client.get("/lille/")
+    kept = app.extensions[_CACHE]["lille"][1]
+    client.get("/lille/people/")
+    assert app.extensions[_CACHE]["lille"][1] is kept
+    assert kept.slug == "lille" and kept.config  # a whole branch: its configuration parsed

@@ -34,6 +34,7 @@ from duo.duos import (
 )
 from duo.duos.forms import form_for
 from duo.duos.link_views import link_bp
+from duo.duos.list_rows import listed_duos
 from duo.duos.models import Duo
 from duo.duos.pages import GENERIC_MOVES, STATE_ORDER, bp, load, render, stop_choices
 from duo.people import next_step
@@ -68,7 +69,7 @@ def index():
         .limit(PER_PAGE)
         .offset((number - 1) * PER_PAGE)
     )
-    rows = db.session.execute(_with_people([Duo.id.in_(on_page.scalar_subquery())])).all()
+    rows = listed_duos(Duo.id.in_(on_page.scalar_subquery()), LIST_ORDER)
     return render_template(
         "duos/index.html",
         rows=rows,

@@ -59,10 +59,9 @@ def _load_user(session_id: str) -> User | None:
     user_id, _, key = session_id.partition(":")
     if not user_id.isdigit() or not key:
         return None
-    found = staff_sessions.find(int(user_id), key)  # one query: the session and its user
-    if found is None:
+    user = staff_sessions.find(int(user_id), key)  # one query: the session and its user
+    if user is None:
         return None
-    user = found.user
     if not user.active or not user.has_two_factor:
         return None
     user.session_key = key

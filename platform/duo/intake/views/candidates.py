@@ -30,6 +30,7 @@ from duo.intake.views.blueprint import (
     person_or_404,
     rules_of,
 )
+from duo.intake.views.candidate_rows import candidate_rows, language_choices
 from duo.people import history, listing, next_step, states, vocab
 from duo.people.models import MENTEE, Person
 from duo.people.pipeline import InvalidTransition, transition
@@ -51,7 +52,8 @@ def index():
         pipeline=PIPELINE,
         role_labels=ROLE_LABELS,
         sessions=sessions,
-        languages=sorted(vocab.LANGUAGES, key=lambda c: people_label("language", c).lower()),
+        rows=candidate_rows(page.rows),
+        languages=language_choices(),
         sectors=vocab.SECTORS,
         sorts={"name": _("Name"), "waiting": _("Waiting longest"), "newest": _("Newest")},
     )
