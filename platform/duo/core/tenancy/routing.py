@@ -84,9 +84,20 @@ def init_app(app: Flask) -> None:
         g.tenant = tenant
         g.tenant_token = context.activate(tenant.id)
 
+    #: endpoint -> whether its URL has a branch: asked of every ``url_for`` (a list page
+    #: builds a hundred), and fixed once the app serves (Flask refuses new routes then).
+    expecting: dict[str, bool] = {}
+
     @app.url_defaults
     def _fill(endpoint: str, values: dict[str, Any]) -> None:
-        if TENANT_ARG in values or not app.url_map.is_endpoint_expecting(endpoint, TENANT_ARG):
+        if TENANT_ARG in values:
+            return
+        wants = expecting.get(endpoint)
+        if wants is None:
+            wants = app.url_map.is_endpoint_expecting(endpoint, TENANT_ARG)
+            if app._got_first_request:
+                expecting[endpoint] = wants
+        if not wants:
             return
         tenant = _get_current_tenant()
         if tenant is not None:

@@ -38,6 +38,7 @@ from duo.training.views.blueprint import (
     put_on_fields,
     title_of,
 )
+from duo.training.views.cycle_rows import participants
 
 
 def _cycle_form(**kwargs: Any) -> CycleForm:
@@ -188,7 +189,6 @@ def render_cycle(cycle: TrainingCycle, status_code: int = 200, **forms: Any):
         if people
         else {}
     )
-    sessions = {s.id: s for s in cycle.sessions}
     forms.setdefault("enrol_form", enrol_form(cycle))
     forms.setdefault(
         "settings_form",
@@ -201,10 +201,10 @@ def render_cycle(cycle: TrainingCycle, status_code: int = 200, **forms: Any):
         render_template(
             "training/cycle.html",
             cycle=cycle,
-            enrolled=[r for r in rows if r.status == ENROLLED],
-            waiting=[r for r in rows if r.status == WAITING],
-            persons=persons,
-            sessions_by_id=sessions,
+            enrolled=participants(cycle, [r for r in rows if r.status == ENROLLED], persons),
+            waiting=participants(
+                cycle, [r for r in rows if r.status == WAITING], persons, waiting=True
+            ),
             taken=taken,
             now=now,
             action_form=ActionForm(),
