@@ -102,6 +102,44 @@ def test_list_shows_counts_per_state_for_mentors_and_mentees(login, brussels_peo
 
 
 @pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        (
+            "fr",
+            [
+                ">Benali, Amina</a>",
+                "<strong>éligible</strong>",
+                'title="arabe">ar native</span>',
+                "<td>Finance, IT</td>",
+                "depuis le ",
+                ">Arabe</option>",
+            ],
+        ),
+        (
+            "nl",
+            [
+                ">Benali, Amina</a>",
+                'title="Arabisch">ar native</span>',
+                "Financiën, IT",
+                "sinds ",
+                ">Arabisch</option>",
+            ],
+        ),
+    ],
+)
+def test_each_row_says_its_words_in_the_readers_language(
+    login, brussels_people, locale, words
+) -> None:
+    """The rows are built in Python once per page (issue 12): still every label in the
+    reader's language, each person's own link, the step, languages and sectors."""
+    client = login(branches=["brussels"], locale=locale)
+    html = client.get("/brussels/people/").get_data(as_text=True)
+    for word in words:
+        assert word in html, word
+    assert f'href="/brussels/people/{brussels_people["marc"].id}"' in html
+
+
+@pytest.mark.parametrize(
     ("query", "expected"),
     [
         ("q=amina", {"amina"}),

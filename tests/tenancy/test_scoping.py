@@ -128,3 +128,42 @@ def test_plain_reads_past_the_orm_are_filtered_the_same(db, create_person, in_te
     assert [name for name, _ in joined] == ["Antwerpse"]
     with pytest.raises(NoTenantError):
         read_in_branch(select(Person.first_name))
+
+
+def test_reads_built_once_are_filtered_for_each_branch_anew(
+    db, tenants, create_person, in_tenant
+) -> None:
+    """``BranchRead`` (the dashboard's counts, issue 12) keeps one filtered statement per
+    branch: the same read asked in Antwerp after Brussels sees Antwerp's rows only,
+    subqueries included; it sees its own request's unflushed rows; it fails closed."""
+    from sqlalchemy import bindparam
+
+    from duo.core.tenancy.scoping import BranchRead
+    from duo.people.models import StateChange
+
+    for _ in range(2):
+        create_person("brussels", first_name="Bruxelloise")
+    create_person("antwerp", first_name="Antwerpse")
+    with_history = (
+        select(StateChange.id)
+        .where(StateChange.person_id == Person.id, StateChange.tenant_id == Person.tenant_id)
+        .exists()
+    )
+    read = BranchRead(
+        lambda: select(func.count(), func.max(Person.first_name)).where(
+            Person.first_name != bindparam("not_named"), ~with_history | with_history
+        )
+    )
+    with in_tenant("brussels"):
+        assert read(not_named="x").one() == (2, "Bruxelloise")
+    with in_tenant("antwerp"):
+        assert read(not_named="x").one() == (1, "Antwerpse")
+        assert read(not_named="Antwerpse").one() == (0, None)
+        db.session.add(
+            Person(role="mentor", first_name="Zoé", last_name="N", email="z@e.org", locale="nl")
+        )
+        assert read(not_named="x").one() == (2, "Zoé")  # flushed first, as the ORM would
+    with in_tenant("brussels"):
+        assert read(not_named="x").one() == (2, "Bruxelloise")
+    with pytest.raises(NoTenantError):
+        read(not_named="x")

@@ -26,6 +26,7 @@ from duo.core.dashboard.todos import Todo
 from duo.core.db import db
 from duo.core.i18n import formatting
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.duos import (
     health,
     lifecycle,
@@ -219,14 +220,15 @@ def move(duo_id: uuid.UUID, target: str):
 _WAITING_STATES = (states.PROPOSED, states.FIRST_MEETING, states.CONFIRMED, states.ENDED)
 
 
-def duo_todos(tenant: Tenant) -> list[Todo]:
-    counts = dict(
-        db.session.execute(
-            select(Duo.state, func.count())
-            .where(Duo.state.in_(_WAITING_STATES))
-            .group_by(Duo.state)
-        ).all()
+_WAITING_COUNTS = BranchRead(
+    lambda: (
+        select(Duo.state, func.count()).where(Duo.state.in_(_WAITING_STATES)).group_by(Duo.state)
     )
+)
+
+
+def duo_todos(tenant: Tenant) -> list[Todo]:
+    counts = dict(_WAITING_COUNTS().all())
     proposed = counts.get(states.PROPOSED, 0)
     items = [
         Todo(

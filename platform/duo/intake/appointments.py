@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import contains_eager
 
 from duo.core import links
@@ -37,6 +37,7 @@ from duo.core.jobs import enqueue
 from duo.core.jobs.models import OutboxJob
 from duo.core.links.models import PersonalLink
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.intake.models import (
     CANCELLED,
     DONE,
@@ -308,6 +309,11 @@ def todo_counts() -> tuple[int, int]:
     Both roles are named so the count reads people by role and state from their index
     rather than every person row.
     """
+    row = _TODO_COUNTS().one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
+def _todo_counts() -> Select:
     unscheduled = (
         select(func.count())
         .select_from(Person)
@@ -324,8 +330,10 @@ def todo_counts() -> tuple[int, int]:
         .where(IntakeTimeRequest.handled_at.is_(None))
         .scalar_subquery()
     )
-    row = db.session.execute(select(unscheduled, asked)).one()
-    return int(row[0] or 0), int(row[1] or 0)
+    return select(unscheduled, asked)
+
+
+_TODO_COUNTS = BranchRead(_todo_counts)
 
 
 # --------------------------------------------------------------------------- reminders

@@ -37,11 +37,12 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from duo.core.db import db, utcnow
 from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
 from duo.matching.json_array import json_array
@@ -176,6 +177,11 @@ def waiting_summary() -> tuple[int, datetime | None]:
     "Since" is looked up for each waiting mentee (from the index of history steps), not
     grouped over the whole branch's history first: the dashboard asks on every visit.
     """
+    count, oldest = _WAITING().one()
+    return int(count or 0), oldest
+
+
+def _waiting() -> Select:
     since = (
         select(func.max(StateChange.at))
         .where(
@@ -186,12 +192,14 @@ def waiting_summary() -> tuple[int, datetime | None]:
         .correlate(Person)
         .scalar_subquery()
     )
-    count, oldest = db.session.execute(
+    return (
         select(func.count(Person.id), func.min(func.coalesce(since, Person.state_changed_at)))
         .select_from(Person)
         .where(Person.role == MENTEE, Person.state == person_states.ELIGIBLE)
-    ).one()
-    return int(count or 0), oldest
+    )
+
+
+_WAITING = BranchRead(_waiting)
 
 
 def _facts(raw: Any, names: Iterable[str]) -> dict[str, Any]:

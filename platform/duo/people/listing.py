@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from duo.core.db import db
 from duo.core.hooks import Hook
 from duo.core.plugins import Card
+from duo.core.tenancy.scoping import BranchRead
 from duo.core.vocab.audiences import ROLES
 from duo.people import states, vocab
 from duo.people.models import MENTEE, MENTOR, Person, Profile
@@ -203,14 +204,16 @@ def state_counts() -> dict[str, dict[str, int]]:
     if memo is not None and memo[0] == key:
         return memo[1]
     counts: dict[str, dict[str, int]] = {MENTOR: {}, MENTEE: {}}
-    rows = db.session.execute(
-        select(Person.role, Person.state, func.count()).group_by(Person.role, Person.state)
-    ).all()
-    for role, state, n in rows:
+    for role, state, n in _COUNTS():
         counts.setdefault(role, {})[state] = n
     if has_request_context():
         request.environ[_MEMO] = (key, counts)
     return counts
+
+
+_COUNTS = BranchRead(
+    lambda: select(Person.role, Person.state, func.count()).group_by(Person.role, Person.state)
+)
 
 
 def count_of(role: str, *wanted: str) -> int:

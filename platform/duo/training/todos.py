@@ -7,11 +7,12 @@ import datetime as dt
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import BindParameter, Select, bindparam, exists, func, select
 
 from duo.core.dashboard.todos import Todo
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.people import listing, next_step, states
 from duo.people.models import MENTOR, Person
 from duo.training.models import CANCELLED, ENROLLED, Enrolment, TrainingSession
@@ -22,7 +23,7 @@ def mentors_waiting(tenant: Tenant) -> int:
     return listing.count_of(MENTOR, states.ELIGIBLE)
 
 
-def _to_record(now: dt.datetime) -> Select:
+def _to_record(now: dt.datetime | BindParameter) -> Select:
     """Sessions that are over, had participants, and have no attendance recorded."""
     has_people = exists().where(
         Enrolment.tenant_id == TrainingSession.tenant_id,
@@ -43,9 +44,13 @@ def sessions_to_record(now: dt.datetime | None = None) -> list[TrainingSession]:
     return list(db.session.execute(stmt).scalars())
 
 
+_COUNT_TO_RECORD = BranchRead(
+    lambda: select(func.count()).select_from(_to_record(bindparam("now")).subquery())
+)
+
+
 def count_to_record(now: dt.datetime | None = None) -> int:
-    stmt = select(func.count()).select_from(_to_record(now or utcnow()).subquery())
-    return db.session.execute(stmt).scalar_one()
+    return _COUNT_TO_RECORD(now=now or utcnow()).scalar_one()
 
 
 def training_todos(tenant: Tenant) -> list[Todo]:

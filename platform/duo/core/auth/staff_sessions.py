@@ -52,6 +52,10 @@ def start(user: User, user_agent: str | None = None) -> str:
     return key
 
 
+#: What a request needs of its staff session (not the key's hash or the browser).
+_SESSION_COLUMNS = ("id", "user_id", "created_at", "last_seen_at", "ended_at")
+
+
 @cache
 def _session_statement() -> Select:
     """The session, its user and the user's roles, as plain columns: one row per role."""
@@ -70,9 +74,6 @@ def _session_statement() -> Select:
         .where(sessions.c.key_hash == bindparam("key_hash"))
         .order_by(roles.c.id)
     )
-
-
-_SESSION_COLUMNS = ("id", "user_id", "created_at", "last_seen_at", "ended_at")
 
 
 def _persistent(model: type, values: dict) -> Any:

@@ -19,6 +19,7 @@ PostgreSQL row-level security (:mod:`duo.core.tenancy.rls`) backs all this up.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -123,6 +124,36 @@ def read_in_branch(statement: Select) -> Result:
     if tenant_id is None:
         raise NoTenantError("query of a branch-owned model with no branch selected")
     return db.session.connection().execute(statement.options(_in_branch(tenant_id)))
+
+
+class BranchRead:
+    """A read of branch-owned rows built once, run on every page under the branch filter.
+
+    The same filter as every ORM query (:func:`_in_branch`), added once per branch rather
+    than on every execution, and run on the session's connection like
+    :func:`read_in_branch`: a dashboard's counts, asked on every visit, spent three times as
+    long building their statement, filtering it and going through the ORM's execution as
+    reading the database. ``build`` makes the statement (values that change, such as now,
+    are ``bindparam``s, given as keywords when called); rows are plain, never entities.
+
+    Pending changes are flushed first, as the ORM's autoflush would, so a read never
+    misses what its own request wrote. With no branch selected it raises.
+    """
+
+    def __init__(self, build: Callable[[], Select]) -> None:
+        self._build = build
+        self._by_branch: dict[int, Select] = {}
+
+    def __call__(self, **params: Any) -> Result:
+        tenant_id = current_scope().tenant_id
+        if tenant_id is None:
+            raise NoTenantError("query of a branch-owned model with no branch selected")
+        statement = self._by_branch.get(tenant_id)
+        if statement is None:
+            statement = self._by_branch[tenant_id] = self._build().options(_in_branch(tenant_id))
+        if db.session.autoflush:
+            db.session.flush()
+        return db.session.connection().execute(statement, params)
 
 
 def _visible_in_scope(obj: object) -> bool:

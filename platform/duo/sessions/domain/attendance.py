@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from duo.core.db import db, utcnow
 from duo.core.i18n import sentences, zones
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.people import pipeline, states
 from duo.people.models import Person
 from duo.sessions.domain.errors import SessionError
@@ -125,19 +126,26 @@ def _attended_elsewhere(reg: Registration) -> bool:
 def attendance_missing(tenant: Tenant, now: datetime | None = None, days: int = 30) -> int:
     """Sessions held in the last ``days`` with people expected and no attendance recorded."""
     now = now or utcnow()
+    return _MISSING(now=now, since=now - timedelta(days=days)).scalar_one()
+
+
+def _missing() -> Select:
     has_people = (
         select(Registration.id)
         .where(Registration.session_id == InfoSession.id, Registration.status.in_(ACTIVE))
         .exists()
     )
-    return db.session.execute(
+    return (
         select(func.count())
         .select_from(InfoSession)
         .where(
-            InfoSession.starts_at <= now,
-            InfoSession.starts_at > now - timedelta(days=days),
+            InfoSession.starts_at <= bindparam("now"),
+            InfoSession.starts_at > bindparam("since"),
             InfoSession.cancelled_at.is_(None),
             InfoSession.attendance_recorded_at.is_(None),
             has_people,
         )
-    ).scalar_one()
+    )
+
+
+_MISSING = BranchRead(_missing)
