@@ -135,3 +135,21 @@ def test_an_unchanged_branch_is_built_once_per_process(app, coordinator) -> None
     client.get("/lille/people/")
     assert app.extensions[_CACHE]["lille"][1] is kept
     assert kept.slug == "lille" and kept.config  # a whole branch: its configuration parsed
+
+
+def test_a_row_link_is_what_url_for_builds(app) -> None:
+    """Lists build a row's link once per page with the id put in (issue 12)."""
+    import uuid
+
+    from flask import url_for
+
+    from duo.core.urls import row_link
+
+    with app.test_request_context("/"):
+        link = row_link("people.person", "person_id", tenant="brussels")
+        for _ in range(3):
+            row_id = uuid.uuid4()
+            assert link(row_id) == url_for("people.person", tenant="brussels", person_id=row_id)
+        withdraw = row_link("training.withdraw", "enrolment_id", tenant="lille")
+        row_id = uuid.uuid4()
+        assert withdraw(row_id) == f"/lille/training/enrolments/{row_id}/withdraw"

@@ -11,19 +11,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from duo.core.db import db
 from duo.core.i18n import formatting, translated
+from duo.core.urls import row_link
 from duo.duos import states
 from duo.duos.models import Duo
 from duo.people.models import Person
-
-#: Stands for a duo's id in the one link built per page.
-_SOME_DUO = uuid.UUID(int=0)
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,7 @@ def _columns(condition) -> Select:
 
 def listed_duos(condition, order) -> list[ListedDuo]:
     """The duos meeting ``condition`` (one page of them), in ``order``, as the list shows them."""
-    link = url_for("duos.detail", duo_id=_SOME_DUO)
+    link = row_link("duos.detail", "duo_id")
     locale, zone = formatting.page_locale_and_zone()
     labels, next_steps = translated(states.LABELS), translated(states.NEXT_STEP)
 
@@ -76,7 +73,7 @@ def listed_duos(condition, order) -> list[ListedDuo]:
         rows.append(
             ListedDuo(
                 id=duo_id,
-                url=link.replace(str(_SOME_DUO), str(duo_id)),
+                url=link(duo_id),
                 mentee=f"{e_first} {e_last}",
                 mentor=f"{o_first} {o_last}",
                 state=labels[state],

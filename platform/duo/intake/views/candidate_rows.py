@@ -9,23 +9,19 @@ same URL with the person's id put in.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from duo.core.i18n import formatting
+from duo.core.urls import row_link
 from duo.intake.views.blueprint import people_label
 from duo.people import listing, vocab
 from duo.people.models import MENTEE
-
-#: Stands for a person's id in the one link built per page.
-_SOMEONE = uuid.UUID(int=0)
 
 
 @dataclass(frozen=True)
@@ -55,7 +51,7 @@ def _labeller() -> Callable[[str, Any], str]:
 
 def candidate_rows(rows: Iterable[listing.Row]) -> list[CandidateRow]:
     label = _labeller()
-    link = url_for("people.person", person_id=_SOMEONE)
+    link = row_link("people.person", "person_id")
     locale, zone = formatting.page_locale_and_zone()
     shown = []
     for row in rows:
@@ -67,7 +63,7 @@ def candidate_rows(rows: Iterable[listing.Row]) -> list[CandidateRow]:
         day = formatting.format_date(person.state_changed_at, "short", locale=locale, zone=zone)
         shown.append(
             CandidateRow(
-                url=link.replace(str(_SOMEONE), str(person.id)),
+                url=link(person.id),
                 name=f"{person.last_name}, {person.first_name}",
                 role=label("role", person.role),
                 step=label("state", person.state),

@@ -13,17 +13,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
 from flask_babel import gettext as _
 
 from duo.core.i18n import formatting, translated
+from duo.core.urls import row_link
 from duo.people import states
 from duo.people.models import Person
 from duo.training.models import TrainingCycle
 from duo.training.views.blueprint import title_of
-
-#: Stands for an id in the links built once per page.
-_SOME_ID = uuid.UUID(int=0)
 
 
 @dataclass(frozen=True)
@@ -48,8 +45,8 @@ def participants(
     *,
     waiting: bool = False,
 ) -> list[Participant]:
-    person_link = url_for("training.person", person_id=_SOME_ID)
-    withdraw_link = url_for("training.withdraw", enrolment_id=_SOME_ID)
+    person_link = row_link("training.person", "person_id")
+    withdraw_link = row_link("training.withdraw", "enrolment_id")
     sessions = {s.id: s for s in cycle.sessions}
     steps = translated(states.LABELS)
     whole_cycle = _("the whole cycle")
@@ -77,12 +74,12 @@ def participants(
         shown.append(
             Participant(
                 id=row.id,
-                url=person_link.replace(str(_SOME_ID), str(person.id)),
+                url=person_link(person.id),
                 name=name,
                 enrolled_in=enrolled_in,
                 step=steps.get(person.state, person.state),
                 since=since,
-                withdraw_url=withdraw_link.replace(str(_SOME_ID), str(row.id)),
+                withdraw_url=withdraw_link(row.id),
                 withdraw_label=label,
             )
         )
