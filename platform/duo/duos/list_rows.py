@@ -9,7 +9,9 @@ in.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
@@ -34,22 +36,31 @@ class ListedDuo:
     since: str
 
 
-def _columns(condition) -> Select:
+def with_people(*conditions: Any, columns: Callable[[Any, Any], tuple] | None = None) -> Select:
+    """The duos meeting ``conditions`` joined to both their people: the list's and the
+    export's one join. ``columns(mentee, mentor)`` picks what is read; by default the duo
+    and both people as objects."""
     mentee, mentor = aliased(Person), aliased(Person)
+    picked = columns(mentee, mentor) if columns else (Duo, mentee, mentor)
     return (
-        select(
-            Duo.id,
-            Duo.state,
-            Duo.ends_on,
-            Duo.state_changed_at,
-            mentee.first_name,
-            mentee.last_name,
-            mentor.first_name,
-            mentor.last_name,
-        )
+        select(*picked)
         .join(mentee, (mentee.tenant_id == Duo.tenant_id) & (mentee.id == Duo.mentee_id))
         .join(mentor, (mentor.tenant_id == Duo.tenant_id) & (mentor.id == Duo.mentor_id))
-        .where(condition)
+        .where(*conditions)
+    )
+
+
+def _shown(mentee: Any, mentor: Any) -> tuple:
+    """What a row of the list shows: eight columns, not three objects."""
+    return (
+        Duo.id,
+        Duo.state,
+        Duo.ends_on,
+        Duo.state_changed_at,
+        mentee.first_name,
+        mentee.last_name,
+        mentor.first_name,
+        mentor.last_name,
     )
 
 
@@ -64,7 +75,7 @@ def listed_duos(condition, order) -> list[ListedDuo]:
 
     rows = []
     for duo_id, state, ends_on, since, e_first, e_last, o_first, o_last in db.session.execute(
-        _columns(condition).order_by(*order)
+        with_people(condition, columns=_shown).order_by(*order)
     ):
         if state == states.ACTIVE and ends_on:
             following = _("accompaniment until %(day)s", day=day(ends_on))

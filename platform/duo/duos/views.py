@@ -18,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
 
 from duo.core import audit, exporting
 from duo.core.auth.access import coordinator_required
@@ -35,7 +34,7 @@ from duo.duos import (
 )
 from duo.duos.forms import form_for
 from duo.duos.link_views import link_bp
-from duo.duos.list_rows import listed_duos
+from duo.duos.list_rows import listed_duos, with_people
 from duo.duos.models import Duo
 from duo.duos.pages import GENERIC_MOVES, STATE_ORDER, bp, load, render, stop_choices
 from duo.people import next_step
@@ -89,7 +88,7 @@ def export(fmt: str):
     """The list of duos as filtered on the page (state, alert), every page of it, as CSV or
     XLSX; audited."""
     wanted, alert, conditions = _filtered()
-    rows = db.session.execute(_with_people(conditions)).all()
+    rows = db.session.execute(with_people(*conditions).order_by(*LIST_ORDER)).all()
     headers = [
         _("Mentee"),
         _("Mentor"),
@@ -144,18 +143,6 @@ def _filtered() -> tuple[str | None, str | None, list]:
     else:
         alert = None
     return wanted, alert, conditions
-
-
-def _with_people(conditions: list):
-    """The duos meeting ``conditions`` with both people, in the list's order."""
-    mentee, mentor = aliased(Person), aliased(Person)
-    return (
-        select(Duo, mentee, mentor)
-        .join(mentee, (mentee.tenant_id == Duo.tenant_id) & (mentee.id == Duo.mentee_id))
-        .join(mentor, (mentor.tenant_id == Duo.tenant_id) & (mentor.id == Duo.mentor_id))
-        .where(*conditions)
-        .order_by(*LIST_ORDER)
-    )
 
 
 @bp.route("/<uuid:duo_id>")

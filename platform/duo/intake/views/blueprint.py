@@ -6,6 +6,7 @@ the branch or 404, the branch's rules and today.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -53,15 +54,25 @@ def people_label(kind: str, key: Any) -> str:
     labels on each of its rows (role, step, every language and sector), each a catalogue or
     CLDR lookup otherwise.
     """
-    if not isinstance(key, str | int | None):
-        return _label(kind, key)
+    return people_labels()(kind, key)
+
+
+def people_labels() -> Callable[[str, Any], str]:
+    """:func:`people_label` for a page asking for many labels (a list's rows): the page's
+    memo is looked up once, not on every label (the language only when a label is new)."""
     labels = locale_memo("people_label")
-    if labels is None:
-        return _remembered_label(kind, key, str(get_locale() or "en"))
-    found = labels.get((kind, key))
-    if found is None:
-        found = labels[kind, key] = _remembered_label(kind, key, str(get_locale() or "en"))
-    return found
+
+    def label(kind: str, key: Any) -> str:
+        if not isinstance(key, str | int | None):
+            return _label(kind, key)
+        if labels is None:
+            return _remembered_label(kind, key, str(get_locale() or "en"))
+        found = labels.get((kind, key))
+        if found is None:
+            found = labels[kind, key] = _remembered_label(kind, key, str(get_locale() or "en"))
+        return found
+
+    return label
 
 
 @lru_cache(maxsize=4096)

@@ -9,17 +9,16 @@ same URL with the person's id put in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from duo.core.i18n import formatting
 from duo.core.urls import row_link
-from duo.intake.views.blueprint import people_label
+from duo.intake.views.blueprint import people_label, people_labels
 from duo.people import listing, vocab
 from duo.people.models import MENTEE
 
@@ -37,20 +36,8 @@ class CandidateRow:
     email: str
 
 
-def _labeller() -> Callable[[str, Any], str]:
-    seen: dict[tuple[str, Any], str] = {}
-
-    def label(kind: str, key: Any) -> str:
-        found = seen.get((kind, key))
-        if found is None:
-            found = seen[kind, key] = people_label(kind, key)
-        return found
-
-    return label
-
-
 def candidate_rows(rows: Iterable[listing.Row]) -> list[CandidateRow]:
-    label = _labeller()
+    label = people_labels()
     link = row_link("people.person", "person_id")
     locale, zone = formatting.page_locale_and_zone()
     shown = []
