@@ -26,13 +26,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, Select, bindparam, select
 
 from duo.core.auth.models import User
 from duo.core.db import db, utcnow
 from duo.core.i18n import format_date, zones
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.duos import config, history, states
 from duo.duos.lifecycle import InvalidDuoTransition
 from duo.duos.models import CHECK_IN_KINDS, Duo, DuoCheckIn
@@ -162,16 +162,35 @@ def log(duo: Duo, kind: str, note: str, *, by: object, tenant: Tenant) -> DuoChe
     return row
 
 
-def check_ins(duo: Duo) -> list[DuoCheckIn]:
-    return list(
-        db.session.execute(
-            select(DuoCheckIn)
-            .where(DuoCheckIn.duo_id == duo.id)
-            .order_by(DuoCheckIn.at)
+def _check_ins() -> Select:
+    return (
+        select(
+            DuoCheckIn.at,
+            DuoCheckIn.week_start,
+            DuoCheckIn.kind,
+            DuoCheckIn.by_person_id,
+            DuoCheckIn.met,
+            DuoCheckIn.minutes,
+            DuoCheckIn.topics,
+            DuoCheckIn.note,
+            DuoCheckIn.contact_me,
             # the duo page names who logged each one: with the rows, not one by one
-            .options(joinedload(DuoCheckIn.by).lazyload(User.roles))
-        ).scalars()
+            User.name.label("by_name"),
+        )
+        .outerjoin(User, User.id == DuoCheckIn.by_user_id)
+        .where(DuoCheckIn.duo_id == bindparam("duo_id", type_=DuoCheckIn.duo_id.type))
+        .order_by(DuoCheckIn.at)
     )
+
+
+#: The duo page (coordinator's and the people's own) asks on every visit.
+_CHECK_INS = BranchRead(_check_ins)
+
+
+def check_ins(duo: Duo) -> list[Row]:
+    """The duo's check-ins, oldest first, as rows (``by_name``: the staff user who logged
+    one, None when the mentor or mentee did): the pages only show them."""
+    return list(_CHECK_INS(duo_id=duo.id))
 
 
 @dataclass(frozen=True)
@@ -184,7 +203,7 @@ class Week:
     current: bool
 
 
-def timeline(duo: Duo, tenant: Tenant, rows: list[DuoCheckIn] | None = None) -> list[Week]:
+def timeline(duo: Duo, tenant: Tenant, rows: list[Row] | None = None) -> list[Week]:
     """The weeks from the start to the planned end (or today if later), oldest first."""
     if duo.started_at is None:
         return []
@@ -213,6 +232,6 @@ def timeline(duo: Duo, tenant: Tenant, rows: list[DuoCheckIn] | None = None) -> 
     return weeks
 
 
-def last_meeting_day(duo: Duo, rows: list[DuoCheckIn], tenant: Tenant) -> date | None:
+def last_meeting_day(duo: Duo, rows: list[Row], tenant: Tenant) -> date | None:
     met = [r.at for r in rows if r.met]
     return zones.local_date(max(met), tenant.timezone) if met else None

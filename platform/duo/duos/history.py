@@ -14,10 +14,21 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, Uuid, cast, literal, null, select, union_all
+from sqlalchemy import (
+    CompoundSelect,
+    String,
+    Uuid,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from duo.core.auth.models import User
 from duo.core.db import db, utcnow
+from duo.core.tenancy.scoping import BranchRead
 from duo.duos import states
 from duo.duos.models import Duo, DuoEvent, DuoStateChange
 
@@ -77,13 +88,11 @@ class Entry:
     on_behalf: bool = False
 
 
-def timeline(duo: Duo, names: dict[uuid.UUID, str], system: str) -> list[Entry]:
-    """State changes and events of ``duo``, oldest first. ``names``: person id -> name.
-
-    One statement for both tables (``UNION ALL``), each row with the name of the staff
+def _timeline() -> CompoundSelect:
+    """Both tables in one statement (``UNION ALL``), each row with the name of the staff
     user who acted: the page would otherwise read them in two, plus one per table for
-    the users.
-    """
+    the users."""
+    duo_id = bindparam("duo_id", type_=Uuid)
     changes = (
         select(
             DuoStateChange.at,
@@ -96,7 +105,7 @@ def timeline(duo: Duo, names: dict[uuid.UUID, str], system: str) -> list[Entry]:
             literal(False).label("on_behalf"),
         )
         .outerjoin(User, User.id == DuoStateChange.by_user_id)
-        .where(DuoStateChange.duo_id == duo.id)
+        .where(DuoStateChange.duo_id == duo_id)
     )
     events = (
         select(
@@ -110,10 +119,19 @@ def timeline(duo: Duo, names: dict[uuid.UUID, str], system: str) -> list[Entry]:
             DuoEvent.on_behalf,
         )
         .outerjoin(User, User.id == DuoEvent.by_user_id)
-        .where(DuoEvent.duo_id == duo.id)
+        .where(DuoEvent.duo_id == duo_id)
     )
+    return union_all(changes, events)
+
+
+#: Built once per branch: the duo page asks on every visit (see :class:`BranchRead`).
+_TIMELINE = BranchRead(_timeline)
+
+
+def timeline(duo: Duo, names: dict[uuid.UUID, str], system: str) -> list[Entry]:
+    """State changes and events of ``duo``, oldest first. ``names``: person id -> name."""
     entries = []
-    for row in db.session.execute(union_all(changes, events)):
+    for row in _TIMELINE(duo_id=duo.id):
         if row.source == _CHANGE:
             label = (
                 f"{states.LABELS[row.first]} → {states.LABELS[row.second]}"

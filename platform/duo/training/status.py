@@ -20,11 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import g, has_request_context
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, bindparam, distinct, func, select
 
 from duo.core.db import db
 from duo.core.tenancy.context import tenant_scope
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.people.models import MENTOR, Person
 from duo.training.curriculum import required_keys
 from duo.training.models import CANCELLED, SESSION_OF_ATTENDANCE, Attendance, TrainingSession
@@ -52,6 +53,12 @@ def _attended_stmt():
     )
 
 
+#: The duo page asks for both people on every visit: built once per branch.
+_ATTENDED_BY = BranchRead(
+    lambda: _attended_stmt().where(Attendance.person_id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def attended_modules(tenant_id: int, person_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
     """Module (and workshop) keys each person attended, in any cycle; one query."""
     ids = list(person_ids)
@@ -59,7 +66,7 @@ def attended_modules(tenant_id: int, person_ids: Iterable[uuid.UUID]) -> dict[uu
     if not ids:
         return result
     with tenant_scope(tenant_id):
-        rows = db.session.execute(_attended_stmt().where(Attendance.person_id.in_(ids))).all()
+        rows = _ATTENDED_BY(ids=ids).all()
     for person_id, key in rows:
         result.setdefault(person_id, set()).add(key)
     return result

@@ -8,11 +8,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, bindparam, or_, select
 
 from duo.core.db import db, utcnow
 from duo.core.links.models import PersonalLink
 from duo.core.tenancy.context import current_tenant_id
+from duo.core.tenancy.scoping import BranchRead
 
 OK = "ok"
 WRONG = "wrong"
@@ -128,20 +129,31 @@ def revoke_all(
     return len(links)
 
 
-def live_links(object_type: str, object_id: uuid.UUID) -> list[PersonalLink]:
-    """The object's links that still work (for the coordinator's page)."""
-    now = utcnow()
-    return [
-        link
-        for link in db.session.execute(
-            select(PersonalLink)
-            .where(
-                PersonalLink.object_type == object_type,
-                PersonalLink.object_id == object_id,
-                PersonalLink.revoked_at.is_(None),
-                PersonalLink.expires_at > now,
-            )
-            .order_by(PersonalLink.created_at)
-        ).scalars()
-        if not (link.single_use and link.used_at is not None)
-    ]
+def _live() -> Select:
+    return (
+        select(
+            PersonalLink.id,
+            PersonalLink.person_id,
+            PersonalLink.purpose,
+            PersonalLink.expires_at,
+            PersonalLink.last_opened_at,
+        )
+        .where(
+            PersonalLink.object_type == bindparam("object_type"),
+            PersonalLink.object_id == bindparam("object_id", type_=PersonalLink.object_id.type),
+            PersonalLink.revoked_at.is_(None),
+            PersonalLink.expires_at > bindparam("now", type_=PersonalLink.expires_at.type),
+            or_(PersonalLink.single_use.is_(False), PersonalLink.used_at.is_(None)),
+        )
+        .order_by(PersonalLink.created_at)
+    )
+
+
+#: The coordinator's pages ask on every visit: built once per branch.
+_LIVE = BranchRead(_live)
+
+
+def live_links(object_type: str, object_id: uuid.UUID) -> list[Row]:
+    """The object's links that still work (for the coordinator's page), as rows of their
+    id, person, purpose, expiry and last opening: the page counts them, never changes them."""
+    return list(_LIVE(object_type=object_type, object_id=object_id, now=utcnow()))

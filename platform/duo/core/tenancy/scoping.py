@@ -23,7 +23,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Result, Select, event, false
+from sqlalchemy import CompoundSelect, Result, Select, event, false
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.elements import TextClause
 
@@ -140,9 +140,9 @@ class BranchRead:
     misses what its own request wrote. With no branch selected it raises.
     """
 
-    def __init__(self, build: Callable[[], Select]) -> None:
+    def __init__(self, build: Callable[[], Select | CompoundSelect]) -> None:
         self._build = build
-        self._by_branch: dict[int, Select] = {}
+        self._by_branch: dict[int, Select | CompoundSelect] = {}
 
     def __call__(self, **params: Any) -> Result:
         tenant_id = current_scope().tenant_id
