@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from duo.core.auth.models import User
-from duo.core.db import db
 from duo.core.i18n import sentences
+from duo.core.tenancy.scoping import BranchRead
 from duo.people.models import Person, StateChange
 
 PREFIX = sentences.PREFIX
@@ -52,18 +52,29 @@ class HistoryEntry:
     detail: str | None
 
 
+def _history() -> Select:
+    return (
+        select(
+            StateChange.from_state,
+            StateChange.to_state,
+            StateChange.at,
+            StateChange.reason,
+            User.name,
+        )
+        .outerjoin(User, User.id == StateChange.by_user_id)
+        .where(StateChange.person_id == bindparam("person_id", type_=StateChange.person_id.type))
+        .order_by(StateChange.at.desc(), StateChange.id)
+    )
+
+
+#: The person page asks on every visit: built once per branch.
+_HISTORY = BranchRead(_history)
+
+
 def history_of(person: Person) -> list[HistoryEntry]:
     """The person's state changes, newest first, with the staff member's name (one query)."""
-    rows = db.session.execute(
-        select(StateChange, User.name)
-        .outerjoin(User, User.id == StateChange.by_user_id)
-        .where(StateChange.person_id == person.id)
-        .order_by(StateChange.at.desc(), StateChange.id)
-    ).all()
     entries = []
-    for change, name in rows:
-        label, detail = describe(change.reason)
-        entries.append(
-            HistoryEntry(change.from_state, change.to_state, change.at, name, label, detail)
-        )
+    for from_state, to_state, at, reason, name in _HISTORY(person_id=person.id):
+        label, detail = describe(reason)
+        entries.append(HistoryEntry(from_state, to_state, at, name, label, detail))
     return entries

@@ -10,11 +10,12 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from duo.core.db import db, utcnow
 from duo.core.tenancy.context import current_tenant_id
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.privacy import config
 from duo.privacy.config import PRIVACY_NOTICE, SENSITIVE_FACTS
 from duo.privacy.models import COORDINATOR, FORM, GRANT, WITHDRAW, Consent
@@ -93,18 +94,23 @@ def _standing_grants(person: Person, kind: str) -> list[Consent]:
     )
 
 
-def has_consent(person: Person, kind: str) -> bool:
-    return (
-        db.session.execute(
-            select(Consent.id).where(
-                Consent.person_id == person.id,
-                Consent.kind == kind,
-                Consent.action == GRANT,
-                Consent.withdrawn_at.is_(None),
-            )
-        ).first()
-        is not None
+#: Asked on every visit of a person page: built once per branch.
+_STANDING = BranchRead(
+    lambda: (
+        select(Consent.id)
+        .where(
+            Consent.person_id == bindparam("person_id", type_=Consent.person_id.type),
+            Consent.kind == bindparam("kind"),
+            Consent.action == GRANT,
+            Consent.withdrawn_at.is_(None),
+        )
+        .limit(1)
     )
+)
+
+
+def has_consent(person: Person, kind: str) -> bool:
+    return _STANDING(person_id=person.id, kind=kind).first() is not None
 
 
 def withdraw(

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, inspect, or_, select
+from sqlalchemy import Row, bindparam, delete, inspect, or_, select
 
 from duo.core.db import db, utcnow
 from duo.core.hooks import Event, Hook
@@ -39,6 +39,7 @@ from duo.core.links.models import PersonalLink
 from duo.core.mail.models import FAILED, QUEUED, OutgoingMail
 from duo.core.tenancy.context import require_tenant_id
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.privacy import config, consent
 from duo.privacy.models import (
     ASKED,
@@ -140,6 +141,23 @@ def erasure_of(person_id: uuid.UUID) -> Erasure | None:
         .order_by(Erasure.done_at.is_(None), Erasure.requested_at.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+#: The person page shows when the erasure is due or was done, on every visit.
+_DATES = BranchRead(
+    lambda: (
+        select(Erasure.due_at, Erasure.done_at)
+        .where(Erasure.person_id == bindparam("person_id", type_=Erasure.person_id.type))
+        .order_by(Erasure.done_at.is_(None), Erasure.requested_at.desc())
+        .limit(1)
+    )
+)
+
+
+def erasure_dates(person_id: uuid.UUID) -> Row | None:
+    """When the person's erasure (as :func:`erasure_of` finds it) is due and was done, or
+    None: what a page shows of it, read as a row built once per branch."""
+    return _DATES(person_id=person_id).first()
 
 
 def is_erased(person_id: uuid.UUID) -> bool:

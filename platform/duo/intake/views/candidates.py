@@ -138,7 +138,7 @@ def _person_page(person: Person, *, status: int = 200, **forms: Any):
             history=history.history_of(person),
             step=next_step.next_step(person),
             has_sensitive_consent=consent.has_consent(person, consent.SENSITIVE_FACTS),
-            erasure=gdpr.erasure_of(person.id),
+            erasure=gdpr.erasure_dates(person.id),
             decidable=person.state in DECIDABLE,
             reinstate_to=[
                 s
