@@ -33,6 +33,7 @@ from duo.core.auth.models import COORDINATOR, RoleGrant, User
 from duo.core.db import db, utcnow
 from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.duos import config, states
 from duo.duos.models import Duo, DuoAlert, DuoCheckIn, DuoDecision
 
@@ -132,6 +133,24 @@ def open_alerts(duo_id: uuid.UUID | None = None) -> list[DuoAlert]:
     if duo_id is not None:
         stmt = stmt.where(DuoAlert.duo_id == duo_id)
     return list(db.session.execute(stmt).scalars())
+
+
+#: The dashboard groups the open alerts on every visit: built once per branch.
+_OPEN_KINDS = BranchRead(
+    lambda: (
+        select(DuoAlert.kind, DuoAlert.duo_id)
+        .where(DuoAlert.cleared_at.is_(None))
+        .order_by(DuoAlert.raised_at)
+    )
+)
+
+
+def open_by_kind() -> dict[str, list[uuid.UUID]]:
+    """The branch's open alerts as the duos of each kind, oldest alert first."""
+    by_kind: dict[str, list[uuid.UUID]] = {}
+    for kind, duo_id in _OPEN_KINDS():
+        by_kind.setdefault(kind, []).append(duo_id)
+    return by_kind
 
 
 def coordinators(tenant: Tenant) -> list[User]:

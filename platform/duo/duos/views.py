@@ -229,10 +229,7 @@ def duo_todos(tenant: Tenant) -> list[Todo]:
             urgency=30,
         )
     ]
-    by_kind: dict[str, list[uuid.UUID]] = {}
-    for alert in health.open_alerts():
-        by_kind.setdefault(alert.kind, []).append(alert.duo_id)
-    for kind, duo_ids in by_kind.items():
+    for kind, duo_ids in health.open_by_kind().items():
         label, urgency = health.KINDS[kind]
         url = (
             url_for("duos.detail", tenant=tenant.slug, duo_id=duo_ids[0])

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 
-from duo.core.db import db
-from duo.sessions.domain.queries import upcoming_sessions
+from duo.core.db import db, utcnow
+from duo.core.tenancy.scoping import BranchRead
 from duo.sessions.models import ACTIVE, CANCELLED, REGISTERED, WAITLISTED, InfoSession, Registration
 
 #: A session counts as nearly full from this share of its seats taken.
@@ -86,7 +86,29 @@ def figures_for(sessions: Iterable[InfoSession]) -> dict[uuid.UUID, Figures]:
     }
 
 
+def _nearly_full() -> Select:
+    taken = (
+        select(func.count())
+        .where(Registration.session_id == InfoSession.id, Registration.status == REGISTERED)
+        .correlate(InfoSession)
+        .scalar_subquery()
+    )
+    return (
+        select(func.count())
+        .select_from(InfoSession)
+        .where(
+            InfoSession.starts_at > bindparam("now", type_=InfoSession.starts_at.type),
+            InfoSession.cancelled_at.is_(None),
+            taken >= InfoSession.capacity * NEARLY_FULL,  # as Figures.nearly_full says
+        )
+    )
+
+
+#: The dashboard asks on every visit: one count, built once per branch.
+_NEARLY_FULL = BranchRead(_nearly_full)
+
+
 def nearly_full_count(now: datetime | None = None) -> int:
-    sessions = upcoming_sessions(now)
-    figures = figures_for(sessions)
-    return sum(1 for s in sessions if figures[s.id].nearly_full)
+    """Upcoming sessions (not cancelled) with at least :data:`NEARLY_FULL` of their seats
+    taken."""
+    return _NEARLY_FULL(now=now or utcnow()).scalar_one()
