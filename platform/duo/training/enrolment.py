@@ -29,10 +29,11 @@ import uuid
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, case, func, or_, select
 
 from duo.core.db import db, utcnow
 from duo.core.jobs import enqueue
+from duo.core.tenancy.scoping import BranchRead
 from duo.people import states
 from duo.people.listing import name_search
 from duo.people.models import MENTEE, MENTOR, Person
@@ -93,19 +94,35 @@ def participants(session: TrainingSession) -> list[Person]:
     return list(db.session.execute(stmt).scalars())
 
 
-def cycle_enrolments(cycle: TrainingCycle) -> list[Enrolment]:
-    """Every enrolment of a cycle with its person, waiting list in queue order."""
-    stmt = (
-        select(Enrolment, Person)
+def _participants() -> Select:
+    return (
+        select(
+            Enrolment.id,
+            Enrolment.person_id,
+            Enrolment.session_id,
+            Enrolment.status,
+            Enrolment.requested_at,
+            Person.first_name,
+            Person.last_name,
+            Person.state,
+        )
         .join(
             Person,
             and_(Person.tenant_id == Enrolment.tenant_id, Person.id == Enrolment.person_id),
         )
-        .where(Enrolment.cycle_id == cycle.id)
+        .where(Enrolment.cycle_id == bindparam("cycle_id", type_=Enrolment.cycle_id.type))
         .order_by(Enrolment.requested_at, Enrolment.id)
     )
-    rows = db.session.execute(stmt).all()
-    return [enrolment for enrolment, _person in rows]
+
+
+#: The cycle page lists its people on every visit: built once per branch.
+_PARTICIPANTS = BranchRead(_participants)
+
+
+def cycle_enrolments(cycle: TrainingCycle) -> list[Row]:
+    """Every enrolment of a cycle with its person's name and step, waiting list in queue
+    order: rows for the page to show (an enrolment changed is read as an entity)."""
+    return list(_PARTICIPANTS(cycle_id=cycle.id))
 
 
 def occupancy(cycle: TrainingCycle) -> dict[uuid.UUID, int]:

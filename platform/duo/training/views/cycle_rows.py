@@ -9,7 +9,7 @@ two URLs per page with the ids put in, the words are looked up once per page.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from duo.core.i18n import formatting, translated
 from duo.core.urls import row_link
 from duo.people import states
-from duo.people.models import Person
 from duo.training.models import TrainingCycle
 from duo.training.views.blueprint import title_of
 
@@ -39,12 +38,10 @@ class Participant:
 
 
 def participants(
-    cycle: TrainingCycle,
-    rows: Iterable[Any],
-    persons: Mapping[uuid.UUID, Person],
-    *,
-    waiting: bool = False,
+    cycle: TrainingCycle, rows: Iterable[Any], *, waiting: bool = False
 ) -> list[Participant]:
+    """``rows``: from :func:`duo.training.enrolment.cycle_enrolments` (an enrolment with its
+    person's names and step)."""
     person_link = row_link("training.person", "person_id")
     withdraw_link = row_link("training.withdraw", "enrolment_id")
     sessions = {s.id: s for s in cycle.sessions}
@@ -54,8 +51,7 @@ def participants(
     titles: dict[str | None, str] = {}
     shown = []
     for row in rows:
-        person = persons[row.person_id]
-        name = person.full_name
+        name = f"{row.first_name} {row.last_name}"  # as Person.full_name
         if row.session_id:
             session = sessions[row.session_id]
             enrolled_in = _("session %(n)s", n=session.number)
@@ -74,10 +70,10 @@ def participants(
         shown.append(
             Participant(
                 id=row.id,
-                url=person_link(person.id),
+                url=person_link(row.person_id),
                 name=name,
                 enrolled_in=enrolled_in,
-                step=steps.get(person.state, person.state),
+                step=steps.get(row.state, row.state),
                 since=since,
                 withdraw_url=withdraw_link(row.id),
                 withdraw_label=label,

@@ -13,12 +13,10 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 
 from duo.core.auth.access import coordinator_required
-from duo.core.db import db, utcnow
+from duo.core.db import utcnow
 from duo.people import states
-from duo.people.models import Person
 from duo.training import curriculum, enrolment, planning
 from duo.training.forms import (
     MODULES_CHOICE,
@@ -183,12 +181,6 @@ def enrol_form(cycle: TrainingCycle, **kwargs: Any) -> EnrolForm:
 def render_cycle(cycle: TrainingCycle, status_code: int = 200, **forms: Any):
     rows = enrolment.cycle_enrolments(cycle)
     taken = enrolment.occupancy(cycle)
-    people = {r.person_id for r in rows}
-    persons = (
-        {p.id: p for p in db.session.execute(select(Person).where(Person.id.in_(people))).scalars()}
-        if people
-        else {}
-    )
     forms.setdefault("enrol_form", enrol_form(cycle))
     forms.setdefault(
         "settings_form",
@@ -201,10 +193,8 @@ def render_cycle(cycle: TrainingCycle, status_code: int = 200, **forms: Any):
         render_template(
             "training/cycle.html",
             cycle=cycle,
-            enrolled=participants(cycle, [r for r in rows if r.status == ENROLLED], persons),
-            waiting=participants(
-                cycle, [r for r in rows if r.status == WAITING], persons, waiting=True
-            ),
+            enrolled=participants(cycle, [r for r in rows if r.status == ENROLLED]),
+            waiting=participants(cycle, [r for r in rows if r.status == WAITING], waiting=True),
             taken=taken,
             now=now,
             action_form=ActionForm(),
