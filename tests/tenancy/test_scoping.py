@@ -167,3 +167,27 @@ def test_reads_built_once_are_filtered_for_each_branch_anew(
         assert read(not_named="x").one() == (2, "Bruxelloise")
     with pytest.raises(NoTenantError):
         read(not_named="x")
+
+
+def test_a_union_built_once_is_filtered_in_each_of_its_parts(
+    db, tenants, create_person, in_tenant
+) -> None:
+    """The duo page's history is one ``UNION ALL`` read as a ``BranchRead``: each half gets
+    the branch filter, so another branch's rows never come through either half."""
+    from sqlalchemy import literal, union_all
+
+    from duo.core.tenancy.scoping import BranchRead
+
+    create_person("brussels", first_name="Bruxelloise", role="mentor")
+    create_person("antwerp", first_name="Antwerpse", role="mentor")
+    create_person("antwerp", first_name="Antwerpen", role="mentee")
+    read = BranchRead(
+        lambda: union_all(
+            select(literal("mentor"), Person.first_name).where(Person.role == "mentor"),
+            select(literal("mentee"), Person.first_name).where(Person.role == "mentee"),
+        )
+    )
+    with in_tenant("antwerp"):
+        assert sorted(read().all()) == [("mentee", "Antwerpen"), ("mentor", "Antwerpse")]
+    with in_tenant("brussels"):
+        assert read().all() == [("mentor", "Bruxelloise")]
