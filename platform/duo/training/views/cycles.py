@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from duo.core.auth.access import coordinator_required
 from duo.core.db import utcnow
+from duo.core.i18n import translated
 from duo.people import states
 from duo.training import curriculum, enrolment, planning
 from duo.training.forms import (
@@ -160,8 +161,9 @@ def enrol_form(cycle: TrainingCycle, **kwargs: Any) -> EnrolForm:
     chosen = _chosen(form.person_id.data) if form.person_id.data else None
     if chosen is not None and chosen not in {p.id for p in people}:
         people += enrolment.candidates(cycle, only=chosen)
+    steps = translated(states.LABELS)
     form.person_id.choices = [("", _("Choose a person"))] + [
-        (str(p.id), f"{p.full_name} ({states.LABELS.get(p.state, p.state)})") for p in people
+        (str(p.id), f"{p.first_name} {p.last_name} ({steps.get(p.state, p.state)})") for p in people
     ]
     form.session_id.choices = [("", _("The whole cycle"))] + [
         (
