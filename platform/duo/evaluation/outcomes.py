@@ -8,11 +8,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import Row, Select, and_, bindparam, select
 
 from duo.core.db import db, utcnow
 from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.core.validation import EARLIEST, text_error
 from duo.duos import history
 from duo.duos.lifecycle import InvalidDuoTransition, add_months
@@ -141,11 +142,19 @@ def asks_of(duo: Duo) -> list[OutcomeAsk]:
     )
 
 
-def followed(duo: Duo) -> tuple[list[OutcomeAsk], dict[int, Outcome]]:
-    """The asks of ``duo`` and the outcome answered to each (by months after the end),
-    in one statement: an outcome is recorded against its ask, one per point."""
-    rows = db.session.execute(
-        select(OutcomeAsk, Outcome)
+def _followed() -> Select:
+    return (
+        select(
+            OutcomeAsk.months_after,
+            OutcomeAsk.due_on,
+            OutcomeAsk.sent_at,
+            OutcomeAsk.lost_at,
+            Outcome.status,
+            Outcome.contract_type,
+            Outcome.hours_per_week,
+            Outcome.job_started_on,
+            Outcome.by_coordinator,
+        )
         .outerjoin(
             Outcome,
             and_(
@@ -154,8 +163,18 @@ def followed(duo: Duo) -> tuple[list[OutcomeAsk], dict[int, Outcome]]:
                 Outcome.months_after == OutcomeAsk.months_after,
             ),
         )
-        .where(OutcomeAsk.duo_id == duo.id)
+        .where(OutcomeAsk.duo_id == bindparam("duo_id", type_=OutcomeAsk.duo_id.type))
         .order_by(OutcomeAsk.months_after)
-    ).all()
-    asks = [ask for ask, _outcome in rows]
-    return asks, {o.months_after: o for _ask, o in rows if o is not None}
+    )
+
+
+#: The duo page shows them on every visit: built once per branch.
+_FOLLOWED = BranchRead(_followed)
+
+
+def followed(duo: Duo) -> tuple[list[Row], dict[int, Row]]:
+    """The asks of ``duo`` and the outcome answered to each (by months after the end),
+    in one statement, as rows for the page: an outcome is recorded against its ask, one
+    per point, so an ask's row carries its outcome's columns (``status`` None: none yet)."""
+    rows = _FOLLOWED(duo_id=duo.id).all()
+    return rows, {row.months_after: row for row in rows if row.status is not None}

@@ -15,10 +15,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 
 from duo.core.db import db, utcnow
 from duo.core.tenancy.models import Tenant
+from duo.core.tenancy.scoping import BranchRead
 from duo.core.validation import text_error
 from duo.duos import history, states
 from duo.duos.lifecycle import InvalidDuoTransition
@@ -53,11 +54,21 @@ def open_for(duo: Duo) -> bool:
     )
 
 
-def answers(duo: Duo) -> dict[str, dict[str, EvaluationAnswer]]:
-    """party -> question key -> answer."""
-    found: dict[str, dict[str, EvaluationAnswer]] = {}
-    rows = db.session.execute(select(EvaluationAnswer).where(EvaluationAnswer.duo_id == duo.id))
-    for row in rows.scalars():
+#: The duo page shows them on every visit: built once per branch.
+_ANSWERS = BranchRead(
+    lambda: select(
+        EvaluationAnswer.party,
+        EvaluationAnswer.question_key,
+        EvaluationAnswer.question_version,
+        EvaluationAnswer.value,
+    ).where(EvaluationAnswer.duo_id == bindparam("duo_id", type_=EvaluationAnswer.duo_id.type))
+)
+
+
+def answers(duo: Duo) -> dict[str, dict[str, Row]]:
+    """party -> question key -> answer (its ``question_version`` and ``value``)."""
+    found: dict[str, dict[str, Row]] = {}
+    for row in _ANSWERS(duo_id=duo.id):
         found.setdefault(row.party, {})[row.question_key] = row
     return found
 
