@@ -29,13 +29,12 @@ import uuid
 from collections.abc import Iterable
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Row, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, func, or_, select
 
 from duo.core.db import db, utcnow
 from duo.core.jobs import enqueue
 from duo.core.tenancy.scoping import BranchRead
 from duo.people import states
-from duo.people.listing import name_search
 from duo.people.models import MENTEE, MENTOR, Person
 from duo.training import curriculum
 from duo.training.models import (
@@ -158,65 +157,6 @@ def has_room(cycle: TrainingCycle, session: TrainingSession | None = None) -> bo
         return True
     taken = occupancy(cycle)
     return all(taken.get(s.id, 0) < cycle.capacity for s in _counted_sessions(cycle, session))
-
-
-def _candidates(search: str = "") -> Select:
-    """The candidates of a cycle (``cycle_id``) among ``roles``, eligible ones first, then
-    by name: columns only, as the chooser shows a name and a step."""
-    taken = select(Enrolment.person_id).where(
-        Enrolment.cycle_id == bindparam("cycle_id", type_=Enrolment.cycle_id.type),
-        Enrolment.scope == WHOLE_CYCLE,
-        Enrolment.status.in_(ACTIVE_ENROLMENT),
-    )
-    return (
-        select(Person.id, Person.first_name, Person.last_name, Person.state)
-        .where(
-            Person.role.in_(bindparam("roles", expanding=True)),
-            Person.state.not_in(CLOSED_STATES),
-            Person.id.not_in(taken),
-            *name_search(search),
-        )
-        .order_by(
-            case(
-                (Person.state == states.ELIGIBLE, 0),
-                (Person.state == states.IN_TRAINING, 1),
-                else_=2,
-            ),
-            func.lower(Person.last_name),
-            func.lower(Person.first_name),
-            Person.id,
-        )
-    )
-
-
-#: The cycle page opens its chooser on every visit, mostly with no search: built once per
-#: branch (a search, or one person asked about, builds its own).
-_FIRST_CANDIDATES = BranchRead(lambda: _candidates().limit(bindparam("limit", type_=Integer)))
-
-
-def candidates(
-    cycle: TrainingCycle,
-    *,
-    search: str = "",
-    limit: int | None = None,
-    only: uuid.UUID | None = None,
-) -> list[Row]:
-    """People who could be enrolled in the whole cycle, eligible ones first, then by name:
-    rows of (id, first_name, last_name, state).
-
-    A branch holds thousands of mentors: the cycle page lists the first ``limit`` of them,
-    and ``search`` (words of a name or an e-mail) finds the others. ``only`` asks about
-    one person (the chooser's answer, checked when the form comes back).
-    """
-    params = {"cycle_id": cycle.id, "roles": list(ROLES_OF_AUDIENCE.get(cycle.audience, (MENTOR,)))}
-    if not search and only is None and limit is not None:
-        return list(_FIRST_CANDIDATES(limit=limit, **params))
-    stmt = _candidates(search)
-    if only is not None:
-        stmt = stmt.where(Person.id == only)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(db.session.execute(stmt, params))
 
 
 # --------------------------------------------------------------------------- enrol

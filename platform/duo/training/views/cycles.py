@@ -18,7 +18,7 @@ from duo.core.auth.access import coordinator_required
 from duo.core.db import utcnow
 from duo.core.i18n import translated
 from duo.people import states
-from duo.training import curriculum, enrolment, planning
+from duo.training import chooser, curriculum, enrolment, planning
 from duo.training.forms import (
     MODULES_CHOICE,
     WORKSHOP_PREFIX,
@@ -155,12 +155,12 @@ def enrol_form(cycle: TrainingCycle, **kwargs: Any) -> EnrolForm:
     and, when the form comes back, the person chosen if they can still be enrolled."""
     form = EnrolForm(**kwargs)
     form.search = request.args.get("q", "").strip()[:100]
-    people = enrolment.candidates(cycle, search=form.search, limit=CHOOSER_SIZE + 1)
+    people = chooser.candidates(cycle, search=form.search, limit=CHOOSER_SIZE + 1)
     form.more_candidates = len(people) > CHOOSER_SIZE
     people = people[:CHOOSER_SIZE]
     chosen = _chosen(form.person_id.data) if form.person_id.data else None
     if chosen is not None and chosen not in {p.id for p in people}:
-        people += enrolment.candidates(cycle, only=chosen)
+        people += chooser.candidates(cycle, only=chosen)
     steps = translated(states.LABELS)
     form.person_id.choices = [("", _("Choose a person"))] + [
         (str(p.id), f"{p.first_name} {p.last_name} ({steps.get(p.state, p.state)})") for p in people
