@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
 from babel import Locale
@@ -81,8 +82,10 @@ def branch_today() -> date:
     return zones.local_today(select_timezone())
 
 
+@cache
 def language_label(code: str) -> str:
-    """A language named in its own language (how a switcher should show it)."""
+    """A language named in its own language (how a switcher should show it): the same in
+    every page's language, so worked out once per code (every page's header shows them)."""
     return Locale.parse(code).get_display_name(code).capitalize()
 
 
