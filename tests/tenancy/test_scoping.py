@@ -191,3 +191,31 @@ def test_a_union_built_once_is_filtered_in_each_of_its_parts(
         assert sorted(read().all()) == [("mentee", "Antwerpen"), ("mentor", "Antwerpse")]
     with in_tenant("brussels"):
         assert read().all() == [("mentor", "Bruxelloise")]
+
+
+def test_entities_loaded_by_a_statement_built_once_stay_in_their_branch(
+    db, tenants, create_person, in_tenant
+) -> None:
+    """``BranchLoad`` (issue 12: the person and duo pages' entity reads) runs one statement
+    per branch through the ORM, which recognises it by identity and does not filter it
+    again: its rows are the branch's own, and the same statement object run while working
+    for another branch is refused (a second branch filter would not replace the first)."""
+    from sqlalchemy import bindparam
+
+    from duo.core.tenancy.scoping import BranchLoad, CrossTenantReadError
+
+    brussels = create_person("brussels", first_name="Bruxelloise")
+    antwerp = create_person("antwerp", first_name="Antwerpse")
+    load = BranchLoad(lambda: select(Person).where(Person.id.in_(bindparam("ids", expanding=True))))
+    ids = [brussels.id, antwerp.id]
+    with in_tenant("antwerp"):
+        found = load(ids=ids).scalars().all()
+        assert [p.first_name for p in found] == ["Antwerpse"]
+        assert found[0] is db.session.get(Person, (antwerp.tenant_id, antwerp.id))  # ORM objects
+    with in_tenant("brussels"):
+        assert [p.first_name for p in load(ids=ids).scalars()] == ["Bruxelloise"]
+        built_for_brussels = load._by_branch[brussels.tenant_id]
+    with in_tenant("antwerp"), pytest.raises(CrossTenantReadError):
+        db.session.execute(built_for_brussels, {"ids": ids})
+    with pytest.raises(NoTenantError):
+        load(ids=ids)

@@ -36,6 +36,10 @@ def _is_scoped(cls: type) -> bool:
     return isinstance(cls, type) and issubclass(cls, TenantScoped)
 
 
+class CrossTenantReadError(RuntimeError):
+    """A read built with one branch's filter (:class:`BranchLoad`) run for another branch."""
+
+
 class RawTenantSQLError(RuntimeError):
     """Raw SQL naming a branch-owned table, run outside the scoped (ORM) path."""
 
@@ -102,7 +106,20 @@ def _filter_to_current_tenant(state: ORMExecuteState) -> None:
             with_loader_criteria(TenantScoped, lambda cls: false(), include_aliases=True)
         )
         return
+    built_for = _PREFILTERED.get(id(state.statement))
+    if built_for is not None:  # a BranchLoad's own statement, built with a branch's filter
+        if built_for != tenant_id:  # a second filter would not replace the first one
+            raise CrossTenantReadError(
+                f"a read built for branch {built_for} run while working for {tenant_id}"
+            )
+        return
     state.statement = state.statement.options(_in_branch(tenant_id))
+
+
+#: id() of each :class:`BranchLoad` statement -> the branch whose filter it carries. Only
+#: the very statement object is recognised (a lazy load from its rows, or any other
+#: statement, is filtered as usual); BranchLoad keeps them alive, so no id is reused.
+_PREFILTERED: dict[int, int] = {}
 
 
 def _in_branch(tenant_id: int):
@@ -154,6 +171,31 @@ class BranchRead:
         if db.session.autoflush:
             db.session.flush()
         return db.session.connection().execute(statement, params)
+
+
+class BranchLoad(BranchRead):
+    """An ORM read of entities built once per branch: as :class:`BranchRead`, but run
+    through the session, so its rows are the session's objects (a page that loads a
+    person, a duo or a profile it may then change).
+
+    An ORM statement built on every call spent about as long being built, given the
+    branch filter and keyed for the statement cache as the database took to answer
+    (0.14 of 0.25 ms for a one-row read); a page makes ten. The statement carries the same
+    filter as every ORM query (:func:`_in_branch`), added once, and the ORM event
+    recognises it by identity rather than adding the filter again; the relationship loads
+    its objects make later are statements of their own, filtered as always.
+    """
+
+    def __call__(self, **params: Any) -> Result:
+        tenant_id = current_scope().tenant_id
+        if tenant_id is None:
+            raise NoTenantError("query of a branch-owned model with no branch selected")
+        statement = self._by_branch.get(tenant_id)
+        if statement is None:
+            statement = self._build().options(_in_branch(tenant_id))
+            _PREFILTERED[id(statement)] = tenant_id
+            self._by_branch[tenant_id] = statement
+        return db.session.execute(statement, params)
 
 
 def _visible_in_scope(obj: object) -> bool:
