@@ -12,14 +12,14 @@ from flask import Blueprint, abort, g, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from duo.core import links
 from duo.core.auth.accounts import coordinators_of
 from duo.core.auth.models import User
-from duo.core.db import db
+from duo.core.tenancy.scoping import BranchLoad
 from duo.duos import (
     accompaniment,
     config,
@@ -60,26 +60,29 @@ def register_panel(panel: Callable[[Duo], str]) -> Callable[[Duo], str]:
     return panel
 
 
+#: Every duo page and move starts here; its eager loads cost more to build than to run:
+#: built once per branch.
+_DUO = BranchLoad(
+    lambda: (
+        select(Duo)
+        .where(Duo.id == bindparam("duo_id", type_=Duo.id.type))
+        .options(
+            joinedload(Duo.mentee),
+            joinedload(Duo.mentor),
+            joinedload(Duo.first_meeting_coordinator).lazyload(User.roles),
+            joinedload(Duo.decisions),
+            joinedload(Duo.signatures),
+            joinedload(Duo.documents).defer(DuoDocument.content),
+            joinedload(Duo.open_alerts),
+        )
+    )
+)
+
+
 def load(duo_id: uuid.UUID) -> Duo:
     """The duo with what its page shows of it, in one statement (the timeline, check-ins
     and links, which grow with the duo's life, are read apart)."""
-    duo = (
-        db.session.execute(
-            select(Duo)
-            .where(Duo.id == duo_id)
-            .options(
-                joinedload(Duo.mentee),
-                joinedload(Duo.mentor),
-                joinedload(Duo.first_meeting_coordinator).lazyload(User.roles),
-                joinedload(Duo.decisions),
-                joinedload(Duo.signatures),
-                joinedload(Duo.documents).defer(DuoDocument.content),
-                joinedload(Duo.open_alerts),
-            )
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    duo = _DUO(duo_id=duo_id).unique().scalar_one_or_none()
     if duo is None:
         abort(404)
     return duo

@@ -26,12 +26,13 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from duo.core import audit
 from duo.core.auth.models import User
 from duo.core.db import db, utcnow
 from duo.core.i18n import zones
+from duo.core.tenancy.scoping import BranchLoad
 from duo.eligibility.engine import Evaluation, Outcome, evaluate, rules_hash
 from duo.eligibility.models import EVALUATION, OVERRIDE, EligibilityDecision
 from duo.people import history, states
@@ -176,16 +177,25 @@ class DecisionView:
     outdated: bool
 
 
+#: The person page shows them on every visit: built once per branch.
+_DECISIONS = BranchLoad(
+    lambda: (
+        select(EligibilityDecision, User.name)
+        .outerjoin(User, User.id == EligibilityDecision.decided_by_user_id)
+        .where(
+            EligibilityDecision.person_id
+            == bindparam("person_id", type_=EligibilityDecision.person_id.type)
+        )
+        .order_by(EligibilityDecision.decided_at.desc())
+    )
+)
+
+
 def decisions_of(person: Person, current_rules: list[dict[str, Any]]) -> list[DecisionView]:
     """Every decision of the person, newest first, each marked outdated when its rules'
     hash differs from the current rules' (one query)."""
     current = rules_hash(current_rules)
-    rows = db.session.execute(
-        select(EligibilityDecision, User.name)
-        .outerjoin(User, User.id == EligibilityDecision.decided_by_user_id)
-        .where(EligibilityDecision.person_id == person.id)
-        .order_by(EligibilityDecision.decided_at.desc())
-    ).all()
+    rows = _DECISIONS(person_id=person.id).all()
     return [
         DecisionView(
             decision=decision,

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, bindparam, exists, func, select
 from sqlalchemy.orm import contains_eager
 
 from duo.core import links
@@ -37,7 +37,7 @@ from duo.core.jobs import enqueue
 from duo.core.jobs.models import OutboxJob
 from duo.core.links.models import PersonalLink
 from duo.core.tenancy.models import Tenant
-from duo.core.tenancy.scoping import BranchRead
+from duo.core.tenancy.scoping import BranchLoad, BranchRead
 from duo.intake.models import (
     CANCELLED,
     DONE,
@@ -87,14 +87,24 @@ class Plan:
     coordinator_id: int | None = None
 
 
-def current(person: Person) -> IntakeAppointment | None:
-    """The person's scheduled intake, if any."""
-    return db.session.execute(
+#: The person page asks on every visit: built once per branch.
+_CURRENT = BranchLoad(
+    lambda: (
         select(IntakeAppointment)
-        .where(IntakeAppointment.person_id == person.id, IntakeAppointment.status == SCHEDULED)
+        .where(
+            IntakeAppointment.person_id
+            == bindparam("person_id", type_=IntakeAppointment.person_id.type),
+            IntakeAppointment.status == SCHEDULED,
+        )
         .order_by(IntakeAppointment.starts_at.desc())
         .limit(1)
-    ).scalar_one_or_none()
+    )
+)
+
+
+def current(person: Person) -> IntakeAppointment | None:
+    """The person's scheduled intake, if any."""
+    return _CURRENT(person_id=person.id).scalar_one_or_none()
 
 
 def get(appointment_id: uuid.UUID) -> IntakeAppointment | None:

@@ -27,10 +27,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import g, has_request_context
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from duo.core.db import db
 from duo.core.i18n import zones
+from duo.core.tenancy.scoping import BranchLoad
 from duo.people import states
 from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
 
@@ -160,10 +161,16 @@ def profile_of(person: Person, timezone: str | None = None) -> CandidateProfile:
     return CandidateProfile(person.id, person.role, person.state)
 
 
+#: The person page and the intake read it on every visit: built once per branch.
+_PROFILE = BranchLoad(
+    lambda: select(Profile).where(
+        Profile.person_id == bindparam("person_id", type_=Profile.person_id.type)
+    )
+)
+
+
 def load_profile(person: Person) -> Profile | None:
-    return db.session.execute(
-        select(Profile).where(Profile.person_id == person.id)
-    ).scalar_one_or_none()
+    return _PROFILE(person_id=person.id).scalar_one_or_none()
 
 
 def eligibility_facts(person: Person, profile: Profile | None) -> dict[str, Any]:

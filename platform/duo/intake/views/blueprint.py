@@ -13,10 +13,10 @@ from typing import Any
 from flask import Blueprint, abort, g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from duo.core.db import db
 from duo.core.i18n import locale_memo
+from duo.core.tenancy.scoping import BranchLoad
 from duo.eligibility import reasons
 from duo.eligibility.decisions import local_today, rules_for
 from duo.people import states, vocab
@@ -98,8 +98,14 @@ def _field_messages(field: Any) -> list[str]:
     return [str(m) for m in (field.errors or []) if not isinstance(m, dict | list | tuple)]
 
 
+#: Every candidate page starts here: built once per branch.
+_PERSON = BranchLoad(
+    lambda: select(Person).where(Person.id == bindparam("person_id", type_=Person.id.type))
+)
+
+
 def person_or_404(person_id: uuid.UUID) -> Person:
-    person = db.session.execute(select(Person).where(Person.id == person_id)).scalar_one_or_none()
+    person = _PERSON(person_id=person_id).scalar_one_or_none()
     if person is None:
         abort(404)
     return person
