@@ -67,8 +67,13 @@ def _users(ids: set[int]) -> dict[int, User]:
     return {u.id: u for u in db.session.execute(stmt).scalars()}
 
 
+#: A duo's two people, aliased once rather than on every visit (an alias copies every
+#: column of Person).
+_MENTEE, _MENTOR = aliased(Person, name="mentee"), aliased(Person, name="mentor")
+
+
 def _session_duos(session: MatchingSession) -> list[tuple[Duo, Person, Person]]:
-    mentee, mentor = aliased(Person), aliased(Person)
+    mentee, mentor = _MENTEE, _MENTOR
     stmt = (
         select(Duo, mentee, mentor)
         .join(mentee, (mentee.tenant_id == Duo.tenant_id) & (mentee.id == Duo.mentee_id))
