@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale, gettext, ngettext
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from duo.core.db import db as _db
 from duo.core.tenancy.context import tenant_scope
@@ -79,3 +79,46 @@ def test_the_chooser_lists_the_first_candidates_and_a_search_finds_the_others(
     assert {str(i) for i in enrolled} == {later_id}
     again = client.get(f"{page_url}?q=aardv").get_data(as_text=True)
     assert f'value="{later_id}"' not in again  # enrolled in the whole cycle: no longer offered
+
+
+def test_the_first_candidates_are_read_from_the_index_in_order(db, tenants, create_person) -> None:
+    """At 1,700 trained mentors, sorting them all was most of the cycle page's SQL (issue
+    12): the chooser's ORDER BY is the expression of ``ix_people_tenant_role_chooser``, so
+    both databases read its first page from that index, in order, without a sort. Asserted
+    on the plan, not on a time."""
+    from duo.core.tenancy.scoping import _in_branch
+    from duo.training.chooser import _candidates
+
+    tenant = tenants["ghent"]
+    cycle = make_cycle(tenant)
+    for n in range(30):
+        state = (states.ELIGIBLE, states.IN_TRAINING, states.TRAINED)[n % 3]
+        create_person("ghent", role="mentor", state=state, last_name=f"Name{n}")
+    statement = _candidates().limit(51).options(_in_branch(tenant.id))
+    params = {"cycle_id": cycle.id, "roles": ["mentor"]}
+    connection = _db.session.connection()
+    sent: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, sql, parameters, context, executemany) -> None:
+        sent.append((sql, parameters))
+
+    event.listen(connection.engine, "before_cursor_execute", keep)
+    try:
+        connection.execute(statement, params).all()
+    finally:
+        event.remove(connection.engine, "before_cursor_execute", keep)
+    sql, values = sent[-1]
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny test table
+        plan = connection.exec_driver_sql(f"EXPLAIN {sql}", values).scalars().all()
+        assert any("ix_people_tenant_role_chooser" in line for line in plan), plan
+        assert not any(line.lstrip(" ->").startswith("Sort") for line in plan), plan
+    else:
+        plan = [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", values)]
+        assert any("ix_people_tenant_role_chooser" in line for line in plan), plan
+        assert not any("TEMP B-TREE FOR ORDER BY" in line for line in plan), plan
+    with tenant_scope(tenant.id):
+        rows = _db.session.execute(statement, params).all()
+    assert [r.state for r in rows] == sorted(
+        (r.state for r in rows), key=[states.ELIGIBLE, states.IN_TRAINING, states.TRAINED].index
+    )
