@@ -107,7 +107,7 @@ def _filter_to_current_tenant(state: ORMExecuteState) -> None:
         )
         return
     built_for = _PREFILTERED.get(id(state.statement))
-    if built_for is not None:  # a BranchLoad's own statement, built with a branch's filter
+    if built_for is not None:  # a statement built once, with a branch's filter
         if built_for != tenant_id:  # a second filter would not replace the first one
             raise CrossTenantReadError(
                 f"a read built for branch {built_for} run while working for {tenant_id}"
@@ -116,9 +116,10 @@ def _filter_to_current_tenant(state: ORMExecuteState) -> None:
     state.statement = state.statement.options(_in_branch(tenant_id))
 
 
-#: id() of each :class:`BranchLoad` statement -> the branch whose filter it carries. Only
-#: the very statement object is recognised (a lazy load from its rows, or any other
-#: statement, is filtered as usual); BranchLoad keeps them alive, so no id is reused.
+#: id() of each :class:`BranchRead` / :class:`BranchLoad` statement -> the branch whose
+#: filter it carries. Only the very statement object is recognised (a lazy load from its
+#: rows, or any other statement, is filtered as usual); they keep their statements alive,
+#: so no id is reused.
 _PREFILTERED: dict[int, int] = {}
 
 
@@ -166,13 +167,21 @@ class BranchRead:
         self._build = build
         self._by_branch: dict[int, Select | CompoundSelect] = {}
 
-    def __call__(self, **params: Any) -> Result:
+    def _statement(self) -> Select | CompoundSelect:
+        """The current branch's statement, built and filtered on its first use; known to
+        the ORM event as that branch's, should it ever run through the session."""
         tenant_id = current_scope().tenant_id
         if tenant_id is None:
             raise NoTenantError("query of a branch-owned model with no branch selected")
         statement = self._by_branch.get(tenant_id)
         if statement is None:
-            statement = self._by_branch[tenant_id] = self._build().options(_in_branch(tenant_id))
+            statement = self._build().options(_in_branch(tenant_id))
+            _PREFILTERED[id(statement)] = tenant_id
+            self._by_branch[tenant_id] = statement
+        return statement
+
+    def __call__(self, **params: Any) -> Result:
+        statement = self._statement()
         if db.session.autoflush:
             db.session.flush()
         return db.session.connection().execute(statement, params)
@@ -192,15 +201,7 @@ class BranchLoad(BranchRead):
     """
 
     def __call__(self, **params: Any) -> Result:
-        tenant_id = current_scope().tenant_id
-        if tenant_id is None:
-            raise NoTenantError("query of a branch-owned model with no branch selected")
-        statement = self._by_branch.get(tenant_id)
-        if statement is None:
-            statement = self._build().options(_in_branch(tenant_id))
-            _PREFILTERED[id(statement)] = tenant_id
-            self._by_branch[tenant_id] = statement
-        return db.session.execute(statement, params)
+        return db.session.execute(self._statement(), params)  # the session autoflushes
 
 
 def _visible_in_scope(obj: object) -> bool:

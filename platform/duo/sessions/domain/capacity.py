@@ -14,6 +14,7 @@ from sqlalchemy import Select, bindparam, func, select
 
 from duo.core.db import db, utcnow
 from duo.core.tenancy.scoping import BranchRead
+from duo.sessions.domain.queries import upcoming
 from duo.sessions.models import ACTIVE, CANCELLED, REGISTERED, WAITLISTED, InfoSession, Registration
 
 #: A session counts as nearly full from this share of its seats taken.
@@ -97,8 +98,7 @@ def _nearly_full() -> Select:
         select(func.count())
         .select_from(InfoSession)
         .where(
-            InfoSession.starts_at > bindparam("now", type_=InfoSession.starts_at.type),
-            InfoSession.cancelled_at.is_(None),
+            *upcoming(bindparam("now", type_=InfoSession.starts_at.type)),
             taken >= InfoSession.capacity * NEARLY_FULL,  # as Figures.nearly_full says
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -30,12 +31,19 @@ def lock_session(session_id: uuid.UUID) -> InfoSession | None:
     ).scalar_one_or_none()
 
 
+def upcoming(now: Any) -> tuple:
+    """What makes a session upcoming and still on: after ``now`` (a time, or a
+    ``bindparam`` in a statement built once), not cancelled."""
+    return (InfoSession.starts_at > now, InfoSession.cancelled_at.is_(None))
+
+
 def upcoming_sessions(
     now: datetime | None = None, *, role: str | None = None, include_cancelled: bool = False
 ) -> list[InfoSession]:
-    stmt = select(InfoSession).where(InfoSession.starts_at > (now or utcnow()))
+    after, not_cancelled = upcoming(now or utcnow())
+    stmt = select(InfoSession).where(after)
     if not include_cancelled:
-        stmt = stmt.where(InfoSession.cancelled_at.is_(None))
+        stmt = stmt.where(not_cancelled)
     if role is not None:
         stmt = stmt.where(InfoSession.audience.in_(audiences_for_role(role)))
     return list(db.session.execute(stmt.order_by(InfoSession.starts_at, InfoSession.id)).scalars())
