@@ -96,3 +96,90 @@ def test_migrations_have_a_single_head() -> None:
     config.set_main_option("script_location", str(REPO_ROOT / "migrations"))
     heads = ScriptDirectory.from_config(config).get_heads()
     assert len(heads) == 1, f"several heads {heads}: add a merge revision"
+
+
+def test_0023_fills_in_since_when_people_wait_from_their_history(empty_app) -> None:
+    """The backfill follows the transition rule: a wait starts on becoming eligible, except
+    back from a proposal that did not go on; someone never eligible has none."""
+    import datetime as dt
+    import uuid
+
+    from duo.core.db.types import JSONType, UTCDateTime
+
+    day = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    tenants = sa.table(
+        "tenants",
+        *(sa.column(c) for c in ("id", "slug", "country", "timezone", "contact_email")),
+        *(sa.column(c, JSONType) for c in ("name", "locales", "config")),
+        sa.column("digest"),
+        sa.column("active"),
+        sa.column("created_at", UTCDateTime()),
+        sa.column("updated_at", UTCDateTime()),
+    )
+    people = sa.table(
+        "people",
+        sa.column("tenant_id"),
+        sa.column("id", sa.Uuid()),
+        *(sa.column(c) for c in ("role", "first_name", "last_name")),
+        *(sa.column(c) for c in ("email", "locale", "state")),
+        sa.column("state_changed_at", UTCDateTime()),
+        sa.column("created_at", UTCDateTime()),
+    )
+    changes = sa.table(
+        "person_state_changes",
+        sa.column("tenant_id"),
+        *(sa.column(c, sa.Uuid()) for c in ("id", "person_id")),
+        *(sa.column(c) for c in ("from_state", "to_state")),
+        sa.column("at", UTCDateTime()),
+    )
+    returned, stopped, never = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    paths = {
+        # eligible, proposed, declined: the wait goes on from the first day
+        returned: [(None, "eligible", 0), ("eligible", "matched", 30), ("matched", "eligible", 40)],
+        # a duo that stopped: a new wait from the day it ended
+        stopped: [
+            (None, "eligible", 0),
+            ("eligible", "matched", 5),
+            ("matched", "in_duo", 9),
+            ("in_duo", "eligible", 50),
+        ],  # fmt: skip
+        never: [(None, "registered", 0)],
+    }
+    with empty_app.app_context():
+        upgrade(revision="0022_chooser_index")
+        engine = sa.create_engine(empty_app.config["DUO_OWNER_DATABASE_URL"])
+        try:
+            with engine.begin() as conn:
+                conn.execute(
+                    tenants.insert(),
+                    [
+                        {"id": 7, "slug": "ghent", "country": "BE", "timezone": "Europe/Brussels",
+                         "contact_email": "g@example.org", "name": {}, "locales": ["nl"],
+                         "config": {}, "digest": "x", "active": True, "created_at": day,
+                         "updated_at": day}
+                    ],
+                )  # fmt: skip
+                for pid, path in paths.items():
+                    last = path[-1]
+                    conn.execute(
+                        people.insert(),
+                        {"tenant_id": 7, "id": pid, "role": "mentee", "first_name": "A",
+                         "last_name": "B", "email": "a@example.org", "locale": "nl",
+                         "state": last[1], "state_changed_at": day + dt.timedelta(days=last[2]),
+                         "created_at": day},
+                    )  # fmt: skip
+                    conn.execute(
+                        changes.insert(),
+                        [
+                            {"tenant_id": 7, "id": uuid.uuid4(), "person_id": pid,
+                             "from_state": a, "to_state": b, "at": day + dt.timedelta(days=d)}
+                            for a, b, d in path
+                        ],
+                    )  # fmt: skip
+            upgrade(revision="heads")
+            read = sa.select(sa.column("id", sa.Uuid()), sa.column("waiting_since", UTCDateTime()))
+            with engine.connect() as conn:
+                found = dict(conn.execute(read.select_from(sa.table("people"))).all())
+        finally:
+            engine.dispose()
+    assert found == {returned: day, stopped: day + dt.timedelta(days=50), never: None}

@@ -303,6 +303,39 @@ def test_the_waiting_summary_counts_and_finds_the_longest_wait(pool_factory, rot
     assert waited // dt.timedelta(weeks=1) == 9
 
 
+def test_the_waiting_summary_reads_one_index_and_no_history(pool_factory, rotterdam, db) -> None:
+    """The dashboard asks on every visit: the count and the longest wait come from
+    ``ix_people_tenant_role_waiting`` alone, not from each waiting mentee's history (issue
+    12: at 700 waiting mentees those look-ups were a third of the page). On the plan."""
+    from sqlalchemy import event
+
+    from duo.core.tenancy.scoping import _in_branch
+
+    for n in range(5):
+        pool_factory.mentee("rotterdam", f"Mentee{n}", weeks=n)
+    statement = matching_pool._waiting().options(_in_branch(rotterdam.id))
+    connection = db.session.connection()
+    sent: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, sql, parameters, context, executemany) -> None:
+        sent.append((sql, parameters))
+
+    event.listen(connection.engine, "before_cursor_execute", keep)
+    try:
+        connection.execute(statement).all()
+    finally:
+        event.remove(connection.engine, "before_cursor_execute", keep)
+    sql, values = sent[-1]
+    assert "person_state_changes" not in sql
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny test table
+        plan = connection.exec_driver_sql(f"EXPLAIN {sql}", values).scalars().all()
+        assert any("Index Only Scan using ix_people_tenant_role_waiting" in p for p in plan), plan
+    else:
+        plan = [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", values)]
+        assert any("COVERING INDEX ix_people_tenant_role_waiting" in p for p in plan), plan
+
+
 def test_a_race_the_checks_could_not_see_is_refused_too(pool_factory, rotterdam, db) -> None:
     amina = pool_factory.mentee("rotterdam", "Amina")
     jan = pool_factory.mentor("rotterdam", "Jan")

@@ -50,6 +50,26 @@ def test_transition_is_recorded_with_who_when_and_why(
         assert [c.to_state for c in _changes(db, person)] == [states.ATTENDED]
 
 
+def test_the_row_keeps_since_when_the_person_waits(db, in_tenant, create_person) -> None:
+    """A wait starts on becoming eligible; a proposal that does not go on keeps the mentee's
+    place (the wait goes on from its first day); a duo that stopped starts a new wait."""
+    import datetime as dt
+
+    person = create_person("ghent", role="mentee", state=states.INTAKE_DONE)
+    first = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    with in_tenant("ghent"):
+        assert person.waiting_since is None
+        transition(person, states.ELIGIBLE, at=first)
+        transition(person, states.MATCHED, at=first + dt.timedelta(days=30))
+        assert person.waiting_since == first  # still there, unused while matched
+        transition(person, states.ELIGIBLE, at=first + dt.timedelta(days=40))
+        assert person.waiting_since == first
+        transition(person, states.MATCHED, at=first + dt.timedelta(days=45))
+        transition(person, states.IN_DUO, at=first + dt.timedelta(days=50))
+        transition(person, states.ELIGIBLE, at=first + dt.timedelta(days=90))
+        assert person.waiting_since == first + dt.timedelta(days=90)
+
+
 @pytest.mark.parametrize(
     ("role", "current", "target"),
     [

@@ -745,6 +745,7 @@ class PoolFactory:
         names = {k: facts.pop(k) for k in ("last_name", "email", "locale") if k in facts}
         with self.scope(branch):
             person = self._person(branch, MENTEE, state, first_name, since=since, **names)
+            person.waiting_since = since  # as the transition to the step below keeps it
             self.db.session.add(
                 StateChange(
                     person_id=person.id,

@@ -17,7 +17,9 @@ the coordinator's decisions (:mod:`.decisions`) are checked against it. Choices 
 * **Waiting since.** The last time a mentee became ``eligible`` *other than* by coming back
   from a proposal that did not go on (``matched`` -> ``eligible``): a pair declined at the
   first meeting does not cost the mentee their place in the queue; a stopped accompaniment
-  (``in_duo`` -> ``eligible``) starts a new wait. Without history, the last state change.
+  (``in_duo`` -> ``eligible``) starts a new wait. The person's row holds it
+  (``Person.waiting_since``, kept by :func:`duo.people.pipeline.transition`); before a
+  first wait, the last state change.
   (The people capability's ``waiting_since`` is simply the last entry into the pool.)
 * **Settings** come from the branch config: ``matching.weights``,
   ``matching.waiting_bonus_per_week``, ``matching.max_waiting_bonus`` and
@@ -48,7 +50,7 @@ from duo.duos.models import Duo
 from duo.matching.json_array import json_array
 from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.people import states as person_states
-from duo.people.models import MENTEE, MENTOR, Person, Profile, StateChange
+from duo.people.models import MENTEE, MENTOR, Person, Profile
 from duo.training.status import trained_mentor_ids
 
 Pair = tuple[uuid.UUID, uuid.UUID]
@@ -152,48 +154,25 @@ class Pool:
         return person_id in self.mentor_profiles
 
 
-def _became_eligible() -> tuple:
-    """The history steps a wait counts from: becoming eligible, other than back from a match."""
-    return (
-        StateChange.to_state == person_states.ELIGIBLE,
-        or_(StateChange.from_state.is_(None), StateChange.from_state != person_states.MATCHED),
-    )
-
-
-def _waiting_since_subquery():
-    return (
-        select(
-            StateChange.tenant_id, StateChange.person_id, func.max(StateChange.at).label("since")
-        )
-        .where(*_became_eligible())
-        .group_by(StateChange.tenant_id, StateChange.person_id)
-        .subquery()
-    )
+def _waited_since():
+    """Since when a person waits: the row's own "waiting since" (kept by the one transition
+    function), or, before their first wait, their last change of state."""
+    return func.coalesce(Person.waiting_since, Person.state_changed_at)
 
 
 def waiting_summary() -> tuple[int, datetime | None]:
     """How many mentees of the current branch wait for a mentor, and since when the longest.
 
-    "Since" is looked up for each waiting mentee (from the index of history steps), not
-    grouped over the whole branch's history first: the dashboard asks on every visit.
+    One read of an index (``ix_people_tenant_role_waiting``): the dashboard asks on every
+    visit.
     """
     count, oldest = _WAITING().one()
     return int(count or 0), oldest
 
 
 def _waiting() -> Select:
-    since = (
-        select(func.max(StateChange.at))
-        .where(
-            StateChange.tenant_id == Person.tenant_id,
-            StateChange.person_id == Person.id,
-            *_became_eligible(),
-        )
-        .correlate(Person)
-        .scalar_subquery()
-    )
     return (
-        select(func.count(Person.id), func.min(func.coalesce(since, Person.state_changed_at)))
+        select(func.count(), func.min(_waited_since()))  # count(*): the index covers it
         .select_from(Person)
         .where(Person.role == MENTEE, Person.state == person_states.ELIGIBLE)
     )
@@ -328,12 +307,8 @@ def load_pool(tenant: Tenant) -> Pool:
 
 
 def _load_pool(tenant: Tenant) -> Pool:
-    since = _waiting_since_subquery()
     rows = db.session.execute(
-        select(*_PERSON_COLUMNS, Person.state_changed_at, since.c.since, *_PROFILE_COLUMNS)
-        .outerjoin(
-            since, (since.c.tenant_id == Person.tenant_id) & (since.c.person_id == Person.id)
-        )
+        select(*_PERSON_COLUMNS, _waited_since().label("since"), *_PROFILE_COLUMNS)
         .outerjoin(
             Profile, (Profile.tenant_id == Person.tenant_id) & (Profile.person_id == Person.id)
         )
@@ -354,7 +329,7 @@ def _load_pool(tenant: Tenant) -> Pool:
         raw_profiles[person.id] = _raw_profile(row)
         if person.role == MENTEE:
             mentees.append(person)
-            waiting[person.id] = local_date(row.since or row.state_changed_at, tenant)
+            waiting[person.id] = local_date(row.since, tenant)
         else:
             mentors.append(person)
     mentees.sort(key=lambda p: waiting[p.id])

@@ -54,6 +54,8 @@ def transition(
         by_user_id=getattr(by, "id", None),
         reason=(reason or "").strip() or None,
     )
+    if states.starts_a_wait(person.state, target):
+        person.waiting_since = change.at
     person.state = target
     person.state_changed_at = change.at
     db.session.add(change)

@@ -90,5 +90,14 @@ def allowed(role: str, current: str, target: str) -> bool:
     return not (role == "mentor" and (current, target) in MENTEE_ONLY)
 
 
+def starts_a_wait(current: str | None, target: str) -> bool:
+    """Whether the move starts the wait for a mentor (or a training) that the pages count.
+
+    Becoming eligible does, except back from a duo that did not start: a declined or
+    stopped proposal keeps the mentee's place in the queue, as the matching rule promises.
+    """
+    return target == ELIGIBLE and current != MATCHED
+
+
 def next_states(role: str, current: str) -> list[str]:
     return [s for s in STATES if s != current and allowed(role, current, s)]

@@ -99,6 +99,7 @@ def _seed(app: Flask, n_mentees: int, n_mentors: int) -> None:
                         "locale": "fr",
                         "state": state,
                         "state_changed_at": since,
+                        "waiting_since": since if state == states.ELIGIBLE else None,
                     }
                 )
                 changes.append(

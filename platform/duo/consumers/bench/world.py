@@ -199,6 +199,7 @@ def seed_branch(target: World, people: int, duos: int, rng: random.Random) -> No
                 "locale": rng.choice(("fr", "nl", "en")),
                 "state": state,
                 "state_changed_at": created,
+                "waiting_since": created if states.starts_a_wait(None, state) else None,
                 "created_at": created,
             }
         )

@@ -86,6 +86,7 @@ class Past:
             "locale": self._locale(role),
             "state": states.REGISTERED,
             "state_changed_at": signed_up,
+            "waiting_since": None,
             "created_at": signed_up,
         }
         self.rows.people.append(row)
@@ -125,6 +126,8 @@ class Past:
     def _final(self, pid: uuid.UUID, state: str, at: datetime) -> None:
         person = self.person_rows[pid]
         self._step(pid, person["state"], state, at)
+        if states.starts_a_wait(person["state"], state):
+            person["waiting_since"] = at
         person["state"], person["state_changed_at"] = state, at
 
     def _mentee(self, proposed: datetime) -> uuid.UUID:
