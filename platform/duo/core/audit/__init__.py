@@ -27,6 +27,7 @@ from typing import Any
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert
 from sqlalchemy.exc import OperationalError
 
 from duo.core.audit.models import AuditEvent, AuditLogIsAppendOnly
@@ -137,6 +138,7 @@ def record_view(obj: str, *, actor: Any, person_id: uuid.UUID) -> None:
         return
     g.setdefault("duo_audit_views", []).append(
         {
+            "tenant_id": current_tenant_id(),
             "actor_user_id": getattr(actor, "id", None),
             "action": PERSON_VIEW,
             "object": obj[:200],
@@ -159,7 +161,10 @@ def write_views(response: Any) -> Any:
         return response
     for attempt in range(3):
         try:
-            db.session.add_all(AuditEvent(**values) for values in pending)
+            # A plain INSERT of the rows (the branch named in each), not objects through
+            # the session's unit of work: a fifth of the duo page's time went to flushing
+            # the one event it records.
+            db.session.execute(insert(AuditEvent), pending)
             db.session.commit()
             return response
         except OperationalError:
