@@ -17,6 +17,8 @@ from babel import Locale
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, get_locale, get_translations, refresh
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from duo.core.extensions import babel
 from duo.core.i18n import sentences, zones
@@ -108,17 +110,20 @@ def init_app(app: Flask) -> None:
             "offered_locales": offered_locales,
             "language_label": language_label,
             "current_locale": lambda: str(get_locale()),
+            _CATALOGUE: _page_translations(),
         }
 
     # A page calls gettext dozens of times; Flask-Babel finds the domain, the locale and
-    # the catalogue afresh for each call. The catalogue is resolved once per locale of the
-    # request here (force_locale and refresh() give a new Locale, so a new lookup).
+    # the catalogue afresh for each call. The catalogue is resolved once per rendering (the
+    # context processor above runs for each one, in the locale of that moment: a mail
+    # rendered under force_locale gets its own), and read from the template's context; a
+    # macro imported without context finds it once per locale of the request instead.
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _page_translations().ugettext(s),
-        ngettext=lambda s, p, n: _page_translations().ungettext(s, p, n),
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
         newstyle=True,
-        pgettext=lambda c, s: _page_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _page_translations().unpgettext(c, s, p, n),
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
     )
     app.jinja_env.globals["translated"] = translated
     app.jinja_env.filters["datetime"] = _datetime_filter
@@ -174,6 +179,35 @@ def locale_memo(name: str) -> dict | None:
 
 def _page_translations():
     return _memo(get_translations)
+
+
+#: The name under which a rendering's context holds its catalogue.
+_CATALOGUE = "_duo_catalogue"
+
+
+def _catalogue_of(context: Context):
+    found = context.get(_CATALOGUE)
+    return found if found is not None else _page_translations()
+
+
+@pass_context
+def _template_gettext(context: Context, s: str) -> str:
+    return _catalogue_of(context).ugettext(s)
+
+
+@pass_context
+def _template_ngettext(context: Context, s: str, p: str, n: int) -> str:
+    return _catalogue_of(context).ungettext(s, p, n)
+
+
+@pass_context
+def _template_pgettext(context: Context, c: str, s: str) -> str:
+    return _catalogue_of(context).upgettext(c, s)
+
+
+@pass_context
+def _template_npgettext(context: Context, c: str, s: str, p: str, n: int) -> str:
+    return _catalogue_of(context).unpgettext(c, s, p, n)
 
 
 class _PageDomain(Domain):
