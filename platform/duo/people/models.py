@@ -51,8 +51,8 @@ class Person(TenantScoped, db.Model):
     __tablename__ = "people"
     __table_args__ = (
         # Every coordinator page counts the branch's people by role and state (the
-        # dashboard, the list's tabs), and the dashboard asks since when those waiting
-        # wait: read from this index alone, not from 5,000 rows.
+        # dashboard, the list's tabs), and the list sorts a step by how long its people
+        # have been in it: read from this index alone, not from 5,000 rows.
         Index(
             "ix_people_tenant_role_state", "tenant_id", "role", "state", "state_changed_at", "id"
         ),
