@@ -219,3 +219,19 @@ def test_entities_loaded_by_a_statement_built_once_stay_in_their_branch(
         db.session.execute(built_for_brussels, {"ids": ids})
     with pytest.raises(NoTenantError):
         load(ids=ids)
+
+
+def test_one_statement_run_for_branch_after_branch_reads_each_ones_rows(
+    db, tenants, create_person
+) -> None:
+    """The same statement object, run for one branch, another and the first again, reads
+    each time the rows of the branch it runs for: the statement cache, which compiles it
+    once, never hands one branch's filter to another (a guard for any change to how the
+    filter carries its branch)."""
+    slugs = ("ghent", "lille", "rotterdam")
+    for slug in slugs:
+        create_person(slug, role="mentee", last_name=f"Of{slug}")
+    statement = select(Person.last_name)
+    for slug in (*slugs, *reversed(slugs), *slugs):
+        with tenant_scope(tenants[slug].id):
+            assert db.session.execute(statement).scalars().all() == [f"Of{slug}"], slug
