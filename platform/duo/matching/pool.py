@@ -39,16 +39,16 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 
 from duo.core.db import db, utcnow
 from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
-from duo.core.tenancy.scoping import BranchRead
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
 from duo.matching.json_array import json_array
 from duo.matching.profiles import MenteeProfile, MentorProfile
+from duo.people import listing
 from duo.people import states as person_states
 from duo.people.models import MENTEE, MENTOR, Person, Profile
 from duo.training.status import trained_mentor_ids
@@ -163,22 +163,13 @@ def _waited_since():
 def waiting_summary() -> tuple[int, datetime | None]:
     """How many mentees of the current branch wait for a mentor, and since when the longest.
 
-    One read of an index (``ix_people_tenant_role_waiting``): the dashboard asks on every
-    visit.
+    Read with the branch's counts by role and state (:mod:`duo.people.listing`), which the
+    dashboard reads anyway: one index, no statement of its own.
     """
-    count, oldest = _WAITING().one()
-    return int(count or 0), oldest
-
-
-def _waiting() -> Select:
     return (
-        select(func.count(), func.min(_waited_since()))  # count(*): the index covers it
-        .select_from(Person)
-        .where(Person.role == MENTEE, Person.state == person_states.ELIGIBLE)
+        listing.count_of(MENTEE, person_states.ELIGIBLE),
+        listing.longest_waiting(MENTEE),
     )
-
-
-_WAITING = BranchRead(_waiting)
 
 
 def _facts(raw: Any, names: Iterable[str]) -> dict[str, Any]:

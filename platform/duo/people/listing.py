@@ -197,6 +197,11 @@ def state_counts() -> dict[str, dict[str, int]]:
     is written (a flush or a bulk statement), so a page never shows numbers older than
     its own changes.
     """
+    return _counted()[0]
+
+
+def _counted() -> tuple[dict[str, dict[str, int]], dict[tuple[str, str], datetime | None]]:
+    """The counts of :func:`state_counts` and, per role and state, the longest wait."""
     from duo.core.tenancy.context import current_tenant_id
 
     key = current_tenant_id()
@@ -204,22 +209,38 @@ def state_counts() -> dict[str, dict[str, int]]:
     if memo is not None and memo[0] == key:
         return memo[1]
     counts: dict[str, dict[str, int]] = {MENTOR: {}, MENTEE: {}}
-    for role, state, n in _COUNTS():
+    oldest: dict[tuple[str, str], datetime | None] = {}
+    for role, state, n, since in _COUNTS():
         counts.setdefault(role, {})[state] = n
+        oldest[role, state] = since
     if has_request_context():
-        request.environ[_MEMO] = (key, counts)
-    return counts
+        request.environ[_MEMO] = (key, (counts, oldest))
+    return counts, oldest
 
 
-_COUNTS = BranchRead(
-    lambda: select(Person.role, Person.state, func.count()).group_by(Person.role, Person.state)
-)
+def _by_role_and_state() -> Select:
+    # With the longest wait of each group: the dashboard's "waiting for a mentor, the
+    # longest for N weeks" comes with the counts, from one index (no statement of its own).
+    since = func.coalesce(Person.waiting_since, Person.state_changed_at)
+    return select(Person.role, Person.state, func.count(), func.min(since)).group_by(
+        Person.role, Person.state
+    )
+
+
+_COUNTS = BranchRead(_by_role_and_state)
 
 
 def count_of(role: str, *wanted: str) -> int:
     """People of ``role`` in any of the ``wanted`` states (from :func:`state_counts`)."""
     of_role = state_counts().get(role, {})
     return sum(of_role.get(state, 0) for state in wanted)
+
+
+def longest_waiting(role: str) -> datetime | None:
+    """Since when the eligible person of ``role`` who has waited longest waits
+    (``Person.waiting_since``, or before a first wait the last change of state); None if
+    nobody of ``role`` is eligible. Read with :func:`state_counts`."""
+    return _counted()[1].get((role, states.ELIGIBLE))
 
 
 def _forget_counts(*_args: Any, **_kwargs: Any) -> None:
