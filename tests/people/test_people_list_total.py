@@ -8,7 +8,8 @@ import itertools
 from sqlalchemy import func, select
 
 from duo.people import states
-from duo.people.listing import Filters, filtered, search
+from duo.people.list_pages import search
+from duo.people.listing import Filters, filtered
 
 
 def test_the_total_is_the_number_of_people_the_filters_keep(db, create_person, in_tenant) -> None:
@@ -35,3 +36,44 @@ def test_the_total_is_the_number_of_people_the_filters_keep(db, create_person, i
             assert len(page.rows) == min(2, counted)
         assert search(Filters(), per_page=2).total == 11
         assert search(Filters(role="mentor", state=states.ELIGIBLE)).total == 4
+
+
+def test_the_list_as_it_opens_reads_the_rows_the_filters_keep_in_order(
+    db, create_person, in_tenant
+) -> None:
+    """The list filtered by role and state at most is read by a statement built once per
+    branch (issue 12); its pages are the filtered statement's rows, in the same order, for
+    every role, state, sort and page, and never another branch's."""
+    import datetime as dt
+
+    from duo.people.list_pages import _ordered
+
+    base = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
+    steps = itertools.cycle(
+        (("mentee", states.ELIGIBLE), ("mentor", states.TRAINED), ("mentee", states.ATTENDED))
+    )
+    people = [
+        create_person("ghent", role=role, state=state, last_name=f"Name{n % 4}")
+        for n, (role, state) in zip(range(11), steps, strict=False)
+    ]
+    with in_tenant("ghent"):
+        for n, person in enumerate(people):
+            person.state_changed_at = base + dt.timedelta(days=n % 3)
+            person.created_at = base - dt.timedelta(days=n % 5)
+        db.session.flush()
+    create_person("antwerp", role="mentee", state=states.ELIGIBLE, last_name="Elsewhere")
+    with in_tenant("ghent"):
+        for role, state, sort in itertools.product(
+            (None, "mentee", "mentor"),
+            (None, states.ELIGIBLE, states.TRAINED),
+            ("name", "waiting", "newest"),
+        ):
+            filters = Filters(role=role, state=state, sort=sort)
+            expected = db.session.execute(_ordered(filtered(filters), sort)).scalars().all()
+            for number in (1, 2, 3):
+                page = search(Filters(role=role, state=state, sort=sort, page=number), per_page=4)
+                got = [row.person.id for row in page.rows]
+                assert got == expected[(page.page - 1) * 4 : page.page * 4], (role, state, sort)
+        row = search(Filters(role="mentee", state=states.ELIGIBLE)).rows[0]
+        (person,) = [p for p in people if p.id == row.person.id]
+        assert (row.person.last_name, row.person.email) == (person.last_name, person.email)

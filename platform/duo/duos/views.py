@@ -38,7 +38,8 @@ from duo.duos.list_rows import listed_duos, with_people
 from duo.duos.models import Duo
 from duo.duos.pages import GENERIC_MOVES, STATE_ORDER, bp, load, render, stop_choices
 from duo.people import next_step
-from duo.people.listing import PER_PAGE, Page
+from duo.people.list_pages import Page
+from duo.people.listing import PER_PAGE
 from duo.people.models import Person
 
 blueprints = [bp, link_bp]

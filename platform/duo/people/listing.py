@@ -7,11 +7,11 @@ Filters on the profile's JSON lists use each backend's JSON functions (``json_ea
 
 Filter values come from the URL: unknown ones are ignored rather than failing the page.
 The *session* filter is provided by the sessions capability (:data:`SESSION_FILTER`).
+The pages and exports of the list are read in :mod:`duo.people.list_pages`.
 """
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -22,7 +22,7 @@ from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, event, exists, func, literal, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Bundle, Session
+from sqlalchemy.orm import Session
 
 from duo.core.db import db
 from duo.core.hooks import Hook
@@ -182,7 +182,7 @@ def filtered(filters: Filters, *, include_state: bool = True) -> Select:
     return stmt.where(*conditions)
 
 
-# --------------------------------------------------------------------------- counts and pages
+# --------------------------------------------------------------------------- counts
 
 
 _MEMO = "duo.state_counts"
@@ -268,93 +268,6 @@ def overview_cards() -> list[Card]:
     ]
 
 
-@dataclass(frozen=True)
-class Row:
-    #: A Person (an export), or the columns a page of the list shows of one (a search).
-    person: Any
-    languages: dict[str, str]
-    sectors: list[str]
-    target_sector: str | None
-    postcode: str | None
-
-
-@dataclass(frozen=True)
-class Page:
-    rows: list[Row]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def first(self) -> int:
-        return 0 if not self.total else (self.page - 1) * self.per_page + 1
-
-    @property
-    def last(self) -> int:
-        return min(self.total, self.page * self.per_page)
-
-
-def _ordered(stmt: Select, sort: str) -> Select:
-    if sort == "waiting":
-        return stmt.order_by(Person.state_changed_at.asc(), Person.id)
-    if sort == "newest":
-        return stmt.order_by(Person.created_at.desc(), Person.id)
-    return stmt.order_by(func.lower(Person.last_name), func.lower(Person.first_name), Person.id)
-
-
-def _total(filters: Filters, base: Select) -> int:
-    """How many people match: from the counts per role and state when only those filter
-    (the page shows those counts anyway), else counted in SQL."""
-    if filters.q.split() or filters.language or filters.sector or filters.session:
-        return db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    counts = state_counts()
-    return sum(
-        count_of(role, *([filters.state] if filters.state else counts[role]))
-        for role in ([filters.role] if filters.role else counts)
-    )
-
-
-#: What the list shows of a person, read as columns: fifty people loaded as the session's
-#: objects were a millisecond of the page, for rows that are only shown.
-_LISTED = Bundle(
-    "person",
-    Person.id,
-    Person.first_name,
-    Person.last_name,
-    Person.role,
-    Person.state,
-    Person.state_changed_at,
-    Person.email,
-)
-
-
-def search(filters: Filters, per_page: int = PER_PAGE) -> Page:
-    """One page of people matching ``filters`` (the total, then the page); each row's
-    ``person`` holds the columns the list shows (:data:`_LISTED`), not a Person."""
-    base = filtered(filters)
-    total = _total(filters, base)
-    pages = max(1, math.ceil(total / per_page))
-    page = min(filters.page, pages)
-    stmt = (
-        base.with_only_columns(
-            _LISTED, Profile.languages, Profile.sectors, Profile.target_sector, Profile.postcode
-        )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    rows = [
-        Row(person, dict(languages or {}), list(sectors or []), target, postcode)
-        for person, languages, sectors, target, postcode in db.session.execute(
-            _ordered(stmt, filters.sort)
-        ).all()
-    ]
-    return Page(rows, total, page, per_page)
-
-
 # --------------------------------------------------------------------------- to-dos
 
 
@@ -366,19 +279,3 @@ def todo_counts() -> dict[str, int]:
             if of_role.get(state):
                 totals[state] = totals.get(state, 0) + of_role[state]
     return totals
-
-
-# --------------------------------------------------------------------------- export
-
-
-def export_rows(filters: Filters) -> list[Row]:
-    """Every person matching ``filters`` (no page), in the list's order, for an export."""
-    stmt = filtered(filters).with_only_columns(
-        Person, Profile.languages, Profile.sectors, Profile.target_sector, Profile.postcode
-    )
-    return [
-        Row(person, dict(languages or {}), list(sectors or []), target, postcode)
-        for person, languages, sectors, target, postcode in db.session.execute(
-            _ordered(stmt, filters.sort)
-        ).all()
-    ]

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from duo.core.i18n import formatting
 from duo.core.urls import row_link
 from duo.intake.views.blueprint import people_label, people_labels
-from duo.people import listing, vocab
+from duo.people import list_pages, vocab
 from duo.people.models import MENTEE
 
 
@@ -36,7 +36,7 @@ class CandidateRow:
     email: str
 
 
-def candidate_rows(rows: Iterable[listing.Row]) -> list[CandidateRow]:
+def candidate_rows(rows: Iterable[list_pages.Row]) -> list[CandidateRow]:
     label = people_labels()
     link = row_link("people.person", "person_id")
     locale, zone = formatting.page_locale_and_zone()

@@ -31,7 +31,7 @@ from duo.intake.views.blueprint import (
     rules_of,
 )
 from duo.intake.views.candidate_rows import candidate_rows, language_choices
-from duo.people import history, listing, next_step, states, vocab
+from duo.people import history, list_pages, listing, next_step, states, vocab
 from duo.people.models import MENTEE, Person
 from duo.people.pipeline import InvalidTransition, transition
 from duo.people.profiles import load_profile
@@ -42,7 +42,7 @@ from duo.privacy import consent, gdpr
 @coordinator_required
 def index():
     filters = listing.parse_filters(request.args)
-    page = listing.search(filters)
+    page = list_pages.search(filters)
     sessions = listing.session_choices()
     return render_template(
         "people/index.html",
@@ -66,7 +66,7 @@ def export(fmt: str):
     if fmt not in exporting.FORMATS:
         abort(404)
     filters = listing.parse_filters(request.args)
-    rows = listing.export_rows(filters)
+    rows = list_pages.export_rows(filters)
     headers = [
         _("Last name"),
         _("First name"),
@@ -80,7 +80,7 @@ def export(fmt: str):
         _("Postcode"),
     ]
 
-    def sectors(row: listing.Row) -> str:
+    def sectors(row: list_pages.Row) -> str:
         keys = [row.target_sector] if row.person.role == MENTEE else row.sectors
         return ", ".join(people_label("sector", k) for k in keys if k)
 
