@@ -311,34 +311,23 @@ def test_the_waiting_summary_comes_with_the_counts_from_one_index(
     alone, never from each waiting mentee's history (issue 12: at 700 waiting mentees
     those look-ups were a third of the page). On the plan."""
     from flask import current_app
-    from sqlalchemy import event
 
     from duo.people import listing
+    from support import query_plan, sent_sql
 
     for n in range(5):
         pool_factory.mentee("rotterdam", f"Mentee{n}", weeks=n)
     connection = db.session.connection()
-    sent: list[tuple[str, object]] = []
-
-    def keep(conn, cursor, sql, parameters, context, executemany) -> None:
-        sent.append((sql, parameters))
-
-    event.listen(connection.engine, "before_cursor_execute", keep)
-    try:
-        with current_app.test_request_context():  # a page: the counts are read once
-            count, oldest = matching_pool.waiting_summary()
-            assert listing.count_of("mentee", person_states.ELIGIBLE) == 5
-    finally:
-        event.remove(connection.engine, "before_cursor_execute", keep)
+    with sent_sql(connection) as sent, current_app.test_request_context():  # a page
+        count, oldest = matching_pool.waiting_summary()
+        assert listing.count_of("mentee", person_states.ELIGIBLE) == 5  # the counts once
     assert count == 5 and oldest is not None
     (sql, values), *more = [(q, v) for q, v in sent if q.lstrip().upper().startswith("SELECT")]
     assert more == [] and "person_state_changes" not in sql
+    plan = query_plan(connection, sql, values)
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny test table
-        plan = connection.exec_driver_sql(f"EXPLAIN {sql}", values).scalars().all()
         assert any("Index Only Scan using ix_people_tenant_role_waiting" in p for p in plan), plan
     else:
-        plan = [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", values)]
         assert any("COVERING INDEX ix_people_tenant_role_waiting" in p for p in plan), plan
 
 

@@ -320,6 +320,30 @@ def count_queries(db) -> Callable[[], object]:
     return counting
 
 
+@contextmanager
+def sent_sql(connection: Any) -> Iterator[list[tuple[str, Any]]]:
+    """The statements (with their values) sent on ``connection``'s engine meanwhile."""
+    sent: list[tuple[str, Any]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany) -> None:
+        sent.append((statement, parameters))
+
+    sa.event.listen(connection.engine, "before_cursor_execute", keep)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(connection.engine, "before_cursor_execute", keep)
+
+
+def query_plan(connection: Any, sql: str, values: Any) -> list[str]:
+    """The lines of the database's plan for a statement as it was sent (``sent_sql``); on
+    PostgreSQL with sequential scans off, as a tiny test table would otherwise get one."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        return connection.exec_driver_sql(f"EXPLAIN {sql}", values).scalars().all()
+    return [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", values)]
+
+
 @pytest.fixture
 def redis_url() -> str:
     need(bool(REDIS_URL), "REDIS_URL is not set: real-Redis tests skipped")

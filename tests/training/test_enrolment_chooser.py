@@ -11,14 +11,14 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale, gettext, ngettext
 from markupsafe import escape
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from duo.core.db import db as _db
 from duo.core.tenancy.context import tenant_scope
 from duo.people import states
 from duo.training.models import Enrolment
 from duo.training.views import cycles as cycle_views
-from support import make_cycle
+from support import make_cycle, query_plan, sent_sql
 
 pytestmark = pytest.mark.usefixtures("training_clock")
 
@@ -97,24 +97,14 @@ def test_the_first_candidates_are_read_from_the_index_in_order(db, tenants, crea
     statement = _candidates().limit(51).options(_in_branch(tenant.id))
     params = {"cycle_id": cycle.id, "roles": ["mentor"]}
     connection = _db.session.connection()
-    sent: list[tuple[str, object]] = []
-
-    def keep(conn, cursor, sql, parameters, context, executemany) -> None:
-        sent.append((sql, parameters))
-
-    event.listen(connection.engine, "before_cursor_execute", keep)
-    try:
+    with sent_sql(connection) as sent:
         connection.execute(statement, params).all()
-    finally:
-        event.remove(connection.engine, "before_cursor_execute", keep)
     sql, values = sent[-1]
+    plan = query_plan(connection, sql, values)
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny test table
-        plan = connection.exec_driver_sql(f"EXPLAIN {sql}", values).scalars().all()
         assert any("ix_people_tenant_role_chooser" in line for line in plan), plan
         assert not any(line.lstrip(" ->").startswith("Sort") for line in plan), plan
     else:
-        plan = [row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", values)]
         assert any("ix_people_tenant_role_chooser" in line for line in plan), plan
         assert not any("TEMP B-TREE FOR ORDER BY" in line for line in plan), plan
     with tenant_scope(tenant.id):

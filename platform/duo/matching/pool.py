@@ -39,7 +39,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from duo.core.db import db, utcnow
 from duo.core.i18n import zones
@@ -50,7 +50,7 @@ from duo.matching.json_array import json_array
 from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.people import listing
 from duo.people import states as person_states
-from duo.people.models import MENTEE, MENTOR, Person, Profile
+from duo.people.models import MENTEE, MENTOR, Person, Profile, waited_since
 from duo.training.status import trained_mentor_ids
 
 Pair = tuple[uuid.UUID, uuid.UUID]
@@ -152,12 +152,6 @@ class Pool:
 
     def has_mentor(self, person_id: uuid.UUID) -> bool:
         return person_id in self.mentor_profiles
-
-
-def _waited_since():
-    """Since when a person waits: the row's own "waiting since" (kept by the one transition
-    function), or, before their first wait, their last change of state."""
-    return func.coalesce(Person.waiting_since, Person.state_changed_at)
 
 
 def waiting_summary() -> tuple[int, datetime | None]:
@@ -299,7 +293,7 @@ def load_pool(tenant: Tenant) -> Pool:
 
 def _load_pool(tenant: Tenant) -> Pool:
     rows = db.session.execute(
-        select(*_PERSON_COLUMNS, _waited_since().label("since"), *_PROFILE_COLUMNS)
+        select(*_PERSON_COLUMNS, waited_since().label("since"), *_PROFILE_COLUMNS)
         .outerjoin(
             Profile, (Profile.tenant_id == Person.tenant_id) & (Profile.person_id == Person.id)
         )

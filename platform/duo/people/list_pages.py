@@ -62,13 +62,9 @@ def _ordered(stmt: Select, sort: str) -> Select:
     return stmt.order_by(func.lower(Person.last_name), func.lower(Person.first_name), Person.id)
 
 
-def _total(filters: Filters, base: Select | None) -> int:
-    """How many people match: from the counts per role and state when only those filter
-    (the page shows those counts anyway), else counted in SQL (``base``: the filtered
-    statement)."""
-    if not _only_role_and_state(filters):
-        assert base is not None
-        return db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+def _total_from_counts(filters: Filters) -> int:
+    """How many people a filter by role and state at most keeps: from the counts per role
+    and state (the page shows those counts anyway)."""
     counts = state_counts()
     return sum(
         count_of(role, *([filters.state] if filters.state else counts[role]))
@@ -76,10 +72,9 @@ def _total(filters: Filters, base: Select | None) -> int:
     )
 
 
-#: What the list shows of a person, read as columns: fifty people loaded as the session's
-#: objects were a millisecond of the page, for rows that are only shown.
-_LISTED = Bundle(
-    "person",
+#: What the list shows of a person, and of their profile, read as columns: fifty people
+#: loaded as the session's objects were a millisecond of the page, for rows only shown.
+_PERSON_SHOWN = (
     Person.id,
     Person.first_name,
     Person.last_name,
@@ -88,10 +83,12 @@ _LISTED = Bundle(
     Person.state_changed_at,
     Person.email,
 )
+_PROFILE_SHOWN = (Profile.languages, Profile.sectors, Profile.target_sector, Profile.postcode)
+_LISTED = Bundle("person", *_PERSON_SHOWN)
 
 
 class Listed(NamedTuple):
-    """What the list shows of a person (a row of :data:`_PLAIN_COLUMNS`)."""
+    """What the list shows of a person (a row of :data:`_PERSON_SHOWN`)."""
 
     id: uuid.UUID
     first_name: str
@@ -100,21 +97,6 @@ class Listed(NamedTuple):
     state: str
     state_changed_at: datetime
     email: str
-
-
-_PLAIN_COLUMNS = (
-    Person.id,
-    Person.first_name,
-    Person.last_name,
-    Person.role,
-    Person.state,
-    Person.state_changed_at,
-    Person.email,
-    Profile.languages,
-    Profile.sectors,
-    Profile.target_sector,
-    Profile.postcode,
-)
 
 
 def _only_role_and_state(filters: Filters) -> bool:
@@ -129,7 +111,7 @@ def _plain_page(by_role: bool, by_state: bool, sort: str) -> BranchRead:
     list's time."""
 
     def build() -> Select:
-        stmt = select(*_PLAIN_COLUMNS).outerjoin(
+        stmt = select(*_PERSON_SHOWN, *_PROFILE_SHOWN).outerjoin(
             Profile, (Profile.tenant_id == Person.tenant_id) & (Profile.person_id == Person.id)
         )
         if by_role:
@@ -145,7 +127,7 @@ def search(filters: Filters, per_page: int = PER_PAGE) -> Page:
     """One page of people matching ``filters`` (the total, then the page); each row's
     ``person`` holds the columns the list shows (:class:`Listed`), not a Person."""
     if _only_role_and_state(filters):
-        total = _total(filters, None)
+        total = _total_from_counts(filters)
         page = min(filters.page, max(1, math.ceil(total / per_page)))
         read = _plain_page(bool(filters.role), bool(filters.state), filters.sort)
         params = {"limit": per_page, "offset": (page - 1) * per_page}
@@ -156,13 +138,11 @@ def search(filters: Filters, per_page: int = PER_PAGE) -> Page:
         ]
         return Page(rows, total, page, per_page)
     base = filtered(filters)
-    total = _total(filters, base)
+    total = db.session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     pages = max(1, math.ceil(total / per_page))
     page = min(filters.page, pages)
     stmt = (
-        base.with_only_columns(
-            _LISTED, Profile.languages, Profile.sectors, Profile.target_sector, Profile.postcode
-        )
+        base.with_only_columns(_LISTED, *_PROFILE_SHOWN)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
@@ -180,9 +160,7 @@ def search(filters: Filters, per_page: int = PER_PAGE) -> Page:
 
 def export_rows(filters: Filters) -> list[Row]:
     """Every person matching ``filters`` (no page), in the list's order, for an export."""
-    stmt = filtered(filters).with_only_columns(
-        Person, Profile.languages, Profile.sectors, Profile.target_sector, Profile.postcode
-    )
+    stmt = filtered(filters).with_only_columns(Person, *_PROFILE_SHOWN)
     return [
         Row(person, dict(languages or {}), list(sectors or []), target, postcode)
         for person, languages, sectors, target, postcode in db.session.execute(

@@ -30,7 +30,7 @@ from duo.core.plugins import Card
 from duo.core.tenancy.scoping import BranchRead
 from duo.core.vocab.audiences import ROLES
 from duo.people import states, vocab
-from duo.people.models import MENTEE, MENTOR, Person, Profile
+from duo.people.models import MENTEE, MENTOR, Person, Profile, waited_since
 
 PER_PAGE = 50
 SORTS = ("name", "waiting", "newest")
@@ -221,8 +221,7 @@ def _counted() -> tuple[dict[str, dict[str, int]], dict[tuple[str, str], datetim
 def _by_role_and_state() -> Select:
     # With the longest wait of each group: the dashboard's "waiting for a mentor, the
     # longest for N weeks" comes with the counts, from one index (no statement of its own).
-    since = func.coalesce(Person.waiting_since, Person.state_changed_at)
-    return select(Person.role, Person.state, func.count(), func.min(since)).group_by(
+    return select(Person.role, Person.state, func.count(), func.min(waited_since())).group_by(
         Person.role, Person.state
     )
 

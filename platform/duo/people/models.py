@@ -154,6 +154,12 @@ class StateChange(TenantScoped, db.Model):
     person: Mapped[Person] = relationship(back_populates="history")
 
 
+def waited_since() -> Any:
+    """Since when a person waits, as SQL: their ``waiting_since``, or before a first wait
+    their last change of state (what the dashboard and the matching pool count from)."""
+    return func.coalesce(Person.waiting_since, Person.state_changed_at)
+
+
 class Profile(TenantScoped, db.Model):
     """What the intake interview captured: the matching profile and the eligibility facts.
 
