@@ -34,7 +34,7 @@ from duo.duos import (
 )
 from duo.duos.forms import form_for
 from duo.duos.link_views import link_bp
-from duo.duos.list_rows import listed_duos, with_people
+from duo.duos.list_rows import listed_duos, on_page, with_people
 from duo.duos.models import Duo
 from duo.duos.pages import GENERIC_MOVES, STATE_ORDER, bp, load, render, stop_choices
 from duo.people import next_step
@@ -61,16 +61,21 @@ def index():
         number = max(1, min(int(request.args.get("page") or 1), pages))
     except ValueError:
         number = 1
-    # The page is sorted and cut on the duos alone, then joined to its people: sorting
-    # every duo of a large branch with both people's rows was most of the page's time.
-    on_page = (
-        select(Duo.id)
-        .where(*conditions)
-        .order_by(*LIST_ORDER)
-        .limit(PER_PAGE)
-        .offset((number - 1) * PER_PAGE)
-    )
-    rows = listed_duos(Duo.id.in_(on_page.scalar_subquery()), LIST_ORDER)
+    offset = (number - 1) * PER_PAGE
+    if alert:  # a few alerted duos: sorted whole, then cut
+        shown = Duo.id.in_(
+            select(Duo.id)
+            .where(*conditions)
+            .order_by(*LIST_ORDER)
+            .limit(PER_PAGE)
+            .offset(offset)
+            .scalar_subquery()
+        )
+    else:  # cut from each state's share of the index (the counts say where each begins)
+        shown = on_page({wanted: counts.get(wanted, 0)} if wanted else counts, offset, PER_PAGE)
+    # The page is cut on the duos alone, then joined to its people: sorting every duo of a
+    # large branch with both people's rows was most of the page's time.
+    rows = listed_duos(shown, LIST_ORDER)
     return render_template(
         "duos/index.html",
         rows=rows,
