@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from duo.duos import first_meeting, lifecycle
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
-from duo.matching import decisions
+from duo.matching import decisions, pool_profiles
 from duo.matching import pool as matching_pool
 from duo.matching import session as matching_session
 from duo.matching.models import EXCLUDE, LOCK, MatchingConstraint
@@ -395,10 +395,10 @@ def test_the_pool_builds_what_the_people_entities_and_their_profiles_say(
     for person in pool.mentees:
         if person.id in pool.mentee_profiles:
             since = pool.waiting_since[person.id]
-            built = matching_pool.mentee_profile(person, read[person.id], since, rotterdam)
+            built = pool_profiles.mentee_profile(person, read[person.id], since, rotterdam)
             expected_mentees[person.id] = built
     expected_mentors = {
-        m.id: matching_pool.mentor_profile(
+        m.id: pool_profiles.mentor_profile(
             m, read[m.id], trained=p.trained, free=p.free, tenant=rotterdam
         )
         for m in pool.mentors
@@ -412,3 +412,33 @@ def test_the_pool_builds_what_the_people_entities_and_their_profiles_say(
         assert got.keys() == want.keys()
         for person_id, profile in got.items():
             assert vars(profile) == vars(want[person_id])
+
+
+def test_a_profile_is_made_once_and_made_anew_when_what_it_is_made_of_changes(
+    pool_factory, rotterdam, db
+) -> None:
+    """The pool's profiles are remembered by the values of their row (issue 12): a second
+    visit reuses them, an edited intake or a mentor now in a duo makes a new one."""
+    from duo.people.models import Profile
+
+    amina = pool_factory.mentee("rotterdam", "Amina", weeks=3, postcode="3011")
+    jan = pool_factory.mentor("rotterdam", "Jan")
+    first = matching_pool.load_pool(rotterdam)
+    again = matching_pool.load_pool(rotterdam)
+    assert again.mentee_profiles[amina.id] is first.mentee_profiles[amina.id]
+    assert again.mentor_profiles[jan.id] is first.mentor_profiles[jan.id]
+
+    profile = db.session.execute(select(Profile).where(Profile.person_id == amina.id)).scalar_one()
+    profile.postcode = "1000"
+    profile.languages = {"en": "B2"}
+    db.session.add(Duo(mentee_id=pool_factory.mentee("rotterdam", "Awa").id, mentor_id=jan.id))
+    db.session.flush()
+    edited = matching_pool.load_pool(rotterdam)
+    assert edited.mentee_profiles[amina.id].postcode == "1000"
+    assert dict(edited.mentee_profiles[amina.id].languages) == {"en": "B2"}
+    assert not edited.mentor_profiles[jan.id].free
+    assert first.mentor_profiles[jan.id].free  # what was handed out is never changed
+
+    profile.languages = {}
+    db.session.flush()
+    assert amina.id not in matching_pool.load_pool(rotterdam).mentee_profiles

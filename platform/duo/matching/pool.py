@@ -32,12 +32,11 @@ from __future__ import annotations
 
 import gc
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from types import SimpleNamespace
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from sqlalchemy import or_, select
 
@@ -46,7 +45,8 @@ from duo.core.i18n import zones
 from duo.core.tenancy.models import Tenant
 from duo.duos import states as duo_states
 from duo.duos.models import Duo
-from duo.matching.json_array import json_array
+from duo.matching import pool_profiles
+from duo.matching.pool_profiles import pool_profile
 from duo.matching.profiles import MenteeProfile, MentorProfile
 from duo.people import listing
 from duo.people import states as person_states
@@ -54,11 +54,6 @@ from duo.people.models import MENTEE, MENTOR, Person, Profile, waited_since
 from duo.training.status import trained_mentor_ids
 
 Pair = tuple[uuid.UUID, uuid.UUID]
-
-#: What the intake records of mentees and mentors alike, then each side's own facts.
-_SHARED = ("languages", "availability", "interests", "digital_skills", "personality", "postcode")
-_MENTEE_FACTS = ("target_sector", "help_questions", *_SHARED)
-_MENTOR_FACTS = ("sectors", "years_experience", "expertise", *_SHARED)
 
 
 class MatchingError(ValueError):
@@ -166,85 +161,6 @@ def waiting_summary() -> tuple[int, datetime | None]:
     )
 
 
-def _facts(raw: Any, names: Iterable[str]) -> dict[str, Any]:
-    """The named facts an intake profile knows (unknown ones keep the profiles' defaults)."""
-    values = ((name, getattr(raw, name, None)) for name in names)
-    return {name: value for name, value in values if value is not None}
-
-
-_P = TypeVar("_P", MenteeProfile, MentorProfile)
-
-
-def _profile(
-    kind: type[_P],
-    facts: Iterable[str],
-    person: Person | PoolPerson,
-    raw: Any,
-    tenant: Tenant,
-    **own: Any,
-) -> _P:
-    """A matching profile of ``kind`` from the intake profile ``raw``, or ValueError: a
-    profile without any language is an intake not done yet, not a person nobody speaks to."""
-    profile = kind(**_facts(raw, facts), id=person.id, country=tenant.country, eligible=True, **own)
-    if not profile.languages:
-        raise ValueError("the intake profile records no language")
-    return profile
-
-
-def mentee_profile(
-    person: Person | PoolPerson, raw: Any, since: date, tenant: Tenant
-) -> MenteeProfile:
-    """A matching profile for a waiting mentee; raises ValueError when the profile is unusable."""
-    return _profile(MenteeProfile, _MENTEE_FACTS, person, raw, tenant, waiting_since=since)
-
-
-def mentor_profile(
-    person: Person | PoolPerson, raw: Any, *, trained: bool, free: bool, tenant: Tenant
-) -> MentorProfile:
-    """A matching profile for a mentor of the pool; raises ValueError when it is unusable."""
-    return _profile(MentorProfile, _MENTOR_FACTS, person, raw, tenant, trained=trained, free=free)
-
-
-#: The intake facts matching reads, as columns of the profile table (not whole profile rows:
-#: a large pool's page reads two thousand of them); the JSON ones as one array, in this order.
-_JSON_FACTS = ("languages", "availability", "interests", "personality", "help_questions", "sectors")
-_PROFILE_COLUMNS = (
-    Profile.id.is_not(None).label("has_profile"),
-    json_array(*(getattr(Profile, name) for name in _JSON_FACTS)).label("json_facts"),
-    Profile.digital_skills,
-    Profile.postcode,
-    Profile.years_experience,
-    Profile.target_sector,
-)
-
-
-def _raw_profile(row: Any) -> SimpleNamespace | None:
-    """The facts of one profile row under the matching profiles' names, ``None`` without one.
-
-    The same reading as :func:`duo.people.profiles.profiles_for` (missing lists are empty,
-    a mentor's help questions are their expertise), done on the pool's own query. The values
-    stay as the row holds them: the matching profiles normalise them into sets anyway, and
-    copying two thousand rows' lists first cost as much as building the profiles.
-    """
-    if not row.has_profile:
-        return None
-    languages, availability, interests, personality, help_questions, sectors = row.json_facts
-    help_questions = help_questions or ()
-    return SimpleNamespace(
-        languages=languages or {},
-        availability=availability or (),
-        interests=interests or (),
-        digital_skills=row.digital_skills or 0,
-        personality=personality or (),
-        postcode=row.postcode,
-        help_questions=help_questions,
-        expertise=help_questions,
-        sectors=sectors or (),
-        years_experience=row.years_experience,
-        target_sector=row.target_sector,
-    )
-
-
 def duo_facts() -> tuple[set[uuid.UUID], frozenset[Pair]]:
     """Mentors holding an open duo and pairs declined at a first meeting, in one query.
 
@@ -263,7 +179,7 @@ def duo_facts() -> tuple[set[uuid.UUID], frozenset[Pair]]:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a pool is read.
 
     Reading a large pool makes some twenty thousand objects that all stay alive (rows,
@@ -287,13 +203,13 @@ def load_pool(tenant: Tenant) -> Pool:
     mentors (the training capability's rule) and the duos that make a mentor busy or a pair
     declined.
     """
-    with _collector_paused():
+    with collector_paused():
         return _load_pool(tenant)
 
 
 def _load_pool(tenant: Tenant) -> Pool:
     rows = db.session.execute(
-        select(*_PERSON_COLUMNS, waited_since().label("since"), *_PROFILE_COLUMNS)
+        select(*_PERSON_COLUMNS, waited_since().label("since"), *pool_profiles.COLUMNS)
         .outerjoin(
             Profile, (Profile.tenant_id == Person.tenant_id) & (Profile.person_id == Person.id)
         )
@@ -308,15 +224,17 @@ def _load_pool(tenant: Tenant) -> Pool:
     mentees: list[PoolPerson] = []
     mentors: list[PoolPerson] = []
     waiting: dict[uuid.UUID, date] = {}
-    raw_profiles: dict[uuid.UUID, SimpleNamespace | None] = {}
+    mentee_rows: list[Any] = []
+    mentor_rows: list[Any] = []
     for row in rows:
         person = PoolPerson(row.id, row.role, row.first_name, row.last_name)
-        raw_profiles[person.id] = _raw_profile(row)
         if person.role == MENTEE:
             mentees.append(person)
+            mentee_rows.append(row)
             waiting[person.id] = local_date(row.since, tenant)
         else:
             mentors.append(person)
+            mentor_rows.append(row)
     mentees.sort(key=lambda p: waiting[p.id])
 
     everyone = [*mentees, *mentors]
@@ -325,26 +243,19 @@ def _load_pool(tenant: Tenant) -> Pool:
 
     mentee_profiles: dict[uuid.UUID, MenteeProfile] = {}
     mentor_profiles: dict[uuid.UUID, MentorProfile] = {}
-    without: list[PoolPerson] = []
-    for person in mentees:
-        raw = raw_profiles.get(person.id)
-        try:
-            if raw is None:
-                raise ValueError("no intake profile")
-            mentee_profiles[person.id] = mentee_profile(person, raw, waiting[person.id], tenant)
-        except (ValueError, TypeError):
-            without.append(person)
-    for person in mentors:
-        raw = raw_profiles.get(person.id)
-        trained = person.id in trained_ids
-        try:
-            if raw is None:
-                raise ValueError("no intake profile")
-            mentor_profiles[person.id] = mentor_profile(
-                person, raw, trained=trained, free=person.id not in busy, tenant=tenant
-            )
-        except (ValueError, TypeError):
-            without.append(person)
+    usable: set[uuid.UUID] = set()
+    country = tenant.country
+    for row in mentee_rows:
+        profile = pool_profile(row, country, waiting_since=waiting[row.id])
+        if isinstance(profile, MenteeProfile):
+            mentee_profiles[row.id] = profile
+            usable.add(row.id)
+    for row in mentor_rows:
+        profile = pool_profile(row, country, trained=row.id in trained_ids, free=row.id not in busy)
+        if isinstance(profile, MentorProfile):
+            mentor_profiles[row.id] = profile
+            usable.add(row.id)
+    without = [p for p in everyone if p.id not in usable]
     return Pool(
         mentees=tuple(mentees),
         mentors=tuple(mentors),

@@ -27,7 +27,14 @@ from duo.matching.models import (
     MatchingConstraint,
     MatchingSession,
 )
-from duo.matching.pool import MatchingError, Pool, Settings, branch_today, load_pool
+from duo.matching.pool import (
+    MatchingError,
+    Pool,
+    Settings,
+    branch_today,
+    collector_paused,
+    load_pool,
+)
 from duo.matching.solver import Suggestion, suggest
 
 
@@ -106,6 +113,11 @@ def run_session(session: MatchingSession, tenant: Tenant, pool: Pool | None = No
     Locks naming someone who has left the pool (their duo was accepted) are simply not
     passed on: they are done, not broken.
     """
+    with collector_paused():  # as for the pool: all it makes stays alive for the page
+        return _run_session(session, tenant, pool)
+
+
+def _run_session(session: MatchingSession, tenant: Tenant, pool: Pool | None) -> Run:
     pool = pool or load_pool(tenant)
     settings = Settings.of(tenant)
     today = branch_today(tenant)
