@@ -180,12 +180,14 @@ def duo_facts() -> tuple[set[uuid.UUID], frozenset[Pair]]:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a pool is read.
+    """Pause Python's cyclic garbage collector while a pool is read or a suggestion made.
 
     Reading a large pool makes some twenty thousand objects that all stay alive (rows,
     people, profiles); each few hundred of them trigger a collection that walks the whole
-    heap, which took half the time of the read. Nothing made here is garbage yet, so the
-    pause frees nothing late; the collector runs again as usual afterwards.
+    heap, which took half the time of the read. A suggestion's scoring and explanations
+    make as many again (thirty collections a matching page). Nothing made here is cyclic
+    garbage (what is dropped is freed by reference counting), so the pause frees nothing
+    late; the collector runs again as usual afterwards.
     """
     was_enabled = gc.isenabled()
     gc.disable()
