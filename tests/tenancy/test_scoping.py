@@ -235,3 +235,50 @@ def test_one_statement_run_for_branch_after_branch_reads_each_ones_rows(
     for slug in (*slugs, *reversed(slugs), *slugs):
         with tenant_scope(tenants[slug].id):
             assert db.session.execute(statement).scalars().all() == [f"Of{slug}"], slug
+
+
+def test_running_a_compiled_statement_builds_no_sql_for_the_branch_value(
+    db, tenants, create_person, in_tenant, monkeypatch
+) -> None:
+    """The branch's value, copied by the ORM into each table it filters, was told apart
+    from its copies by building a SQL comparison on every execution (40% of a small count,
+    issue 12). Running an already compiled statement now builds none, every branch still
+    gets its own value, and the filter's own ``==`` still builds SQL."""
+    from sqlalchemy.sql import elements
+
+    from duo.core.tenancy.scoping import BranchRead, _in_branch
+    from duo.people.models import StateChange
+
+    create_person("brussels", first_name="Bruxelloise")
+    create_person("antwerp", first_name="Antwerpse")
+    read = BranchRead(
+        lambda: select(func.count(), func.max(Person.first_name)).where(
+            select(StateChange.id).where(StateChange.person_id == Person.id).exists()
+            | (Person.first_name != "")
+        )
+    )
+    for branch, name in (("brussels", "Bruxelloise"), ("antwerp", "Antwerpse")):
+        with in_tenant(branch):
+            assert read().one() == (1, name)  # each branch's statement built, compiled once
+    built: list[object] = []
+    original = elements.BinaryExpression.__init__
+
+    def counted(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(elements.BinaryExpression, "__init__", counted)
+    with in_tenant("antwerp"):
+        assert read().one() == (1, "Antwerpse")
+    with in_tenant("brussels"):
+        assert read().one() == (1, "Bruxelloise")
+    assert built == []
+    monkeypatch.undo()
+
+    from duo.core.tenancy.scoping import _BranchValue
+
+    value = _BranchValue("tenant_id", 1, unique=True)
+    assert (value == value._clone()) is False  # another element, unlike its copies
+    assert (value == value._annotate({"x": 1})) is True
+    assert isinstance(Person.tenant_id == value, elements.BinaryExpression)
+    assert _in_branch(1) is _in_branch(1) and _in_branch(1) is not _in_branch(2)

@@ -23,9 +23,9 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Result, Select, event, false
+from sqlalchemy import CompoundSelect, Integer, Result, Select, event, false
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.elements import BindParameter, TextClause
 
 from duo.core.db import add_visibility_check, db
 from duo.core.tenancy.context import CrossTenantWriteError, NoTenantError, current_scope
@@ -123,15 +123,38 @@ def _filter_to_current_tenant(state: ORMExecuteState) -> None:
 _PREFILTERED: dict[int, int] = {}
 
 
+class _BranchValue(BindParameter):
+    """The branch's id in the filter: a bound value that, compared with ``==``, answers
+    whether it is the same value rather than building SQL.
+
+    The ORM copies the filter's value once per table it filters (annotated copies, which
+    hash like the value itself), and SQLAlchemy, rebuilding a cached statement's values on
+    every execution, puts those copies in one dict: each equal hash was told apart by a
+    SQL comparison built and then read as a boolean (the comparison of the two hashes),
+    five times for a small count, 40% of running it. This answers the same thing without
+    the SQL. ``Person.tenant_id == value`` is unchanged: the column's ``==`` builds it.
+    """
+
+    inherit_cache = True
+
+    def __eq__(self, other: object) -> bool:  # type: ignore[override]
+        return hash(self) == hash(other)
+
+    __hash__ = BindParameter.__hash__
+
+
 @lru_cache(maxsize=1024)
 def _in_branch(tenant_id: int):
     """The criterion every ORM query gets: each branch-owned entity of the current branch.
 
     One option object per branch, made once: an option holds its branch as a bound value
     and can go into any number of statements, and making it (the lambda's analysis) was a
-    sizeable part of a small query's time, on every query."""
+    sizeable part of a small query's time, on every query. The value is a SQL element of
+    the lambda's closure, so every branch's statements share one compiled form, each with
+    its own value."""
+    value = _BranchValue("tenant_id", tenant_id, type_=Integer(), unique=True)
     return with_loader_criteria(
-        TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True
+        TenantScoped, lambda cls: cls.tenant_id == value, include_aliases=True
     )
 
 
