@@ -73,3 +73,17 @@ def test_the_hq_baselines_count_rows_on_either_database() -> None:
     with hq_world(branches=2, duos=120) as built:
         _raw_aggregate(built)  # each asserts that it counted rows
         _raw_branch_counts(built, built.branch_ids[1])
+
+
+def test_a_whole_run_ends_with_its_own_time_against_ten_minutes(monkeypatch) -> None:
+    """Issue 12: the bench finishes in under 10 minutes here; the table says whether it
+    did (a run of some figures only, ``-k``, has no such row)."""
+    fig = Figure("quick", "ms", "< 300", lambda: Measurement(1.0, 1.0))
+    monkeypatch.setattr(bench, "_REGISTRY", {"quick": fig})
+    results = bench.run()
+    assert [r.figure for r in results] == ["quick", "bench run: whole time"]
+    whole = results[-1]
+    assert whole.unit == "min" and whole.goal == "< 10" and whole.passed is True
+    assert [r.figure for r in bench.run(match="qui")] == ["quick"]
+    assert bench.run_time(11 * 60, 26).passed is False
+    assert bench.run_time(11 * 60, 26).value == 11.0

@@ -240,15 +240,41 @@ def discover() -> None:
             importlib.import_module(f"{__name__}.{info.name}")
 
 
+#: The whole run's goal, in minutes: a bench someone waits for is a bench that gets run.
+RUN_GOAL = "< 10"
+
+
 def run(names: Iterable[str] | None = None, *, match: str | None = None) -> list[Result]:
-    """Run the chosen figures (all by default) and return their results in order."""
+    """Run the chosen figures (all by default) and return their results in order; a run
+    of them all ends with a row of its own whole time."""
     chosen = list(_REGISTRY.values())
     if names is not None:
         wanted = set(names)
         chosen = [f for f in chosen if f.name in wanted]
     if match:
         chosen = [f for f in chosen if match.lower() in f.name.lower()]
-    return [measure(fig) for fig in chosen]
+    started = time.monotonic()
+    results = [measure(fig) for fig in chosen]
+    if names is None and not match:
+        results.append(run_time(time.monotonic() - started, len(chosen)))
+    return results
+
+
+def run_time(seconds: float, figures: int) -> Result:
+    """The row of the whole run: its time in minutes, seeding included, against
+    :data:`RUN_GOAL`."""
+    minutes = seconds / 60
+    fig = Figure("bench run: whole time", "min", RUN_GOAL, lambda: minutes)
+    return Result(
+        fig.name,
+        round(minutes, 2),
+        fig.unit,
+        None,
+        None,
+        _goals(fig),
+        fig.check(minutes, None),
+        note=f"{figures} figures, their data seeded in the run",
+    )
 
 
 def measure(fig: Figure) -> Result:
