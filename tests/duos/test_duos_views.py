@@ -15,6 +15,7 @@ from duo.core.tenancy.models import Tenant
 from duo.duos import agreement, lifecycle, states
 from duo.duos.models import Duo, DuoStateChange
 from duo.people import states as person_states
+from duo.people.models import Person
 from support import run_jobs as drain_jobs
 from support import snapshot
 
@@ -327,8 +328,6 @@ def test_pages_across_states_keep_the_lists_order(
         order = (
             db.session.execute(select(Duo.mentee_id).order_by(*views.LIST_ORDER)).scalars().all()
         )
-        from duo.people.models import Person
-
         names = dict(db.session.execute(select(Person.id, Person.first_name)).all())
     expected = [names[i] for i in order]
     shown: list[str] = []

@@ -245,19 +245,16 @@ def _load_pool(tenant: Tenant) -> Pool:
 
     mentee_profiles: dict[uuid.UUID, MenteeProfile] = {}
     mentor_profiles: dict[uuid.UUID, MentorProfile] = {}
-    usable: set[uuid.UUID] = set()
     country = tenant.country
     for row in mentee_rows:
         profile = pool_profile(row, country, waiting_since=waiting[row.id])
         if isinstance(profile, MenteeProfile):
             mentee_profiles[row.id] = profile
-            usable.add(row.id)
     for row in mentor_rows:
         profile = pool_profile(row, country, trained=row.id in trained_ids, free=row.id not in busy)
         if isinstance(profile, MentorProfile):
             mentor_profiles[row.id] = profile
-            usable.add(row.id)
-    without = [p for p in everyone if p.id not in usable]
+    without = [p for p in everyone if p.id not in mentee_profiles and p.id not in mentor_profiles]
     return Pool(
         mentees=tuple(mentees),
         mentors=tuple(mentors),
